@@ -1,0 +1,9 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("gestion/", admin.site.urls),
+    path("", include("accounts.urls")),
+    path("programmes/", include("programmes.urls")),
+    path("organisations/", include("partners.urls")),
+]
