@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.forms",
+    "widget_tweaks",
     "dsfr",
     "crispy_forms",
     "django_htmx",

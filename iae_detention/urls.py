@@ -4,6 +4,6 @@ from django.urls import include, path
 urlpatterns = [
     path("gestion/", admin.site.urls),
     path("", include("accounts.urls")),
-    path("programmes/", include("programmes.urls")),
+    path("", include("programmes.urls")),
     path("organisations/", include("partners.urls")),
 ]

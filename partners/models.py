@@ -2,6 +2,7 @@ import datetime
 
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .enums import OrganisationKind
@@ -92,6 +93,9 @@ class Organisation(models.Model):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("partners:organisation_detail", args=[self.pk])
 
     def name_on(self, date: datetime.date) -> str:
         """The name the organisation bore on a date (DIRECCTE before DREETS, Pôle emploi before France Travail)."""

@@ -1,5 +1,6 @@
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .enums import EstablishmentKind, ProgrammePhase, ProgrammeStage, QuartierKind, SiaeKind
@@ -86,6 +87,9 @@ class Establishment(models.Model):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return reverse("programmes:establishment_detail", args=[self.pk])
+
     @property
     def disp(self):
         return self.department.region.disp
@@ -144,6 +148,9 @@ class Siae(models.Model):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("programmes:siae_detail", args=[self.pk])
 
 
 class Programme(models.Model):
@@ -207,3 +214,6 @@ class Programme(models.Model):
 
     def __str__(self):
         return f"{self.code} — {self.siae.name}"
+
+    def get_absolute_url(self):
+        return reverse("programmes:programme_detail", args=[self.pk])

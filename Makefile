@@ -1,0 +1,58 @@
+# Developer and CI entry points. Only python3.11 is needed for `make run`;
+# `make test` installs its system packages (PostgreSQL, Redis, Chromium...) through scripts/test-services.sh.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-pyproject
+NODE_STAMP := node_modules/.installed-package-lock
+DEMO_USERS := cpip.meaux siae.ares disp.paris dreets.idf national admin cpip.metz siae.efic disp.strasbourg
+# `make test PYTEST_ARGS="-k foo"` reaches the script through the environment.
+export PYTEST_ARGS
+
+.PHONY: venv install deps run test lint
+
+venv install: $(STAMP) node
+
+$(PY):
+	@$(PYTHON) -m venv $(VENV) || { echo "Impossible de créer $(VENV) : installer $(PYTHON) (et python3.11-venv sous Debian)." >&2; exit 1; }
+
+# Re-installed only when pyproject.toml is newer than the stamp.
+$(STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install --upgrade pip
+	$(PY) -m pip install -e ".[dev]"
+	touch $@
+
+# axe-core for the accessibility tests; skipped with a warning when npm is absent (not needed by `make run`).
+.PHONY: node
+node: $(NODE_STAMP)
+$(NODE_STAMP): package.json package-lock.json
+	@if command -v npm >/dev/null; then \
+		npm ci --no-audit --no-fund && touch $@; \
+	else \
+		echo "Avertissement : npm absent, axe-core non installé (requis par les tests d'accessibilité)." >&2; \
+	fi
+
+# System packages (needs root, or prints the apt-get command).
+deps:
+	scripts/test-services.sh --deps-only
+
+run: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo
+	$(PY) manage.py collectstatic --noinput
+	@echo
+	@echo "Application : http://127.0.0.1:8000/"
+	@echo "Comptes de démonstration : $(DEMO_USERS)"
+	@$(PY) manage.py shell -c "from django.conf import settings; print('Mot de passe commun :', settings.DEMO_PASSWORD)"
+	@echo
+	@$(VENV)/bin/celery -A iae_detention worker -l info --concurrency 1 & worker=$$!; \
+	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+test: deps install
+	scripts/test-services.sh
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(PY) manage.py makemigrations --check --dry-run

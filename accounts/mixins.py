@@ -1,0 +1,120 @@
+"""View plumbing shared by the registry pages: scoped querysets (404 outside) and edit rights (403)."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.generic import CreateView, DetailView, ListView, UpdateView
+
+from . import permissions
+
+
+class ScopedMixin:
+    """``scope_function(user)`` gives every object the user may see; anything else is a 404."""
+
+    scope_function = None
+    permission_kind = None
+    list_url_name = None
+    list_label = None
+
+    def scoped_queryset(self):
+        return type(self).scope_function(self.request.user)
+
+    def get_queryset(self):
+        return self.scoped_queryset()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if self.permission_kind:
+            context["can_edit"] = permissions.can_edit(self.request.user, self.permission_kind)
+            context["can_create"] = permissions.can_create(self.request.user, self.permission_kind)
+        list_url = reverse(self.list_url_name)
+        context["breadcrumb_parent"] = {"label": self.list_label, "url": list_url}
+        current = getattr(self, "object", None)
+        context["breadcrumb_current"] = str(current) if current and current.pk else context.get("title", "")
+        context["cancel_url"] = current.get_absolute_url() if current and current.pk else list_url
+        return context
+
+
+class ScopedListView(ScopedMixin, ListView):
+    """A list from a selector ``list_selector(user=..., **filters)``; filters come from a GET form."""
+
+    paginate_by = 20
+    filter_form_class = None
+    list_selector = None
+
+    def get_queryset(self):
+        self.filter_form = self.filter_form_class(self.request.GET or None, user=self.request.user)
+        filters = self.filter_form.cleaned_data if self.filter_form.is_valid() else {}
+        return type(self).list_selector(user=self.request.user, **{k: v for k, v in filters.items() if v})
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["filter_form"] = self.filter_form
+        context.pop("breadcrumb_parent", None)
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context["query_without_page"] = query.urlencode()
+        return context
+
+
+class ScopedDetailView(ScopedMixin, DetailView):
+    """Detail from a selector ``detail_selector(user=...)``: the scoped queryset with what the page shows."""
+
+    detail_selector = None
+
+    def get_queryset(self):
+        return type(self).detail_selector(user=self.request.user)
+
+
+class ServiceFormMixin:
+    """Forms receive the user (for scoped choice lists) and save through one service call."""
+
+    service = None
+    success_message = _("Les modifications ont été enregistrées.")
+
+    def dispatch(self, request, *args, **kwargs):
+        allowed = (
+            permissions.can_edit(request.user, self.permission_kind)
+            if isinstance(self, UpdateView)
+            else permissions.can_create(request.user, self.permission_kind)
+        )
+        if request.user.is_authenticated and not allowed:
+            if isinstance(self, UpdateView):
+                self.get_object()  # out of scope stays a 404, even for a role that may not edit
+            raise PermissionDenied(_("Votre rôle ne permet pas de modifier cet élément."))
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def save(self, form):
+        return type(self).service(**{self.model._meta.model_name: form.instance, "by": self.request.user})
+
+    def form_valid(self, form):
+        try:
+            with transaction.atomic():
+                self.object = self.save(form)
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                for message in errors:
+                    form.add_error(field if field in form.fields else None, message)
+            return self.form_invalid(form)
+        except IntegrityError:
+            form.add_error(None, _("Ces données entrent en conflit avec un enregistrement existant."))
+            return self.form_invalid(form)
+        messages.success(self.request, self.success_message)
+        return HttpResponseRedirect(self.get_success_url())
+
+    def get_success_url(self):
+        return self.object.get_absolute_url()
+
+
+class ScopedCreateView(ServiceFormMixin, ScopedMixin, CreateView):
+    pass
+
+
+class ScopedUpdateView(ServiceFormMixin, ScopedMixin, UpdateView):
+    pass

@@ -1,0 +1,119 @@
+"""The one way in: what a user may see. Every view, form choice list and export starts here.
+
+Each function returns a queryset of what the user may read; outside it, views answer 404.
+What a role may *change* inside that scope is decided in accounts.permissions.
+"""
+
+from django.db.models import Q, QuerySet
+
+from partners.models import Organisation
+from programmes.models import Department, Establishment, Programme, Siae
+
+from .enums import Role
+
+SEES_EVERYTHING = frozenset({Role.NATIONAL, Role.ADMIN})
+SPIP_ROLES = frozenset({Role.CPIP, Role.SPIP_MANAGER})
+SIAE_ROLES = frozenset({Role.SIAE_DIRECTOR, Role.SIAE_STAFF})
+
+
+def _active(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active)
+
+
+def _sees_everything(user) -> bool:
+    return user.is_superuser or user.role in SEES_EVERYTHING
+
+
+def _territory_filter(user, prefix: str) -> Q | None:
+    """Filter on a department field (``prefix`` points at a Department) for territorial roles."""
+    org = user.organisation
+    if user.role == Role.DISP_STAFF:
+        return Q(**{f"{prefix}region__disp_id": org.disp_id})
+    if user.role == Role.DREETS_STAFF:
+        return Q(**{f"{prefix}region_id": org.region_id})
+    if user.role == Role.DDETS_STAFF:
+        return Q(**{f"{prefix}code": org.department_id})
+    return None
+
+
+def establishments_for(user) -> QuerySet[Establishment]:
+    qs = Establishment.objects.all()
+    if not _active(user):
+        return qs.none()
+    if _sees_everything(user):
+        return qs
+    org = user.organisation
+    if user.role in SPIP_ROLES:
+        return qs.filter(spips=org)
+    if user.role in SIAE_ROLES:
+        return qs.filter(programmes__siae_id=org.siae_id).distinct()
+    if user.role == Role.ESTABLISHMENT_STAFF:
+        return qs.filter(pk=org.establishment_id)
+    territory = _territory_filter(user, "department__")
+    return qs.filter(territory) if territory is not None else qs.none()
+
+
+def programmes_for(user) -> QuerySet[Programme]:
+    qs = Programme.objects.all()
+    if not _active(user):
+        return qs.none()
+    if _sees_everything(user):
+        return qs
+    if user.role in SIAE_ROLES:
+        return qs.filter(siae_id=user.organisation.siae_id)
+    if user.role in SPIP_ROLES or user.role == Role.ESTABLISHMENT_STAFF:
+        return qs.filter(establishment__in=establishments_for(user))
+    territory = _territory_filter(user, "establishment__department__")
+    return qs.filter(territory) if territory is not None else qs.none()
+
+
+def siaes_for(user) -> QuerySet[Siae]:
+    """SIAE running a programme the user sees; territorial roles also see the SIAE based on their territory."""
+    qs = Siae.objects.all()
+    if not _active(user):
+        return qs.none()
+    if _sees_everything(user):
+        return qs
+    if user.role in SIAE_ROLES:
+        return qs.filter(pk=user.organisation.siae_id)
+    condition = Q(programmes__in=programmes_for(user))
+    territory = _territory_filter(user, "department__")
+    if territory is not None:
+        condition |= territory
+    return qs.filter(pk__in=Siae.objects.filter(condition).values("pk"))
+
+
+def departments_for(user) -> QuerySet[Department]:
+    """Departments the user works in: their territory, or where their establishments and programmes are."""
+    qs = Department.objects.all()
+    if not _active(user):
+        return qs.none()
+    if _sees_everything(user):
+        return qs
+    territory = _territory_filter(user, "")
+    if territory is not None:
+        return qs.filter(territory)
+    condition = Q(establishments__in=establishments_for(user)) | Q(siaes__in=siaes_for(user))
+    if user.organisation.department_id:
+        condition |= Q(pk=user.organisation.department_id)
+    return qs.filter(pk__in=Department.objects.filter(condition).values("pk"))
+
+
+def organisations_for(user) -> QuerySet[Organisation]:
+    """National bodies, the user's own organisation, and organisations of the departments they work in."""
+    qs = Organisation.objects.all()
+    if not _active(user):
+        return qs.none()
+    if _sees_everything(user):
+        return qs
+    departments = departments_for(user)
+    condition = (
+        Q(pk=user.organisation_id)
+        | Q(department__isnull=True, region__isnull=True, disp__isnull=True)
+        | Q(department__in=departments)
+        | Q(region__departments__in=departments)
+        | Q(disp__regions__departments__in=departments)
+        | Q(siae__in=siaes_for(user))
+        | Q(establishment__in=establishments_for(user))
+    )
+    return qs.filter(pk__in=Organisation.objects.filter(condition).values("pk"))

@@ -1,0 +1,33 @@
+from django.db.models import Count
+
+from programmes.enums import ProgrammeStage
+
+from . import scope
+from .enums import Role
+
+HOME_TITLES = {
+    Role.CPIP: "Les programmes de vos établissements",
+    Role.SPIP_MANAGER: "Les programmes de vos établissements",
+    Role.SIAE_DIRECTOR: "Les programmes de votre structure",
+    Role.SIAE_STAFF: "Les programmes de votre structure",
+    Role.ESTABLISHMENT_STAFF: "Les programmes de votre établissement",
+    Role.DISP_STAFF: "Les programmes de votre interrégion",
+    Role.DREETS_STAFF: "Les programmes de votre région",
+    Role.DDETS_STAFF: "Les programmes de votre département",
+    Role.NATIONAL: "Tous les programmes",
+    Role.ADMIN: "Tous les programmes",
+}
+
+
+def home_for(*, user) -> dict:
+    """What a user's home page shows: their scope, counted, and the programmes they work on."""
+    programmes = scope.programmes_for(user).select_related("siae", "establishment", "quartier").order_by("code")
+    by_stage = dict(programmes.order_by().values_list("stage").annotate(n=Count("pk")))
+    return {
+        "title": HOME_TITLES.get(user.role, HOME_TITLES[Role.NATIONAL]),
+        "establishment_count": scope.establishments_for(user).count(),
+        "siae_count": scope.siaes_for(user).count(),
+        "programme_count": programmes.count(),
+        "programmes": programmes[:12],
+        "stages": [(label, by_stage.get(value, 0)) for value, label in ProgrammeStage.choices],
+    }

@@ -1,0 +1,28 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts import scope
+from programmes.forms import DsfrModelForm, FilterForm, _blank
+from programmes.models import Disp, Region
+
+from .enums import OrganisationKind
+from .models import Organisation
+
+
+class OrganisationForm(DsfrModelForm):
+    class Meta:
+        model = Organisation
+        fields = ["kind", "name", "department", "region", "disp", "served_establishments"]
+        widgets = {"served_establishments": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        departments = scope.departments_for(user)
+        self.fields["department"].queryset = departments
+        self.fields["region"].queryset = Region.objects.filter(departments__in=departments).distinct()
+        self.fields["disp"].queryset = Disp.objects.filter(regions__departments__in=departments).distinct()
+        self.fields["served_establishments"].queryset = scope.establishments_for(user)
+
+
+class OrganisationFilterForm(FilterForm):
+    kind = forms.ChoiceField(label=_("Type"), required=False, choices=_blank(OrganisationKind.choices))

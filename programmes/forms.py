@@ -1,0 +1,147 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Fieldset, Layout, Row, Submit
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from dsfr.forms import DsfrBoundField
+from dsfr.utils import dsfr_input_class_attr
+
+from accounts import scope
+
+from .enums import EstablishmentKind, ProgrammePhase, ProgrammeStage, QuartierKind, SiaeKind
+from .models import Disp, Establishment, Programme, Quartier, Siae
+from .services import check_programme_rules
+
+
+class DsfrModelForm(forms.ModelForm):
+    """A ModelForm rendered with DSFR markup, through the small dsfr_crispy template pack."""
+
+    bound_field_class = DsfrBoundField
+    submit_label = _("Enregistrer")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for visible in self.visible_fields():
+            dsfr_input_class_attr(visible)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", self.submit_label))
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class EstablishmentForm(DsfrModelForm):
+    quartiers = forms.MultipleChoiceField(
+        label=_("Quartiers"), choices=QuartierKind.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = Establishment
+        fields = ["name", "kind", "department", "address", "delegated_manager"]
+        widgets = {"address": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = scope.departments_for(user).select_related("region")
+        self.fields["delegated_manager"].queryset = scope.organisations_for(user).filter(kind="DELEGATED_MANAGER")
+        if self.instance.pk:
+            self.initial["quartiers"] = list(self.instance.quartiers.values_list("kind", flat=True))
+
+
+class SiaeForm(DsfrModelForm):
+    class Meta:
+        model = Siae
+        fields = ["name", "kind", "siret", "legal_form", "network", "department", "address", "director_name"]
+        widgets = {"address": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {"siret": _("14 chiffres, sans espace.")}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = scope.departments_for(user).select_related("region")
+
+    def clean_siret(self):
+        return "".join(self.cleaned_data["siret"].split())
+
+
+class ProgrammeForm(DsfrModelForm):
+    class Meta:
+        model = Programme
+        fields = [
+            "code", "siae", "establishment", "quartier", "activity", "sector",
+            "start_date", "end_date", "phase", "stage", "places_planned", "etp_planned",
+        ]
+        widgets = {"start_date": DateInput(), "end_date": DateInput()}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["siae"].queryset = scope.siaes_for(user)
+        self.fields["establishment"].queryset = scope.establishments_for(user)
+        self.fields["quartier"].queryset = Quartier.objects.filter(
+            establishment__in=scope.establishments_for(user)
+        ).select_related("establishment")
+        self.helper.layout = Layout(
+            Fieldset(_("Identification"), "code", Row(Column("siae"), Column("establishment"), Column("quartier"))),
+            Fieldset(_("Activité"), Row(Column("activity"), Column("sector"))),
+            Fieldset(
+                _("Calendrier et capacité"),
+                Row(Column("start_date"), Column("end_date"), Column("phase"), Column("stage")),
+                Row(Column("places_planned"), Column("etp_planned")),
+            ),
+        )
+
+    def clean_code(self):
+        return self.cleaned_data["code"].strip().upper()
+
+    def clean(self):
+        cleaned = super().clean()
+        try:
+            check_programme_rules(
+                siae=cleaned.get("siae"), establishment=cleaned.get("establishment"), quartier=cleaned.get("quartier")
+            )
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                for message in messages:
+                    self.add_error(field, message)
+        return cleaned
+
+
+class FilterForm(forms.Form):
+    """GET filters of a list page; field names are the list selector's keyword arguments."""
+
+    bound_field_class = DsfrBoundField
+    q = forms.CharField(label=_("Rechercher"), required=False, max_length=100)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        for visible in self.visible_fields():
+            dsfr_input_class_attr(visible)
+
+
+def _blank(choices, label=_("Tous")):
+    return [("", label), *choices]
+
+
+class DispChoiceMixin(forms.Form):
+    disp = forms.ChoiceField(label=_("Interrégion"), required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        disps = Disp.objects.filter(regions__departments__in=scope.departments_for(user)).distinct()
+        self.fields["disp"].choices = _blank([(d.code, d.name) for d in disps], _("Toutes"))
+
+
+class EstablishmentFilterForm(DispChoiceMixin, FilterForm):
+    kind = forms.ChoiceField(label=_("Type"), required=False, choices=_blank(EstablishmentKind.choices))
+
+
+class SiaeFilterForm(FilterForm):
+    kind = forms.ChoiceField(label=_("Type"), required=False, choices=_blank(SiaeKind.choices))
+
+
+class ProgrammeFilterForm(DispChoiceMixin, FilterForm):
+    stage = forms.ChoiceField(label=_("Étape"), required=False, choices=_blank(ProgrammeStage.choices, _("Toutes")))
+    phase = forms.ChoiceField(label=_("Phase"), required=False, choices=_blank(ProgrammePhase.choices, _("Toutes")))
