@@ -1,6 +1,9 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Fieldset, Layout, Row, Submit
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.db import models
+from django.db.models import Q
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBoundField
@@ -11,6 +14,23 @@ from accounts import scope
 from .enums import EstablishmentKind, ProgrammePhase, ProgrammeStage, QuartierKind, SiaeKind
 from .models import Disp, Establishment, Programme, Quartier, Siae
 from .services import check_programme_rules
+
+
+def constraint_field(constraint) -> str | None:
+    """The field a constraint's error belongs beside: a unique field, or the last field its check names."""
+    if isinstance(constraint, models.UniqueConstraint):
+        return constraint.fields[0] if len(constraint.fields) == 1 else None
+    names = []
+
+    def walk(node):
+        for child in node.children:
+            if isinstance(child, Q):
+                walk(child)
+            else:
+                names.append(child[0].split("__")[0])
+
+    walk(constraint.condition)
+    return names[-1] if names else None
 
 
 class DsfrModelForm(forms.ModelForm):
@@ -25,6 +45,25 @@ class DsfrModelForm(forms.ModelForm):
             dsfr_input_class_attr(visible)
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", self.submit_label))
+
+    def _post_clean(self):
+        """Show a database constraint's French message beside the field it is about."""
+        super()._post_clean()
+        by_message = {
+            str(c.violation_error_message): constraint_field(c) for c in self._meta.model._meta.constraints
+        }
+        general = self._errors.pop(NON_FIELD_ERRORS, None)
+        if general is None:
+            return
+        kept = []
+        for error in general.as_data():
+            field = by_message.get(str(error.message))
+            if field in self.fields and field not in self._errors:
+                self._errors[field] = self.error_class([error], renderer=self.renderer)
+            else:
+                kept.append(error)
+        if kept:
+            self._errors[NON_FIELD_ERRORS] = self.error_class(kept, error_class="nonfield", renderer=self.renderer)
 
 
 class DateInput(forms.DateInput):
