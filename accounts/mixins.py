@@ -45,6 +45,13 @@ class ScopedListView(ScopedMixin, ListView):
     filter_form_class = None
     list_selector = None
 
+    def get_template_names(self):
+        """An htmx request from the filter form gets only the results partial."""
+        if self.request.htmx:
+            app, page = self.template_name.split("/")
+            return [f"{app}/includes/_{page.removesuffix('_list.html')}_results.html"]
+        return super().get_template_names()
+
     def get_queryset(self):
         self.filter_form = self.filter_form_class(self.request.GET or None, user=self.request.user)
         filters = self.filter_form.cleaned_data if self.filter_form.is_valid() else {}
