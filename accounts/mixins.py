@@ -33,6 +33,7 @@ class ScopedMixin:
         list_url = reverse(self.list_url_name)
         context["breadcrumb_parent"] = {"label": self.list_label, "url": list_url}
         current = getattr(self, "object", None)
+        context.setdefault("title", str(current) if current and current.pk else self.list_label)
         context["breadcrumb_current"] = str(current) if current and current.pk else context.get("title", "")
         context["cancel_url"] = current.get_absolute_url() if current and current.pk else list_url
         return context
