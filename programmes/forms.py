@@ -1,10 +1,9 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Fieldset, Layout, Row, Submit
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from django.db.models import Q
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBoundField
 from dsfr.utils import dsfr_input_class_attr
@@ -160,7 +159,10 @@ class FilterForm(forms.Form):
             dsfr_input_class_attr(visible)
 
 
-def _blank(choices, label=_("Tous")):
+ALL = _("Tous")
+
+
+def _blank(choices, label=ALL):
     return [("", label), *choices]
 
 

@@ -38,15 +38,14 @@ def programme_save(*, programme: Programme, by) -> Programme:
 def establishment_save(*, establishment: Establishment, quartiers: list[str], by) -> Establishment:
     """Save an establishment and set its quartiers to exactly ``quartiers`` (codes)."""
     _save(establishment)
-    in_use = set(
-        establishment.quartiers.exclude(kind__in=quartiers).filter(programmes__isnull=False).values_list("kind", flat=True)
-    )
+    removed = establishment.quartiers.exclude(kind__in=quartiers)
+    in_use = set(removed.filter(programmes__isnull=False).values_list("kind", flat=True))
     if in_use:
         raise ValidationError(
             {"quartiers": _("Impossible de retirer un quartier où un programme est implanté : %(codes)s.")
              % {"codes": ", ".join(sorted(in_use))}}
         )
-    establishment.quartiers.exclude(kind__in=quartiers).delete()
+    removed.delete()
     for kind in quartiers:
         Quartier.objects.get_or_create(establishment=establishment, kind=kind)
     return establishment
