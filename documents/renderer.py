@@ -1,14 +1,38 @@
-"""HTML to PDF with WeasyPrint; fetches nothing outside the project's static files."""
+"""HTML to PDF with WeasyPrint; the renderer fetches nothing but data: URLs and the project's static files."""
 
-from django.core.exceptions import SuspiciousOperation
-from weasyprint import HTML, default_url_fetcher
+from functools import cache
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from django.contrib.staticfiles import finders
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher
 
 
-def _no_network_fetcher(url: str, *args, **kwargs):
-    if not url.startswith("data:"):
-        raise SuspiciousOperation(f"Ressource externe refusée dans un document : {url[:80]}")
-    return default_url_fetcher(url, *args, **kwargs)
+@cache
+def static_roots() -> tuple[Path, ...]:
+    """The folders the staticfiles finders serve from (the project's static/ and the apps' static/)."""
+    roots = []
+    for finder in finders.get_finders():
+        for storage in getattr(finder, "storages", {}).values():
+            roots.append(Path(storage.location).resolve())
+    return tuple(roots)
 
 
-def render_pdf(html: str) -> bytes:
-    return HTML(string=html, url_fetcher=_no_network_fetcher).write_pdf()
+class StaticOnlyFetcher(URLFetcher):
+    """Refuses the network and any local file outside the static folders (WeasyPrint then skips the resource)."""
+
+    def __init__(self, roots: tuple[Path, ...]):
+        super().__init__(allowed_protocols={"data", "file"}, allow_redirects=False)
+        self.roots = roots
+
+    def fetch(self, url, headers=None):
+        if url.startswith("file:"):
+            path = Path(unquote(urlsplit(url).path)).resolve()
+            if not any(path.is_relative_to(root) for root in self.roots):
+                raise ValueError(f"Fichier hors des ressources statiques refusé : {path.name}")
+        return super().fetch(url, headers)
+
+
+def render_pdf(html: str, *, base_url: str | None = None) -> bytes:
+    return HTML(string=html, base_url=base_url, url_fetcher=StaticOnlyFetcher(static_roots())).write_pdf()

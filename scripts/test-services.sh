@@ -52,14 +52,14 @@ if [ "$(id -u)" -eq 0 ]; then AS_PG=(runuser -u postgres --); else AS_PG=(); fi
 cleanup() {
     set +e
     cd "$TMP"
-    if [ -n "$pg_pid" ]; then
-        "${AS_PG[@]}" "$PG_BIN/pg_ctl" stop -D "$PG_DATA" -m immediate -s || kill -KILL "$pg_pid"
-        wait "$pg_pid" 2>/dev/null
+    # After a Ctrl-C both servers may already be stopping on their own.
+    if [ -n "$pg_pid" ] && [ -f "$PG_DATA/postmaster.pid" ]; then
+        "${AS_PG[@]}" "$PG_BIN/pg_ctl" stop -D "$PG_DATA" -m immediate -s 2>/dev/null \
+            || kill -KILL "$(head -n1 "$PG_DATA/postmaster.pid" 2>/dev/null)" 2>/dev/null
     fi
-    if [ -n "$redis_pid" ]; then
-        kill -TERM "$redis_pid"
-        wait "$redis_pid" 2>/dev/null
-    fi
+    [ -n "$pg_pid" ] && wait "$pg_pid" 2>/dev/null
+    [ -n "$redis_pid" ] && kill -TERM "$redis_pid" 2>/dev/null
+    [ -n "$redis_pid" ] && wait "$redis_pid" 2>/dev/null
     cd "$ROOT"
     rm -rf "$TMP"
 }
