@@ -1,0 +1,153 @@
+"""Every URL that takes an id, for every persona, GET and POST: 404 outside the scope, 403 for a role that
+may not edit, a redirect to the login page for anonymous visitors, 200 otherwise.
+
+The expectations come from the small tables below (written from the issue on roles), never from
+accounts.scope or accounts.permissions, so a change there that opens or closes access makes this fail.
+"""
+
+import html
+import types
+from urllib.parse import quote
+
+import pytest
+from django.urls import URLResolver, get_resolver, include, path, reverse
+from django.urls.resolvers import RegexPattern
+
+from tests.accounts.personas import PERSONAS
+
+# url name -> (kind of object, page)
+OBJECT_URLS = {
+    "programmes:establishment_detail": ("establishment", "detail"),
+    "programmes:establishment_update": ("establishment", "update"),
+    "programmes:siae_detail": ("siae", "detail"),
+    "programmes:siae_update": ("siae", "update"),
+    "programmes:programme_detail": ("programme", "detail"),
+    "programmes:programme_update": ("programme", "update"),
+    "partners:organisation_detail": ("organisation", "detail"),
+    "partners:organisation_update": ("organisation", "update"),
+}
+
+# Inside their scope, everyone reads; only these roles open the edit pages.
+MAY_EDIT = {
+    "establishment": {"ADMIN", "DISP_STAFF"},
+    "siae": {"ADMIN", "DREETS_STAFF", "DDETS_STAFF", "SIAE_DIRECTOR"},
+    "programme": {"ADMIN", "DISP_STAFF", "DREETS_STAFF", "DDETS_STAFF", "SIAE_DIRECTOR"},
+    "organisation": {"ADMIN", "DISP_STAFF", "DREETS_STAFF", "DDETS_STAFF"},
+}
+
+
+def expected_status(persona, url_name: str, method: str) -> int:
+    kind, page = OBJECT_URLS[url_name]
+    if persona.role is None:
+        return 302  # to the login page
+    if page == "detail" and method == "post":
+        return 405  # detail pages answer GET only, whatever the id: this reveals nothing
+    if persona.scope == "B":
+        return 404  # scope A's objects do not exist for scope B
+    if page == "update" and persona.role not in MAY_EDIT[kind]:
+        return 403
+    return 200
+
+
+def scope_a_object(scope_a, kind: str):
+    if kind == "organisation":
+        return scope_a.organisations["spip"]
+    return getattr(scope_a, kind)
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+@pytest.mark.parametrize("url_name", list(OBJECT_URLS))
+@pytest.mark.parametrize("persona", PERSONAS, ids=lambda persona: persona.name)
+def test_object_url_answers_each_persona_as_the_table_says(persona, url_name, method, scope_a, client_as):
+    client = client_as(persona.name)
+    obj = scope_a_object(scope_a, OBJECT_URLS[url_name][0])
+    url = reverse(url_name, args=[obj.pk])
+    expected = expected_status(persona, url_name, method)
+
+    response = getattr(client, method)(url)
+
+    assert response.status_code == expected
+    text = html.unescape(response.content.decode())
+    if expected == 302:
+        assert response.url == f"{reverse('accounts:login')}?next={quote(url)}"
+    elif expected == 404:
+        assert "Page introuvable" in text
+        assert "ne fait pas partie de votre périmètre" in text
+    elif expected == 403:
+        assert "Accès refusé" in text
+    elif expected == 405:
+        assert "POST" not in response["Allow"]
+    elif method == "get":
+        assert (obj.code if url_name.startswith("programmes:programme") else obj.name) in text
+    else:
+        # an empty form is refused field by field, in French, and the object is left as it was
+        assert "Ce champ est obligatoire." in text
+
+
+@pytest.mark.parametrize("url_name", list(OBJECT_URLS))
+def test_outsider_gets_the_same_answer_as_for_an_id_that_does_not_exist(url_name, scope_a, client_as):
+    client = client_as("DISP_STAFF_B")
+    url = reverse(url_name, args=[scope_a_object(scope_a, OBJECT_URLS[url_name][0]).pk])
+    missing = reverse(url_name, args=[987654321])
+
+    assert client.get(url).status_code == client.get(missing).status_code == 404
+
+
+# --- the matrix covers every object URL -----------------------------------------------------------
+
+
+def object_url_names(resolver) -> set[str]:
+    """Names ("namespace:name") of every URL pattern with a converter or regex group, through includes.
+
+    Django's admin site is left out: it is reached only by staff and checks its own permissions.
+    """
+    found = set()
+
+    def has_parameters(pattern) -> bool:
+        if isinstance(pattern.pattern, RegexPattern):
+            return pattern.pattern.regex.groups > 0
+        return bool(pattern.pattern.converters)
+
+    def walk(node, namespace: str, parameters: bool):
+        for pattern in node.url_patterns:
+            with_parameters = parameters or has_parameters(pattern)
+            if isinstance(pattern, URLResolver):
+                if pattern.namespace == "admin":
+                    continue
+                prefix = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+                walk(pattern, prefix, with_parameters)
+            elif with_parameters:
+                found.add(f"{namespace}{pattern.name}" if pattern.name else f"{namespace}<unnamed {pattern.pattern}>")
+
+    walk(resolver, "", False)
+    return found
+
+
+def test_every_url_with_an_id_is_in_the_access_matrix():
+    found = object_url_names(get_resolver())
+
+    missing = found - set(OBJECT_URLS)
+    stale = set(OBJECT_URLS) - found
+    assert not missing, f"URLs with an id missing from OBJECT_URLS (add them to the matrix): {sorted(missing)}"
+    assert not stale, f"OBJECT_URLS lists URLs that no longer exist: {sorted(stale)}"
+
+
+def _view(request, **kwargs):  # pragma: no cover - never called, only resolved
+    raise AssertionError
+
+
+def test_url_walker_finds_ids_inside_nested_includes_and_skips_the_admin():
+    inner = types.SimpleNamespace(urlpatterns=[
+        path("", _view, name="list"),
+        path("<uuid:pk>/", _view, name="detail"),
+        path("export/", _view, name="export"),
+    ])
+    outer = types.SimpleNamespace(urlpatterns=[
+        path("dossiers/", include((inner.urlpatterns, "dossiers"))),
+        path("<int:programme_pk>/", include((inner.urlpatterns[:1], "nested"))),
+        path("gestion/", include(([path("<path:object_id>/", _view, name="change")], "admin"))),
+    ])
+
+    found = object_url_names(URLResolver(RegexPattern(r"^/"), outer))
+
+    assert found == {"dossiers:detail", "nested:list"}
