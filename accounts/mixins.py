@@ -55,7 +55,8 @@ class ScopedListView(ScopedMixin, ListView):
 
     def get_queryset(self):
         self.filter_form = self.filter_form_class(self.request.GET or None, user=self.request.user)
-        filters = self.filter_form.cleaned_data if self.filter_form.is_valid() else {}
+        self.filter_form.is_valid()  # an invalid filter is dropped; the valid ones still apply
+        filters = getattr(self.filter_form, "cleaned_data", {})
         return type(self).list_selector(user=self.request.user, **{k: v for k, v in filters.items() if v})
 
     def get_context_data(self, **kwargs):
@@ -89,9 +90,10 @@ class ServiceFormMixin:
             if isinstance(self, UpdateView)
             else permissions.can_create(request.user, self.permission_kind)
         )
+        if request.user.is_authenticated and isinstance(self, UpdateView):
+            instance = self.get_object()  # out of scope stays a 404, even for a role that may not edit
+            allowed = allowed and permissions.can_edit_object(request.user, instance)
         if request.user.is_authenticated and not allowed:
-            if isinstance(self, UpdateView):
-                self.get_object()  # out of scope stays a 404, even for a role that may not edit
             raise PermissionDenied(_("Votre rôle ne permet pas de modifier cet élément."))
         return super().dispatch(request, *args, **kwargs)
 

@@ -17,5 +17,15 @@ def can_edit(user, kind: str) -> bool:
     return user.is_authenticated and (user.is_superuser or user.role in EDITORS[kind])
 
 
+def can_edit_object(user, instance) -> bool:
+    """Rules on one object beyond the role: bodies without a territory (national agencies, IAE networks,
+    delegated managers) are shared by every scope, so only an administrator changes them."""
+    if instance._meta.label == "partners.Organisation" and not (
+        instance.department_id or instance.region_id or instance.disp_id
+    ):
+        return user.is_superuser or user.role == Role.ADMIN
+    return True
+
+
 def can_create(user, kind: str) -> bool:
     return user.is_authenticated and (user.is_superuser or user.role in CREATORS[kind])

@@ -46,9 +46,9 @@ def establishments_for(user) -> QuerySet[Establishment]:
     if user.role in SPIP_ROLES:
         return qs.filter(spips=org)
     if user.role in SIAE_ROLES:
-        return qs.filter(programmes__siae_id=org.siae_id).distinct()
+        return qs.filter(programmes__siae_id=org.siae_id).distinct() if org.siae_id else qs.none()
     if user.role == Role.ESTABLISHMENT_STAFF:
-        return qs.filter(pk=org.establishment_id)
+        return qs.filter(pk=org.establishment_id) if org.establishment_id else qs.none()
     territory = _territory_filter(user, "department__")
     return qs.filter(territory) if territory is not None else qs.none()
 
@@ -60,7 +60,8 @@ def programmes_for(user) -> QuerySet[Programme]:
     if _sees_everything(user):
         return qs
     if user.role in SIAE_ROLES:
-        return qs.filter(siae_id=user.organisation.siae_id)
+        siae_id = user.organisation.siae_id
+        return qs.filter(siae_id=siae_id) if siae_id else qs.none()
     if user.role in SPIP_ROLES or user.role == Role.ESTABLISHMENT_STAFF:
         return qs.filter(establishment__in=establishments_for(user))
     territory = _territory_filter(user, "establishment__department__")
@@ -75,7 +76,8 @@ def siaes_for(user) -> QuerySet[Siae]:
     if _sees_everything(user):
         return qs
     if user.role in SIAE_ROLES:
-        return qs.filter(pk=user.organisation.siae_id)
+        siae_id = user.organisation.siae_id
+        return qs.filter(pk=siae_id) if siae_id else qs.none()
     condition = Q(programmes__in=programmes_for(user))
     territory = _territory_filter(user, "department__")
     if territory is not None:

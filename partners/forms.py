@@ -12,7 +12,7 @@ from .models import Organisation
 class OrganisationForm(DsfrModelForm):
     class Meta:
         model = Organisation
-        fields = ["kind", "name", "department", "region", "disp", "served_establishments"]
+        fields = ["kind", "name", "department", "region", "disp", "siae", "establishment", "served_establishments"]
         widgets = {"served_establishments": forms.CheckboxSelectMultiple}
 
     def __init__(self, *args, user, **kwargs):
@@ -21,7 +21,18 @@ class OrganisationForm(DsfrModelForm):
         self.fields["department"].queryset = departments
         self.fields["region"].queryset = Region.objects.filter(departments__in=departments).distinct()
         self.fields["disp"].queryset = Disp.objects.filter(regions__departments__in=departments).distinct()
-        self.fields["served_establishments"].queryset = scope.establishments_for(user)
+        self.fields["siae"].queryset = scope.siaes_for(user)
+        self.fields["establishment"].queryset = scope.establishments_for(user)
+        self.visible_establishments = scope.establishments_for(user)
+        self.fields["served_establishments"].queryset = self.visible_establishments
+
+    def clean_served_establishments(self):
+        """Ticking boxes changes only what the user sees; establishments outside their scope stay served."""
+        chosen = self.cleaned_data["served_establishments"]
+        if not self.instance.pk:
+            return chosen
+        hidden = self.instance.served_establishments.exclude(pk__in=self.visible_establishments.values("pk"))
+        return chosen | hidden
 
 
 class OrganisationFilterForm(FilterForm):

@@ -99,7 +99,7 @@ class Organisation(models.Model):
 
     def name_on(self, date: datetime.date) -> str:
         """The name the organisation bore on a date (DIRECCTE before DREETS, Pôle emploi before France Travail)."""
-        for former in self.former_names.all():
+        for former in sorted(self.former_names.all(), key=lambda f: f.valid_until):
             if former.valid_until >= date and (former.valid_from is None or former.valid_from <= date):
                 return former.name
         return self.name

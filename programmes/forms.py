@@ -11,7 +11,7 @@ from dsfr.utils import dsfr_input_class_attr
 from accounts import scope
 
 from .enums import EstablishmentKind, ProgrammePhase, ProgrammeStage, QuartierKind, SiaeKind
-from .models import Disp, Establishment, Programme, Quartier, Siae
+from .models import Department, Disp, Establishment, Programme, Quartier, Siae
 from .services import check_programme_rules
 
 
@@ -72,6 +72,14 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
+def departments_choices(user, instance):
+    """The user's departments, plus the one the object already sits in (editing must not force a move)."""
+    departments = scope.departments_for(user)
+    if instance.pk and instance.department_id:
+        departments = departments | Department.objects.filter(pk=instance.department_id)
+    return departments.select_related("region").distinct()
+
+
 class EstablishmentForm(DsfrModelForm):
     quartiers = forms.MultipleChoiceField(
         label=_("Quartiers"), choices=QuartierKind.choices, required=False, widget=forms.CheckboxSelectMultiple
@@ -84,22 +92,24 @@ class EstablishmentForm(DsfrModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["department"].queryset = scope.departments_for(user).select_related("region")
+        self.fields["department"].queryset = departments_choices(user, self.instance)
         self.fields["delegated_manager"].queryset = scope.organisations_for(user).filter(kind="DELEGATED_MANAGER")
         if self.instance.pk:
             self.initial["quartiers"] = list(self.instance.quartiers.values_list("kind", flat=True))
 
 
 class SiaeForm(DsfrModelForm):
+    # Wider than the 14 stored digits so that "732 829 320 00074" reaches clean_siret, which removes spaces.
+    siret = forms.CharField(label=_("SIRET"), max_length=20, help_text=_("14 chiffres, espaces acceptés."))
+
     class Meta:
         model = Siae
         fields = ["name", "kind", "siret", "legal_form", "network", "department", "address", "director_name"]
         widgets = {"address": forms.Textarea(attrs={"rows": 3})}
-        help_texts = {"siret": _("14 chiffres, sans espace.")}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["department"].queryset = scope.departments_for(user).select_related("region")
+        self.fields["department"].queryset = departments_choices(user, self.instance)
 
     def clean_siret(self):
         return "".join(self.cleaned_data["siret"].split())

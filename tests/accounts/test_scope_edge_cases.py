@@ -12,21 +12,14 @@ from tests.programmes.factories import EstablishmentFactory, ProgrammeFactory, S
 
 pytestmark = pytest.mark.django_db
 
-SIAE_ROLE_BUG = pytest.mark.xfail(
-    strict=True,
-    reason="app bug: accounts/scope.py:49 establishments_for filters programmes__siae_id=org.siae_id; when the "
-    "organisation has no SIAE this becomes 'programmes.siae_id IS NULL' on a LEFT JOIN, i.e. every "
-    "establishment without programme",
-)
-
 
 @pytest.mark.parametrize(
     "role",
     [
         Role.CPIP,
         Role.SPIP_MANAGER,
-        pytest.param(Role.SIAE_DIRECTOR, marks=SIAE_ROLE_BUG),
-        pytest.param(Role.SIAE_STAFF, marks=SIAE_ROLE_BUG),
+        Role.SIAE_DIRECTOR,
+        Role.SIAE_STAFF,
         Role.ESTABLISHMENT_STAFF,
         Role.DISP_STAFF,
         Role.DREETS_STAFF,

@@ -103,12 +103,6 @@ def test_former_name_period_must_be_in_order():
     assert not organisation.former_names.exists()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="app bug: Organisation.name_on walks former names newest first (Meta.ordering -valid_until) and "
-    "returns the first whose valid_until is after the date, so without valid_from an early date gets the "
-    "latest former name instead of the oldest",
-)
 def test_name_on_with_two_former_names_without_start_dates_gives_the_one_borne_then():
     agency = OrganisationFactory(kind=OrganisationKind.FRANCE_TRAVAIL, name="France Travail Meaux")
     OrganisationFormerName.objects.create(organisation=agency, name="ANPE Meaux",

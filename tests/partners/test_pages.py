@@ -151,20 +151,37 @@ def test_organisation_post_with_a_department_outside_the_scope_is_refused(client
     assert Organisation.objects.count() == count
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="likely app bug (needs a decision): organisations without territory are visible to everyone "
-    "(accounts/scope.py:112) and accounts/permissions.py:10 lets every DISP/DREETS/DDETS agent edit what they "
-    "see, so a DDETS of Moselle can attach GEPSA to Moselle, which hides it from every other scope",
-)
 def test_ddets_of_moselle_cannot_take_a_national_body_away_from_other_scopes(client_as):
     gepsa = OrganisationFactory(kind="DELEGATED_MANAGER", name="GEPSA")
 
-    client_as("DDETS_STAFF_B").post(
+    response = client_as("DDETS_STAFF_B").post(
         reverse("partners:organisation_update", args=[gepsa.pk]),
         organisation_data(kind="DELEGATED_MANAGER", name="GEPSA", department="57"),
     )
 
+    assert response.status_code == 403
     gepsa.refresh_from_db()
     assert gepsa.department is None
     assert "GEPSA" in page_text(client_as("DISP_STAFF_A").get(ORGANISATIONS))
+
+
+def test_only_an_administrator_may_edit_a_body_without_territory(client_as):
+    atigip = OrganisationFactory(kind="NATIONAL_AGENCY", name="ATIGIP")
+    url = reverse("partners:organisation_update", args=[atigip.pk])
+
+    assert client_as("DISP_STAFF_A").get(url).status_code == 403
+    assert client_as("ADMIN").get(url).status_code == 200
+
+
+def test_editing_a_spip_keeps_the_establishments_it_serves_outside_the_editors_scope(client_as, scope_a, scope_b):
+    spip = scope_a.organisations["spip"]
+    spip.served_establishments.add(scope_b.establishment)
+
+    response = client_as("DISP_STAFF_A").post(
+        reverse("partners:organisation_update", args=[spip.pk]),
+        organisation_data(kind="SPIP", name=spip.name, department="77",
+                          served_establishments=[scope_a.establishment.pk]),
+    )
+
+    assert response.status_code == 302
+    assert set(spip.served_establishments.all()) == {scope_a.establishment, scope_b.establishment}

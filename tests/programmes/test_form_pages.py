@@ -191,12 +191,6 @@ def test_role_that_may_not_create_a_programme_gets_403_on_post_and_nothing_is_cr
     assert Programme.objects.count() == count
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="app bug: programmes/forms.py:102 limits SiaeForm.department to departments_for(user); a DDETS sees "
-    "an SIAE based in another department through its programme, may edit it, but cannot save it unless it "
-    "moves the SIAE's head office into its own department",
-)
 def test_ddets_saves_an_siae_based_in_another_department_without_moving_it(client_as, scope_a):
     siae = SiaeFactory(name="Siège en Moselle", department_code="57")
     ProgrammeFactory(code="ALPHA-MOSELLE", siae=siae, establishment=scope_a.establishment)

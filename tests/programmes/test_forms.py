@@ -106,11 +106,6 @@ def test_programme_form_edits_an_existing_programme_without_calling_its_own_code
 # --- SiaeForm ---------------------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="app bug: SiaeForm.clean_siret strips spaces, but the model field's max_length=14 refuses "
-    "'732 829 320 00074' (17 characters) before clean_siret runs",
-)
 def test_siae_form_accepts_a_siret_typed_with_spaces(personas, scope_a):
     form = SiaeForm(data=siae_data(siret="732 829 320 00074"), user=personas["DDETS_STAFF_A"])
 

@@ -109,6 +109,13 @@ def test_programme_list_filters_by_stage_and_phase(client_as, scope_a):
     assert "ALPHA-1" not in text
 
 
+def test_an_invalid_filter_value_is_dropped_and_the_search_still_applies(client_as):
+    text = page_text(client_as("NATIONAL").get(PROGRAMMES, {"q": "BRAVO", "stage": "PAS-UNE-ETAPE"}))
+
+    assert "BRAVO-1" in text
+    assert "ALPHA-1" not in text
+
+
 def test_programme_list_filters_by_interregion(client_as):
     text = page_text(client_as("NATIONAL").get(PROGRAMMES, {"disp": "DISP_STRASBOURG"}))
 
