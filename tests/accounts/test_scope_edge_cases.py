@@ -7,25 +7,14 @@ from django.urls import reverse
 from accounts.enums import Role
 from tests.accounts.factories import UserFactory
 from tests.accounts.pages import page_text
+from tests.accounts.personas import SCOPED_ROLES
 from tests.partners.factories import OrganisationFactory
 from tests.programmes.factories import EstablishmentFactory, ProgrammeFactory, SiaeFactory
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize(
-    "role",
-    [
-        Role.CPIP,
-        Role.SPIP_MANAGER,
-        Role.SIAE_DIRECTOR,
-        Role.SIAE_STAFF,
-        Role.ESTABLISHMENT_STAFF,
-        Role.DISP_STAFF,
-        Role.DREETS_STAFF,
-        Role.DDETS_STAFF,
-    ],
-)
+@pytest.mark.parametrize("role", SCOPED_ROLES)
 def test_user_whose_organisation_is_not_linked_to_their_role_sees_no_registry_row(client, role):
     ProgrammeFactory(code="MEAUX-APRES", establishment=EstablishmentFactory(name="CP de Meaux-Chauconin"),
                      siae=SiaeFactory(name="Après"))
