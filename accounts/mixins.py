@@ -6,6 +6,7 @@ from django.db import IntegrityError, transaction
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import CreateView, DetailView, ListView, UpdateView
 
 from . import permissions
@@ -82,7 +83,7 @@ class ServiceFormMixin:
     """Forms receive the user (for scoped choice lists) and save through one service call."""
 
     service = None
-    success_message = _("Les modifications ont été enregistrées.")
+    success_message = gettext_lazy("Les modifications ont été enregistrées.")
 
     def dispatch(self, request, *args, **kwargs):
         allowed = (
@@ -108,7 +109,8 @@ class ServiceFormMixin:
             with transaction.atomic():
                 self.object = self.save(form)
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
+            by_field = error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
+            for field, errors in by_field.items():
                 for message in errors:
                     form.add_error(field if field in form.fields else None, message)
             return self.form_invalid(form)

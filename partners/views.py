@@ -14,7 +14,13 @@ class OrganisationMixin:
     scope_function = scope.organisations_for
     permission_kind = "organisation"
     form_class = OrganisationForm
-    service = services.organisation_save
+
+    def save(self, form):
+        return services.organisation_save(
+            organisation=form.instance,
+            served_establishments=form.cleaned_data["served_establishments"],
+            by=self.request.user,
+        )
 
 
 class OrganisationList(OrganisationMixin, ScopedListView):

@@ -179,9 +179,17 @@ def test_editing_a_spip_keeps_the_establishments_it_serves_outside_the_editors_s
 
     response = client_as("DISP_STAFF_A").post(
         reverse("partners:organisation_update", args=[spip.pk]),
-        organisation_data(kind="SPIP", name=spip.name, department="77",
-                          served_establishments=[scope_a.establishment.pk]),
+        organisation_data(kind="SPIP", name=spip.name, department="77", served_establishments=[]),
     )
 
     assert response.status_code == 302
-    assert set(spip.served_establishments.all()) == {scope_a.establishment, scope_b.establishment}
+    assert set(spip.served_establishments.all()) == {scope_b.establishment}
+
+
+def test_a_new_spip_serves_the_establishments_ticked_in_its_form(client_as, scope_a):
+    response = client_as("DISP_STAFF_A").post(
+        CREATE, organisation_data(kind="SPIP", name="SPIP de Meaux", served_establishments=[scope_a.establishment.pk])
+    )
+
+    assert response.status_code == 302
+    assert list(Organisation.objects.get(name="SPIP de Meaux").served_establishments.all()) == [scope_a.establishment]
