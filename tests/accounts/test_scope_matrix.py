@@ -6,7 +6,9 @@ accounts.scope or accounts.permissions, so a change there that opens or closes a
 """
 
 import html
+import importlib
 import types
+from pathlib import Path
 from urllib.parse import quote
 
 import pytest
@@ -15,25 +17,18 @@ from django.urls.resolvers import RegexPattern
 
 from tests.accounts.personas import PERSONAS
 
-# url name -> (kind of object, page)
-OBJECT_URLS = {
-    "programmes:establishment_detail": ("establishment", "detail"),
-    "programmes:establishment_update": ("establishment", "update"),
-    "programmes:siae_detail": ("siae", "detail"),
-    "programmes:siae_update": ("siae", "update"),
-    "programmes:programme_detail": ("programme", "detail"),
-    "programmes:programme_update": ("programme", "update"),
-    "partners:organisation_detail": ("organisation", "detail"),
-    "partners:organisation_update": ("organisation", "update"),
-}
-
-# Inside their scope, everyone reads; only these roles open the edit pages.
-MAY_EDIT = {
-    "establishment": {"ADMIN", "DISP_STAFF"},
-    "siae": {"ADMIN", "DREETS_STAFF", "DDETS_STAFF", "SIAE_DIRECTOR"},
-    "programme": {"ADMIN", "DISP_STAFF", "DREETS_STAFF", "DDETS_STAFF", "SIAE_DIRECTOR"},
-    "organisation": {"ADMIN", "DISP_STAFF", "DREETS_STAFF", "DDETS_STAFF"},
-}
+# Each tests/<app>/matrix_*.py module declares, for the URLs of its pages that take an id:
+#   OBJECT_URLS = {url name: (kind of object, page)}  page: "detail" (GET only) or "update" (GET and POST)
+#   MAY_EDIT = {kind: roles that open its "update" pages inside their scope}
+#   def scope_a_object(scope_a, kind): the object of scope A the URL is built with
+#   def shown_text(obj): a text its detail page shows
+MATRIX_MODULES = [
+    importlib.import_module(f"tests.{path.parent.name}.{path.stem}")
+    for path in sorted(Path(__file__).resolve().parent.parent.glob("*/matrix_*.py"))
+]
+OBJECT_URLS = {name: entry for module in MATRIX_MODULES for name, entry in module.OBJECT_URLS.items()}
+MAY_EDIT = {kind: roles for module in MATRIX_MODULES for kind, roles in module.MAY_EDIT.items()}
+MODULE_OF_URL = {name: module for module in MATRIX_MODULES for name in module.OBJECT_URLS}
 
 
 def expected_status(persona, url_name: str, method: str) -> int:
@@ -49,10 +44,8 @@ def expected_status(persona, url_name: str, method: str) -> int:
     return 200
 
 
-def scope_a_object(scope_a, kind: str):
-    if kind == "organisation":
-        return scope_a.organisations["spip"]
-    return getattr(scope_a, kind)
+def scope_a_object(scope_a, url_name: str):
+    return MODULE_OF_URL[url_name].scope_a_object(scope_a, OBJECT_URLS[url_name][0])
 
 
 @pytest.mark.parametrize("method", ["get", "post"])
@@ -60,7 +53,7 @@ def scope_a_object(scope_a, kind: str):
 @pytest.mark.parametrize("persona", PERSONAS, ids=lambda persona: persona.name)
 def test_object_url_answers_each_persona_as_the_table_says(persona, url_name, method, scope_a, client_as):
     client = client_as(persona.name)
-    obj = scope_a_object(scope_a, OBJECT_URLS[url_name][0])
+    obj = scope_a_object(scope_a, url_name)
     url = reverse(url_name, args=[obj.pk])
     expected = expected_status(persona, url_name, method)
 
@@ -78,7 +71,7 @@ def test_object_url_answers_each_persona_as_the_table_says(persona, url_name, me
     elif expected == 405:
         assert "POST" not in response["Allow"]
     elif method == "get":
-        assert (obj.code if url_name.startswith("programmes:programme") else obj.name) in text
+        assert MODULE_OF_URL[url_name].shown_text(obj) in text
     else:
         # an empty form is refused field by field, in French, and the object is left as it was
         assert "Ce champ est obligatoire." in text
@@ -87,7 +80,7 @@ def test_object_url_answers_each_persona_as_the_table_says(persona, url_name, me
 @pytest.mark.parametrize("url_name", list(OBJECT_URLS))
 def test_outsider_gets_the_same_answer_as_for_an_id_that_does_not_exist(url_name, scope_a, client_as):
     client = client_as("DISP_STAFF_B")
-    url = reverse(url_name, args=[scope_a_object(scope_a, OBJECT_URLS[url_name][0]).pk])
+    url = reverse(url_name, args=[scope_a_object(scope_a, url_name).pk])
     missing = reverse(url_name, args=[987654321])
 
     assert client.get(url).status_code == client.get(missing).status_code == 404
