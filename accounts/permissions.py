@@ -8,9 +8,30 @@ EDITORS = {
     "siae": frozenset({Role.ADMIN, Role.DREETS_STAFF, Role.DDETS_STAFF, Role.SIAE_DIRECTOR}),
     "programme": frozenset({Role.ADMIN, Role.DISP_STAFF, Role.DREETS_STAFF, Role.DDETS_STAFF, Role.SIAE_DIRECTOR}),
     "organisation": frozenset({Role.ADMIN, Role.DISP_STAFF, Role.DREETS_STAFF, Role.DDETS_STAFF}),
+    # State conventions and their annexes: the SIAE director drafts them, the DREETS/DDETS validate them.
+    "state_convention": frozenset({Role.ADMIN, Role.DREETS_STAFF, Role.DDETS_STAFF, Role.SIAE_DIRECTOR}),
+    "financial_annex": frozenset({Role.ADMIN, Role.DREETS_STAFF, Role.DDETS_STAFF, Role.SIAE_DIRECTOR}),
+    "implantation_contract": frozenset({Role.ADMIN, Role.DISP_STAFF, Role.ESTABLISHMENT_STAFF}),
+    "partnership_convention": frozenset({Role.ADMIN, Role.DISP_STAFF, Role.DREETS_STAFF, Role.DDETS_STAFF}),
+    "funding_line": frozenset({Role.ADMIN, Role.DREETS_STAFF, Role.DDETS_STAFF, Role.SIAE_DIRECTOR}),
+    "partner_role": frozenset(
+        {Role.ADMIN, Role.DISP_STAFF, Role.DREETS_STAFF, Role.DDETS_STAFF, Role.SIAE_DIRECTOR, Role.SPIP_MANAGER}
+    ),
+    "contact": frozenset({Role.ADMIN, Role.DISP_STAFF, Role.DREETS_STAFF, Role.DDETS_STAFF, Role.SIAE_DIRECTOR}),
+    "meeting": frozenset(
+        {Role.ADMIN, Role.DISP_STAFF, Role.DREETS_STAFF, Role.DDETS_STAFF, Role.SIAE_DIRECTOR, Role.SPIP_MANAGER}
+    ),
+    "event": frozenset({Role.ADMIN, Role.DISP_STAFF, Role.DREETS_STAFF}),
 }
+# Who validates (moves out of draft) a State convention or a financial annex.
+VALIDATORS = frozenset({Role.ADMIN, Role.DREETS_STAFF, Role.DDETS_STAFF})
 # SIAE directors edit their own SIAE and programmes but do not create new ones.
-CREATORS = {kind: roles - {Role.SIAE_DIRECTOR} for kind, roles in EDITORS.items()}
+CREATORS = {
+    kind: roles - {Role.SIAE_DIRECTOR} if kind in {"establishment", "siae", "programme"} else roles
+    for kind, roles in EDITORS.items()
+}
+# What an SIAE director may still change once the State has validated it: nothing.
+DRAFT_ONLY_FOR_SIAE = frozenset({"programmes.StateConvention", "programmes.FinancialAnnex"})
 
 
 def can_edit(user, kind: str) -> bool:
@@ -24,7 +45,13 @@ def can_edit_object(user, instance) -> bool:
         instance.department_id or instance.region_id or instance.disp_id
     ):
         return user.is_superuser or user.role == Role.ADMIN
+    if instance._meta.label in DRAFT_ONLY_FOR_SIAE and user.role == Role.SIAE_DIRECTOR:
+        return instance.status == "DRAFT"
     return True
+
+
+def can_validate(user) -> bool:
+    return user.is_authenticated and (user.is_superuser or user.role in VALIDATORS)
 
 
 def can_create(user, kind: str) -> bool:

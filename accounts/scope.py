@@ -6,8 +6,18 @@ What a role may *change* inside that scope is decided in accounts.permissions.
 
 from django.db.models import Q, QuerySet
 
-from partners.models import Organisation
-from programmes.models import Department, Establishment, Programme, Siae
+from partners.models import Contact, Event, Meeting, Organisation, PartnerRole
+from programmes.models import (
+    Department,
+    Establishment,
+    FinancialAnnex,
+    FundingLine,
+    ImplantationContract,
+    PartnershipConvention,
+    Programme,
+    Siae,
+    StateConvention,
+)
 
 from .enums import Role
 
@@ -119,3 +129,52 @@ def organisations_for(user) -> QuerySet[Organisation]:
         | Q(establishment__in=establishments_for(user))
     )
     return qs.filter(pk__in=Organisation.objects.filter(condition).values("pk"))
+
+
+# --- What binds programmes (conventions, contracts, funding) and who works on them -------------------
+
+
+def state_conventions_for(user) -> QuerySet[StateConvention]:
+    """State conventions of the SIAE the user sees."""
+    return StateConvention.objects.filter(siae__in=siaes_for(user))
+
+
+def financial_annexes_for(user) -> QuerySet[FinancialAnnex]:
+    return FinancialAnnex.objects.filter(convention__in=state_conventions_for(user))
+
+
+def implantation_contracts_for(user) -> QuerySet[ImplantationContract]:
+    return ImplantationContract.objects.filter(programme__in=programmes_for(user))
+
+
+def partnership_conventions_for(user) -> QuerySet[PartnershipConvention]:
+    return PartnershipConvention.objects.filter(programme__in=programmes_for(user))
+
+
+def funding_lines_for(user) -> QuerySet[FundingLine]:
+    return FundingLine.objects.filter(programme__in=programmes_for(user))
+
+
+def partner_roles_for(user) -> QuerySet[PartnerRole]:
+    return PartnerRole.objects.filter(programme__in=programmes_for(user))
+
+
+def contacts_for(user) -> QuerySet[Contact]:
+    return Contact.objects.filter(organisation__in=organisations_for(user))
+
+
+def meetings_for(user) -> QuerySet[Meeting]:
+    """Committees of a programme the user sees, or of an establishment they see."""
+    return Meeting.objects.filter(
+        Q(programme__in=programmes_for(user)) | Q(programme__isnull=True, establishment__in=establishments_for(user))
+    )
+
+
+def events_for(user) -> QuerySet[Event]:
+    """Regional events of the regions the user works in; national and administrators see them all."""
+    qs = Event.objects.all()
+    if not _active(user):
+        return qs.none()
+    if _sees_everything(user):
+        return qs
+    return qs.filter(pk__in=Event.objects.filter(regions__departments__in=departments_for(user)).values("pk"))

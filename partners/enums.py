@@ -24,3 +24,27 @@ class OrganisationKind(models.TextChoices):
     ESTABLISHMENT = "ESTABLISHMENT", _("Établissement pénitentiaire")
     NATIONAL_AGENCY = "NATIONAL_AGENCY", _("Administration ou agence nationale")
     OTHER = "OTHER", _("Autre")
+
+
+class PartnerRoleKind(models.TextChoices):
+    SIGNATORY = "SIGNATORY", _("Signataire")
+    FUNDER = "FUNDER", _("Financeur")
+    PRESCRIBER = "PRESCRIBER", _("Prescripteur")
+    ACCOMPANIMENT = "ACCOMPANIMENT", _("Accompagnement socio-professionnel")
+    TRAINING = "TRAINING", _("Formation")
+    HEALTH = "HEALTH", _("Santé")
+    SPORT_CULTURE = "SPORT_CULTURE", _("Sport et culture")
+    EMPLOYMENT = "EMPLOYMENT", _("Service public de l'emploi")
+    JUDICIAL = "JUDICIAL", _("Autorité judiciaire")
+    STEERING = "STEERING", _("Membre du comité de pilotage")
+
+
+class MeetingKind(models.TextChoices):
+    STEERING = "STEERING", _("Comité de pilotage")
+    TECHNICAL = "TECHNICAL", _("Comité technique")
+
+
+class DecisionStatus(models.TextChoices):
+    OPEN = "OPEN", _("À faire")
+    DONE = "DONE", _("Faite")
+    DROPPED = "DROPPED", _("Abandonnée")

@@ -5,7 +5,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .enums import OrganisationKind
+from .enums import DecisionStatus, MeetingKind, OrganisationKind, PartnerRoleKind
 
 
 class Organisation(models.Model):
@@ -129,3 +129,164 @@ class OrganisationFormerName(models.Model):
 
     def __str__(self):
         return f"{self.name} (jusqu'au {self.valid_until:%d/%m/%Y})"
+
+
+def _period_in_order(name: str):
+    return models.CheckConstraint(
+        condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")), name=name,
+        violation_error_message=_("La date de fin doit être postérieure à la date de début."),
+    )
+
+
+class Contact(models.Model):
+    """A person of a partner organisation; has no account unless they use the application."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("organisation")
+    )
+    first_name = models.CharField(_("prénom"), max_length=100)
+    last_name = models.CharField(_("nom"), max_length=100)
+    function = models.CharField(_("fonction"), max_length=200, blank=True)
+    email = models.EmailField(_("courriel"), blank=True)
+    phone = models.CharField(_("téléphone"), max_length=30, blank=True)
+
+    class Meta:
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+        ordering = ["last_name", "first_name"]
+
+    def __str__(self):
+        return f"{self.first_name} {self.last_name}"
+
+
+class PartnerRole(models.Model):
+    """The part an organisation plays in a programme, over a period."""
+
+    programme = models.ForeignKey(
+        "programmes.Programme", on_delete=models.CASCADE, related_name="partner_roles", verbose_name=_("programme")
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.RESTRICT, related_name="programme_roles", verbose_name=_("organisation")
+    )
+    role = models.CharField(_("rôle"), max_length=16, choices=PartnerRoleKind.choices)
+    start_date = models.DateField(_("depuis le"))
+    end_date = models.DateField(_("jusqu'au"), null=True, blank=True)
+    contact = models.ForeignKey(
+        Contact, on_delete=models.SET_NULL, null=True, blank=True, related_name="roles",
+        verbose_name=_("contact désigné"),
+    )
+
+    class Meta:
+        verbose_name = _("rôle de partenaire")
+        verbose_name_plural = _("rôles des partenaires")
+        ordering = ["role", "organisation__name"]
+        constraints = [
+            _period_in_order("partner_role_period_in_order"),
+            models.UniqueConstraint(
+                fields=["programme", "organisation", "role", "start_date"], name="partner_role_once",
+                violation_error_message=_("Ce rôle est déjà enregistré pour cette organisation à cette date."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} — {self.get_role_display()}"
+
+
+class Meeting(models.Model):
+    """A steering or technical committee of a programme, or of an establishment."""
+
+    kind = models.CharField(_("instance"), max_length=10, choices=MeetingKind.choices)
+    programme = models.ForeignKey(
+        "programmes.Programme", on_delete=models.CASCADE, null=True, blank=True, related_name="meetings",
+        verbose_name=_("programme"),
+    )
+    establishment = models.ForeignKey(
+        "programmes.Establishment", on_delete=models.CASCADE, null=True, blank=True, related_name="meetings",
+        verbose_name=_("établissement"),
+    )
+    date = models.DateField(_("date"))
+    agenda = models.TextField(_("ordre du jour"), blank=True)
+    minutes = models.TextField(_("compte rendu"), blank=True)
+
+    class Meta:
+        verbose_name = _("comité")
+        verbose_name_plural = _("comités")
+        ordering = ["-date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(programme__isnull=False) | Q(establishment__isnull=False), name="meeting_has_subject",
+                violation_error_message=_("Un comité porte sur un programme ou sur un établissement."),
+            )
+        ]
+
+    def __str__(self):
+        subject = self.programme.code if self.programme_id else self.establishment.name
+        return f"{self.get_kind_display()} {subject} du {self.date:%d/%m/%Y}"
+
+
+class MeetingAttendee(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendees", verbose_name=_("comité"))
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.RESTRICT, related_name="attendances", verbose_name=_("organisation")
+    )
+    role = models.CharField(_("qualité"), max_length=200, blank=True)
+    person = models.CharField(_("personne présente"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("participant au comité")
+        verbose_name_plural = _("participants au comité")
+
+    def __str__(self):
+        return f"{self.organisation} — {self.person or self.role}"
+
+
+class Decision(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="decisions", verbose_name=_("comité"))
+    text = models.TextField(_("décision"))
+    owner = models.ForeignKey(
+        Organisation, on_delete=models.RESTRICT, related_name="decisions", verbose_name=_("responsable")
+    )
+    due_date = models.DateField(_("échéance"))
+    status = models.CharField(_("suivi"), max_length=8, choices=DecisionStatus.choices, default=DecisionStatus.OPEN)
+    done_on = models.DateField(_("faite le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("décision")
+        verbose_name_plural = _("décisions")
+        ordering = ["due_date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status=DecisionStatus.DONE, done_on__isnull=False)
+                | (~Q(status=DecisionStatus.DONE) & Q(done_on__isnull=True)),
+                name="decision_done_has_date",
+                violation_error_message=_("Une décision faite porte la date où elle l'a été, et seulement elle."),
+            )
+        ]
+
+    def __str__(self):
+        return self.text[:80]
+
+
+class Event(models.Model):
+    """A regional event such as a stage of the 2021 "Tour de France de l'IAE en détention"."""
+
+    title = models.CharField(_("intitulé"), max_length=200)
+    date = models.DateField(_("date"), null=True, blank=True)
+    regions = models.ManyToManyField("programmes.Region", related_name="events", verbose_name=_("régions"))
+    co_organisers = models.ManyToManyField(
+        Organisation, blank=True, related_name="events", verbose_name=_("co-organisateurs")
+    )
+    programme_items = models.TextField(_("programme de l'événement"), blank=True)
+    replay_url = models.URLField(_("lien du replay"), blank=True)
+    projects = models.ManyToManyField(
+        "programmes.Programme", blank=True, related_name="events",
+        verbose_name=_("projets issus de l'événement"),
+    )
+
+    class Meta:
+        verbose_name = _("événement")
+        verbose_name_plural = _("événements")
+        ordering = ["date", "title"]
+
+    def __str__(self):
+        return self.title

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Department, Disp, Establishment, Programme, Quartier, Region, Siae
+from .models import AidRate, Department, Disp, Establishment, Programme, Quartier, Region, Siae, SmicRate
 
 
 @admin.register(Disp)
@@ -48,3 +48,14 @@ class ProgrammeAdmin(admin.ModelAdmin):
     list_filter = ["stage", "phase"]
     search_fields = ["code", "siae__name", "establishment__name"]
     list_select_related = ["siae", "establishment"]
+
+
+@admin.register(SmicRate)
+class SmicRateAdmin(admin.ModelAdmin):
+    list_display = ["valid_from", "hourly_amount"]
+
+
+@admin.register(AidRate)
+class AidRateAdmin(admin.ModelAdmin):
+    list_display = ["siae_kind", "territory", "valid_from", "base_amount", "detention_modulated_pct"]
+    list_filter = ["siae_kind", "territory"]

@@ -52,3 +52,41 @@ class ProgrammeStage(models.TextChoices):
     MISE_EN_OEUVRE = "MISE_EN_OEUVRE", _("Mise en œuvre")
     SUIVI = "SUIVI", _("Suivi")
     BILAN = "BILAN", _("Bilan")
+
+
+class ConventionStatus(models.TextChoices):
+    DRAFT = "DRAFT", _("Brouillon")
+    SIGNED = "SIGNED", _("Signée")
+    ACTIVE = "ACTIVE", _("En vigueur")
+    EXPIRED = "EXPIRED", _("Échue")
+    TERMINATED = "TERMINATED", _("Résiliée")
+
+
+class AnnexStatus(models.TextChoices):
+    DRAFT = "DRAFT", _("Brouillon")
+    VALIDATED = "VALIDATED", _("Validée")
+
+
+class AspMeasure(models.TextChoices):
+    ACI_MP = "ACI_MP", _("ACI en milieu pénitentiaire (ACI_MP)")
+    EI_MP = "EI_MP", _("EI en milieu pénitentiaire (EI_MP)")
+    ACI_DC = "ACI_DC", _("ACI de droit commun (ACI_DC)")
+    EI_DC = "EI_DC", _("EI de droit commun (EI_DC)")
+
+
+class AidTerritory(models.TextChoices):
+    METROPOLE = "METROPOLE", _("Métropole et outre-mer (hors Mayotte)")
+    MAYOTTE = "MAYOTTE", _("Mayotte")
+
+
+class ImplantationRegime(models.TextChoices):
+    R2016 = "R2016", _("Régime 2016 (DISP, chef d'établissement, SIAE)")
+    R2022 = "R2022", _("Régime 2022 (chef d'établissement, SIAE ; 7 ans au plus, tacite reconduction)")
+
+
+class Funder(models.TextChoices):
+    STATE = "STATE", _("État (aide au poste)")
+    DEPARTEMENT = "DEPARTEMENT", _("Département")
+    EPCI = "EPCI", _("EPCI")
+    REGION = "REGION", _("Région")
+    OTHER = "OTHER", _("Autre financeur")

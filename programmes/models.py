@@ -3,7 +3,19 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .enums import EstablishmentKind, ProgrammePhase, ProgrammeStage, QuartierKind, SiaeKind
+from .enums import (
+    AidTerritory,
+    AnnexStatus,
+    AspMeasure,
+    ConventionStatus,
+    EstablishmentKind,
+    Funder,
+    ImplantationRegime,
+    ProgrammePhase,
+    ProgrammeStage,
+    QuartierKind,
+    SiaeKind,
+)
 from .validators import validate_siret
 
 
@@ -217,3 +229,258 @@ class Programme(models.Model):
 
     def get_absolute_url(self):
         return reverse("programmes:programme_detail", args=[self.pk])
+
+
+# --- Dated rate tables: amounts that change by decree live here, never in code -----------------------
+
+
+class SmicRate(models.Model):
+    valid_from = models.DateField(_("en vigueur à partir du"))
+    hourly_amount = models.DecimalField(_("SMIC horaire brut (€)"), max_digits=6, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("taux du SMIC")
+        verbose_name_plural = _("taux du SMIC")
+        ordering = ["-valid_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["valid_from"], name="smic_one_rate_per_date",
+                violation_error_message=_("Un taux du SMIC existe déjà à cette date."),
+            ),
+            models.CheckConstraint(
+                condition=Q(hourly_amount__gt=0), name="smic_positive",
+                violation_error_message=_("Le SMIC horaire doit être positif."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.hourly_amount} € / h au {self.valid_from:%d/%m/%Y}"
+
+
+class AidRate(models.Model):
+    """Aide au poste: base amount per full-time post and year, by SIAE kind and territory."""
+
+    siae_kind = models.CharField(_("type de SIAE"), max_length=5, choices=SiaeKind.choices)
+    territory = models.CharField(_("territoire"), max_length=10, choices=AidTerritory.choices)
+    valid_from = models.DateField(_("en vigueur à partir du"))
+    base_amount = models.DecimalField(_("montant socle par ETP (€/an)"), max_digits=9, decimal_places=2)
+    detention_modulated_pct = models.DecimalField(
+        _("part modulée en détention (%)"), max_digits=5, decimal_places=2, default=5
+    )
+
+    class Meta:
+        verbose_name = _("taux d'aide au poste")
+        verbose_name_plural = _("taux d'aide au poste")
+        ordering = ["siae_kind", "territory", "-valid_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["siae_kind", "territory", "valid_from"], name="aid_rate_one_per_date",
+                violation_error_message=_("Un taux existe déjà pour ce type, ce territoire et cette date."),
+            ),
+            models.CheckConstraint(
+                condition=Q(base_amount__gt=0) & Q(detention_modulated_pct__gte=0)
+                & Q(detention_modulated_pct__lte=10),
+                name="aid_rate_amounts_in_range",
+                violation_error_message=_("Le socle doit être positif et la part modulée entre 0 et 10 %."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.siae_kind} {self.get_territory_display()} au {self.valid_from:%d/%m/%Y}"
+
+
+# --- What binds a programme ---------------------------------------------------------------------------
+
+
+def _period_in_order(name: str):
+    return models.CheckConstraint(
+        condition=Q(end_date__gte=F("start_date")), name=name,
+        violation_error_message=_("La date de fin doit être postérieure à la date de début."),
+    )
+
+
+class StateConvention(models.Model):
+    """The SIAE's convention with the State (Préfecture, through the DREETS or DDETS)."""
+
+    # RESTRICT: conventions are the legal ground of the aid paid; they outlive nothing they refer to.
+    siae = models.ForeignKey(Siae, on_delete=models.RESTRICT, related_name="conventions", verbose_name=_("SIAE"))
+    authority = models.ForeignKey(
+        "partners.Organisation", on_delete=models.RESTRICT, related_name="state_conventions",
+        verbose_name=_("service de l'État signataire"),
+    )
+    reference = models.CharField(_("référence"), max_length=60, blank=True)
+    start_date = models.DateField(_("date de début"))
+    end_date = models.DateField(_("date de fin"))
+    status = models.CharField(_("statut"), max_length=12, choices=ConventionStatus.choices,
+                              default=ConventionStatus.DRAFT)
+
+    class Meta:
+        verbose_name = _("convention avec l'État")
+        verbose_name_plural = _("conventions avec l'État")
+        ordering = ["-start_date"]
+        constraints = [_period_in_order("state_convention_period_in_order")]
+
+    def __str__(self):
+        return f"Convention {self.siae.name} du {self.start_date:%d/%m/%Y} au {self.end_date:%d/%m/%Y}"
+
+
+class FinancialAnnex(models.Model):
+    """The yearly financial annex of a State convention: ETP conventioned and aide au poste."""
+
+    convention = models.ForeignKey(
+        StateConvention, on_delete=models.CASCADE, related_name="annexes", verbose_name=_("convention")
+    )
+    asp_number = models.CharField(
+        _("numéro d'annexe ASP"), max_length=24,
+        help_text=_("Type, département sur 3 chiffres, année sur 2, structure sur 4, avenant éventuel : "
+                    "ACI077170123A1."),
+    )
+    measure = models.CharField(_("mesure"), max_length=6, choices=AspMeasure.choices)
+    year = models.PositiveSmallIntegerField(_("année"))
+    start_date = models.DateField(_("date de début"))
+    end_date = models.DateField(_("date de fin"))
+    etp = models.DecimalField(_("ETP conventionnés"), max_digits=6, decimal_places=2)
+    aid_amount = models.DecimalField(
+        _("aide au poste annuelle (€)"), max_digits=11, decimal_places=2,
+        help_text=_("Calculée depuis le barème en vigueur ; modifiable si l'annexe signée dit autrement."),
+    )
+    status = models.CharField(_("statut"), max_length=10, choices=AnnexStatus.choices, default=AnnexStatus.DRAFT)
+
+    class Meta:
+        verbose_name = _("annexe financière")
+        verbose_name_plural = _("annexes financières")
+        ordering = ["-year", "-start_date"]
+        constraints = [
+            _period_in_order("annex_period_in_order"),
+            models.UniqueConstraint(
+                fields=["asp_number"], name="annex_asp_number_unique",
+                violation_error_message=_("Une annexe porte déjà ce numéro ASP."),
+            ),
+            models.CheckConstraint(
+                condition=Q(asp_number__regex=r"^(ACI|AI|EI|ETTI)[0-9]{3}[0-9]{2}[0-9]{4}(A[0-9]+)?(M[0-9]+)?$"),
+                name="annex_asp_number_format",
+                violation_error_message=_(
+                    "Numéro ASP invalide : attendu le type (ACI, AI, EI, ETTI), le département sur 3 chiffres, "
+                    "l'année sur 2, la structure sur 4 et l'avenant éventuel, par exemple ACI077170123A1."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(etp__gt=0) & Q(aid_amount__gte=0), name="annex_amounts_positive",
+                violation_error_message=_("Les ETP doivent être positifs et l'aide ne peut pas être négative."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"Annexe {self.asp_number} ({self.year})"
+
+
+class ImplantationContract(models.Model):
+    """The contract that installs the SIAE's workshop in the establishment."""
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="implantation_contracts", verbose_name=_("programme")
+    )
+    regime = models.CharField(_("régime"), max_length=6, choices=ImplantationRegime.choices)
+    signed_on = models.DateField(_("signé le"), null=True, blank=True)
+    start_date = models.DateField(_("date de début"))
+    end_date = models.DateField(_("date de fin"))
+    tacit_renewal = models.BooleanField(_("tacite reconduction"), default=False)
+    premises = models.TextField(_("locaux mis à disposition"), blank=True)
+    posts = models.PositiveIntegerField(_("nombre de postes"))
+    weekly_hours = models.DecimalField(_("heures de travail par semaine"), max_digits=4, decimal_places=1)
+    hourly_pay = models.DecimalField(_("rémunération horaire brute (€)"), max_digits=6, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("contrat d'implantation")
+        verbose_name_plural = _("contrats d'implantation")
+        ordering = ["-start_date"]
+        constraints = [
+            _period_in_order("implantation_period_in_order"),
+            models.CheckConstraint(
+                condition=Q(weekly_hours__gt=0) & Q(weekly_hours__lte=48) & Q(hourly_pay__gt=0),
+                name="implantation_hours_and_pay_in_range",
+                violation_error_message=_("Les heures hebdomadaires vont de 1 à 48 et la rémunération est positive."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"Contrat d'implantation {self.programme.code} ({self.get_regime_display()})"
+
+
+class PartnershipConvention(models.Model):
+    """A multi-party convention around a programme (e.g. Meaux: Préfecture, Pôle emploi, ARES, DISP)."""
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="partnership_conventions", verbose_name=_("programme")
+    )
+    title = models.CharField(_("intitulé"), max_length=200)
+    purpose = models.TextField(_("objet"), blank=True)
+    start_date = models.DateField(_("date de début"))
+    end_date = models.DateField(_("date de fin"))
+
+    class Meta:
+        verbose_name = _("convention de partenariat")
+        verbose_name_plural = _("conventions de partenariat")
+        ordering = ["-start_date"]
+        constraints = [_period_in_order("partnership_period_in_order")]
+
+    def __str__(self):
+        return self.title
+
+
+class ConventionParty(models.Model):
+    convention = models.ForeignKey(
+        PartnershipConvention, on_delete=models.CASCADE, related_name="parties", verbose_name=_("convention")
+    )
+    organisation = models.ForeignKey(
+        "partners.Organisation", on_delete=models.RESTRICT, related_name="convention_parties",
+        verbose_name=_("organisation"),
+    )
+    role = models.CharField(_("rôle dans la convention"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("signataire")
+        verbose_name_plural = _("signataires")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["convention", "organisation"], name="convention_party_once",
+                violation_error_message=_("Cette organisation est déjà partie à la convention."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} — {self.role}"
+
+
+class FundingLine(models.Model):
+    """Who pays what for a programme, by year."""
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="funding_lines", verbose_name=_("programme")
+    )
+    year = models.PositiveSmallIntegerField(_("année"))
+    funder = models.CharField(_("financeur"), max_length=12, choices=Funder.choices)
+    organisation = models.ForeignKey(
+        "partners.Organisation", on_delete=models.RESTRICT, null=True, blank=True, related_name="funding_lines",
+        verbose_name=_("organisation financeuse"),
+    )
+    amount = models.DecimalField(_("montant (€)"), max_digits=11, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("ligne de financement")
+        verbose_name_plural = _("lignes de financement")
+        ordering = ["-year", "funder"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "year", "funder", "organisation"], name="funding_line_once",
+                nulls_distinct=False,
+                violation_error_message=_("Ce financement est déjà saisi pour cette année."),
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__gte=0) & Q(year__gte=2000) & Q(year__lte=2100), name="funding_line_in_range",
+                violation_error_message=_("Le montant ne peut pas être négatif et l'année doit être plausible."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_funder_display()} {self.year} : {self.amount} €"

@@ -23,3 +23,15 @@ def load_reference(disp_model, region_model, department_model) -> None:
         department_model.objects.update_or_create(
             code=row["code"], defaults={"name": row["name"], "region_id": row["region_code"]}
         )
+
+
+def load_rates(smic_model, aid_rate_model) -> None:
+    """SMIC and aide au poste tables (programmes/data/*.csv); later changes are entered in the admin."""
+    for row in read_rows("smic_rates.csv"):
+        smic_model.objects.update_or_create(valid_from=row["valid_from"],
+                                            defaults={"hourly_amount": row["hourly_amount"]})
+    for row in read_rows("aid_rates.csv"):
+        aid_rate_model.objects.update_or_create(
+            siae_kind=row["siae_kind"], territory=row["territory"], valid_from=row["valid_from"],
+            defaults={"base_amount": row["base_amount"], "detention_modulated_pct": row["detention_modulated_pct"]},
+        )
