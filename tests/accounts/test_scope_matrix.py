@@ -18,7 +18,9 @@ from django.urls.resolvers import RegexPattern
 from tests.accounts.personas import PERSONAS
 
 # Each tests/<app>/matrix_*.py module declares, for the URLs of its pages that take an id:
-#   OBJECT_URLS = {url name: (kind of object, page)}  page: "detail" (GET only) or "update" (GET and POST)
+#   OBJECT_URLS = {url name: (kind of object, page)}  page: "detail" (GET only), "update" (GET shows a form,
+#       POST saves; also for pages that create something under the object) or "action" (POST only: it
+#       changes the object, then redirects)
 #   MAY_EDIT = {kind: roles that open its "update" pages inside their scope}
 #   def scope_a_object(scope_a, kind): the object of scope A the URL is built with
 #   def shown_text(obj): a text its detail page shows
@@ -37,11 +39,13 @@ def expected_status(persona, url_name: str, method: str) -> int:
         return 302  # to the login page
     if page == "detail" and method == "post":
         return 405  # detail pages answer GET only, whatever the id: this reveals nothing
+    if page == "action" and method == "get":
+        return 405  # actions answer POST only, whatever the id
     if persona.scope == "B":
         return 404  # scope A's objects do not exist for scope B
-    if page == "update" and persona.role not in MAY_EDIT[kind]:
+    if page in {"update", "action"} and persona.role not in MAY_EDIT[kind]:
         return 403
-    return 200
+    return 302 if page == "action" else 200
 
 
 def scope_a_object(scope_a, url_name: str):
@@ -61,15 +65,17 @@ def test_object_url_answers_each_persona_as_the_table_says(persona, url_name, me
 
     assert response.status_code == expected
     text = html.unescape(response.content.decode())
-    if expected == 302:
+    if expected == 302 and persona.role is None:
         assert response.url == f"{reverse('accounts:login')}?next={quote(url)}"
+    elif expected == 302:
+        assert not response.url.startswith(reverse("accounts:login"))  # the action was done
     elif expected == 404:
         assert "Page introuvable" in text
         assert "ne fait pas partie de votre périmètre" in text
     elif expected == 403:
         assert "Accès refusé" in text
     elif expected == 405:
-        assert "POST" not in response["Allow"]
+        assert method.upper() not in response["Allow"]
     elif method == "get":
         assert MODULE_OF_URL[url_name].shown_text(obj) in text
     else:
