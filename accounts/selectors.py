@@ -1,5 +1,9 @@
-from django.db.models import Count
+import datetime
 
+from django.db.models import Count
+from django.utils import timezone
+
+from programmes import alerts as programme_alerts
 from programmes.enums import ProgrammeStage
 
 from . import scope
@@ -19,8 +23,12 @@ HOME_TITLES = {
 }
 
 
-def home_for(*, user) -> dict:
-    """What a user's home page shows: their scope, counted, and the programmes they work on."""
+def home_for(*, user, today: datetime.date | None = None) -> dict:
+    """What a user's home page shows: their deadlines, their scope counted, and the programmes they work on.
+
+    ``alerts_shown`` is false for roles that receive no alert (national staff): no alert block at all.
+    """
+    today = today or timezone.localdate()
     programmes = scope.programmes_for(user).select_related("siae", "establishment", "quartier").order_by("code")
     by_stage = dict(programmes.order_by().values_list("stage").annotate(n=Count("pk")))
     return {
@@ -30,4 +38,7 @@ def home_for(*, user) -> dict:
         "programme_count": programmes.count(),
         "programmes": programmes[:12],
         "stages": [(label, by_stage.get(value, 0)) for value, label in ProgrammeStage.choices],
+        "alerts": programme_alerts.alerts_for(user=user, today=today),
+        "alerts_shown": bool(programme_alerts.kinds_for(user)),
+        "alert_horizon": programme_alerts.HORIZON_DAYS,
     }

@@ -1,12 +1,17 @@
+import datetime
+
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts import scope
-from programmes.forms import DsfrModelForm, FilterForm, _blank
-from programmes.models import Disp, Region
+from programmes.enums import ProgrammeStage
+from programmes.forms import DateInput, DsfrModelForm, FilterForm, _blank
+from programmes.models import Disp, Programme, Region
 
-from .enums import OrganisationKind
-from .models import Organisation
+from .enums import DecisionStatus, MeetingKind, OrganisationKind
+from .models import Contact, Decision, Event, Meeting, Organisation, PartnerRole
+from .validators import PHONE_HELP, normalise_phone
 
 
 class OrganisationForm(DsfrModelForm):
@@ -37,3 +42,269 @@ class OrganisationForm(DsfrModelForm):
 
 class OrganisationFilterForm(FilterForm):
     kind = forms.ChoiceField(label=_("Type"), required=False, choices=_blank(OrganisationKind.choices))
+
+
+def _visible_or_current(visible, model, current_pks):
+    """The choices the user sees, plus what the object already points at (editing must not force a change)."""
+    return model.objects.filter(Q(pk__in=visible.values("pk")) | Q(pk__in=list(current_pks)))
+
+
+# --- Contacts and partner roles -----------------------------------------------------------------------
+
+
+class ContactForm(DsfrModelForm):
+    phone = forms.CharField(label=_("Téléphone"), max_length=30, required=False, help_text=PHONE_HELP)
+
+    class Meta:
+        model = Contact
+        fields = ["first_name", "last_name", "function", "email", "phone"]
+        widgets = {"email": forms.EmailInput(attrs={"autocomplete": "off"})}
+
+    def __init__(self, *args, user, organisation=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if organisation is not None:
+            self.instance.organisation = organisation
+
+    def clean_phone(self):
+        return normalise_phone(self.cleaned_data["phone"])
+
+
+class PartnerRoleForm(DsfrModelForm):
+    class Meta:
+        model = PartnerRole
+        fields = ["organisation", "role", "start_date", "end_date", "contact"]
+        widgets = {"start_date": DateInput(), "end_date": DateInput()}
+        help_texts = {
+            "end_date": _("Laisser vide si le rôle est en cours ; sinon postérieure à la date de début."),
+            "contact": _("Une personne de l'organisation choisie."),
+        }
+
+    def __init__(self, *args, user, programme=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if programme is not None:
+            self.instance.programme = programme
+        current = self.instance
+        self.fields["organisation"].queryset = _visible_or_current(
+            scope.organisations_for(user), Organisation, [current.organisation_id] if current.organisation_id else []
+        )
+        self.fields["contact"].queryset = _visible_or_current(
+            scope.contacts_for(user), Contact, [current.contact_id] if current.contact_id else []
+        ).select_related("organisation").order_by("organisation__name", "last_name", "first_name")
+        self.fields["contact"].label_from_instance = lambda c: f"{c} ({c.organisation})"
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start_date"), cleaned.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", _("La date de fin doit être postérieure à la date de début."))
+        contact, organisation = cleaned.get("contact"), cleaned.get("organisation")
+        if contact and organisation and contact.organisation_id != organisation.pk:
+            self.add_error("contact", _("Ce contact n'appartient pas à l'organisation choisie : choisissez une "
+                                        "personne de « %(organisation)s ».") % {"organisation": organisation})
+        return cleaned
+
+
+# --- Committees ------------------------------------------------------------------------------------------
+
+
+class MeetingForm(DsfrModelForm):
+    class Meta:
+        model = Meeting
+        fields = ["kind", "date", "agenda", "minutes"]
+        widgets = {
+            "date": DateInput(),
+            "agenda": forms.Textarea(attrs={"rows": 4}),
+            "minutes": forms.Textarea(attrs={"rows": 8}),
+        }
+
+    def __init__(self, *args, user, programme=None, establishment=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if programme is not None:
+            self.instance.programme = programme
+        if establishment is not None:
+            self.instance.establishment = establishment
+        self.helper.form_tag = False
+        self.helper.inputs = []
+
+
+class AttendeeForm(forms.Form):
+    """One line of the attendance list; an empty line is ignored."""
+
+    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=Organisation.objects.none(),
+                                          required=False)
+    role = forms.CharField(label=_("Qualité"), max_length=200, required=False)
+    person = forms.CharField(label=_("Personne présente"), max_length=200, required=False)
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
+        for field in self.fields.values():
+            css = "fr-select" if isinstance(field.widget, forms.Select) else "fr-input"
+            field.widget.attrs["class"] = css
+
+    def clean(self):
+        cleaned = super().clean()
+        if (cleaned.get("role") or cleaned.get("person")) and not cleaned.get("organisation"):
+            self.add_error("organisation", _("Indiquez l'organisation de cette personne."))
+        return cleaned
+
+
+class BaseAttendeeFormSet(forms.BaseFormSet):
+    def attendees(self):
+        return [
+            (form.cleaned_data["organisation"], form.cleaned_data.get("role", ""), form.cleaned_data.get("person", ""))
+            for form in self.forms
+            if form.cleaned_data.get("organisation") and not form.cleaned_data.get("DELETE")
+        ]
+
+
+AttendeeFormSet = forms.formset_factory(AttendeeForm, formset=BaseAttendeeFormSet, extra=3, can_delete=True,
+                                        max_num=100, validate_max=True)
+
+
+def attendee_formset(*, user, meeting, data=None):
+    current = meeting.attendees.select_related("organisation") if meeting.pk else []
+    organisations = _visible_or_current(
+        scope.organisations_for(user), Organisation, [a.organisation_id for a in current]
+    ).order_by("name")
+    initial = [{"organisation": a.organisation_id, "role": a.role, "person": a.person} for a in current]
+    return AttendeeFormSet(data, initial=initial, prefix="participants",
+                           form_kwargs={"organisations": organisations})
+
+
+class DecisionForm(DsfrModelForm):
+    class Meta:
+        model = Decision
+        fields = ["text", "owner", "due_date", "status", "done_on"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 3}), "due_date": DateInput(), "done_on": DateInput()}
+        help_texts = {
+            "done_on": _("Obligatoire quand le suivi est « Faite », et seulement dans ce cas : laissez vide pour "
+                         "une décision à faire ou abandonnée."),
+        }
+
+    def __init__(self, *args, user, meeting=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if meeting is not None:
+            self.instance.meeting = meeting
+        current = [self.instance.owner_id] if self.instance.owner_id else []
+        self.fields["owner"].queryset = _visible_or_current(scope.organisations_for(user), Organisation, current)
+
+    def clean(self):
+        cleaned = super().clean()
+        status, done_on = cleaned.get("status"), cleaned.get("done_on")
+        if status == DecisionStatus.DONE and not done_on and "done_on" not in self.errors:
+            self.add_error("done_on", _("Indiquez la date à laquelle la décision a été faite."))
+        elif status and status != DecisionStatus.DONE and done_on:
+            self.add_error("done_on", _("Une date de réalisation ne se saisit que pour une décision « Faite » : "
+                                        "videz ce champ ou changez le suivi."))
+        meeting = self.instance.meeting if self.instance.meeting_id else None
+        if done_on and meeting and done_on < meeting.date and "done_on" not in self.errors:
+            self.add_error("done_on", _("Une décision ne peut être faite avant le comité qui l'a prise."))
+        return cleaned
+
+
+class MeetingFilterForm(FilterForm):
+    kind = forms.ChoiceField(label=_("Instance"), required=False, choices=_blank(MeetingKind.choices, _("Toutes")))
+    programme = forms.ModelChoiceField(label=_("Programme"), required=False, queryset=Programme.objects.none(),
+                                       empty_label=_("Tous"))
+    overdue = forms.BooleanField(label=_("Décisions en retard"), required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        self.fields["programme"].queryset = scope.programmes_for(user).order_by("code")
+        self.fields["programme"].label_from_instance = lambda p: p.code
+        self.fields["overdue"].widget.attrs.pop("class", None)
+
+
+# --- Events ------------------------------------------------------------------------------------------------
+
+
+# Who co-organises or supports a regional event; the full list of partners would be hundreds of boxes.
+CO_ORGANISER_KINDS = [
+    OrganisationKind.DISP, OrganisationKind.DREETS, OrganisationKind.DDETS, OrganisationKind.NATIONAL_AGENCY,
+    OrganisationKind.PREFECTURE, OrganisationKind.FRANCE_TRAVAIL, OrganisationKind.IAE_NETWORK,
+    OrganisationKind.REGION,
+]
+
+
+class EventForm(DsfrModelForm):
+    replay_url = forms.URLField(label=_("Lien du replay"), required=False, assume_scheme="https",
+                                help_text=_("Adresse complète, par exemple https://app.livestorm.co/…"))
+
+    class Meta:
+        model = Event
+        fields = ["title", "date", "regions", "co_organisers", "programme_items", "replay_url", "projects"]
+        widgets = {
+            "date": DateInput(),
+            "regions": forms.CheckboxSelectMultiple,
+            "co_organisers": forms.CheckboxSelectMultiple,
+            "projects": forms.CheckboxSelectMultiple,
+            "programme_items": forms.Textarea(attrs={"rows": 6}),
+        }
+        help_texts = {
+            "co_organisers": _("En général la DISP et la DREETS (DIRECCTE avant avril 2021) de la région."),
+            "projects": _("Programmes au stade Émergence que l'événement a fait naître."),
+            "programme_items": _("Un point par ligne : ouverture, présentation du guide, témoignages…"),
+        }
+        error_messages = {
+            "projects": {"invalid_choice": _("Seuls les programmes au stade Émergence de votre périmètre peuvent "
+                                             "être rattachés (%(value)s n'en est pas un).")},
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        event = self.instance
+        departments = scope.departments_for(user)
+        self.visible = {
+            "regions": Region.objects.filter(departments__in=departments).distinct(),
+            "co_organisers": scope.organisations_for(user).filter(
+                kind__in=CO_ORGANISER_KINDS),
+            "projects": scope.programmes_for(user).filter(stage=ProgrammeStage.EMERGENCE),
+        }
+        self.hidden = {name: [] for name in self.visible}
+        if event.pk:
+            self.visible["co_organisers"] = _visible_or_current(
+                self.visible["co_organisers"], Organisation, event.co_organisers.values_list("pk", flat=True))
+            self.visible["projects"] = _visible_or_current(
+                self.visible["projects"], Programme,
+                event.projects.filter(pk__in=scope.programmes_for(user).values("pk")).values_list("pk", flat=True))
+            self.hidden = {
+                "regions": list(event.regions.exclude(pk__in=self.visible["regions"].values("pk"))),
+                "co_organisers": list(event.co_organisers.exclude(pk__in=self.visible["co_organisers"].values("pk"))),
+                "projects": list(event.projects.exclude(pk__in=self.visible["projects"].values("pk"))),
+            }
+        self.fields["regions"].queryset = self.visible["regions"].order_by("name")
+        self.fields["co_organisers"].queryset = self.visible["co_organisers"].order_by("name")
+        self.fields["projects"].queryset = self.visible["projects"].order_by("code")
+        self.fields["projects"].label_from_instance = lambda p: f"{p.code} — {p.activity}"
+        self.fields["regions"].required = True
+        self.fields["regions"].error_messages["required"] = _("Choisissez au moins une région.")
+
+    def _with_hidden(self, name):
+        """Ticking boxes changes only what the user sees; what lies outside their scope stays linked."""
+        return list(self.cleaned_data[name]) + self.hidden[name]
+
+    def clean_regions(self):
+        return self._with_hidden("regions")
+
+    def clean_co_organisers(self):
+        return self._with_hidden("co_organisers")
+
+    def clean_projects(self):
+        return self._with_hidden("projects")
+
+
+def _years():
+    return [(str(year), str(year)) for year in range(datetime.date.today().year + 1, 2015, -1)]
+
+
+class EventFilterForm(FilterForm):
+    region = forms.ModelChoiceField(label=_("Région"), required=False, queryset=Region.objects.none(),
+                                    empty_label=_("Toutes"))
+    year = forms.TypedChoiceField(label=_("Année"), required=False, coerce=int, empty_value=None, choices=())
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        self.fields["region"].queryset = Region.objects.filter(
+            departments__in=scope.departments_for(user)).distinct().order_by("name")
+        self.fields["year"].choices = _blank(_years(), _("Toutes"))

@@ -158,6 +158,9 @@ class Contact(models.Model):
     def __str__(self):
         return f"{self.first_name} {self.last_name}"
 
+    def get_absolute_url(self):
+        return reverse("partners:organisation_detail", args=[self.organisation_id]) + "#contacts"
+
 
 class PartnerRole(models.Model):
     """The part an organisation plays in a programme, over a period."""
@@ -191,6 +194,9 @@ class PartnerRole(models.Model):
     def __str__(self):
         return f"{self.organisation} — {self.get_role_display()}"
 
+    def get_absolute_url(self):
+        return reverse("programmes:programme_detail", args=[self.programme_id]) + "#partenaires"
+
 
 class Meeting(models.Model):
     """A steering or technical committee of a programme, or of an establishment."""
@@ -222,6 +228,9 @@ class Meeting(models.Model):
     def __str__(self):
         subject = self.programme.code if self.programme_id else self.establishment.name
         return f"{self.get_kind_display()} {subject} du {self.date:%d/%m/%Y}"
+
+    def get_absolute_url(self):
+        return reverse("partners:meeting_detail", args=[self.pk])
 
 
 class MeetingAttendee(models.Model):
@@ -266,6 +275,9 @@ class Decision(models.Model):
     def __str__(self):
         return self.text[:80]
 
+    def get_absolute_url(self):
+        return reverse("partners:meeting_detail", args=[self.meeting_id]) + "#decisions"
+
 
 class Event(models.Model):
     """A regional event such as a stage of the 2021 "Tour de France de l'IAE en détention"."""
@@ -290,3 +302,6 @@ class Event(models.Model):
 
     def __str__(self):
         return self.title
+
+    def get_absolute_url(self):
+        return reverse("partners:event_detail", args=[self.pk])

@@ -1,6 +1,22 @@
 from django.contrib import admin
 
-from .models import AidRate, Department, Disp, Establishment, Programme, Quartier, Region, Siae, SmicRate
+from .models import (
+    AidRate,
+    ConventionParty,
+    Department,
+    Disp,
+    Establishment,
+    FinancialAnnex,
+    FundingLine,
+    ImplantationContract,
+    PartnershipConvention,
+    Programme,
+    Quartier,
+    Region,
+    Siae,
+    SmicRate,
+    StateConvention,
+)
 
 
 @admin.register(Disp)
@@ -59,3 +75,43 @@ class SmicRateAdmin(admin.ModelAdmin):
 class AidRateAdmin(admin.ModelAdmin):
     list_display = ["siae_kind", "territory", "valid_from", "base_amount", "detention_modulated_pct"]
     list_filter = ["siae_kind", "territory"]
+
+
+class FinancialAnnexInline(admin.TabularInline):
+    model = FinancialAnnex
+    extra = 0
+
+
+@admin.register(StateConvention)
+class StateConventionAdmin(admin.ModelAdmin):
+    list_display = ["siae", "authority", "reference", "start_date", "end_date", "status"]
+    list_filter = ["status"]
+    search_fields = ["siae__name", "reference"]
+    list_select_related = ["siae", "authority"]
+    inlines = [FinancialAnnexInline]
+
+
+@admin.register(ImplantationContract)
+class ImplantationContractAdmin(admin.ModelAdmin):
+    list_display = ["programme", "regime", "start_date", "end_date", "posts", "hourly_pay"]
+    list_filter = ["regime"]
+    list_select_related = ["programme__siae"]
+
+
+class ConventionPartyInline(admin.TabularInline):
+    model = ConventionParty
+    extra = 0
+
+
+@admin.register(PartnershipConvention)
+class PartnershipConventionAdmin(admin.ModelAdmin):
+    list_display = ["title", "programme", "start_date", "end_date"]
+    list_select_related = ["programme__siae"]
+    inlines = [ConventionPartyInline]
+
+
+@admin.register(FundingLine)
+class FundingLineAdmin(admin.ModelAdmin):
+    list_display = ["programme", "year", "funder", "organisation", "amount"]
+    list_filter = ["funder", "year"]
+    list_select_related = ["programme__siae", "organisation"]

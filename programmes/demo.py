@@ -3,21 +3,73 @@
 The seed does not state each pilot SIAE's kind: Après is the "entreprise d'insertion" of the Meaux
 press release (EI); the others, associations, are recorded as ACI. Their SIRET numbers are demo
 values (valid check digit), not the real ones.
+
+What binds the programmes (issue 3, section 5):
+
+- from the seed: the Meaux partnership convention (Préfecture, Pôle emploi, ARES, DISP; 1 July 2017 to
+  31 December 2018), the partners named in the press release with their roles, the steering committee of
+  22 March 2018 and its attendees (public officials named in the press release, stored as names only),
+  and the 15 stages of the 2021 Tour de France (domain.md section 9; the seed gives no date for Nice,
+  Orléans and Caen, the Toulouse date comes from the DIRECCTE Occitanie page);
+- invented, plausible **demo values**, not the real ones: every State convention and financial annex
+  (ASP numbers are built as type + department + year + a demo structure code 0001 to 0008, never a real
+  structure's number), ETP conventionnés, implantation contracts (posts, hours, pay at 45 % of the SMIC
+  in force at their start, rounded up to the cent), and the Département's funding at Meaux.
+
+Dates that move with the day load_demo runs (so that `make run` always shows a live situation):
+
+- Après (MEAUX-APRES) has a current State convention (reference DEMO-77-APRES-EI-MP) with two annexes:
+  the last one ends 45 days after today, with no successor, so DREETS Île-de-France, DDETS 77 and Après
+  see its alert on their home page; the convention itself runs one more year so that the successor fits;
+- the other pilots have a convention (reference DEMO-<department>-<programme>) over the previous, current
+  and next calendar years, with one annex a year (next year's in draft): none of them alerts.
+
+Those rows keep the same natural key (the convention's reference; an annex's convention, measure and
+year): loading twice the same day gives the same rows; a later day updates their dates in place, and
+annexes left outside their convention's new period (in a later year) are deleted.
 """
 
 import datetime
+from decimal import Decimal
 
+from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.enums import Role
 from accounts.models import User
+from partners.enums import MeetingKind, PartnerRoleKind
 from partners.enums import OrganisationKind as OK
-from partners.models import Organisation, OrganisationFormerName
+from partners.models import Event, Meeting, MeetingAttendee, Organisation, OrganisationFormerName, PartnerRole
 
+from . import rates
+from .enums import (
+    AnnexStatus,
+    AspMeasure,
+    ConventionStatus,
+    Funder,
+    ImplantationRegime,
+    ProgrammePhase,
+    ProgrammeStage,
+    SiaeKind,
+)
 from .enums import EstablishmentKind as EK
-from .enums import ProgrammePhase, ProgrammeStage, SiaeKind
-from .models import Department, Disp, Establishment, Programme, Quartier, Region, Siae
+from .models import (
+    ConventionParty,
+    Department,
+    Disp,
+    Establishment,
+    FinancialAnnex,
+    FundingLine,
+    ImplantationContract,
+    PartnershipConvention,
+    Programme,
+    Quartier,
+    Region,
+    Siae,
+    StateConvention,
+)
 from .validators import luhn_is_valid
 
 # (establishment, kind, department, quartiers, SIAE, SIAE kind, programme code, quartier, activity, sector)
@@ -91,7 +143,8 @@ def _former(org, name, until):
 
 
 @transaction.atomic
-def load_demo() -> dict[str, int]:
+def load_demo(*, today: datetime.date | None = None) -> dict[str, int]:
+    """Load or update the demo rows; ``today`` (default: the local date) anchors the dates that move."""
     for kind, name in NATIONAL_BODIES:
         _org(kind, name)
     gepsa = Organisation.objects.get(kind=OK.DELEGATED_MANAGER, name="GEPSA")
@@ -142,6 +195,7 @@ def load_demo() -> dict[str, int]:
     ]:
         dreets = _org(OK.DREETS, name, region=Region.objects.get(code=region_code))
         _former(dreets, former, datetime.date(2021, 3, 31))
+    _load_bindings(today or timezone.localdate())
 
     for username, first, last, role, org_kind, org_name in ACCOUNTS:
         org = Organisation.objects.get(kind=org_kind, name=org_name) if org_kind else None
@@ -161,3 +215,334 @@ def load_demo() -> dict[str, int]:
         "organisations": Organisation.objects.count(),
         "users": User.objects.count(),
     }
+
+
+# --- What binds the programmes: conventions, contracts, partners, committees, events (issue 3) ----------
+
+# Demo ETP conventionnés and implantation contracts of each pilot:
+# (programme code, ETP, posts, weekly hours, 2016-regime contract start).
+BINDINGS = {
+    "VARCES-LA-REMISE": (Decimal("8.00"), 12, Decimal("24.0"), datetime.date(2017, 9, 1)),
+    "SAINT-DENIS-TI-TANG": (Decimal("6.00"), 10, Decimal("24.0"), datetime.date(2017, 10, 2)),
+    "MEAUX-APRES": (Decimal("6.00"), 10, Decimal("26.0"), datetime.date(2017, 7, 1)),
+    "METZ-EFIC": (Decimal("7.00"), 12, Decimal("28.0"), datetime.date(2018, 1, 8)),
+    "OERMINGEN-EMMAUS-MUNDO": (Decimal("5.00"), 8, Decimal("24.0"), datetime.date(2018, 3, 1)),
+    "PERPIGNAN-AEPI": (Decimal("5.00"), 8, Decimal("24.0"), datetime.date(2018, 2, 1)),
+    "SEYSSES-TERRITOIRE-ACTIF": (Decimal("4.00"), 6, Decimal("30.0"), datetime.date(2018, 4, 3)),
+    "NICE-ASSIETTE-BLEUE": (Decimal("4.00"), 6, Decimal("30.0"), datetime.date(2019, 9, 2)),
+}
+CODE_2022_START = datetime.date(2022, 5, 1)  # the code pénitentiaire's regime starts (domain.md 3.2)
+DIRECCTE_UNTIL = datetime.date(2021, 3, 31)
+SOON_ANNEX_DAYS = 45  # the last annex of Après ends that many days after the day load_demo runs
+
+# DREETS of each region (DRIEETS in Île-de-France, DEETS overseas; DIECCTE before 1 April 2021 overseas).
+OVERSEAS_REGIONS = {"01", "02", "03", "04", "06"}
+NO_STATE_LABOUR_SERVICE = {"NC", "PF", "PM"}  # collectivities with their own labour services: no DREETS
+
+
+def dreets_name(region) -> tuple[str, str]:
+    """(current name, name until 31 March 2021) of a region's DREETS."""
+    if region.code == "11":
+        return "DRIEETS Île-de-France", "DIRECCTE Île-de-France"
+    if region.code in OVERSEAS_REGIONS:
+        return f"DEETS {region.name}", f"DIECCTE {region.name}"
+    return f"DREETS {region.name}", f"DIRECCTE {region.name}"
+
+
+MEAUX_PARTNERSHIP = "Convention d'expérimentation du programme Après au quartier nouveau concept de Meaux"
+MEAUX_PARTNERSHIP_PURPOSE = (
+    "Créer un parcours pluridisciplinaire de préparation à la sortie : initié en détention au quartier nouveau "
+    "concept du CP de Meaux-Chauconin, l'accompagnement se poursuit à l'extérieur pour une réinsertion sociale "
+    "et professionnelle durable (période expérimentale de juillet 2017 au 31 décembre 2018)."
+)
+MEAUX_START, MEAUX_END = datetime.date(2017, 7, 1), datetime.date(2018, 12, 31)
+MEAUX_COMMITTEE_DATE = datetime.date(2018, 3, 22)
+MEAUX_HEALTH = "Unité sanitaire du CP de Meaux-Chauconin"
+MEAUX_SPORT_CULTURE = "Intervenants sport et culture du CP de Meaux-Chauconin"
+MEAUX_DEPARTEMENT = "Conseil départemental de Seine-et-Marne"
+
+TOUR_TITLE = "Tour de France de l'IAE en détention — {}"
+TOUR_PROGRAMME = "\n".join([
+    "Ouverture institutionnelle",
+    "Présentation du guide « Implantation des structures IAE en milieu pénitentiaire »",
+    "Retours d'expérience : SIAE, établissement pénitentiaire, SPIP, Direccte",
+    "Échanges sur les dispositifs IAE pour les personnes suivies par la Justice",
+    "Rencontres entre les acteurs locaux",
+])
+LIVESTORM = "https://app.livestorm.co/agence-du-tig-et-de-l-insertion-professionnelle/{}"
+# (stage, date or None when the seed gives none, region codes, DISP code, replay slug) — domain.md section 9.
+TOUR_STAGES = [
+    ("Nice (ouverture)", None, ["93"], "DISP_MARSEILLE", "nice-etape-du-tour-de-france-de-liae-en-detention"),
+    ("Toulouse", datetime.date(2021, 2, 11), ["76"], "DISP_TOULOUSE",
+     "toulouse-etape-du-tour-de-france-de-liae-en-detention"),
+    ("Orléans", None, ["24"], "DISP_DIJON", "orleans-etape-du-tour-de-france-de-liae-en-detention"),
+    ("Caen", None, ["28"], "DISP_RENNES", "caen-etape-du-tour-de-france-de-liae-en-detention"),
+    ("La Réunion & Mayotte", datetime.date(2021, 2, 25), ["04", "06"], "DSPOM",
+     "la-reunion-and-mayotte-etape-du-tour-de-france-de-liae-en-detention"),
+    ("Nouvelle-Calédonie", datetime.date(2021, 3, 9), ["NC"], "DSPOM",
+     "nouvelle-caledonie-etape-du-tour-de-france-de-liae-en-detention"),
+    ("Polynésie française", datetime.date(2021, 3, 9), ["PF"], "DSPOM",
+     "polynesie-francaise-etape-du-tour-de-france-de-liae-en-detention"),
+    ("Lyon", datetime.date(2021, 3, 11), ["84"], "DISP_LYON", "lyon-etape-du-tour-de-france-iae-en-detention"),
+    ("Bordeaux", datetime.date(2021, 3, 16), ["75"], "DISP_BORDEAUX",
+     "bordeaux-etape-du-tour-de-france-de-liae-en-detention"),
+    ("Martinique / Guadeloupe / Guyane / Saint-Pierre", datetime.date(2021, 3, 18), ["02", "01", "03", "PM"],
+     "DSPOM", "martinique-guadeloupe-guyane-st-pierre-etape-du-tour-de-france-de-liae-en-detention-copie"),
+    ("Dijon", datetime.date(2021, 3, 23), ["27"], "DISP_DIJON", "dijon-etape-du-tour-de-france-de-liae-en-detention"),
+    ("Paris", datetime.date(2021, 3, 30), ["11"], "DISP_PARIS", "paris-etape-du-tour-de-france-de-liae-en-detention"),
+    ("Lille", datetime.date(2021, 4, 6), ["32"], "DISP_LILLE", "lille-etape-du-tour-de-france-de-liae-en-detention"),
+    ("Rennes", datetime.date(2021, 4, 8), ["53"], "DISP_RENNES", "rennes-etape-du-tour-de-france-de-liae-en-detention"),
+    ("Strasbourg (clôture)", datetime.date(2021, 4, 15), ["44"], "DISP_STRASBOURG",
+     "strasbourg-etape-du-tour-de-france-de-liae-en-detention"),
+]
+
+
+def disp_organisation(disp_code: str) -> Organisation:
+    return Organisation.objects.get(kind=OK.DISP, disp_id=disp_code)
+
+
+def asp_number(siae: Siae, year: int, structure_code: int) -> str:
+    """Demo ASP number: type, department on 3 digits, year on 2, demo structure code on 4."""
+    return f"{siae.kind}{siae.department_id.zfill(3)}{year % 100:02d}{structure_code:04d}"
+
+
+def measure_of(siae: Siae) -> str:
+    return AspMeasure.EI_MP if siae.kind == SiaeKind.EI else AspMeasure.ACI_MP
+
+
+def soon_annex_period(today: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """Start and end of Après's last annex, the one ending soon (browser tests fill in its successor)."""
+    end = today + datetime.timedelta(days=SOON_ANNEX_DAYS)
+    return end - relativedelta(years=1) + datetime.timedelta(days=1), end
+
+
+def _annex(convention, siae, *, start, end, etp, structure_code, status):
+    measure = measure_of(siae)
+    amount = rates.aid_amount(
+        measure=measure, etp=etp, rate=rates.aid_rate_on(siae.kind, rates.territory_of(siae), start)
+    )
+    annex, _ = FinancialAnnex.objects.update_or_create(
+        convention=convention, measure=measure, year=start.year,
+        defaults={"asp_number": asp_number(siae, start.year, structure_code), "start_date": start,
+                  "end_date": end, "etp": etp, "aid_amount": amount, "status": status},
+    )
+    return annex
+
+
+def _convention(siae, authority, reference, start, end, status):
+    convention, _ = StateConvention.objects.update_or_create(
+        siae=siae, reference=reference,
+        defaults={"authority": authority, "start_date": start, "end_date": end, "status": status},
+    )
+    return convention
+
+
+def _prune(convention) -> None:
+    """A later day moves the demo periods: annexes left outside their convention's period (a past year) go."""
+    convention.annexes.exclude(start_date__gte=convention.start_date, end_date__lte=convention.end_date).delete()
+
+
+def _state_conventions(programmes: dict, authorities: dict, today: datetime.date) -> None:
+    year = today.year
+    for structure_code, code in enumerate(BINDINGS, start=1):
+        programme = programmes[code]
+        siae, etp = programme.siae, BINDINGS[code][0]
+        authority = authorities[siae.department_id]
+        if code == "MEAUX-APRES":
+            # The experimental period, signed with the unité départementale of the DIRECCTE.
+            old = _convention(siae, authority, "DEMO-77-APRES-2017", MEAUX_START, MEAUX_END, ConventionStatus.EXPIRED)
+            _annex(old, siae, start=MEAUX_START, end=datetime.date(2017, 12, 31), etp=etp / 2,
+                   structure_code=structure_code, status=AnnexStatus.VALIDATED)
+            _annex(old, siae, start=datetime.date(2018, 1, 1), end=MEAUX_END, etp=etp,
+                   structure_code=structure_code, status=AnnexStatus.VALIDATED)
+            # Today's convention: its last annex ends soon and nothing follows it yet.
+            soon_start, soon_end = soon_annex_period(today)
+            previous_start = soon_start - relativedelta(years=1)
+            current = _convention(siae, authority, "DEMO-77-APRES-EI-MP", previous_start,
+                                  soon_end + relativedelta(years=1), ConventionStatus.ACTIVE)
+            _annex(current, siae, start=previous_start, end=soon_start - datetime.timedelta(days=1), etp=etp,
+                   structure_code=structure_code, status=AnnexStatus.VALIDATED)
+            _annex(current, siae, start=soon_start, end=soon_end, etp=etp,
+                   structure_code=structure_code, status=AnnexStatus.VALIDATED)
+            _prune(current)
+            continue
+        start, end = datetime.date(year - 1, 1, 1), datetime.date(year + 1, 12, 31)
+        convention = _convention(siae, authority, f"DEMO-{siae.department_id}-{code}", start, end,
+                                 ConventionStatus.ACTIVE)
+        for annex_year in (year - 1, year, year + 1):
+            _annex(convention, siae, start=datetime.date(annex_year, 1, 1), end=datetime.date(annex_year, 12, 31),
+                   etp=etp, structure_code=structure_code,
+                   status=AnnexStatus.DRAFT if annex_year > year else AnnexStatus.VALIDATED)
+        _prune(convention)
+
+
+def _implantation_contracts(programmes: dict) -> None:
+    for code, (_etp, posts, hours, start) in BINDINGS.items():
+        programme = programmes[code]
+        premises = (f"Atelier du {programme.quartier.get_kind_display().lower()}" if programme.quartier
+                    else "Atelier de l'établissement")
+        common = {"premises": premises, "posts": posts, "weekly_hours": hours}
+        if code == "MEAUX-APRES":
+            ImplantationContract.objects.update_or_create(
+                programme=programme, start_date=start,
+                defaults={**common, "regime": ImplantationRegime.R2016, "end_date": MEAUX_END,
+                          "tacit_renewal": False, "hourly_pay": rates.pay_floor(rates.smic_on(start))},
+            )
+            continue
+        ImplantationContract.objects.update_or_create(
+            programme=programme, start_date=start,
+            defaults={**common, "regime": ImplantationRegime.R2016, "tacit_renewal": False,
+                      "end_date": CODE_2022_START - datetime.timedelta(days=1),
+                      "hourly_pay": rates.pay_floor(rates.smic_on(start))},
+        )
+        ImplantationContract.objects.update_or_create(
+            programme=programme, start_date=CODE_2022_START,
+            defaults={**common, "regime": ImplantationRegime.R2022, "tacit_renewal": True,
+                      "end_date": CODE_2022_START + relativedelta(years=7) - datetime.timedelta(days=1),
+                      "hourly_pay": rates.pay_floor(rates.smic_on(CODE_2022_START))},
+        )
+
+
+def _meaux(programme: Programme, orgs: dict) -> None:
+    """The seed's Meaux: partnership convention, partners and roles, steering committee of 22 March 2018."""
+    partnership, _ = PartnershipConvention.objects.update_or_create(
+        programme=programme, title=MEAUX_PARTNERSHIP,
+        defaults={"purpose": MEAUX_PARTNERSHIP_PURPOSE, "start_date": MEAUX_START, "end_date": MEAUX_END},
+    )
+    for key, role in [
+        ("prefecture", "Représentant de l'État, signataire"),
+        ("pole_emploi", "Service public de l'emploi, signataire"),
+        ("siae", "Structure d'insertion porteuse du programme, signataire"),
+        ("disp", "Administration pénitentiaire, signataire"),
+    ]:
+        ConventionParty.objects.update_or_create(convention=partnership, organisation=orgs[key],
+                                                 defaults={"role": role})
+
+    # (organisation, role, until): from the start of the experiment; signatories until its end.
+    for key, role, until in [
+        ("prefecture", PartnerRoleKind.SIGNATORY, MEAUX_END),
+        ("pole_emploi", PartnerRoleKind.SIGNATORY, MEAUX_END),
+        ("siae", PartnerRoleKind.SIGNATORY, MEAUX_END),
+        ("disp", PartnerRoleKind.SIGNATORY, MEAUX_END),
+        ("spip", PartnerRoleKind.PRESCRIBER, None),
+        ("siae", PartnerRoleKind.ACCOMPANIMENT, None),
+        ("gepsa", PartnerRoleKind.STEERING, None),
+        ("dreets", PartnerRoleKind.STEERING, None),
+        ("ddets", PartnerRoleKind.FUNDER, None),
+        ("departement", PartnerRoleKind.FUNDER, None),
+        ("pole_emploi", PartnerRoleKind.EMPLOYMENT, None),
+        ("missions_locales", PartnerRoleKind.EMPLOYMENT, None),
+        ("health", PartnerRoleKind.HEALTH, None),
+        ("sport_culture", PartnerRoleKind.SPORT_CULTURE, None),
+        ("judicial", PartnerRoleKind.JUDICIAL, None),
+    ]:
+        PartnerRole.objects.update_or_create(
+            programme=programme, organisation=orgs[key], role=role, start_date=MEAUX_START,
+            defaults={"end_date": until},
+        )
+
+    committee, _ = Meeting.objects.update_or_create(
+        kind=MeetingKind.STEERING, programme=programme, date=MEAUX_COMMITTEE_DATE,
+        defaults={"establishment": programme.establishment,
+                  "agenda": "Premier bilan de l'expérimentation du programme Après au quartier nouveau concept : "
+                            "sessions de recrutement, parcours des personnes détenues, sorties et suites "
+                            "à l'extérieur."},
+    )
+    # Who attended, as the press release of 30 March 2018 names them (organisation, quality, person).
+    for key, quality, person in [
+        ("disp", "Directeur interrégional des services pénitentiaires de Paris", "Laurent Ridel"),
+        ("spip", "Représentant du SPIP de Seine-et-Marne", "Yannick Le Meur"),
+        ("establishment", "Directeur du centre pénitentiaire de Meaux-Chauconin", "Pascal Bruneau"),
+        ("siae", "Directeur général du Groupe ARES", "Thibault Guilluy"),
+        ("gepsa", "Gestionnaire délégué", ""),
+        ("dreets", "DIRECCTE Île-de-France", ""),
+        ("pole_emploi", "Pôle emploi", ""),
+        ("missions_locales", "Missions locales", ""),
+    ]:
+        MeetingAttendee.objects.update_or_create(meeting=committee, organisation=orgs[key], role=quality,
+                                                 defaults={"person": person})
+
+
+def _funding(programmes: dict, orgs: dict) -> None:
+    """The State's aide au poste of each validated annex year; the Département's share at Meaux (demo values)."""
+    for programme in programmes.values():
+        by_year: dict[tuple[int, int], Decimal] = {}
+        annexes = FinancialAnnex.objects.filter(convention__siae=programme.siae, status=AnnexStatus.VALIDATED)
+        for annex in annexes.select_related("convention"):
+            key = (annex.year, annex.convention.authority_id)
+            by_year[key] = by_year.get(key, Decimal(0)) + annex.aid_amount
+        for (year, authority_id), amount in by_year.items():
+            FundingLine.objects.update_or_create(
+                programme=programme, year=year, funder=Funder.STATE, organisation_id=authority_id,
+                defaults={"amount": amount},
+            )
+        # Years whose annexes went (the demo dates move with today).
+        stale = FundingLine.objects.filter(programme=programme, funder=Funder.STATE)
+        for year, authority_id in by_year:
+            stale = stale.exclude(year=year, organisation_id=authority_id)
+        stale.delete()
+    for year, amount in [(2017, Decimal("18000.00")), (2018, Decimal("36000.00"))]:
+        FundingLine.objects.update_or_create(
+            programme=programmes["MEAUX-APRES"], year=year, funder=Funder.DEPARTEMENT,
+            organisation=orgs["departement"], defaults={"amount": amount},
+        )
+
+
+def _tour_de_france(dreets_by_region: dict) -> None:
+    for stage, date, region_codes, disp_code, slug in TOUR_STAGES:
+        event, _ = Event.objects.update_or_create(
+            title=TOUR_TITLE.format(stage),
+            defaults={"date": date, "programme_items": TOUR_PROGRAMME, "replay_url": LIVESTORM.format(slug)},
+        )
+        event.regions.set(Region.objects.filter(code__in=region_codes))
+        event.co_organisers.set(
+            [disp_organisation(disp_code)] + [dreets_by_region[c] for c in region_codes if c in dreets_by_region]
+        )
+
+
+def _load_bindings(today: datetime.date) -> None:
+    dreets_by_region = {}
+    for region in Region.objects.exclude(code__in=NO_STATE_LABOUR_SERVICE):
+        name, former = dreets_name(region)
+        dreets_by_region[region.code] = _org(OK.DREETS, name, region=region)
+        _former(dreets_by_region[region.code], former, DIRECCTE_UNTIL)
+
+    # The State's signatory of each pilot's convention: the DDETS (an unité départementale of the
+    # DIRECCTE until 31 March 2021); at La Réunion the DEETS, regional and departmental at once.
+    authorities = {}
+    for dept, spip_name in SPIP_NAMES.items():
+        department = Department.objects.get(code=dept)
+        if department.region_id in OVERSEAS_REGIONS:
+            authorities[dept] = dreets_by_region[department.region_id]
+            continue
+        suffix = spip_name.removeprefix("SPIP ")
+        ddets = _org(OK.DDETS, f"DDETS {suffix}", department=department)
+        _former(ddets, f"{dreets_name(department.region)[1]} — unité départementale {suffix}", DIRECCTE_UNTIL)
+        authorities[dept] = ddets
+
+    seine_et_marne = Department.objects.get(code="77")
+    programmes = {p.code: p for p in Programme.objects.filter(code__in=BINDINGS).select_related(
+        "siae", "establishment", "quartier")}
+    meaux = programmes["MEAUX-APRES"]
+    orgs = {
+        "prefecture": Organisation.objects.get(kind=OK.PREFECTURE, name="Préfecture de Seine-et-Marne"),
+        "pole_emploi": Organisation.objects.get(kind=OK.FRANCE_TRAVAIL, name="France Travail Meaux"),
+        "siae": Organisation.objects.get(kind=OK.SIAE, siae=meaux.siae),
+        "establishment": Organisation.objects.get(kind=OK.ESTABLISHMENT, establishment=meaux.establishment),
+        "disp": disp_organisation("DISP_PARIS"),
+        "spip": Organisation.objects.get(kind=OK.SPIP, name=SPIP_NAMES["77"]),
+        "gepsa": Organisation.objects.get(kind=OK.DELEGATED_MANAGER, name="GEPSA"),
+        "dreets": dreets_by_region["11"],
+        "ddets": authorities["77"],
+        "missions_locales": Organisation.objects.get(kind=OK.MISSION_LOCALE, name="Missions locales de Seine-et-Marne"),
+        "judicial": Organisation.objects.get(kind=OK.JUDICIAL,
+                                             name="Tribunal judiciaire de Meaux (application des peines)"),
+        "health": _org(OK.HEALTH, MEAUX_HEALTH, department=seine_et_marne),
+        "sport_culture": _org(OK.SPORT_CULTURE, MEAUX_SPORT_CULTURE, department=seine_et_marne),
+        "departement": _org(OK.DEPARTEMENT, MEAUX_DEPARTEMENT, department=seine_et_marne),
+    }
+    _state_conventions(programmes, authorities, today)
+    _implantation_contracts(programmes)
+    _meaux(meaux, orgs)
+    _funding(programmes, orgs)
+    _tour_de_france(dreets_by_region)

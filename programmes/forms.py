@@ -9,9 +9,23 @@ from dsfr.forms import DsfrBoundField
 from dsfr.utils import dsfr_input_class_attr
 
 from accounts import scope
+from partners.enums import OrganisationKind
 
-from .enums import EstablishmentKind, ProgrammePhase, ProgrammeStage, QuartierKind, SiaeKind
-from .models import Department, Disp, Establishment, Programme, Quartier, Siae
+from .enums import ConventionStatus, EstablishmentKind, Funder, ProgrammePhase, ProgrammeStage, QuartierKind, SiaeKind
+from .models import (
+    Department,
+    Disp,
+    Establishment,
+    FinancialAnnex,
+    FundingLine,
+    ImplantationContract,
+    PartnershipConvention,
+    Programme,
+    Quartier,
+    Siae,
+    StateConvention,
+)
+from .rates import MEASURES_BY_KIND, annex_aid_amount
 from .services import check_programme_rules
 
 
@@ -196,3 +210,176 @@ class SiaeFilterForm(FilterForm):
 class ProgrammeFilterForm(DispChoiceMixin, FilterForm):
     stage = forms.ChoiceField(label=_("Étape"), required=False, choices=_blank(ProgrammeStage.choices, _("Toutes")))
     phase = forms.ChoiceField(label=_("Phase"), required=False, choices=_blank(ProgrammePhase.choices, _("Toutes")))
+
+
+# --- Conventions, annexes, contracts, partnerships and funding --------------------------------------------
+
+
+class StateConventionForm(DsfrModelForm):
+    class Meta:
+        model = StateConvention
+        fields = ["siae", "authority", "reference", "start_date", "end_date"]
+        widgets = {"start_date": DateInput(), "end_date": DateInput()}
+        help_texts = {
+            "end_date": _("Une convention avec l'État dure au plus 3 ans."),
+            "reference": _("Référence donnée par le service de l'État, si elle est connue."),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["siae"].queryset = scope.siaes_for(user).filter(kind__in=[SiaeKind.ACI, SiaeKind.EI])
+        self.fields["authority"].queryset = scope.organisations_for(user).filter(
+            kind__in=[OrganisationKind.DREETS, OrganisationKind.DDETS]
+        ).order_by("name")
+        self.helper.layout = Layout(
+            Fieldset(_("Signataires"), Row(Column("siae"), Column("authority")), "reference"),
+            Fieldset(_("Période"), Row(Column("start_date"), Column("end_date"))),
+        )
+
+
+class FinancialAnnexForm(DsfrModelForm):
+    aid_amount = forms.DecimalField(
+        label=_("Aide au poste annuelle (€)"), required=False, min_value=0, max_digits=11, decimal_places=2,
+        localize=True,
+        help_text=_("Laissez vide : elle est calculée depuis le barème en vigueur au début de l'annexe "
+                    "(ETP × montant socle, plus la part modulée de 5 % en détention). Saisissez-la seulement si "
+                    "l'annexe signée indique un autre montant."),
+    )
+
+    class Meta:
+        model = FinancialAnnex
+        fields = ["asp_number", "measure", "year", "start_date", "end_date", "etp", "aid_amount"]
+        localized_fields = ["etp"]  # "1,5" as a French user types it
+        widgets = {"start_date": DateInput(), "end_date": DateInput()}
+        labels = {
+            "asp_number": _("Numéro d'annexe ASP"), "measure": _("Mesure"), "year": _("Année"),
+            "start_date": _("Date de début"), "end_date": _("Date de fin"), "etp": _("ETP conventionnés"),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        kind = self.instance.convention.siae.kind
+        allowed = MEASURES_BY_KIND.get(kind)
+        if allowed and not self.is_bound:
+            self.fields["measure"].choices = [("", "---------"), *[(m.value, m.label) for m in allowed]]
+        if self.instance.pk and not self.is_bound:
+            # An amount equal to the computed one was computed: leave it blank so that it follows the ETP.
+            try:
+                if annex_aid_amount(self.instance) == self.instance.aid_amount:
+                    self.initial["aid_amount"] = None
+            except ValidationError:
+                pass
+        self.helper.layout = Layout(
+            Fieldset(_("Annexe"), Row(Column("asp_number"), Column("measure"), Column("year"))),
+            Fieldset(_("Période"), Row(Column("start_date"), Column("end_date"))),
+            Fieldset(_("Postes et aide"), Row(Column("etp"), Column("aid_amount"))),
+        )
+
+    def clean_asp_number(self):
+        return self.cleaned_data["asp_number"].strip().upper().replace(" ", "")
+
+
+class ImplantationContractForm(DsfrModelForm):
+    class Meta:
+        model = ImplantationContract
+        fields = ["regime", "signed_on", "start_date", "end_date", "tacit_renewal", "premises", "posts",
+                  "weekly_hours", "hourly_pay"]
+        localized_fields = ["weekly_hours", "hourly_pay"]
+        widgets = {"signed_on": DateInput(), "start_date": DateInput(), "end_date": DateInput(),
+                   "premises": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {
+            "hourly_pay": _("Au moins 45 % du SMIC horaire en vigueur à la date de début."),
+            "end_date": _("Régime 2022 : 7 ans au plus après le début."),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper.layout = Layout(
+            Fieldset(_("Régime et période"), Row(Column("regime"), Column("signed_on")),
+                     Row(Column("start_date"), Column("end_date")), "tacit_renewal"),
+            Fieldset(_("Locaux et postes"), "premises",
+                     Row(Column("posts"), Column("weekly_hours"), Column("hourly_pay"))),
+        )
+
+
+class PartnershipConventionForm(DsfrModelForm):
+    class Meta:
+        model = PartnershipConvention
+        fields = ["title", "purpose", "start_date", "end_date"]
+        widgets = {"start_date": DateInput(), "end_date": DateInput(), "purpose": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper.form_tag = False
+        self.helper.inputs = []
+        self.helper.layout = Layout("title", "purpose", Row(Column("start_date"), Column("end_date")))
+
+
+class ConventionPartyForm(forms.Form):
+    bound_field_class = DsfrBoundField
+    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=None, required=False)
+    role = forms.CharField(label=_("Rôle dans la convention"), max_length=200, required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = scope.organisations_for(user).order_by("name")
+        for visible in self.visible_fields():
+            dsfr_input_class_attr(visible)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("role") and not cleaned.get("organisation"):
+            self.add_error("organisation", _("Choisissez l'organisation qui tient ce rôle."))
+        return cleaned
+
+
+class BasePartyFormSet(forms.BaseFormSet):
+    def parties(self) -> list[dict]:
+        return [
+            {"organisation": form.cleaned_data["organisation"], "role": form.cleaned_data.get("role", "")}
+            for form in self.forms
+            if form.cleaned_data.get("organisation")
+        ]
+
+
+PartyFormSet = forms.formset_factory(ConventionPartyForm, formset=BasePartyFormSet, extra=0, max_num=20)
+PARTY_ROWS = 6  # rows offered on the page (existing parties first, then empty ones)
+
+
+def party_formset(*, user, data=None, convention=None) -> BasePartyFormSet:
+    initial = []
+    if convention is not None and convention.pk:
+        initial = [{"organisation": party.organisation_id, "role": party.role}
+                   for party in convention.parties.all()]
+    initial += [{}] * max(PARTY_ROWS - len(initial), 2)
+    formset = PartyFormSet(data, initial=initial, prefix="parties", form_kwargs={"user": user})
+    for number, form in enumerate(formset.forms, start=1):
+        form.fields["organisation"].label = _("Partie %(number)s : organisation") % {"number": number}
+        form.fields["role"].label = _("Partie %(number)s : rôle dans la convention") % {"number": number}
+    return formset
+
+
+class FundingLineForm(DsfrModelForm):
+    class Meta:
+        model = FundingLine
+        fields = ["year", "funder", "organisation", "amount"]
+        localized_fields = ["amount"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = scope.organisations_for(user).order_by("name")
+        self.helper.layout = Layout(
+            Row(Column("year"), Column("funder")), Row(Column("organisation"), Column("amount"))
+        )
+
+
+class ConventionFilterForm(FilterForm):
+    q = forms.CharField(label=_("Rechercher une SIAE"), required=False, max_length=100)
+    status = forms.ChoiceField(label=_("Statut"), required=False, choices=_blank(ConventionStatus.choices))
+    end_year = forms.IntegerField(label=_("Année de fin"), required=False, min_value=2000, max_value=2100)
+
+
+class FundingFilterForm(FilterForm):
+    q = forms.CharField(label=_("Rechercher un programme"), required=False, max_length=100)
+    year = forms.IntegerField(label=_("Année"), required=False, min_value=2000, max_value=2100)
+    funder = forms.ChoiceField(label=_("Financeur"), required=False, choices=_blank(Funder.choices))

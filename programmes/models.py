@@ -323,6 +323,9 @@ class StateConvention(models.Model):
     def __str__(self):
         return f"Convention {self.siae.name} du {self.start_date:%d/%m/%Y} au {self.end_date:%d/%m/%Y}"
 
+    def get_absolute_url(self):
+        return reverse("programmes:convention_detail", args=[self.pk])
+
 
 class FinancialAnnex(models.Model):
     """The yearly financial annex of a State convention: ETP conventioned and aide au poste."""
@@ -373,6 +376,9 @@ class FinancialAnnex(models.Model):
     def __str__(self):
         return f"Annexe {self.asp_number} ({self.year})"
 
+    def get_absolute_url(self):
+        return reverse("programmes:convention_detail", args=[self.convention_id]) + f"#annexe-{self.pk}"
+
 
 class ImplantationContract(models.Model):
     """The contract that installs the SIAE's workshop in the establishment."""
@@ -406,6 +412,9 @@ class ImplantationContract(models.Model):
     def __str__(self):
         return f"Contrat d'implantation {self.programme.code} ({self.get_regime_display()})"
 
+    def get_absolute_url(self):
+        return reverse("programmes:programme_detail", args=[self.programme_id]) + "#contrats"
+
 
 class PartnershipConvention(models.Model):
     """A multi-party convention around a programme (e.g. Meaux: Préfecture, Pôle emploi, ARES, DISP)."""
@@ -426,6 +435,9 @@ class PartnershipConvention(models.Model):
 
     def __str__(self):
         return self.title
+
+    def get_absolute_url(self):
+        return reverse("programmes:partnership_detail", args=[self.pk])
 
 
 class ConventionParty(models.Model):
@@ -484,3 +496,6 @@ class FundingLine(models.Model):
 
     def __str__(self):
         return f"{self.get_funder_display()} {self.year} : {self.amount} €"
+
+    def get_absolute_url(self):
+        return reverse("programmes:programme_detail", args=[self.programme_id]) + "#financements"

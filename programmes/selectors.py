@@ -1,10 +1,26 @@
 """Reads on the registry, always starting from what accounts.scope gives the viewer."""
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 
 from accounts import scope
 
-from .models import Establishment, Programme, Siae
+from . import rates
+from .enums import Funder
+from .models import (
+    ConventionParty,
+    Establishment,
+    FinancialAnnex,
+    FundingLine,
+    PartnershipConvention,
+    Programme,
+    Siae,
+    SmicRate,
+    StateConvention,
+)
 
 
 def establishment_list_for(*, user, q: str = "", kind: str = "", disp: str = "") -> QuerySet[Establishment]:
@@ -71,3 +87,103 @@ def programme_detail_for(*, user) -> QuerySet[Programme]:
     return scope.programmes_for(user).select_related(
         "siae", "quartier", "establishment__department__region__disp", "establishment__delegated_manager"
     )
+
+
+# --- Conventions, contracts, partnerships and funding ----------------------------------------------------
+
+
+def convention_list_for(
+    *, user, q: str = "", status: str = "", end_year: int | None = None
+) -> QuerySet[StateConvention]:
+    qs = scope.state_conventions_for(user).select_related("siae", "authority").annotate(
+        annex_count=Count("annexes", distinct=True), etp_total=Sum("annexes__etp"),
+    )
+    if q:
+        qs = qs.filter(Q(siae__name__icontains=q) | Q(siae__siret__startswith=q.replace(" ", "")))
+    if status:
+        qs = qs.filter(status=status)
+    if end_year:
+        qs = qs.filter(end_date__year=end_year)
+    return qs.order_by("-start_date", "siae__name", "pk")
+
+
+def convention_detail_for(*, user) -> QuerySet[StateConvention]:
+    return scope.state_conventions_for(user).select_related("siae__department", "authority").prefetch_related(
+        Prefetch("annexes", queryset=FinancialAnnex.objects.order_by("year", "start_date"))
+    )
+
+
+def partnership_detail_for(*, user) -> QuerySet[PartnershipConvention]:
+    return scope.partnership_conventions_for(user).select_related("programme__siae").prefetch_related(
+        Prefetch("parties", queryset=ConventionParty.objects.select_related("organisation").order_by("pk"))
+    )
+
+
+def funding_list_for(*, user, q: str = "", year: int | None = None, funder: str = "") -> QuerySet[FundingLine]:
+    qs = scope.funding_lines_for(user).select_related("programme__siae", "organisation")
+    if q:
+        qs = qs.filter(Q(programme__code__icontains=q) | Q(programme__siae__name__icontains=q))
+    if year:
+        qs = qs.filter(year=year)
+    if funder:
+        qs = qs.filter(funder=funder)
+    return qs.order_by("-year", "programme__code", "funder", "pk")
+
+
+@dataclass
+class FundingTable:
+    """Funding of a programme: one row per year, one column per funder, with totals."""
+
+    funders: list  # [(value, label)] of the funders present, in the enum's order
+    rows: list  # [(year, [amount or None per funder], year total)]
+    funder_totals: list
+    total: Decimal
+
+
+def funding_table(lines) -> FundingTable:
+    amounts = defaultdict(Decimal)
+    for line in lines:
+        amounts[line.year, line.funder] += line.amount
+    present = {funder for _, funder in amounts}
+    funders = [(value, label) for value, label in Funder.choices if value in present]
+    years = sorted({year for year, _ in amounts}, reverse=True)
+    rows = [
+        (year, [amounts.get((year, value)) for value, _ in funders],
+         sum((amounts.get((year, value), Decimal(0)) for value, _ in funders), Decimal(0)))
+        for year in years
+    ]
+    funder_totals = [sum((amounts.get((year, value), Decimal(0)) for year in years), Decimal(0))
+                     for value, _ in funders]
+    return FundingTable(funders, rows, funder_totals, sum(funder_totals, Decimal(0)))
+
+
+def programme_bindings_for(*, user, programme: Programme) -> dict:
+    """What binds a programme, for its page; a fixed number of queries whatever the number of rows:
+    State conventions of its SIAE (1) and their annexes (1), implantation contracts (1) and the SMIC table (1),
+    partnership conventions (1) with their parties and organisations (1), funding lines (1)."""
+    conventions = list(
+        scope.state_conventions_for(user).filter(siae_id=programme.siae_id).select_related("authority")
+        .prefetch_related(Prefetch("annexes", queryset=FinancialAnnex.objects.order_by("year", "start_date")))
+        .order_by("-start_date")
+    )
+    contracts = list(scope.implantation_contracts_for(user).filter(programme=programme).order_by("-start_date"))
+    if contracts:
+        smic_rates = list(SmicRate.objects.all())
+        for contract in contracts:
+            contract.smic_at_start = rates.smic_in_force(smic_rates, contract.start_date)
+            contract.smic_share = (
+                rates.smic_share_pct(contract.hourly_pay, contract.smic_at_start) if contract.smic_at_start else None
+            )
+    partnerships = list(
+        scope.partnership_conventions_for(user).filter(programme=programme).prefetch_related(
+            Prefetch("parties", queryset=ConventionParty.objects.select_related("organisation").order_by("pk"))
+        ).order_by("-start_date")
+    )
+    lines = list(scope.funding_lines_for(user).filter(programme=programme).select_related("organisation"))
+    return {
+        "state_conventions": conventions,
+        "implantation_contracts": contracts,
+        "partnership_conventions": partnerships,
+        "funding_lines": lines,
+        "funding": funding_table(lines),
+    }

@@ -45,7 +45,7 @@ def test_main_pages_have_no_serious_accessibility_violation(page, page_log, demo
     expect(page).to_have_url(demo_site.programme_url("MEAUX-APRES"))
     check("programme")
 
-    page.get_by_role("link", name="Modifier").click()
+    page.get_by_role("link", name="Modifier", exact=True).click()
     expect(page).to_have_url(re.compile(r"/programmes/\d+/modifier/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Modifier le programme")
     check("programme-modifier")

@@ -90,7 +90,7 @@ def test_persona_journey(page, page_log, demo_site, persona):
     expect(main.locator("dd").filter(has_text=siae).first).to_be_visible()
     expect(main.get_by_role("link", name=establishment, exact=True)).to_be_visible()
     expect(main).to_contain_text(disp)
-    expect(main.get_by_role("link", name="Modifier")).to_have_count(1 if persona.may_edit else 0)
+    expect(main.get_by_role("link", name="Modifier", exact=True)).to_have_count(1 if persona.may_edit else 0)
 
     # A programme outside the scope, by its address: the French 404 page.
     if persona.hidden:
