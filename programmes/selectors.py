@@ -115,7 +115,11 @@ def convention_detail_for(*, user) -> QuerySet[StateConvention]:
 
 def partnership_detail_for(*, user) -> QuerySet[PartnershipConvention]:
     return scope.partnership_conventions_for(user).select_related("programme__siae").prefetch_related(
-        Prefetch("parties", queryset=ConventionParty.objects.select_related("organisation").order_by("pk"))
+        Prefetch(
+            "parties",
+            queryset=ConventionParty.objects.select_related("organisation")
+            .prefetch_related("organisation__former_names").order_by("pk"),
+        )
     )
 
 
@@ -176,7 +180,11 @@ def programme_bindings_for(*, user, programme: Programme) -> dict:
             )
     partnerships = list(
         scope.partnership_conventions_for(user).filter(programme=programme).prefetch_related(
-            Prefetch("parties", queryset=ConventionParty.objects.select_related("organisation").order_by("pk"))
+            Prefetch(
+            "parties",
+            queryset=ConventionParty.objects.select_related("organisation")
+            .prefetch_related("organisation__former_names").order_by("pk"),
+        )
         ).order_by("-start_date")
     )
     lines = list(scope.funding_lines_for(user).filter(programme=programme).select_related("organisation"))

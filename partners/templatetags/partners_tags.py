@@ -18,3 +18,9 @@ def programme_partners(programme, user):
         "can_edit_role": permissions.can_edit(user, "partner_role"),
         "can_add_meeting": permissions.can_create(user, "meeting"),
     }
+
+
+@register.filter
+def name_on(organisation, date):
+    """The name an organisation bore on a date: "Pôle emploi Meaux" on a 2017 convention."""
+    return organisation.name_on(date) if date else organisation.name

@@ -6,6 +6,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 
 from accounts.models import User
 from partners.models import (
@@ -275,3 +276,14 @@ def test_meaux_is_funded_by_the_state_and_the_departement(demo_loaded):
 
 def test_pilot_programmes_are_unchanged_by_the_new_demo_rows(demo_loaded):
     assert Programme.objects.count() == 8
+
+
+def test_meaux_partnership_names_pole_emploi_as_it_was_called_in_2017(client):
+    call_command("load_demo")
+    partnership = PartnershipConvention.objects.get(programme__code="MEAUX-APRES")
+    client.force_login(User.objects.get(username="national"))
+
+    page = client.get(reverse("programmes:partnership_detail", args=[partnership.pk])).content.decode()
+
+    assert "Pôle emploi Meaux" in page
+    assert "France Travail Meaux" not in page
