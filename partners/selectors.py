@@ -74,7 +74,11 @@ def meeting_detail_for(*, user) -> QuerySet[Meeting]:
 
 
 def _attendees():
-    return MeetingAttendee.objects.select_related("organisation").order_by("organisation__name", "pk")
+    return (
+        MeetingAttendee.objects.select_related("organisation")
+        .prefetch_related("organisation__former_names")
+        .order_by("organisation__name", "pk")
+    )
 
 
 def decision_detail_for(*, user) -> QuerySet[Decision]:

@@ -287,3 +287,14 @@ def test_meaux_partnership_names_pole_emploi_as_it_was_called_in_2017(client):
 
     assert "Pôle emploi Meaux" in page
     assert "France Travail Meaux" not in page
+
+
+def test_meaux_committee_of_2018_names_its_attendees_as_they_were_called_then(client):
+    call_command("load_demo")
+    meeting = Meeting.objects.get(programme__code="MEAUX-APRES", date=datetime.date(2018, 3, 22))
+    client.force_login(User.objects.get(username="national"))
+
+    page = client.get(reverse("partners:meeting_detail", args=[meeting.pk])).content.decode()
+
+    assert "Pôle emploi Meaux" in page
+    assert "France Travail Meaux" not in page
