@@ -9,6 +9,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import CreateView, DetailView, ListView, UpdateView
 
+from programmes.exports import table_response
+
 from . import permissions
 
 
@@ -38,6 +40,24 @@ class ScopedMixin:
         context["breadcrumb_current"] = str(current) if current and current.pk else context.get("title", "")
         context["cancel_url"] = current.get_absolute_url() if current and current.pk else list_url
         return context
+
+
+class ExportMixin:
+    """``?format=csv`` or ``?format=xlsx`` on a list page: the whole filtered list (not one page) as a file."""
+
+    export_filename = None
+
+    def export_rows(self, queryset):
+        raise NotImplementedError
+
+    def get(self, request, *args, **kwargs):
+        fmt = request.GET.get("format")
+        if fmt in {"csv", "xlsx"}:
+            queryset = self.get_queryset()
+            headers, rows = self.export_rows(queryset)
+            return table_response(filename=self.export_filename, headers=headers, rows=rows, fmt=fmt)
+        return super().get(request, *args, **kwargs)
+
 
 
 class ScopedListView(ScopedMixin, ListView):

@@ -4,7 +4,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
 from accounts import permissions, scope
-from accounts.mixins import ScopedCreateView, ScopedDetailView, ScopedListView, ScopedUpdateView
+from accounts.mixins import ExportMixin, ScopedCreateView, ScopedDetailView, ScopedListView, ScopedUpdateView
 from programmes.exports import table_response
 
 from . import selectors, services
@@ -40,8 +40,14 @@ class OrganisationMixin:
         )
 
 
-class OrganisationList(OrganisationMixin, ScopedListView):
+class OrganisationList(OrganisationMixin, ExportMixin, ScopedListView):
     list_selector = selectors.organisation_list_for
+    export_filename = "organisations"
+
+    def export_rows(self, queryset):
+        headers = ["Nom", "Type", "Département", "Région", "Interrégion"]
+        return headers, ([o.name, o.get_kind_display(), o.department.name if o.department else "",
+                          o.region.name if o.region else "", o.disp.name if o.disp else ""] for o in queryset)
     filter_form_class = OrganisationFilterForm
     template_name = "partners/organisation_list.html"
 

@@ -10,10 +10,10 @@ from django.views import View
 from django.views.generic import UpdateView
 
 from accounts import permissions, scope
-from accounts.mixins import ScopedCreateView, ScopedDetailView, ScopedListView, ScopedUpdateView
+from accounts.mixins import ExportMixin, ScopedCreateView, ScopedDetailView, ScopedListView, ScopedUpdateView
 
-from . import exports, selectors, services
 from . import forms as forms_module
+from . import selectors, services
 from .forms import (
     ConventionFilterForm,
     EstablishmentFilterForm,
@@ -54,8 +54,14 @@ class EstablishmentMixin:
         )
 
 
-class EstablishmentList(EstablishmentMixin, ScopedListView):
+class EstablishmentList(EstablishmentMixin, ExportMixin, ScopedListView):
     list_selector = selectors.establishment_list_for
+    export_filename = "etablissements"
+
+    def export_rows(self, queryset):
+        headers = ["Nom", "Type", "Département", "Région", "Interrégion", "Programmes"]
+        return headers, ([e.name, e.get_kind_display(), e.department.name, e.department.region.name,
+                          e.department.region.disp.name, e.programme_count] for e in queryset)
     filter_form_class = EstablishmentFilterForm
     template_name = "programmes/establishment_list.html"
 
@@ -89,8 +95,14 @@ class SiaeMixin:
     service = services.siae_save
 
 
-class SiaeList(SiaeMixin, ScopedListView):
+class SiaeList(SiaeMixin, ExportMixin, ScopedListView):
     list_selector = selectors.siae_list_for
+    export_filename = "siae"
+
+    def export_rows(self, queryset):
+        headers = ["Nom", "Type", "SIRET", "Forme juridique", "Réseau", "Département", "Programmes"]
+        return headers, ([s.name, s.kind, s.siret, s.legal_form, s.network, s.department.name, s.programme_count]
+                         for s in queryset)
     filter_form_class = SiaeFilterForm
     template_name = "programmes/siae_list.html"
 
@@ -119,8 +131,16 @@ class ProgrammeMixin:
     service = services.programme_save
 
 
-class ProgrammeList(ProgrammeMixin, ScopedListView):
+class ProgrammeList(ProgrammeMixin, ExportMixin, ScopedListView):
     list_selector = selectors.programme_list_for
+    export_filename = "programmes"
+
+    def export_rows(self, queryset):
+        headers = ["Code", "SIAE", "Établissement", "Quartier", "Activité", "Secteur", "Phase", "Étape",
+                   "Début", "Fin", "Places prévues", "ETP prévus"]
+        return headers, ([p.code, p.siae.name, p.establishment.name, p.quartier.kind if p.quartier else "",
+                          p.activity, p.sector, p.get_phase_display(), p.get_stage_display(), p.start_date,
+                          p.end_date, p.places_planned, p.etp_planned] for p in queryset)
     filter_form_class = ProgrammeFilterForm
     template_name = "programmes/programme_list.html"
 
@@ -159,23 +179,6 @@ class ProgrammeUpdate(ProgrammeMixin, ScopedUpdateView):
 
 
 # --- Conventions, annexes, contracts, partnerships and funding --------------------------------------------
-
-
-class ExportMixin:
-    """``?format=csv`` or ``?format=xlsx`` on a list page: the whole filtered list (not one page) as a file."""
-
-    export_filename = None
-
-    def export_rows(self, queryset):
-        raise NotImplementedError
-
-    def get(self, request, *args, **kwargs):
-        fmt = request.GET.get("format")
-        if fmt in {"csv", "xlsx"}:
-            queryset = self.get_queryset()
-            headers, rows = self.export_rows(queryset)
-            return exports.table_response(filename=self.export_filename, headers=headers, rows=rows, fmt=fmt)
-        return super().get(request, *args, **kwargs)
 
 
 class ParentMixin:
