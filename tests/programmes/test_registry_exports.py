@@ -62,3 +62,10 @@ def test_programme_export_is_not_limited_to_one_page(client_as, scope_a):
     rows = read_xlsx(client_as("DISP_STAFF_A").get(reverse("programmes:programme_list"), {"format": "xlsx"}))
 
     assert len(rows) == 1 + 25
+
+
+def test_filtering_as_you_type_updates_the_export_links_with_the_filters(client_as):
+    response = client_as("DISP_STAFF_A").get(reverse("programmes:programme_list"), {"q": "ALPHA"},
+                                             HTTP_HX_REQUEST="true")
+
+    assert "?q=ALPHA&amp;format=csv" in response.content.decode()
