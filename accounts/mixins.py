@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -43,21 +44,54 @@ class ScopedMixin:
 
 
 class ExportMixin:
-    """``?format=csv`` or ``?format=xlsx`` on a list page: the whole filtered list (not one page) as a file."""
+    """``?format=csv`` or ``?format=xlsx`` on a list page: the whole filtered list (not one page) as a file.
+
+    Declare ``export_headers`` and ``export_row(obj)``, or override ``export_rows(queryset)``.
+    """
 
     export_filename = None
+    export_headers = ()
+
+    def export_row(self, obj):
+        raise NotImplementedError
 
     def export_rows(self, queryset):
-        raise NotImplementedError
+        return list(self.export_headers), (self.export_row(obj) for obj in queryset)
 
     def get(self, request, *args, **kwargs):
         fmt = request.GET.get("format")
         if fmt in {"csv", "xlsx"}:
-            queryset = self.get_queryset()
-            headers, rows = self.export_rows(queryset)
+            headers, rows = self.export_rows(self.get_queryset())
             return table_response(filename=self.export_filename, headers=headers, rows=rows, fmt=fmt)
         return super().get(request, *args, **kwargs)
 
+
+class ParentMixin:
+    """Pages that create something under an object of the URL: the parent is looked up in the viewer's scope
+    first (404 outside), then the role is checked (403). The parent is in the context under
+    ``parent_context_name`` and, when ``parent_form_kwarg`` is set, given to the form under that name."""
+
+    parent_scope_function = None
+    parent_context_name = "parent"
+    parent_form_kwarg = None
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.parent = get_object_or_404(type(self).parent_scope_function(request.user), pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        if self.parent_form_kwarg:
+            kwargs[self.parent_form_kwarg] = self.parent
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context[self.parent_context_name] = self.parent
+        context["breadcrumb_parent"] = {"label": str(self.parent), "url": self.parent.get_absolute_url()}
+        context["cancel_url"] = self.parent.get_absolute_url()
+        return context
 
 
 class ScopedListView(ScopedMixin, ListView):

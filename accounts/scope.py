@@ -6,7 +6,7 @@ What a role may *change* inside that scope is decided in accounts.permissions.
 
 from django.db.models import Q, QuerySet
 
-from partners.models import Contact, Event, Meeting, Organisation, PartnerRole
+from partners.models import Contact, Decision, Event, Meeting, Organisation, PartnerRole
 from programmes.models import (
     Department,
     Establishment,
@@ -168,6 +168,10 @@ def meetings_for(user) -> QuerySet[Meeting]:
     return Meeting.objects.filter(
         Q(programme__in=programmes_for(user)) | Q(programme__isnull=True, establishment__in=establishments_for(user))
     )
+
+
+def decisions_for(user) -> QuerySet[Decision]:
+    return Decision.objects.filter(meeting__in=meetings_for(user))
 
 
 def events_for(user) -> QuerySet[Event]:

@@ -82,7 +82,7 @@ def _attendees():
 
 
 def decision_detail_for(*, user) -> QuerySet[Decision]:
-    return Decision.objects.filter(meeting__in=scope.meetings_for(user)).select_related(
+    return scope.decisions_for(user).select_related(
         "meeting__programme", "meeting__establishment", "owner"
     )
 

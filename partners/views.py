@@ -1,11 +1,16 @@
 from functools import cached_property
 
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
 from accounts import permissions, scope
-from accounts.mixins import ExportMixin, ScopedCreateView, ScopedDetailView, ScopedListView, ScopedUpdateView
-from programmes.exports import table_response
+from accounts.mixins import (
+    ExportMixin,
+    ParentMixin,
+    ScopedCreateView,
+    ScopedDetailView,
+    ScopedListView,
+    ScopedUpdateView,
+)
 
 from . import selectors, services
 from .forms import (
@@ -76,42 +81,6 @@ class OrganisationUpdate(OrganisationMixin, ScopedUpdateView):
 # --- Pages that create something under an object of the user's scope ------------------------------------
 
 
-class ParentMixin:
-    """The object in the URL comes from the user's scope (404 outside), before the role is checked (403)."""
-
-    parent_scope = None
-    parent_name = None  # the form's keyword argument
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            self.parent = get_object_or_404(type(self).parent_scope(request.user), pk=kwargs["pk"])
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), self.parent_name: self.parent}
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["breadcrumb_parent"] = {"label": str(self.parent), "url": self.parent.get_absolute_url()}
-        context["cancel_url"] = self.parent.get_absolute_url()
-        return context
-
-
-class ExportMixin:
-    """``?export=csv`` or ``?export=xlsx``: the whole filtered list (not one page) as a table."""
-
-    export_filename = None
-    export_headers = ()
-
-    def get(self, request, *args, **kwargs):
-        fmt = request.GET.get("export")
-        if fmt in {"csv", "xlsx"}:
-            rows = (self.export_row(obj) for obj in self.get_queryset())
-            return table_response(filename=self.export_filename, headers=list(self.export_headers), rows=rows,
-                                  fmt=fmt)
-        return super().get(request, *args, **kwargs)
-
-
 # --- Contacts -------------------------------------------------------------------------------------------
 
 
@@ -126,8 +95,8 @@ class ContactMixin:
 
 
 class ContactCreate(ParentMixin, ContactMixin, ScopedCreateView):
-    parent_scope = scope.organisations_for
-    parent_name = "organisation"
+    parent_scope_function = scope.organisations_for
+    parent_context_name = parent_form_kwarg = "organisation"
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(**kwargs, title=_("Nouveau contact de %(organisation)s") % {
@@ -154,8 +123,8 @@ class PartnerRoleMixin:
 
 
 class PartnerRoleCreate(ParentMixin, PartnerRoleMixin, ScopedCreateView):
-    parent_scope = scope.programmes_for
-    parent_name = "programme"
+    parent_scope_function = scope.programmes_for
+    parent_context_name = parent_form_kwarg = "programme"
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(**kwargs, title=_("Nouveau partenaire du programme %(code)s") % {
@@ -230,8 +199,8 @@ class MeetingFormMixin(MeetingMixin):
 
 
 class MeetingCreate(ParentMixin, MeetingFormMixin, ScopedCreateView):
-    parent_scope = scope.programmes_for
-    parent_name = "programme"
+    parent_scope_function = scope.programmes_for
+    parent_context_name = parent_form_kwarg = "programme"
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(**kwargs, title=_("Nouveau comité du programme %(code)s") % {
@@ -239,8 +208,8 @@ class MeetingCreate(ParentMixin, MeetingFormMixin, ScopedCreateView):
 
 
 class MeetingCreateForEstablishment(ParentMixin, MeetingFormMixin, ScopedCreateView):
-    parent_scope = scope.establishments_for
-    parent_name = "establishment"
+    parent_scope_function = scope.establishments_for
+    parent_context_name = parent_form_kwarg = "establishment"
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(**kwargs, title=_("Nouveau comité de l'établissement %(name)s") % {
@@ -251,14 +220,10 @@ class MeetingUpdate(MeetingFormMixin, ScopedUpdateView):
     extra_context = {"title": _("Modifier le comité")}
 
 
-def decisions_for(user):
-    return selectors.decision_detail_for(user=user)
-
-
 class DecisionMixin:
     model = Decision
     list_url_name, list_label = ("partners:meeting_list", _("Comités"))
-    scope_function = decisions_for
+    scope_function = scope.decisions_for
     permission_kind = "meeting"  # decisions are recorded by those who run the committee
     form_class = DecisionForm
     service = services.decision_save
@@ -266,8 +231,8 @@ class DecisionMixin:
 
 
 class DecisionCreate(ParentMixin, DecisionMixin, ScopedCreateView):
-    parent_scope = scope.meetings_for
-    parent_name = "meeting"
+    parent_scope_function = scope.meetings_for
+    parent_context_name = parent_form_kwarg = "meeting"
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(**kwargs, title=_("Nouvelle décision — %(meeting)s") % {
@@ -276,6 +241,9 @@ class DecisionCreate(ParentMixin, DecisionMixin, ScopedCreateView):
 
 class DecisionUpdate(DecisionMixin, ScopedUpdateView):
     extra_context = {"title": _("Modifier la décision")}
+
+    def get_queryset(self):
+        return selectors.decision_detail_for(user=self.request.user)
 
 
 # --- Events -------------------------------------------------------------------------------------------------

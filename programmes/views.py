@@ -10,7 +10,14 @@ from django.views import View
 from django.views.generic import UpdateView
 
 from accounts import permissions, scope
-from accounts.mixins import ExportMixin, ScopedCreateView, ScopedDetailView, ScopedListView, ScopedUpdateView
+from accounts.mixins import (
+    ExportMixin,
+    ParentMixin,
+    ScopedCreateView,
+    ScopedDetailView,
+    ScopedListView,
+    ScopedUpdateView,
+)
 
 from . import forms as forms_module
 from . import selectors, services
@@ -179,26 +186,6 @@ class ProgrammeUpdate(ProgrammeMixin, ScopedUpdateView):
 
 
 # --- Conventions, annexes, contracts, partnerships and funding --------------------------------------------
-
-
-class ParentMixin:
-    """Pages that create something under an object of the URL: the parent is looked up in the viewer's scope
-    first (404 outside), then the role is checked (403)."""
-
-    parent_scope_function = None
-    parent_context_name = "parent"
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            self.parent = get_object_or_404(type(self).parent_scope_function(request.user), pk=kwargs["pk"])
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context[self.parent_context_name] = self.parent
-        context["breadcrumb_parent"] = {"label": str(self.parent), "url": self.parent.get_absolute_url()}
-        context["cancel_url"] = self.parent.get_absolute_url()
-        return context
 
 
 class ValidateAction(View):

@@ -187,9 +187,9 @@ def test_exports_re_read_with_formulas_neutralised(client_as, scope_a):
     EventFactory(title="Ailleurs", regions=[region("44")])
     client = client_as("NATIONAL")
 
-    csv_rows = list(csv.reader(io.StringIO(client.get(EVENTS, {"export": "csv", "region": "11"}).content
+    csv_rows = list(csv.reader(io.StringIO(client.get(EVENTS, {"format": "csv", "region": "11"}).content
                                            .decode("utf-8-sig")), delimiter=";"))
-    sheet = openpyxl.load_workbook(io.BytesIO(client.get(EVENTS, {"export": "xlsx", "region": "11"}).content)).active
+    sheet = openpyxl.load_workbook(io.BytesIO(client.get(EVENTS, {"format": "xlsx", "region": "11"}).content)).active
     xlsx_rows = list(sheet.iter_rows(values_only=True))
 
     assert csv_rows == [["Date", "Intitulé", "Régions", "Co-organisateurs", "Lien du replay", "Projets issus"],

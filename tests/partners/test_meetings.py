@@ -272,7 +272,7 @@ def test_csv_export_lists_every_filtered_committee_with_formulas_neutralised(cli
         MeetingFactory(programme=scope_a.programme, date=datetime.date(2020, 1, day), agenda=f"Point {day}")
     MeetingFactory(programme=scope_a.programme, kind="TECHNICAL", agenda="=1+1")
 
-    response = client_as("DISP_STAFF_A").get(MEETINGS, {"export": "csv"})
+    response = client_as("DISP_STAFF_A").get(MEETINGS, {"format": "csv"})
 
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
@@ -288,7 +288,7 @@ def test_xlsx_export_follows_the_filters(client_as, scope_a):
     DecisionFactory(meeting=late, owner=scope_a.organisations["siae"], due_date=PAST)
     MeetingFactory(programme=scope_a.programme, agenda="À jour")
 
-    response = client_as("DISP_STAFF_A").get(MEETINGS, {"export": "xlsx", "overdue": "on"})
+    response = client_as("DISP_STAFF_A").get(MEETINGS, {"format": "xlsx", "overdue": "on"})
 
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
