@@ -1,12 +1,11 @@
 import datetime
 
 from django import forms
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts import scope
 from programmes.enums import ProgrammeStage
-from programmes.forms import DateInput, DsfrModelForm, FilterForm, _blank
+from programmes.forms import DateInput, DsfrModelForm, FilterForm, _blank, visible_or_current
 from programmes.models import Disp, Programme, Region
 
 from .enums import DecisionStatus, MeetingKind, OrganisationKind
@@ -44,11 +43,6 @@ class OrganisationFilterForm(FilterForm):
     kind = forms.ChoiceField(label=_("Type"), required=False, choices=_blank(OrganisationKind.choices))
 
 
-def _visible_or_current(visible, model, current_pks):
-    """The choices the user sees, plus what the object already points at (editing must not force a change)."""
-    return model.objects.filter(Q(pk__in=visible.values("pk")) | Q(pk__in=list(current_pks)))
-
-
 # --- Contacts and partner roles -----------------------------------------------------------------------
 
 
@@ -84,10 +78,10 @@ class PartnerRoleForm(DsfrModelForm):
         if programme is not None:
             self.instance.programme = programme
         current = self.instance
-        self.fields["organisation"].queryset = _visible_or_current(
+        self.fields["organisation"].queryset = visible_or_current(
             scope.organisations_for(user), Organisation, [current.organisation_id] if current.organisation_id else []
         )
-        self.fields["contact"].queryset = _visible_or_current(
+        self.fields["contact"].queryset = visible_or_current(
             scope.contacts_for(user), Contact, [current.contact_id] if current.contact_id else []
         ).select_related("organisation").order_by("organisation__name", "last_name", "first_name")
         self.fields["contact"].label_from_instance = lambda c: f"{c} ({c.organisation})"
@@ -164,7 +158,7 @@ AttendeeFormSet = forms.formset_factory(AttendeeForm, formset=BaseAttendeeFormSe
 
 def attendee_formset(*, user, meeting, data=None):
     current = meeting.attendees.select_related("organisation") if meeting.pk else []
-    organisations = _visible_or_current(
+    organisations = visible_or_current(
         scope.organisations_for(user), Organisation, [a.organisation_id for a in current]
     ).order_by("name")
     initial = [{"organisation": a.organisation_id, "role": a.role, "person": a.person} for a in current]
@@ -187,7 +181,7 @@ class DecisionForm(DsfrModelForm):
         if meeting is not None:
             self.instance.meeting = meeting
         current = [self.instance.owner_id] if self.instance.owner_id else []
-        self.fields["owner"].queryset = _visible_or_current(scope.organisations_for(user), Organisation, current)
+        self.fields["owner"].queryset = visible_or_current(scope.organisations_for(user), Organisation, current)
 
     def clean(self):
         cleaned = super().clean()
@@ -263,9 +257,9 @@ class EventForm(DsfrModelForm):
         }
         self.hidden = {name: [] for name in self.visible}
         if event.pk:
-            self.visible["co_organisers"] = _visible_or_current(
+            self.visible["co_organisers"] = visible_or_current(
                 self.visible["co_organisers"], Organisation, event.co_organisers.values_list("pk", flat=True))
-            self.visible["projects"] = _visible_or_current(
+            self.visible["projects"] = visible_or_current(
                 self.visible["projects"], Programme,
                 event.projects.filter(pk__in=scope.programmes_for(user).values("pk")).values_list("pk", flat=True))
             self.hidden = {

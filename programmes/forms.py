@@ -86,12 +86,15 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
+def visible_or_current(visible, model, current_pks):
+    """The choices the user sees, plus what the object already points at (editing must not force a change)."""
+    return model.objects.filter(Q(pk__in=visible.values("pk")) | Q(pk__in=list(current_pks)))
+
+
 def departments_choices(user, instance):
     """The user's departments, plus the one the object already sits in (editing must not force a move)."""
-    departments = scope.departments_for(user)
-    if instance.pk and instance.department_id:
-        departments = departments | Department.objects.filter(pk=instance.department_id)
-    return departments.select_related("region").distinct()
+    current = [instance.department_id] if instance.pk and instance.department_id else []
+    return visible_or_current(scope.departments_for(user), Department, current).select_related("region")
 
 
 class EstablishmentForm(DsfrModelForm):
