@@ -22,6 +22,19 @@ EDITORS = {
         {Role.ADMIN, Role.DISP_STAFF, Role.DREETS_STAFF, Role.DDETS_STAFF, Role.SIAE_DIRECTOR, Role.SPIP_MANAGER}
     ),
     "event": frozenset({Role.ADMIN, Role.DISP_STAFF, Role.DREETS_STAFF}),
+    # Participants: the SPIP records the person; SIAE and establishment staff move the pathway on.
+    "participant": frozenset({Role.ADMIN, Role.CPIP, Role.SPIP_MANAGER}),
+    "pathway": frozenset(
+        {Role.ADMIN, Role.CPIP, Role.SPIP_MANAGER, Role.SIAE_DIRECTOR, Role.SIAE_STAFF, Role.ESTABLISHMENT_STAFF}
+    ),
+    "recruitment_session": frozenset(
+        {Role.ADMIN, Role.CPIP, Role.SPIP_MANAGER, Role.SIAE_DIRECTOR, Role.SIAE_STAFF}
+    ),
+    "accompaniment_event": frozenset(
+        {Role.ADMIN, Role.CPIP, Role.SPIP_MANAGER, Role.SIAE_DIRECTOR, Role.SIAE_STAFF}
+    ),
+    "follow_up": frozenset({Role.ADMIN, Role.CPIP, Role.SPIP_MANAGER, Role.SIAE_DIRECTOR, Role.SIAE_STAFF}),
+    "pathway_import": frozenset({Role.ADMIN, Role.CPIP, Role.SPIP_MANAGER, Role.SIAE_DIRECTOR}),
 }
 # Who validates (moves out of draft) a State convention or a financial annex.
 VALIDATORS = frozenset({Role.ADMIN, Role.DREETS_STAFF, Role.DDETS_STAFF})

@@ -6,6 +6,7 @@ What a role may *change* inside that scope is decided in accounts.permissions.
 
 from django.db.models import Q, QuerySet
 
+from participants.models import AccompanimentEvent, FollowUp, Participant, Pathway, RecruitmentSession
 from partners.models import Contact, Decision, Event, Meeting, Organisation, PartnerRole
 from programmes.models import (
     Department,
@@ -182,3 +183,53 @@ def events_for(user) -> QuerySet[Event]:
     if _sees_everything(user):
         return qs
     return qs.filter(pk__in=Event.objects.filter(regions__departments__in=departments_for(user)).values("pk"))
+
+
+# --- Participants: nominative data of people in detention ---------------------------------------------
+# Only the roles that work with the person read it; territorial and national staff get aggregates
+# (dashboards), never names.
+
+NOMINATIVE_ROLES = SPIP_ROLES | SIAE_ROLES | {Role.ESTABLISHMENT_STAFF, Role.ADMIN}
+
+
+def reads_names(user) -> bool:
+    return _active(user) and (user.is_superuser or user.role in NOMINATIVE_ROLES)
+
+
+def sees_spip_fields(user) -> bool:
+    """Fields the SPIP keeps for itself (constraints for work outside): SPIP roles and administrators."""
+    return _active(user) and (user.is_superuser or user.role in SPIP_ROLES | {Role.ADMIN})
+
+
+def participants_for(user) -> QuerySet[Participant]:
+    """SPIP and establishment staff: people staying in their establishments; SIAE staff: people with a
+    pathway in their programmes."""
+    qs = Participant.objects.all()
+    if not reads_names(user):
+        return qs.none()
+    if _sees_everything(user):
+        return qs
+    if user.role in SIAE_ROLES:
+        return qs.filter(pk__in=Pathway.objects.filter(programme__in=programmes_for(user)).values("participant"))
+    return qs.filter(establishment__in=establishments_for(user))
+
+
+def pathways_for(user) -> QuerySet[Pathway]:
+    if not reads_names(user):
+        return Pathway.objects.none()
+    return Pathway.objects.filter(programme__in=programmes_for(user))
+
+
+def recruitment_sessions_for(user) -> QuerySet[RecruitmentSession]:
+    """Sessions list their candidates by name: the same readers as pathways."""
+    if not reads_names(user):
+        return RecruitmentSession.objects.none()
+    return RecruitmentSession.objects.filter(programme__in=programmes_for(user))
+
+
+def accompaniment_events_for(user) -> QuerySet[AccompanimentEvent]:
+    return AccompanimentEvent.objects.filter(pathway__in=pathways_for(user))
+
+
+def follow_ups_for(user) -> QuerySet[FollowUp]:
+    return FollowUp.objects.filter(pathway__in=pathways_for(user))

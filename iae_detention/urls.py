@@ -6,4 +6,5 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("programmes.urls")),
     path("organisations/", include("partners.urls")),
+    path("participants/", include("participants.urls")),
 ]

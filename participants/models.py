@@ -1,1 +1,406 @@
-from django.db import models  # noqa: F401
+"""Participants (people in detention), recruitment sessions, pathways, their timeline and follow-ups.
+
+What may not be stored is simply absent: no offence, sentence, criminal record or expert report field
+(domain.md 8.2). Rules across rows (state machine, dates against sessions, pay floor) live in services.py.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .enums import (
+    CLOSED_STATUSES,
+    AdjustmentDecision,
+    ContractKind,
+    CpuOpinion,
+    EducationLevel,
+    EventKind,
+    ExitReason,
+    FollowUpMilestone,
+    ImportStatus,
+    JobContract,
+    JobseekerDuration,
+    Outcome,
+    PathwayStatus,
+    ReturnReason,
+    SentenceAdjustment,
+    SessionDecision,
+    Sex,
+    SuspensionReason,
+    Transition,
+)
+
+
+class Participant(models.Model):
+    """A person during one stay in one establishment (the numéro d'écrou belongs to that stay)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    # RESTRICT: a stay's establishment is never deleted under its participants.
+    establishment = models.ForeignKey(
+        "programmes.Establishment", on_delete=models.RESTRICT, related_name="participants",
+        verbose_name=_("établissement"),
+    )
+    quartier = models.ForeignKey(
+        "programmes.Quartier", on_delete=models.SET_NULL, null=True, blank=True, related_name="participants",
+        verbose_name=_("quartier"),
+    )
+    ecrou = models.CharField(_("numéro d'écrou"), max_length=20)
+    # The écrou as compared: upper case, letters and digits only, leading zeros dropped (services.ecrou_key).
+    ecrou_key = models.CharField(max_length=20, editable=False)
+    stay_ended_on = models.DateField(_("fin du séjour dans l'établissement"), null=True, blank=True)
+    last_name = models.CharField(_("nom"), max_length=100)
+    first_names = models.CharField(_("prénoms"), max_length=150)
+    birth_date = models.DateField(_("date de naissance"))
+    sex = models.CharField(_("sexe"), max_length=1, choices=Sex.choices)
+    expected_release_date = models.DateField(_("date de libération prévisible"), null=True, blank=True)
+    adjustment_eligibility_date = models.DateField(
+        _("date d'éligibilité à un aménagement de peine"), null=True, blank=True
+    )
+    # Profile at entry (indicators, IAE eligibility criteria).
+    rsa = models.BooleanField(_("RSA avant la détention"), default=False)
+    ass = models.BooleanField(_("ASS avant la détention"), default=False)
+    aah = models.BooleanField(_("AAH avant la détention"), default=False)
+    jobseeker = models.CharField(
+        _("ancienneté d'inscription comme demandeur d'emploi"), max_length=8,
+        choices=JobseekerDuration.choices, default=JobseekerDuration.NONE,
+    )
+    education_level = models.CharField(
+        _("niveau de formation"), max_length=4, choices=EducationLevel.choices, blank=True
+    )
+    rqth = models.BooleanField(_("RQTH"), default=False)
+    counsellor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="caseload",
+        verbose_name=_("CPIP référent·e"),
+    )
+    # SPIP only: a neutral constraint for work outside, never the facts behind it.
+    work_constraints_note = models.TextField(
+        _("contraintes pour un travail à l'extérieur"), blank=True,
+        help_text=_("Visible du SPIP seulement. Une contrainte neutre (zone interdite, horaires), jamais les faits."),
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("participant·e")
+        verbose_name_plural = _("participant·es")
+        ordering = ["last_name", "first_names"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["establishment", "ecrou_key"],
+                condition=Q(stay_ended_on__isnull=True),
+                name="participant_ecrou_unique_in_active_stays",
+                violation_error_message=_(
+                    "Une personne présente dans cet établissement porte déjà ce numéro d'écrou."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~Q(ecrou_key=""),
+                name="participant_ecrou_not_empty",
+                violation_error_message=_("Le numéro d'écrou doit contenir au moins une lettre ou un chiffre."),
+            ),
+        ]
+        indexes = [models.Index(fields=["establishment", "expected_release_date"])]
+
+    def __str__(self):
+        return f"{self.last_name.upper()} {self.first_names}"
+
+    def get_absolute_url(self):
+        return reverse("participants:participant_detail", args=[self.pk])
+
+
+class RecruitmentSession(models.Model):
+    """Information meeting, interviews and selection commission of one programme (dated by the commission)."""
+
+    # RESTRICT: sessions are counted by the indicators; a programme with sessions is not deleted.
+    programme = models.ForeignKey(
+        "programmes.Programme", on_delete=models.RESTRICT, related_name="recruitment_sessions",
+        verbose_name=_("programme"),
+    )
+    date = models.DateField(_("date de la commission de sélection"))
+    information_meeting_on = models.DateField(_("date de l'information collective"), null=True, blank=True)
+    interviews_on = models.DateField(_("date des entretiens"), null=True, blank=True)
+    note = models.TextField(_("observations"), blank=True)
+
+    class Meta:
+        verbose_name = _("session de recrutement")
+        verbose_name_plural = _("sessions de recrutement")
+        ordering = ["-date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "date"],
+                name="session_one_per_programme_and_date",
+                violation_error_message=_("Ce programme a déjà une session de recrutement à cette date."),
+            ),
+            models.CheckConstraint(
+                condition=Q(information_meeting_on__isnull=True) | Q(information_meeting_on__lte=F("date")),
+                name="session_information_before_commission",
+                violation_error_message=_("L'information collective précède la commission de sélection."),
+            ),
+            models.CheckConstraint(
+                condition=Q(interviews_on__isnull=True) | Q(interviews_on__lte=F("date")),
+                name="session_interviews_before_commission",
+                violation_error_message=_("Les entretiens précèdent la commission de sélection."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"Session du {self.date:%d/%m/%Y} — {self.programme.code}"
+
+    def get_absolute_url(self):
+        return reverse("participants:session_detail", args=[self.pk])
+
+
+class Pathway(models.Model):
+    """One person's route in one programme, from candidacy to exit. ``status`` moves only through services."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    # RESTRICT: a pathway is evidence for the indicators and the documents; it is never cascaded away.
+    participant = models.ForeignKey(
+        Participant, on_delete=models.RESTRICT, related_name="pathways", verbose_name=_("participant·e")
+    )
+    programme = models.ForeignKey(
+        "programmes.Programme", on_delete=models.RESTRICT, related_name="pathways", verbose_name=_("programme")
+    )
+    session = models.ForeignKey(
+        RecruitmentSession, on_delete=models.RESTRICT, null=True, blank=True, related_name="pathways",
+        verbose_name=_("session de recrutement"),
+    )
+    status = models.CharField(_("statut"), max_length=16, choices=PathwayStatus.choices,
+                              default=PathwayStatus.CANDIDATE)
+    decision = models.CharField(_("décision de la commission"), max_length=16, choices=SessionDecision.choices,
+                                blank=True)
+    decision_reason = models.CharField(_("motif de la décision"), max_length=300, blank=True)
+    cpu_opinion = models.CharField(_("avis de la CPU"), max_length=16, choices=CpuOpinion.choices, blank=True)
+    classified_on = models.DateField(_("date de la décision de classement"), null=True, blank=True)
+    assigned_on = models.DateField(_("date de la décision d'affectation"), null=True, blank=True)
+    contract_kind = models.CharField(_("contrat"), max_length=16, choices=ContractKind.choices, blank=True)
+    contract_start = models.DateField(_("date d'entrée en atelier"), null=True, blank=True)
+    contract_signed_on = models.DateField(_("date de signature du contrat"), null=True, blank=True)
+    hours_per_week = models.DecimalField(_("heures par semaine"), max_digits=4, decimal_places=1, null=True,
+                                         blank=True)
+    hourly_pay = models.DecimalField(_("rémunération horaire brute (€)"), max_digits=6, decimal_places=2,
+                                     null=True, blank=True)
+    withdrawn_on = models.DateField(_("date du désistement"), null=True, blank=True)
+    exit_on = models.DateField(_("date de sortie"), null=True, blank=True)
+    exit_reason = models.CharField(_("motif de sortie"), max_length=32, choices=ExitReason.choices, blank=True)
+    adjustment = models.CharField(_("aménagement de peine"), max_length=8, choices=SentenceAdjustment.choices,
+                                  blank=True)
+    return_reason = models.CharField(_("motif du retour en détention ordinaire"), max_length=16,
+                                     choices=ReturnReason.choices, blank=True)
+    outcome = models.CharField(_("situation à la sortie"), max_length=16, choices=Outcome.choices, blank=True)
+    job_contract = models.CharField(_("type de contrat"), max_length=20, choices=JobContract.choices, blank=True)
+    job_months = models.PositiveSmallIntegerField(_("durée du contrat (mois)"), null=True, blank=True)
+    exit_note = models.CharField(_("précision sur la sortie"), max_length=300, blank=True)
+    # Totals carried by an imported spreadsheet (the timeline holds what is entered month by month).
+    imported_hours_worked = models.DecimalField(_("heures travaillées (import)"), max_digits=8, decimal_places=1,
+                                                null=True, blank=True)
+    imported_pmsmp = models.PositiveSmallIntegerField(_("PMSMP (import)"), null=True, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("parcours")
+        verbose_name_plural = _("parcours")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["participant", "programme"],
+                condition=~Q(status__in=[s.value for s in CLOSED_STATUSES]),
+                name="pathway_one_open_per_participant_and_programme",
+                violation_error_message=_("Cette personne a déjà un parcours en cours dans ce programme."),
+            ),
+            models.CheckConstraint(
+                condition=Q(hours_per_week__isnull=True) | Q(hours_per_week__gte=10, hours_per_week__lte=35),
+                name="pathway_hours_between_10_and_35",
+                violation_error_message=_("La durée hebdomadaire est comprise entre 10 et 35 heures."),
+            ),
+            models.CheckConstraint(
+                condition=Q(exit_on__isnull=True) | Q(contract_start__isnull=True)
+                | Q(exit_on__gte=F("contract_start")),
+                name="pathway_exit_after_entry",
+                violation_error_message=_("La sortie ne peut pas précéder l'entrée en atelier."),
+            ),
+            models.CheckConstraint(
+                condition=Q(assigned_on__isnull=True) | Q(classified_on__isnull=True)
+                | Q(assigned_on__gte=F("classified_on")),
+                name="pathway_assignment_after_classification",
+                violation_error_message=_("L'affectation ne peut pas précéder le classement."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=PathwayStatus.EXITED) | Q(exit_on__isnull=False, contract_start__isnull=False),
+                name="pathway_exited_has_dates",
+                violation_error_message=_("Une sortie a une date d'entrée et une date de sortie."),
+            ),
+        ]
+        indexes = [models.Index(fields=["programme", "status"]), models.Index(fields=["exit_on"])]
+
+    def __str__(self):
+        return f"{self.participant} — {self.programme.code}"
+
+    def get_absolute_url(self):
+        return reverse("participants:pathway_detail", args=[self.pk])
+
+    @property
+    def is_open(self) -> bool:
+        return self.status not in CLOSED_STATUSES
+
+
+class Suspension(models.Model):
+    pathway = models.ForeignKey(Pathway, on_delete=models.CASCADE, related_name="suspensions")
+    start = models.DateField(_("début de la suspension"))
+    end = models.DateField(_("reprise"), null=True, blank=True)
+    reason = models.CharField(_("motif"), max_length=24, choices=SuspensionReason.choices)
+
+    class Meta:
+        verbose_name = _("suspension")
+        ordering = ["start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__isnull=True) | Q(end__gte=F("start")),
+                name="suspension_end_after_start",
+                violation_error_message=_("La reprise ne peut pas précéder la suspension."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_reason_display()} ({self.start:%d/%m/%Y})"
+
+
+class PathwayLog(models.Model):
+    """Append-only: one row per transition, with who and when. Holds no personal data beyond the link."""
+
+    # CASCADE: the log belongs to its pathway (pathways themselves are protected by RESTRICT).
+    pathway = models.ForeignKey(Pathway, on_delete=models.CASCADE, related_name="log")
+    transition = models.CharField(_("étape"), max_length=12, choices=Transition.choices)
+    from_status = models.CharField(_("statut avant"), max_length=16, choices=PathwayStatus.choices, blank=True)
+    to_status = models.CharField(_("statut après"), max_length=16, choices=PathwayStatus.choices)
+    on = models.DateField(_("date de l'étape"), null=True, blank=True)
+    at = models.DateTimeField(_("enregistré le"), auto_now_add=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+",
+                           verbose_name=_("par"))
+    by_label = models.CharField(_("auteur"), max_length=200, help_text=_("Nom et rôle au moment de l'étape."))
+
+    class Meta:
+        verbose_name = _("étape du parcours")
+        verbose_name_plural = _("journal du parcours")
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.get_transition_display()} — {self.by_label}"
+
+
+class AccompanimentEvent(models.Model):
+    """A dated item of the accompaniment timeline. ``hours`` only for the monthly hours worked."""
+
+    pathway = models.ForeignKey(Pathway, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("type"), max_length=24, choices=EventKind.choices)
+    on = models.DateField(_("date"))
+    end_on = models.DateField(_("fin"), null=True, blank=True)
+    detail = models.CharField(_("précision"), max_length=300, blank=True)
+    hours = models.DecimalField(_("heures"), max_digits=6, decimal_places=1, null=True, blank=True)
+    adjustment_decision = models.CharField(_("décision"), max_length=12, choices=AdjustmentDecision.choices,
+                                           blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                    related_name="+", verbose_name=_("saisi par"))
+    recorded_by_label = models.CharField(_("saisi par"), max_length=200)
+    recorded_at = models.DateTimeField(_("saisi le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("action d'accompagnement")
+        verbose_name_plural = _("actions d'accompagnement")
+        ordering = ["on", "recorded_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_on__isnull=True) | Q(end_on__gte=F("on")),
+                name="event_end_after_start",
+                violation_error_message=_("La fin ne peut pas précéder le début."),
+            ),
+            models.CheckConstraint(
+                condition=(Q(kind=EventKind.HOURS_WORKED) & Q(hours__isnull=False, hours__gte=0, hours__lte=400))
+                | (~Q(kind=EventKind.HOURS_WORKED) & Q(hours__isnull=True)),
+                name="event_hours_only_for_hours_worked",
+                violation_error_message=_("Les heures (0 à 400) se saisissent pour les heures travaillées du mois."),
+            ),
+            models.UniqueConstraint(
+                fields=["pathway", "on"],
+                condition=Q(kind=EventKind.HOURS_WORKED),
+                name="event_hours_once_per_month",
+                violation_error_message=_("Les heures de ce mois sont déjà saisies : modifiez-les."),
+            ),
+        ]
+        indexes = [models.Index(fields=["kind", "on"])]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} ({self.on:%d/%m/%Y})"
+
+
+class FollowUp(models.Model):
+    """Where the person is 3, 6 and 12 months after release."""
+
+    pathway = models.ForeignKey(Pathway, on_delete=models.CASCADE, related_name="follow_ups")
+    milestone = models.PositiveSmallIntegerField(_("échéance"), choices=FollowUpMilestone.choices)
+    reached = models.BooleanField(_("personne jointe"))
+    contacted_on = models.DateField(_("date du contact"))
+    situation = models.CharField(_("situation"), max_length=16, choices=Outcome.choices, blank=True)
+    continued_in_siae = models.BooleanField(_("poursuite en SIAE à l'extérieur (CDDI)"), default=False)
+    note = models.CharField(_("précision"), max_length=300, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                    related_name="+", verbose_name=_("saisi par"))
+    recorded_by_label = models.CharField(_("saisi par"), max_length=200)
+    recorded_at = models.DateTimeField(_("saisi le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("suivi après la libération")
+        verbose_name_plural = _("suivis après la libération")
+        ordering = ["milestone"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pathway", "milestone"],
+                name="follow_up_once_per_milestone",
+                violation_error_message=_("Le suivi de cette échéance est déjà saisi : modifiez-le."),
+            ),
+            models.CheckConstraint(
+                condition=Q(reached=False, situation="") | Q(reached=True) & ~Q(situation=""),
+                name="follow_up_situation_when_reached",
+                violation_error_message=_("Indiquez la situation si la personne a été jointe, et seulement alors."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.get_milestone_display()
+
+
+class ImportJob(models.Model):
+    """An uploaded spreadsheet: checked first (dry run, report), imported only once confirmed.
+
+    The file lives in private storage; ``processed_rows`` over ``total_rows`` feeds the progress bar.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                   related_name="+", verbose_name=_("déposé par"))
+    created_at = models.DateTimeField(_("déposé le"), auto_now_add=True)
+    file_name = models.CharField(_("fichier"), max_length=255)
+    file_path = models.CharField(max_length=255, editable=False)
+    status = models.CharField(_("état"), max_length=12, choices=ImportStatus.choices, default=ImportStatus.CHECKING)
+    total_rows = models.PositiveIntegerField(default=0)
+    processed_rows = models.PositiveIntegerField(default=0)
+    report = models.JSONField(default=dict, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import de parcours")
+        verbose_name_plural = _("imports de parcours")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.file_name
+
+    def get_absolute_url(self):
+        return reverse("participants:import_detail", args=[self.pk])

@@ -8,11 +8,12 @@ accounts.scope or accounts.permissions, so a change there that opens or closes a
 import html
 import importlib
 import types
+import uuid
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from django.urls import URLResolver, get_resolver, include, path, reverse
+from django.urls import NoReverseMatch, URLResolver, get_resolver, include, path, reverse
 from django.urls.resolvers import RegexPattern
 
 from tests.accounts.personas import PERSONAS
@@ -24,6 +25,7 @@ from tests.accounts.personas import PERSONAS
 #   MAY_EDIT = {kind: roles that open its "update" pages inside their scope}
 #   def scope_a_object(scope_a, kind): the object of scope A the URL is built with
 #   def shown_text(obj): a text its detail page shows
+#   EXTRA_ARGS (optional) = {url name: [arguments after the id]}, e.g. a pathway step's slug
 MATRIX_MODULES = [
     importlib.import_module(f"tests.{path.parent.name}.{path.stem}")
     for path in sorted(Path(__file__).resolve().parent.parent.glob("*/matrix_*.py"))
@@ -31,6 +33,20 @@ MATRIX_MODULES = [
 OBJECT_URLS = {name: entry for module in MATRIX_MODULES for name, entry in module.OBJECT_URLS.items()}
 MAY_EDIT = {kind: roles for module in MATRIX_MODULES for kind, roles in module.MAY_EDIT.items()}
 MODULE_OF_URL = {name: module for module in MATRIX_MODULES for name in module.OBJECT_URLS}
+EXTRA_ARGS = {name: args for module in MATRIX_MODULES for name, args in getattr(module, "EXTRA_ARGS", {}).items()}
+MISSING_ID = 987654321
+
+
+def object_url(url_name: str, pk) -> str:
+    return reverse(url_name, args=[pk, *EXTRA_ARGS.get(url_name, [])])
+
+
+def missing_object_url(url_name: str) -> str:
+    """The same URL for an id that does not exist (a UUID for the pages of participants and documents)."""
+    try:
+        return object_url(url_name, MISSING_ID)
+    except NoReverseMatch:
+        return object_url(url_name, uuid.UUID(int=MISSING_ID))
 
 
 def expected_status(persona, url_name: str, method: str) -> int:
@@ -58,7 +74,7 @@ def scope_a_object(scope_a, url_name: str):
 def test_object_url_answers_each_persona_as_the_table_says(persona, url_name, method, scope_a, client_as):
     client = client_as(persona.name)
     obj = scope_a_object(scope_a, url_name)
-    url = reverse(url_name, args=[obj.pk])
+    url = object_url(url_name, obj.pk)
     expected = expected_status(persona, url_name, method)
 
     response = getattr(client, method)(url)
@@ -86,8 +102,8 @@ def test_object_url_answers_each_persona_as_the_table_says(persona, url_name, me
 @pytest.mark.parametrize("url_name", list(OBJECT_URLS))
 def test_outsider_gets_the_same_answer_as_for_an_id_that_does_not_exist(url_name, scope_a, client_as):
     client = client_as("DISP_STAFF_B")
-    url = reverse(url_name, args=[scope_a_object(scope_a, url_name).pk])
-    missing = reverse(url_name, args=[987654321])
+    url = object_url(url_name, scope_a_object(scope_a, url_name).pk)
+    missing = missing_object_url(url_name)
 
     send = client.post if OBJECT_URLS[url_name][1] == "action" else client.get  # actions answer POST only
 

@@ -1,0 +1,183 @@
+"""Pure rules of the pathway, shared by the services (one record at a time) and the import (a whole file).
+
+Each ``check_*`` function returns a dict {field: French message}; empty when the facts are valid.
+Nothing here reads or writes the database except through the arguments it is given.
+"""
+
+import datetime
+import re
+from decimal import Decimal
+
+from dateutil.relativedelta import relativedelta
+from django.utils.translation import gettext as _
+
+from programmes import rates
+
+from .enums import (
+    DEFAULT_OUTCOME,
+    DURABLE_MIN_MONTHS_EXCLUSIVE,
+    FIXED_TERM_CONTRACTS,
+    JOB_OUTCOMES,
+    ContractKind,
+    ExitReason,
+    JobContract,
+    Outcome,
+    PathwayStatus,
+    Transition,
+)
+
+# The contrat d'emploi pénitentiaire replaced the acte d'engagement on this date (décret 2022-655).
+CEP_FROM = datetime.date(2022, 5, 1)
+MIN_HOURS_PER_WEEK = Decimal("10")
+MAX_HOURS_PER_WEEK = Decimal("35")
+MIN_AGE, MAX_AGE = 16, 100
+
+# Which statuses each step may start from. The quick actions and the checks read this one table.
+ALLOWED_FROM = {
+    Transition.DECIDE: frozenset({PathwayStatus.CANDIDATE}),
+    Transition.CLASSIFY: frozenset({PathwayStatus.SELECTED}),
+    Transition.ASSIGN: frozenset({PathwayStatus.SELECTED, PathwayStatus.CLASSIFIED}),
+    Transition.START: frozenset({PathwayStatus.SELECTED, PathwayStatus.CLASSIFIED, PathwayStatus.ASSIGNED}),
+    Transition.SUSPEND: frozenset({PathwayStatus.IN_WORKSHOP}),
+    Transition.RESUME: frozenset({PathwayStatus.SUSPENDED}),
+    Transition.EXIT: frozenset({PathwayStatus.IN_WORKSHOP, PathwayStatus.SUSPENDED}),
+    Transition.WITHDRAW: frozenset(
+        {PathwayStatus.CANDIDATE, PathwayStatus.SELECTED, PathwayStatus.CLASSIFIED, PathwayStatus.ASSIGNED}
+    ),
+}
+
+
+def fmt(day: datetime.date) -> str:
+    return rates.format_date(day)
+
+
+def ecrou_key(raw: str) -> str:
+    """"  00123-a " and "123A" are the same écrou: letters and digits only, upper case, no leading zeros."""
+    key = re.sub(r"[^0-9A-Za-z]", "", raw or "").upper().lstrip("0")
+    return key or ("0" if re.search(r"0", raw or "") else "")
+
+
+def contract_kind_on(start: datetime.date) -> str:
+    return ContractKind.CEP if start >= CEP_FROM else ContractKind.ENGAGEMENT_ACT
+
+
+def transitions_from(status: str) -> list[str]:
+    return [transition for transition, statuses in ALLOWED_FROM.items() if status in statuses]
+
+
+def check_allowed(transition: str, status: str) -> dict:
+    if status in ALLOWED_FROM[transition]:
+        return {}
+    allowed = ", ".join(f"« {PathwayStatus(s).label} »" for s in sorted(ALLOWED_FROM[transition]))
+    return {None: _("Le parcours est « %(status)s » : l'étape « %(step)s » n'est possible que depuis %(allowed)s.")
+            % {"status": PathwayStatus(status).label, "step": Transition(transition).label, "allowed": allowed}}
+
+
+def check_not_future(field: str, day: datetime.date | None, today: datetime.date, what: str) -> dict:
+    if day and day > today:
+        return {field: _("%(what)s ne peut pas être dans le futur (%(date)s).") % {"what": what, "date": fmt(day)}}
+    return {}
+
+
+def check_not_before(field: str, day, earlier, message: str) -> dict:
+    """``message`` receives %(date)s (the day) and %(earlier)s."""
+    if day and earlier and day < earlier:
+        return {field: message % {"date": fmt(day), "earlier": fmt(earlier)}}
+    return {}
+
+
+def check_birth_date(birth_date: datetime.date | None, today: datetime.date) -> dict:
+    if birth_date is None:
+        return {}
+    age = relativedelta(today, birth_date).years
+    if birth_date > today or not MIN_AGE <= age <= MAX_AGE:
+        return {"birth_date": _("La date de naissance %(date)s donne un âge de %(age)s ans : vérifiez-la "
+                                "(entre %(min)s et %(max)s ans).")
+                % {"date": fmt(birth_date), "age": age, "min": MIN_AGE, "max": MAX_AGE}}
+    return {}
+
+
+def age_on(birth_date: datetime.date, day: datetime.date) -> int:
+    return relativedelta(day, birth_date).years
+
+
+def check_contract(*, start, signed_on, hours_per_week, hourly_pay, smic, earliest, today) -> dict:
+    """Contract start: not in the future, not before the previous step, hours 10 to 35, pay >= 45 % SMIC.
+
+    ``smic`` is the hourly SMIC in force at ``start`` (None when no rate is known: reported as such).
+    """
+    errors = check_not_future("contract_start", start, today, _("L'entrée en atelier"))
+    errors |= check_not_before(
+        "contract_start", start, earliest,
+        _("L'entrée en atelier (%(date)s) ne peut pas précéder l'étape précédente du parcours (%(earlier)s)."),
+    )
+    errors |= check_not_future("contract_signed_on", signed_on, today, _("La signature du contrat"))
+    if hours_per_week is not None and not MIN_HOURS_PER_WEEK <= hours_per_week <= MAX_HOURS_PER_WEEK:
+        errors["hours_per_week"] = _("La durée hebdomadaire est comprise entre 10 et 35 heures (saisi : %(h)s).") % {
+            "h": hours_per_week}
+    if hourly_pay is not None and start:
+        if smic is None:
+            errors["hourly_pay"] = _("Aucun taux du SMIC n'est connu au %(date)s : ajoutez-le d'abord.") % {
+                "date": fmt(start)}
+        elif hourly_pay < rates.pay_floor(smic):
+            errors["hourly_pay"] = _(
+                "La rémunération horaire doit atteindre 45 %% du SMIC en vigueur le %(date)s, soit au moins "
+                "%(floor)s (SMIC %(smic)s)."
+            ) % {"date": fmt(start), "floor": rates.format_euros(rates.pay_floor(smic)),
+                 "smic": rates.format_euros(smic)}
+    return errors
+
+
+def default_outcome(reason: str) -> str:
+    return DEFAULT_OUTCOME.get(reason, "")
+
+
+def check_exit(*, on, entry, reason, outcome, adjustment="", return_reason="", job_contract="", job_months=None,
+               today) -> dict:
+    """The exit's date against the entry, and the reason, outcome and job fields that go together."""
+    errors = check_not_future("exit_on", on, today, _("La sortie"))
+    errors |= check_not_before("exit_on", on, entry,
+                               _("La sortie (%(date)s) ne peut pas précéder l'entrée en atelier (%(earlier)s)."))
+    if not reason:
+        errors["exit_reason"] = _("Indiquez le motif de sortie.")
+    if reason == ExitReason.RELEASE_ADJUSTMENT and not adjustment:
+        errors["adjustment"] = _("Indiquez l'aménagement de peine obtenu.")
+    if reason != ExitReason.RELEASE_ADJUSTMENT and adjustment:
+        errors["adjustment"] = _("L'aménagement de peine ne se saisit que pour une libération sous aménagement.")
+    if reason == ExitReason.RETURN_ORDINARY_DETENTION and not return_reason:
+        errors["return_reason"] = _("Indiquez le motif du retour en détention ordinaire.")
+    if reason != ExitReason.RETURN_ORDINARY_DETENTION and return_reason:
+        errors["return_reason"] = _("Ce motif ne se saisit que pour un retour en détention ordinaire.")
+    if not outcome:
+        errors["outcome"] = _("Indiquez la situation à la sortie.")
+    errors |= check_job(outcome=outcome, job_contract=job_contract, job_months=job_months)
+    return errors
+
+
+def check_job(*, outcome, job_contract, job_months, field_prefix="") -> dict:
+    """An employment outcome names its contract; a fixed-term one its length, which decides durable or not."""
+    contract_field, months_field = f"{field_prefix}job_contract", f"{field_prefix}job_months"
+    if outcome not in JOB_OUTCOMES:
+        if job_contract or job_months:
+            return {contract_field: _("Le type et la durée du contrat ne se saisissent que pour un emploi.")}
+        return {}
+    if not job_contract:
+        return {contract_field: _("Indiquez le type de contrat de l'emploi.")}
+    if job_contract in FIXED_TERM_CONTRACTS:
+        if not job_months:
+            return {months_field: _("Indiquez la durée du contrat en mois.")}
+        durable = job_months > DURABLE_MIN_MONTHS_EXCLUSIVE
+        if outcome == Outcome.DURABLE and not durable:
+            return {"outcome": _("Un %(contract)s de %(months)s mois est un emploi de transition (durable : plus "
+                                 "de 6 mois).") % {"contract": JobContract(job_contract).label, "months": job_months}}
+        if outcome == Outcome.TRANSITION and durable:
+            return {"outcome": _("Un %(contract)s de %(months)s mois est un emploi durable (plus de 6 mois).")
+                    % {"contract": JobContract(job_contract).label, "months": job_months}}
+        return {}
+    if job_months:
+        return {months_field: _("La durée ne se saisit que pour un contrat à durée déterminée.")}
+    if outcome == Outcome.TRANSITION and job_contract != JobContract.SUBSIDISED:
+        return {"outcome": _("Un %(contract)s est un emploi durable.") % {"contract": JobContract(job_contract).label}}
+    if outcome == Outcome.DURABLE and job_contract == JobContract.SUBSIDISED:
+        return {"outcome": _("Un contrat aidé est un emploi de transition.")}
+    return {}

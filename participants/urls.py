@@ -1,0 +1,32 @@
+from django.urls import path
+
+from . import import_views, session_views, views
+
+app_name = "participants"
+
+urlpatterns = [
+    # --- Caseload, participants, pathways, timeline, follow-ups (views.py) ---------------------------------
+    path("", views.ParticipantListView.as_view(), name="participant_list"),
+    path("nouveau/", views.ParticipantCreateView.as_view(), name="participant_create"),
+    path("<uuid:pk>/", views.ParticipantDetailView.as_view(), name="participant_detail"),
+    path("<uuid:pk>/modifier/", views.ParticipantUpdateView.as_view(), name="participant_update"),
+    path("<uuid:pk>/candidature/", views.PathwayCreateView.as_view(), name="pathway_create"),
+    path("parcours/", views.PathwayListView.as_view(), name="pathway_list"),
+    path("parcours/<uuid:pk>/", views.PathwayDetailView.as_view(), name="pathway_detail"),
+    path("parcours/<uuid:pk>/etape/<slug:step>/", views.PathwayStepView.as_view(), name="pathway_step"),
+    path("parcours/<uuid:pk>/actions/nouvelle/", views.EventCreateView.as_view(), name="event_create"),
+    path("actions/<int:pk>/supprimer/", views.EventDeleteView.as_view(), name="event_delete"),
+    path("parcours/<uuid:pk>/suivi/<int:milestone>/", views.FollowUpView.as_view(), name="follow_up"),
+    # --- Recruitment sessions and their candidate board (session_views.py) -------------------------------
+    path("sessions/", session_views.SessionListView.as_view(), name="session_list"),
+    path("sessions/nouvelle/", session_views.SessionCreateView.as_view(), name="session_create"),
+    path("sessions/<int:pk>/", session_views.SessionDetailView.as_view(), name="session_detail"),
+    path("sessions/<int:pk>/modifier/", session_views.SessionUpdateView.as_view(), name="session_update"),
+    path("sessions/<int:pk>/candidats/", session_views.SessionAddCandidatesView.as_view(),
+         name="session_add_candidates"),
+    path("sessions/<int:pk>/decisions/", session_views.SessionDecideView.as_view(), name="session_decide"),
+    # --- Import of spreadsheets (import_views.py) ---------------------------------------------------------
+    path("import/", import_views.ImportUploadView.as_view(), name="import_upload"),
+    path("import/<uuid:pk>/", import_views.ImportDetailView.as_view(), name="import_detail"),
+    path("import/<uuid:pk>/confirmer/", import_views.ImportConfirmView.as_view(), name="import_confirm"),
+]
