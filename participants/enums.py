@@ -133,8 +133,9 @@ class JobContract(models.TextChoices):
     BUSINESS_CREATION = "BUSINESS_CREATION", _("Création d'entreprise")
 
 
-# Fixed-term contracts: their length (months) decides durable (> 6) or transition (<= 6).
-FIXED_TERM_CONTRACTS = frozenset({JobContract.CDD, JobContract.INTERIM, JobContract.CDDI})
+# Fixed-term contracts: their length (months) decides durable (> 6) or transition (<= 6). A CDDI (hiring
+# by an SIAE) is not among them: it makes a positive exit whatever its length.
+FIXED_TERM_CONTRACTS = frozenset({JobContract.CDD, JobContract.INTERIM})
 DURABLE_MIN_MONTHS_EXCLUSIVE = 6
 
 

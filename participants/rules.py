@@ -73,6 +73,13 @@ def check_allowed(transition: str, status: str) -> dict:
             % {"status": PathwayStatus(status).label, "step": Transition(transition).label, "allowed": allowed}}
 
 
+def check_required(field: str, day, what: str) -> dict:
+    """A step without its date is refused before any other check (``what``: "la date de sortie")."""
+    if day is None:
+        return {field: _("Indiquez %(what)s.") % {"what": what}}
+    return {}
+
+
 def check_not_future(field: str, day: datetime.date | None, today: datetime.date, what: str) -> dict:
     if day and day > today:
         return {field: _("%(what)s ne peut pas être dans le futur (%(date)s).") % {"what": what, "date": fmt(day)}}
@@ -157,6 +164,11 @@ def check_exit(*, on, entry, reason, outcome, adjustment="", return_reason="", j
 def check_job(*, outcome, job_contract, job_months, field_prefix="") -> dict:
     """An employment outcome names its contract; a fixed-term one its length, which decides durable or not."""
     contract_field, months_field = f"{field_prefix}job_contract", f"{field_prefix}job_months"
+    if job_contract == JobContract.CDDI:
+        # Hired by an SIAE outside: an IAE contract is a positive exit, never an employment one (domain 5.1).
+        if outcome != Outcome.POSITIVE:
+            return {"outcome": _("Une embauche en CDD d'insertion par une SIAE est une sortie positive.")}
+        return {}
     if outcome not in JOB_OUTCOMES:
         if job_contract or job_months:
             return {contract_field: _("Le type et la durée du contrat ne se saisissent que pour un emploi.")}

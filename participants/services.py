@@ -20,6 +20,7 @@ from .enums import (
     RELEASE_REASONS,
     STAY_ENDING_REASONS,
     EventKind,
+    FollowUpMilestone,
     PathwayStatus,
     SessionDecision,
     Transition,
@@ -63,8 +64,11 @@ def _conflict(model_label: str, updated_at) -> EditConflict:
 
 
 def _lock_pathway(pathway: Pathway, expected_version: int | None) -> Pathway:
-    current = Pathway.objects.select_for_update().select_related("session", "participant", "programme").get(
-        pk=pathway.pk
+    # of=("self",): PostgreSQL refuses FOR UPDATE on the nullable side of the outer join to the session.
+    current = (
+        Pathway.objects.select_for_update(of=("self",))
+        .select_related("session", "participant", "programme")
+        .get(pk=pathway.pk)
     )
     if expected_version is not None and current.version != expected_version:
         raise _conflict(_("Ce parcours"), current.updated_at)
@@ -137,7 +141,11 @@ def session_save(*, session: RecruitmentSession, by) -> RecruitmentSession:
 @transaction.atomic
 def pathway_create(*, participant: Participant, programme, session: RecruitmentSession | None = None,
                    by) -> Pathway:
-    """A candidacy: the person stays in the programme's establishment and has no open pathway in it."""
+    """A candidacy: the person stays in the programme's establishment and has no open pathway in it.
+
+    The participant row is locked, so two simultaneous candidacies (or a candidacy and a release) are
+    checked one after the other and the second gets the French message, not a database error."""
+    participant = Participant.objects.select_for_update().get(pk=participant.pk)
     errors = {}
     if programme.establishment_id != participant.establishment_id:
         errors["programme"] = _("Ce programme se déroule dans un autre établissement que celui de la personne.")
@@ -201,6 +209,7 @@ def pathway_classify(*, pathway: Pathway, opinion: str, on: datetime.date, by,
     pathway = _lock_pathway(pathway, expected_version)
     errors = rules.check_allowed(Transition.CLASSIFY, pathway.status)
     _raise(errors)
+    _raise(rules.check_required("classified_on", on, _("la date de la décision de classement")))
     errors = rules.check_not_future("classified_on", on, _today(), _("Le classement"))
     errors |= rules.check_not_before("classified_on", on, _previous_step_date(pathway), _(
         "Le classement (%(date)s) ne peut pas précéder la commission de sélection (%(earlier)s)."))
@@ -216,6 +225,7 @@ def pathway_classify(*, pathway: Pathway, opinion: str, on: datetime.date, by,
 def pathway_assign(*, pathway: Pathway, on: datetime.date, by, expected_version: int | None = None) -> Pathway:
     pathway = _lock_pathway(pathway, expected_version)
     _raise(rules.check_allowed(Transition.ASSIGN, pathway.status))
+    _raise(rules.check_required("assigned_on", on, _("la date de la décision d'affectation")))
     errors = rules.check_not_future("assigned_on", on, _today(), _("L'affectation"))
     errors |= rules.check_not_before("assigned_on", on, _previous_step_date(pathway), _(
         "L'affectation (%(date)s) ne peut pas précéder l'étape précédente (%(earlier)s)."))
@@ -238,6 +248,7 @@ def pathway_start(*, pathway: Pathway, start: datetime.date, hours_per_week=None
     """Entry in the workshop: the contract (acte d'engagement before 1 May 2022, CEP from then) starts."""
     pathway = _lock_pathway(pathway, expected_version)
     _raise(rules.check_allowed(Transition.START, pathway.status))
+    _raise(rules.check_required("contract_start", start, _("la date d'entrée en atelier")))
     _raise(rules.check_contract(
         start=start, signed_on=signed_on, hours_per_week=hours_per_week, hourly_pay=hourly_pay,
         smic=_smic_or_none(start) if start else None, earliest=_previous_step_date(pathway), today=_today(),
@@ -269,6 +280,7 @@ def pathway_suspend(*, pathway: Pathway, start: datetime.date, reason: str, by,
                     expected_version: int | None = None) -> Pathway:
     pathway = _lock_pathway(pathway, expected_version)
     _raise(rules.check_allowed(Transition.SUSPEND, pathway.status))
+    _raise(rules.check_required("start", start, _("la date de début de la suspension")))
     last = pathway.suspensions.order_by("-start").first()
     earliest = max(day for day in [pathway.contract_start, last.end if last else None] if day)
     errors = rules.check_not_future("start", start, _today(), _("La suspension"))
@@ -287,6 +299,7 @@ def pathway_suspend(*, pathway: Pathway, start: datetime.date, reason: str, by,
 def pathway_resume(*, pathway: Pathway, on: datetime.date, by, expected_version: int | None = None) -> Pathway:
     pathway = _lock_pathway(pathway, expected_version)
     _raise(rules.check_allowed(Transition.RESUME, pathway.status))
+    _raise(rules.check_required("on", on, _("la date de reprise")))
     suspension = pathway.suspensions.get(end__isnull=True)
     errors = rules.check_not_future("on", on, _today(), _("La reprise"))
     errors |= rules.check_not_before("on", on, suspension.start, _(
@@ -307,14 +320,16 @@ def pathway_exit(*, pathway: Pathway, on: datetime.date, reason: str, outcome: s
     has one; a release or a transfer ends the person's stay in the establishment."""
     pathway = _lock_pathway(pathway, expected_version)
     _raise(rules.check_allowed(Transition.EXIT, pathway.status))
+    _raise(rules.check_required("exit_on", on, _("la date de sortie")))
     outcome = outcome or rules.default_outcome(reason)
-    open_suspension = pathway.suspensions.filter(end__isnull=True).first()
+    last_suspension = pathway.suspensions.order_by("-start").first()
+    open_suspension = last_suspension if last_suspension and last_suspension.end is None else None
     errors = rules.check_exit(on=on, entry=pathway.contract_start, reason=reason, outcome=outcome,
                               adjustment=adjustment, return_reason=return_reason, job_contract=job_contract,
                               job_months=job_months, today=_today())
-    if not errors and open_suspension:
-        errors = rules.check_not_before("exit_on", on, open_suspension.start, _(
-            "La sortie (%(date)s) ne peut pas précéder la suspension en cours (%(earlier)s)."))
+    if not errors and last_suspension:
+        errors = rules.check_not_before("exit_on", on, last_suspension.end or last_suspension.start, _(
+            "La sortie (%(date)s) ne peut pas précéder la dernière suspension ou reprise (%(earlier)s)."))
     _raise(errors)
     if open_suspension:
         open_suspension.end = on
@@ -325,7 +340,7 @@ def pathway_exit(*, pathway: Pathway, on: datetime.date, reason: str, outcome: s
     pathway.job_contract, pathway.job_months, pathway.exit_note = job_contract, job_months, note.strip()
     pathway.status = PathwayStatus.EXITED
     if reason in STAY_ENDING_REASONS:
-        participant = pathway.participant
+        participant = Participant.objects.select_for_update().get(pk=pathway.participant_id)
         participant.stay_ended_on = on
         participant.version += 1
         participant.save(update_fields=["stay_ended_on", "version", "updated_at"])
@@ -338,6 +353,7 @@ def pathway_withdraw(*, pathway: Pathway, on: datetime.date, reason: str = "", b
     """The candidate gives up before entering the workshop."""
     pathway = _lock_pathway(pathway, expected_version)
     _raise(rules.check_allowed(Transition.WITHDRAW, pathway.status))
+    _raise(rules.check_required("withdrawn_on", on, _("la date du désistement")))
     errors = rules.check_not_future("withdrawn_on", on, _today(), _("Le désistement"))
     errors |= rules.check_not_before("withdrawn_on", on, _previous_step_date(pathway), _(
         "Le désistement (%(date)s) ne peut pas précéder l'étape précédente (%(earlier)s)."))
@@ -360,11 +376,15 @@ PLANNING_HORIZON = relativedelta(years=1)
 @transaction.atomic
 def event_record(*, pathway: Pathway, kind: str, on: datetime.date, end_on=None, detail: str = "", hours=None,
                  adjustment_decision: str = "", by) -> AccompanimentEvent:
-    """Add an item to the accompaniment timeline. Monthly hours are dated on the first of their month."""
+    """Add an item to the accompaniment timeline. Monthly hours are dated on the first of their month.
+
+    The pathway row is locked so that two saves of the same month's hours are checked one after the other."""
+    pathway = Pathway.objects.select_for_update(of=("self",)).get(pk=pathway.pk)
     today = _today()
+    _raise(rules.check_required("on", on, _("la date")))
     errors = {}
     if kind == EventKind.HOURS_WORKED:
-        on = on.replace(day=1) if on else on
+        on = on.replace(day=1)
         if not pathway.contract_start:
             errors["kind"] = _("Les heures travaillées se saisissent après l'entrée en atelier.")
         elif on < pathway.contract_start.replace(day=1) or on > (pathway.exit_on or today):
@@ -404,6 +424,10 @@ def follow_up_due_on(pathway: Pathway, milestone: int) -> datetime.date | None:
 def follow_up_record(*, pathway: Pathway, milestone: int, reached: bool, contacted_on: datetime.date,
                      situation: str = "", continued_in_siae: bool = False, note: str = "", by) -> FollowUp:
     """Record (or correct) the follow-up at +3, +6 or +12 months after a release."""
+    if milestone not in FollowUpMilestone.values:
+        _raise({"milestone": _("L'échéance du suivi est de 3, 6 ou 12 mois.")})
+    pathway = Pathway.objects.select_for_update(of=("self",)).get(pk=pathway.pk)
+    _raise(rules.check_required("contacted_on", contacted_on, _("la date du contact")))
     errors = {}
     if pathway.status != PathwayStatus.EXITED or pathway.exit_reason not in RELEASE_REASONS:
         errors[None] = _("Le suivi après la libération se saisit pour un parcours terminé par une libération.")
@@ -416,10 +440,12 @@ def follow_up_record(*, pathway: Pathway, milestone: int, reached: bool, contact
     if not reached and (situation or continued_in_siae):
         errors["situation"] = _("La situation ne se saisit que si la personne a été jointe.")
     _raise(errors)
-    follow_up, _created = FollowUp.objects.update_or_create(
-        pathway=pathway, milestone=milestone,
-        defaults={"reached": reached, "contacted_on": contacted_on, "situation": situation,
-                  "continued_in_siae": continued_in_siae, "note": note.strip(), "recorded_by": by,
-                  "recorded_by_label": user_label(by)},
+    follow_up = FollowUp.objects.filter(pathway=pathway, milestone=milestone).first() or FollowUp(
+        pathway=pathway, milestone=milestone
     )
+    follow_up.reached, follow_up.contacted_on, follow_up.situation = reached, contacted_on, situation
+    follow_up.continued_in_siae, follow_up.note = continued_in_siae, note.strip()
+    follow_up.recorded_by, follow_up.recorded_by_label = by, user_label(by)
+    follow_up.full_clean()
+    follow_up.save()
     return follow_up

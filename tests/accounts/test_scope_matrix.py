@@ -26,6 +26,8 @@ from tests.accounts.personas import PERSONAS
 #   def scope_a_object(scope_a, kind): the object of scope A the URL is built with
 #   def shown_text(obj): a text its detail page shows
 #   EXTRA_ARGS (optional) = {url name: [arguments after the id]}, e.g. a pathway step's slug
+#   READERS (optional) = {kind: roles that may read it at all}: any other role gets 404 even inside its
+#       territory, as if the object did not exist (nominative data is not read by territorial staff)
 MATRIX_MODULES = [
     importlib.import_module(f"tests.{path.parent.name}.{path.stem}")
     for path in sorted(Path(__file__).resolve().parent.parent.glob("*/matrix_*.py"))
@@ -34,6 +36,7 @@ OBJECT_URLS = {name: entry for module in MATRIX_MODULES for name, entry in modul
 MAY_EDIT = {kind: roles for module in MATRIX_MODULES for kind, roles in module.MAY_EDIT.items()}
 MODULE_OF_URL = {name: module for module in MATRIX_MODULES for name in module.OBJECT_URLS}
 EXTRA_ARGS = {name: args for module in MATRIX_MODULES for name, args in getattr(module, "EXTRA_ARGS", {}).items()}
+READERS = {kind: roles for module in MATRIX_MODULES for kind, roles in getattr(module, "READERS", {}).items()}
 MISSING_ID = 987654321
 
 
@@ -59,6 +62,8 @@ def expected_status(persona, url_name: str, method: str) -> int:
         return 405  # actions answer POST only, whatever the id
     if persona.scope == "B":
         return 404  # scope A's objects do not exist for scope B
+    if kind in READERS and persona.role not in READERS[kind]:
+        return 404  # a role that reads no such data: it does not exist for them either
     if page in {"update", "action"} and persona.role not in MAY_EDIT[kind]:
         return 403
     return 302 if page == "action" else 200

@@ -32,7 +32,8 @@ class RecruitmentSessionFactory(DjangoModelFactory):
         model = RecruitmentSession
 
     programme = factory.SubFactory(ProgrammeFactory)
-    date = factory.Sequence(lambda n: datetime.date(2025, 1, 6) + datetime.timedelta(days=7 * n))
+    # Always in the past (services refuse future commission dates), however many sessions a run creates.
+    date = factory.Sequence(lambda n: datetime.date(2020, 1, 6) + datetime.timedelta(days=n % 1500))
 
 
 class PathwayFactory(DjangoModelFactory):
@@ -65,3 +66,61 @@ def exited_pathway(by=None, on=None, reason=ExitReason.RELEASE_END_OF_SENTENCE, 
     pathway = pathway_in_workshop(by=by, **kwargs)
     on = on or pathway.contract_start + datetime.timedelta(days=90)
     return services.pathway_exit(pathway=pathway, on=on, reason=reason, outcome=outcome, by=by)
+
+
+# --- Appended by the rules/services tests task -----------------------------------------------------------
+# Dates are explicit (never the session sequence): every step lies in the past whatever day the tests run.
+STEP_DAYS = {
+    "session": datetime.date(2025, 3, 3),
+    "classified": datetime.date(2025, 3, 10),
+    "assigned": datetime.date(2025, 3, 17),
+    "start": datetime.date(2025, 3, 24),
+    "suspended": datetime.date(2025, 4, 14),
+    "exit": datetime.date(2025, 5, 2),
+}
+
+
+def counsellor(first_name="Claire", last_name="Martin", establishment=None):
+    """A CPIP of a SPIP of the 77 (serving ``establishment`` when given), as the logs name them."""
+    from accounts.enums import Role
+    from partners.enums import OrganisationKind
+    from programmes.models import Department
+    from tests.accounts.factories import UserFactory
+    from tests.partners.factories import OrganisationFactory
+
+    spip = OrganisationFactory(kind=OrganisationKind.SPIP, department=Department.objects.get(code="77"),
+                               served_establishments=[establishment] if establishment else None)
+    return UserFactory(first_name=first_name, last_name=last_name, role=Role.CPIP, organisation=spip)
+
+
+def pathway_at(status: str, by=None, **kwargs) -> Pathway:
+    """A pathway brought to ``status`` through the services, on the dates of STEP_DAYS."""
+    from participants.enums import PathwayStatus, SuspensionReason
+
+    kwargs.setdefault("session__date", STEP_DAYS["session"])
+    pathway = PathwayFactory(**kwargs)
+    if status == PathwayStatus.CANDIDATE:
+        return pathway
+    if status in (PathwayStatus.NOT_SELECTED, PathwayStatus.WITHDRAWN):
+        decision = SessionDecision.NOT_SELECTED if status == PathwayStatus.NOT_SELECTED else SessionDecision.WITHDRAWN
+        return services.pathway_decide(pathway=pathway, decision=decision, reason="Motif de test", by=by)
+    pathway = services.pathway_decide(pathway=pathway, decision=SessionDecision.SELECTED, by=by)
+    if status == PathwayStatus.SELECTED:
+        return pathway
+    pathway = services.pathway_classify(pathway=pathway, opinion="FAVOURABLE", on=STEP_DAYS["classified"], by=by)
+    if status == PathwayStatus.CLASSIFIED:
+        return pathway
+    pathway = services.pathway_assign(pathway=pathway, on=STEP_DAYS["assigned"], by=by)
+    if status == PathwayStatus.ASSIGNED:
+        return pathway
+    pathway = services.pathway_start(pathway=pathway, start=STEP_DAYS["start"], hours_per_week=Decimal("24"),
+                                     hourly_pay=Decimal("6.00"), signed_on=STEP_DAYS["start"], by=by)
+    if status == PathwayStatus.IN_WORKSHOP:
+        return pathway
+    if status == PathwayStatus.SUSPENDED:
+        return services.pathway_suspend(pathway=pathway, start=STEP_DAYS["suspended"],
+                                        reason=SuspensionReason.ECONOMIC, by=by)
+    if status == PathwayStatus.EXITED:
+        return services.pathway_exit(pathway=pathway, on=STEP_DAYS["exit"], reason=ExitReason.RESIGNATION,
+                                     outcome=Outcome.OTHER, by=by)
+    raise ValueError(status)

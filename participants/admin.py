@@ -1,0 +1,55 @@
+"""Administration: read-only. Participants and pathways change only through the application's pages and
+services (state machine, version check, log); the admin is for looking, not for bypassing them."""
+
+from django.contrib import admin
+
+from .models import ImportJob, Participant, Pathway, PathwayLog, RecruitmentSession
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Participant)
+class ParticipantAdmin(ReadOnlyAdmin):
+    list_display = ["last_name", "first_names", "establishment", "expected_release_date", "stay_ended_on"]
+    list_filter = ["establishment"]
+    search_fields = ["last_name", "ecrou_key"]
+    exclude = ["work_constraints_note"]
+
+
+@admin.register(RecruitmentSession)
+class RecruitmentSessionAdmin(ReadOnlyAdmin):
+    list_display = ["date", "programme"]
+    list_filter = ["programme"]
+
+
+class PathwayLogInline(admin.TabularInline):
+    model = PathwayLog
+    fields = ["at", "transition", "from_status", "to_status", "on", "by_label"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Pathway)
+class PathwayAdmin(ReadOnlyAdmin):
+    list_display = ["participant", "programme", "status", "contract_start", "exit_on", "outcome"]
+    list_filter = ["status", "programme", "exit_reason", "outcome"]
+    inlines = [PathwayLogInline]
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(ReadOnlyAdmin):
+    list_display = ["file_name", "created_by", "created_at", "status", "total_rows"]
+    list_filter = ["status"]
