@@ -3,6 +3,7 @@ import datetime
 from django.db.models import Count
 from django.utils import timezone
 
+from participants import alerts as pathway_alerts
 from programmes import alerts as programme_alerts
 from programmes.enums import ProgrammeStage
 
@@ -38,7 +39,11 @@ def home_for(*, user, today: datetime.date | None = None) -> dict:
         "programme_count": programmes.count(),
         "programmes": programmes[:12],
         "stages": [(label, by_stage.get(value, 0)) for value, label in ProgrammeStage.choices],
-        "alerts": programme_alerts.alerts_for(user=user, today=today),
-        "alerts_shown": bool(programme_alerts.kinds_for(user)),
+        # Deadlines of the programmes and of the pathways (participants/alerts.py), soonest first.
+        "alerts": sorted(
+            programme_alerts.alerts_for(user=user, today=today) + pathway_alerts.alerts_for(user=user, today=today),
+            key=lambda alert: (alert.date, alert.kind, alert.message),
+        ),
+        "alerts_shown": bool(programme_alerts.kinds_for(user) or pathway_alerts.kinds_for(user)),
         "alert_horizon": programme_alerts.HORIZON_DAYS,
     }

@@ -211,7 +211,7 @@ class Pathway(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["participant", "programme"],
-                condition=~Q(status__in=[s.value for s in CLOSED_STATUSES]),
+                condition=~Q(status__in=sorted(s.value for s in CLOSED_STATUSES)),
                 name="pathway_one_open_per_participant_and_programme",
                 violation_error_message=_("Cette personne a déjà un parcours en cours dans ce programme."),
             ),
@@ -282,8 +282,8 @@ class PathwayLog(models.Model):
     to_status = models.CharField(_("statut après"), max_length=16, choices=PathwayStatus.choices)
     on = models.DateField(_("date de l'étape"), null=True, blank=True)
     at = models.DateTimeField(_("enregistré le"), auto_now_add=True)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+",
-                           verbose_name=_("par"))
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                           related_name="+", verbose_name=_("par"))
     by_label = models.CharField(_("auteur"), max_length=200, help_text=_("Nom et rôle au moment de l'étape."))
 
     class Meta:
@@ -307,7 +307,7 @@ class AccompanimentEvent(models.Model):
     adjustment_decision = models.CharField(_("décision"), max_length=12, choices=AdjustmentDecision.choices,
                                            blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
-                                    related_name="+", verbose_name=_("saisi par"))
+                                    blank=True, related_name="+", verbose_name=_("saisi par"))
     recorded_by_label = models.CharField(_("saisi par"), max_length=200)
     recorded_at = models.DateTimeField(_("saisi le"), auto_now_add=True)
 
@@ -351,7 +351,7 @@ class FollowUp(models.Model):
     continued_in_siae = models.BooleanField(_("poursuite en SIAE à l'extérieur (CDDI)"), default=False)
     note = models.CharField(_("précision"), max_length=300, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
-                                    related_name="+", verbose_name=_("saisi par"))
+                                    blank=True, related_name="+", verbose_name=_("saisi par"))
     recorded_by_label = models.CharField(_("saisi par"), max_length=200)
     recorded_at = models.DateTimeField(_("saisi le"), auto_now_add=True)
 
