@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from participants.demo import load_participants_demo
 from programmes.demo import ACCOUNTS, load_demo
 
 
@@ -20,3 +21,8 @@ class Command(BaseCommand):
             "{organisations} organisations, {users} comptes.".format(**counts)
         ))
         self.stdout.write("Comptes : " + ", ".join(a[0] for a in ACCOUNTS))
+        counts = load_participants_demo()  # after the accounts: the demo users record the pathways
+        self.stdout.write(
+            "Parcours : {sessions} sessions de recrutement, {participants} participant·es, {pathways} parcours, "
+            "{events} actions d'accompagnement, {follow_ups} suivis après la libération.".format(**counts)
+        )
