@@ -5,6 +5,8 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import transaction
+from django.test import override_settings
 from django.urls import reverse
 
 from accounts.models import User
@@ -30,9 +32,16 @@ def fast_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-@pytest.fixture
-def demo(fast_hashing):
-    call_command("load_demo", stdout=StringIO())
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """Loaded once for the module's tests that read it (load_demo takes seconds), rolled back at the end."""
+    with django_db_blocker.unblock(), override_settings(
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]
+    ):
+        with transaction.atomic():
+            call_command("load_demo", stdout=StringIO())
+            yield
+            transaction.set_rollback(True)
 
 
 def snapshot() -> dict:
@@ -146,7 +155,9 @@ def test_france_travail_meaux_was_pole_emploi_until_31_december_2023(demo):
 def test_load_demo_refuses_to_run_in_production(settings, fast_hashing):
     settings.PRODUCTION = True
 
+    before = Programme.objects.count()
+
     with pytest.raises(CommandError, match="refusées en production"):
         call_command("load_demo", stdout=StringIO())
 
-    assert not Programme.objects.exists()
+    assert Programme.objects.count() == before
