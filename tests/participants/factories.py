@@ -124,3 +124,27 @@ def pathway_at(status: str, by=None, **kwargs) -> Pathway:
         return services.pathway_exit(pathway=pathway, on=STEP_DAYS["exit"], reason=ExitReason.RESIGNATION,
                                      outcome=Outcome.OTHER, by=by)
     raise ValueError(status)
+
+
+# --- Appended by the participant pages task --------------------------------------------------------------
+# Several people in one programme share one session (a programme has one session per date).
+
+
+def session_of(programme, day=STEP_DAYS["session"]) -> RecruitmentSession:
+    return RecruitmentSession.objects.get_or_create(programme=programme, date=day)[0]
+
+
+def candidacy(programme, **kwargs) -> Pathway:
+    """A candidacy in ``programme`` at its session of STEP_DAYS["session"]; ``participant__...`` as usual."""
+    return PathwayFactory(programme=programme, session=session_of(programme), **kwargs)
+
+
+def released_pathway(programme, *, exit_on, reason=ExitReason.RELEASE_END_OF_SENTENCE, outcome=Outcome.OTHER,
+                     job_contract="", job_months=None, by=None, **kwargs) -> Pathway:
+    """Entered the workshop on STEP_DAYS["start"], then left on ``exit_on`` (a release by default)."""
+    pathway = candidacy(programme, **kwargs)
+    pathway = services.pathway_decide(pathway=pathway, decision=SessionDecision.SELECTED, by=by)
+    pathway = services.pathway_start(pathway=pathway, start=STEP_DAYS["start"], hours_per_week=Decimal("24"),
+                                     hourly_pay=Decimal("6.00"), signed_on=STEP_DAYS["start"], by=by)
+    return services.pathway_exit(pathway=pathway, on=exit_on, reason=reason, outcome=outcome,
+                                 job_contract=job_contract, job_months=job_months, by=by)

@@ -1,0 +1,304 @@
+"""Reads on participants and pathways, always for a viewer: every query starts from accounts.scope.
+
+List selectors take the filters of their page as keyword arguments (the filter form's field names) and
+return querysets whose rows need no further query (select_related, annotations): the list pages and their
+exports run a fixed number of queries whatever the number of rows.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from dateutil.relativedelta import relativedelta
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from accounts import scope
+
+from . import rules, services
+from .enums import RELEASE_REASONS, EventKind, FollowUpMilestone, PathwayStatus, Transition
+from .models import AccompanimentEvent, FollowUp, Participant, Pathway, PathwayLog
+
+# The order of the pathway, for sorting by status: candidacy first, exits last.
+STATUS_ORDER = [
+    PathwayStatus.CANDIDATE, PathwayStatus.SELECTED, PathwayStatus.CLASSIFIED, PathwayStatus.ASSIGNED,
+    PathwayStatus.IN_WORKSHOP, PathwayStatus.SUSPENDED, PathwayStatus.EXITED, PathwayStatus.NOT_SELECTED,
+    PathwayStatus.WITHDRAWN,
+]
+RELEASE_WITHIN_DAYS = (30, 60, 90, 180)
+MILESTONES = [milestone.value for milestone in FollowUpMilestone]
+
+# ?tri= on the caseload: the only orderings accepted (anything else falls back to the name).
+CASELOAD_SORTS = {
+    "nom": ["last_name", "first_names", "pk"],
+    "-nom": ["-last_name", "-first_names", "-pk"],
+    "liberation": [F("expected_release_date").asc(nulls_last=True), "last_name", "first_names", "pk"],
+    "-liberation": [F("expected_release_date").desc(nulls_last=True), "last_name", "first_names", "pk"],
+    "statut": [F("current_status_rank").asc(nulls_last=True), "last_name", "first_names", "pk"],
+    "-statut": [F("current_status_rank").desc(nulls_last=True), "last_name", "first_names", "pk"],
+}
+DEFAULT_CASELOAD_SORT = "nom"
+
+
+def _today(today: datetime.date | None) -> datetime.date:
+    return today or timezone.localdate()
+
+
+def _status_rank():
+    return Case(*[When(current_status=status, then=Value(rank)) for rank, status in enumerate(STATUS_ORDER)],
+                output_field=IntegerField())
+
+
+# --- Follow-ups after release -------------------------------------------------------------------------
+
+
+def released_on_or_before_for_due(today: datetime.date, milestone: int) -> datetime.date:
+    """The latest release date whose +``milestone`` months follow-up (services.follow_up_due_on) is due on
+    ``today``: "release + N months <= today", turned into a date to compare the release with.
+
+    Adding months clips to the end of the month (31 August + 6 months = 28 February), so on the last day of a
+    month every release up to the end of the month N months before is due.
+    """
+    back = today - relativedelta(months=milestone)
+    if (today + datetime.timedelta(days=1)).month != today.month:
+        back += relativedelta(day=31)
+    return back
+
+
+def follow_up_due_condition(today: datetime.date, prefix: str = "") -> Q:
+    """Pathways exited by a release with a +3, +6 or +12 months follow-up due and not recorded."""
+    condition = Q()
+    for milestone in MILESTONES:
+        recorded = FollowUp.objects.filter(pathway=OuterRef(f"{prefix}pk"), milestone=milestone)
+        condition |= Q(**{f"{prefix}exit_on__lte": released_on_or_before_for_due(today, milestone)}) & ~Q(
+            Exists(recorded))
+    return Q(**{f"{prefix}status": PathwayStatus.EXITED, f"{prefix}exit_reason__in": list(RELEASE_REASONS)}) & (
+        condition)
+
+
+def pathways_with_follow_up_due_for(*, user, today: datetime.date | None = None) -> QuerySet[Pathway]:
+    """The viewer's pathways with a follow-up after release to record (for the caseload and the alerts)."""
+    return scope.pathways_for(user).filter(follow_up_due_condition(_today(today)))
+
+
+# --- Caseload -----------------------------------------------------------------------------------------
+
+
+def _visible_pathways(user, programme=None) -> QuerySet[Pathway]:
+    pathways = scope.pathways_for(user)
+    return pathways.filter(programme=programme) if programme else pathways
+
+
+def caseload_for(*, user, q: str = "", programme=None, status: str = "", release_within: int | None = None,
+                 follow_up_due: bool = False, tri: str = "", today: datetime.date | None = None
+                 ) -> QuerySet[Participant]:
+    """The participants a user follows, with their current pathway (the latest they may see, in ``programme``
+    when one is chosen) annotated: ``current_pathway_id``, ``current_status``, ``current_programme_code``,
+    ``has_follow_up_due``.
+    """
+    today = _today(today)
+    latest = _visible_pathways(user, programme).filter(participant=OuterRef("pk")).order_by("-created_at", "-pk")
+    due = pathways_with_follow_up_due_for(user=user, today=today).filter(participant=OuterRef("pk"))
+    qs = (
+        scope.participants_for(user)
+        .select_related("establishment", "quartier", "counsellor")
+        .annotate(
+            current_pathway_id=Subquery(latest.values("pk")[:1]),
+            current_status=Subquery(latest.values("status")[:1]),
+            current_programme_code=Subquery(latest.values("programme__code")[:1]),
+            has_follow_up_due=Exists(due),
+        )
+        .annotate(current_status_rank=_status_rank())
+    )
+    if programme:
+        qs = qs.filter(pk__in=_visible_pathways(user, programme).values("participant"))
+    if q:
+        q = q.strip()
+        match = Q(last_name__icontains=q) | Q(first_names__icontains=q) | Q(ecrou__icontains=q)
+        key = rules.ecrou_key(q)
+        if key:
+            match |= Q(ecrou_key=key)
+        qs = qs.filter(match)
+    if status:
+        qs = qs.filter(current_status=status)
+    if release_within:
+        qs = qs.filter(expected_release_date__gte=today,
+                       expected_release_date__lte=today + datetime.timedelta(days=release_within))
+    if follow_up_due:
+        qs = qs.filter(has_follow_up_due=True)
+    return qs.order_by(*CASELOAD_SORTS.get(tri, CASELOAD_SORTS[DEFAULT_CASELOAD_SORT]))
+
+
+def participant_detail_for(*, user) -> QuerySet[Participant]:
+    return scope.participants_for(user).select_related("establishment", "quartier", "counsellor")
+
+
+# --- Pathways -----------------------------------------------------------------------------------------
+
+
+def _with_totals(qs: QuerySet[Pathway]) -> QuerySet[Pathway]:
+    """Hours worked (months entered on the timeline, plus a total carried by an import) and PMSMP count."""
+    decimal = DecimalField(max_digits=9, decimal_places=1)
+    return qs.annotate(
+        hours_entered=Coalesce(Sum("events__hours", filter=Q(events__kind=EventKind.HOURS_WORKED)),
+                               Value(0), output_field=decimal),
+        pmsmp_entered=Count("events", filter=Q(events__kind=EventKind.PMSMP)),
+    ).annotate(
+        hours_total=F("hours_entered") + Coalesce("imported_hours_worked", Value(0), output_field=decimal),
+        pmsmp_total=F("pmsmp_entered") + Coalesce("imported_pmsmp", Value(0)),
+    )
+
+
+def pathway_list_for(*, user, q: str = "", programme=None, status: str = "", exit_reason: str = "",
+                     outcome: str = "") -> QuerySet[Pathway]:
+    qs = _with_totals(
+        scope.pathways_for(user).select_related("participant", "programme__siae", "session")
+    )
+    if q:
+        q = q.strip()
+        match = Q(participant__last_name__icontains=q) | Q(participant__first_names__icontains=q)
+        key = rules.ecrou_key(q)
+        if key:
+            match |= Q(participant__ecrou_key=key)
+        qs = qs.filter(match)
+    if programme:
+        qs = qs.filter(programme=programme)
+    if status:
+        qs = qs.filter(status=status)
+    if exit_reason:
+        qs = qs.filter(exit_reason=exit_reason)
+    if outcome:
+        qs = qs.filter(outcome=outcome)
+    return qs.order_by("participant__last_name", "participant__first_names", "programme__code", "-created_at")
+
+
+def pathway_detail_for(*, user) -> QuerySet[Pathway]:
+    return scope.pathways_for(user).select_related(
+        "participant__establishment", "participant__quartier", "participant__counsellor", "programme__siae",
+        "programme__establishment", "session",
+    )
+
+
+# --- What a pathway's page shows ----------------------------------------------------------------------
+
+# Each step's page (participants:pathway_step) by its French slug, in the order of the pathway.
+STEP_SLUGS = {
+    Transition.DECIDE: "decision",
+    Transition.CLASSIFY: "classement",
+    Transition.ASSIGN: "affectation",
+    Transition.START: "entree",
+    Transition.SUSPEND: "suspension",
+    Transition.RESUME: "reprise",
+    Transition.EXIT: "sortie",
+    Transition.WITHDRAW: "desistement",
+}
+CONTRACT_SLUG = "contrat"
+STEP_BUTTONS = {
+    "decision": "Enregistrer la décision de la commission",
+    "classement": "Enregistrer le classement au travail",
+    "affectation": "Enregistrer l'affectation",
+    "entree": "Enregistrer l'entrée en atelier",
+    "contrat": "Compléter le contrat",
+    "suspension": "Suspendre",
+    "reprise": "Enregistrer la reprise",
+    "sortie": "Enregistrer la sortie",
+    "desistement": "Enregistrer un désistement",
+}
+# Steps that pause or end a pathway early, or correct it: after the steps forward.
+SECONDARY_STEPS = frozenset({"suspension", "desistement", "contrat"})
+
+
+def next_steps(pathway: Pathway) -> list[dict]:
+    """The step pages open from the pathway's status (rules.ALLOWED_FROM), main step first."""
+    slugs = [STEP_SLUGS[transition] for transition in rules.transitions_from(pathway.status)]
+    if pathway.contract_start:
+        slugs.append(CONTRACT_SLUG)
+    slugs.sort(key=lambda slug: slug in SECONDARY_STEPS)
+    # One main button: the first step forward; the others (and any pause, withdrawal or correction) secondary.
+    return [{"slug": slug, "label": STEP_BUTTONS[slug], "secondary": index > 0 or slug in SECONDARY_STEPS}
+            for index, slug in enumerate(slugs)]
+
+
+# The stepper of a pathway: where the person is on the way to the exit (closed candidacies have none).
+STAGES = ["Candidature", "Retenu·e", "Classé·e au travail", "Affecté·e", "En atelier", "Sorti·e"]
+STAGE_OF_STATUS = {
+    PathwayStatus.CANDIDATE: 1, PathwayStatus.SELECTED: 2, PathwayStatus.CLASSIFIED: 3, PathwayStatus.ASSIGNED: 4,
+    PathwayStatus.IN_WORKSHOP: 5, PathwayStatus.SUSPENDED: 5, PathwayStatus.EXITED: 6,
+}
+
+
+def stage_of(pathway: Pathway) -> dict | None:
+    number = STAGE_OF_STATUS.get(pathway.status)
+    if number is None:
+        return None
+    title = pathway.get_status_display() if pathway.status == PathwayStatus.SUSPENDED else STAGES[number - 1]
+    return {"number": number, "count": len(STAGES), "title": title,
+            "next": STAGES[number] if number < len(STAGES) else ""}
+
+
+@dataclass
+class FollowUpRow:
+    milestone: int
+    label: str
+    due_on: datetime.date
+    record: FollowUp | None
+    is_due: bool  # the date has passed and nothing is recorded
+
+
+@dataclass
+class PathwayBlock:
+    """A pathway with everything its block shows (participant page, pathway page)."""
+
+    pathway: Pathway
+    stage: dict | None = None
+    steps: list[dict] = field(default_factory=list)
+    events: list[AccompanimentEvent] = field(default_factory=list)
+    log: list[PathwayLog] = field(default_factory=list)
+    follow_ups: list[FollowUpRow] = field(default_factory=list)
+    hours_entered: object = 0
+    pmsmp_entered: int = 0
+
+
+def pathway_blocks(pathways: QuerySet[Pathway], today: datetime.date | None = None) -> list[PathwayBlock]:
+    """``pathways`` (already scoped) with their events, log, suspensions and follow-ups: 5 queries in all."""
+    today = _today(today)
+    pathways = pathways.select_related("programme__siae", "session").prefetch_related(
+        Prefetch("events", queryset=AccompanimentEvent.objects.order_by("-on", "-recorded_at")),
+        Prefetch("log", queryset=PathwayLog.objects.order_by("at", "pk")),
+        "suspensions",
+        "follow_ups",
+    )
+    blocks = []
+    for pathway in pathways:
+        events = list(pathway.events.all())
+        recorded = {follow_up.milestone: follow_up for follow_up in pathway.follow_ups.all()}
+        follow_ups = []
+        for milestone in FollowUpMilestone:
+            due_on = services.follow_up_due_on(pathway, milestone.value)
+            if due_on is None:
+                break
+            record = recorded.get(milestone.value)
+            follow_ups.append(FollowUpRow(milestone.value, milestone.label, due_on, record,
+                                          is_due=record is None and due_on <= today))
+        blocks.append(PathwayBlock(
+            pathway=pathway, stage=stage_of(pathway), steps=next_steps(pathway), events=events,
+            log=list(pathway.log.all()), follow_ups=follow_ups,
+            hours_entered=sum((e.hours for e in events if e.kind == EventKind.HOURS_WORKED), start=0),
+            pmsmp_entered=sum(1 for e in events if e.kind == EventKind.PMSMP),
+        ))
+    return blocks
