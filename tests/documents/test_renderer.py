@@ -106,11 +106,11 @@ def test_local_files_outside_the_static_folders_are_refused(network_attempts, ca
 
 
 def test_static_files_are_allowed(network_attempts, caplog, tmp_path):
-    """The DSFR font (django-dsfr's static files) and the project's stylesheet load and embed."""
+    """The DSFR font (django-dsfr's static files) and the project's print stylesheet load and embed."""
     from django.contrib.staticfiles import finders
 
     font = Path(finders.find("dsfr/dist/fonts/Marianne-Regular.woff2"))
-    stylesheet = Path(finders.find("css/app.css"))
+    stylesheet = Path(finders.find("css/documents.css"))
     caplog.set_level(logging.WARNING, logger="weasyprint")
     pdf = render(
         "<html lang='fr'><head>"
