@@ -230,7 +230,9 @@ def next_steps(pathway: Pathway) -> list[dict]:
         slugs.append(CONTRACT_SLUG)
     slugs.sort(key=lambda slug: slug in SECONDARY_STEPS)
     # One main button: the first step forward; the others (and any pause, withdrawal or correction) secondary.
-    return [{"slug": slug, "label": STEP_BUTTONS[slug], "secondary": index > 0 or slug in SECONDARY_STEPS}
+    contract_complete = all([pathway.contract_signed_on, pathway.hours_per_week, pathway.hourly_pay])
+    labels = {**STEP_BUTTONS, CONTRACT_SLUG: "Corriger le contrat" if contract_complete else "Compléter le contrat"}
+    return [{"slug": slug, "label": labels[slug], "secondary": index > 0 or slug in SECONDARY_STEPS}
             for index, slug in enumerate(slugs)]
 
 
