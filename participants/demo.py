@@ -52,6 +52,7 @@ from programmes.models import Programme, Quartier
 
 from . import services
 from .enums import (
+    OPEN_STATUSES,
     AdjustmentDecision,
     CpuOpinion,
     EducationLevel,
@@ -719,6 +720,18 @@ def _meaux_history(actors: Actors) -> None:
             services.pathway_withdraw(pathway=pathway, on=_weekday(commission + DAY * rng.randint(2, 6)),
                                       reason="A obtenu une place en formation professionnelle en détention",
                                       by=actors.spip)
+    _record_departures(actors)
+
+
+def _record_departures(actors: Actors) -> None:
+    """The 2017-2018 people with no pathway in progress have long left Meaux: the counsellor recorded their
+    departure on their expected release date, which frees their écrou and takes them off today's lists."""
+    gone = (Participant.objects.filter(establishment=actors.programme.establishment, stay_ended_on__isnull=True,
+                                       expected_release_date__lte=SEED_DAY + relativedelta(years=2))
+            .exclude(pathways__status__in=sorted(OPEN_STATUSES)).order_by("pk"))
+    for participant in gone:
+        participant.stay_ended_on = participant.expected_release_date
+        services.participant_save(participant=participant, by=actors.spip)
 
 
 # --- Today's cohorts (dates relative to the day of the first load) -----------------------------------------

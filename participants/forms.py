@@ -189,19 +189,22 @@ class ParticipantForm(VersionedFormMixin, DsfrModelForm):
         model = Participant
         fields = [
             "last_name", "first_names", "birth_date", "sex", "establishment", "quartier", "ecrou",
-            "expected_release_date", "adjustment_eligibility_date", "counsellor",
+            "expected_release_date", "adjustment_eligibility_date", "stay_ended_on", "counsellor",
             "rsa", "ass", "aah", "jobseeker", "education_level", "rqth", "work_constraints_note",
         ]
         widgets = {
             "birth_date": DateInput(), "expected_release_date": DateInput(),
-            "adjustment_eligibility_date": DateInput(),
+            "adjustment_eligibility_date": DateInput(), "stay_ended_on": DateInput(),
             "work_constraints_note": forms.Textarea(attrs={"rows": 3}),
         }
-        labels = {"first_names": _("Prénom(s)"), "counsellor": _("CPIP référent·e")}
+        labels = {"first_names": _("Prénom(s)"), "counsellor": _("CPIP référent·e"),
+                  "stay_ended_on": _("Départ de l'établissement")}
         help_texts = {
             "ecrou": _("Celui du registre d'écrou de l'établissement (espaces, tirets et zéros en tête ignorés)."),
             "expected_release_date": _("Pour préparer la sortie."),
             "adjustment_eligibility_date": _("À partir de laquelle un aménagement peut être demandé."),
+            "stay_ended_on": _("Libération, transfert ou levée d'écrou hors du programme : le numéro d'écrou est "
+                               "alors libéré. Une sortie du programme par libération ou transfert la remplit."),
         }
 
     def __init__(self, *args, user, **kwargs):
@@ -225,6 +228,8 @@ class ParticipantForm(VersionedFormMixin, DsfrModelForm):
                 self.initial["counsellor"] = user.pk
         else:
             self.initial.setdefault("version", instance.version)
+        if adding:
+            del self.fields["stay_ended_on"]
         sees_spip = scope.sees_spip_fields(user)
         if not sees_spip:
             del self.fields["work_constraints_note"]
@@ -237,7 +242,8 @@ class ParticipantForm(VersionedFormMixin, DsfrModelForm):
             Fieldset(_("Séjour dans l'établissement"),
                      Row(Column("establishment"), Column("quartier")),
                      Row(Column("ecrou"), Column("counsellor")),
-                     Row(Column("expected_release_date"), Column("adjustment_eligibility_date"))),
+                     Row(Column("expected_release_date"), Column("adjustment_eligibility_date")),
+                     *([] if adding else [Row(Column("stay_ended_on"), Column())])),
             Fieldset(_("Profil à l'entrée"),
                      Row(Column("rsa"), Column("ass"), Column("aah"), Column("rqth")),
                      Row(Column("jobseeker"), Column("education_level"))),

@@ -17,6 +17,7 @@ from programmes import rates
 
 from . import rules
 from .enums import (
+    CLOSED_STATUSES,
     RELEASE_REASONS,
     STAY_ENDING_REASONS,
     EventKind,
@@ -95,6 +96,12 @@ def _save_step(pathway: Pathway, transition: str, from_status: str, on, by) -> P
 
 def check_participant(participant: Participant, today: datetime.date) -> dict:
     errors = rules.check_birth_date(participant.birth_date, today)
+    if participant.stay_ended_on:
+        errors |= rules.check_not_future("stay_ended_on", participant.stay_ended_on, today,
+                                         _("Le départ de l'établissement"))
+        if participant.pk and participant.pathways.exclude(status__in=CLOSED_STATUSES).exists():
+            errors["stay_ended_on"] = _(
+                "Cette personne a un parcours en cours : enregistrez d'abord sa sortie ou son désistement.")
     if participant.quartier_id and participant.quartier.establishment_id != participant.establishment_id:
         errors["quartier"] = _("Ce quartier n'appartient pas à l'établissement de la personne.")
     if not rules.ecrou_key(participant.ecrou):

@@ -250,3 +250,14 @@ def test_metz_has_a_session_two_months_ago_and_a_release_four_months_ago_awaitin
     assert not released.follow_ups.exists()
     assert released.exit_on + relativedelta(months=3) < today  # its +3 months follow-up is due
     assert PathwayLog.objects.filter(pathway=released, transition="EXIT", by__username="cpip.metz").exists()
+
+
+def test_people_of_2017_2018_with_no_pathway_in_progress_have_left_meaux():
+    present = Participant.objects.filter(
+        establishment__programmes__code="MEAUX-APRES", stay_ended_on__isnull=True,
+        pathways__session__date__range=PERIOD,
+    ).exclude(pathways__status__in=["CANDIDATE", "SELECTED", "CLASSIFIED", "ASSIGNED", "IN_WORKSHOP", "SUSPENDED"])
+
+    assert not present.exists()
+    assert Participant.objects.filter(pathways__session__date__range=PERIOD, stay_ended_on__isnull=True,
+                                      pathways__status="IN_WORKSHOP").distinct().count() == 28  # still in the pathway

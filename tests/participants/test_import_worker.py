@@ -16,7 +16,7 @@ from tests.documents.conftest import celery_worker_process, redis_broker  # noqa
 from tests.participants.test_import import csv_file, person
 
 # transaction=True: what the test writes is committed, so the worker process sees it.
-pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 TIMEOUT = 60  # seconds for the worker to finish a step
 ROWS = 1200  # enough for the worker to report progress (every 500 rows) before it finishes

@@ -21,6 +21,7 @@ from tests.participants.factories import (
     candidacy,
     counsellor,
     pathway_at,
+    pathway_in_workshop,
     released_pathway,
     session_of,
 )
@@ -330,6 +331,42 @@ def test_correcting_a_participant_saves_and_bumps_the_version(client_as, scope_a
     assert response.status_code == 302
     assert person.last_name == "Traoré" and person.work_constraints_note == NOTE
     assert person.version == int(version) + 1
+
+
+def test_counsellor_records_that_a_person_left_the_establishment_which_frees_the_ecrou(client_as, scope_a):
+    person = ParticipantFactory(establishment=scope_a.establishment, ecrou="45678")
+    url = reverse("participants:participant_update", args=[person.pk])
+    client = client_as("CPIP_A")
+    left = today() - datetime.timedelta(days=3)
+
+    response = client.post(url, participant_data(scope_a, version=hidden_version(client.get(url)),
+                                                 stay_ended_on=left.isoformat()))
+
+    person.refresh_from_db()
+    assert response.status_code == 302
+    assert person.stay_ended_on == left
+    newcomer = client.post(CREATE, participant_data(scope_a, last_name="Diallo", ecrou="45678"))
+    assert newcomer.status_code == 302  # the same écrou in a new stay
+
+
+def test_a_person_with_an_open_pathway_cannot_be_marked_as_gone(client_as, scope_a):
+    pathway = pathway_in_workshop(programme=scope_a.programme)
+    person = pathway.participant
+    url = reverse("participants:participant_update", args=[person.pk])
+    client = client_as("CPIP_A")
+
+    response = client.post(url, participant_data(scope_a, ecrou=person.ecrou, version=hidden_version(client.get(url)),
+                                                 stay_ended_on=today().isoformat()))
+
+    person.refresh_from_db()
+    assert response.status_code == 200
+    assert "Cette personne a un parcours en cours : enregistrez d'abord sa sortie ou son désistement." in \
+        page_text(response)
+    assert person.stay_ended_on is None
+
+
+def test_a_new_participant_form_has_no_departure_date(client_as, scope_a):
+    assert "stay_ended_on" not in client_as("CPIP_A").get(CREATE).context["form"].fields
 
 
 def test_second_editor_gets_the_conflict_message_with_their_input_kept_and_the_first_save_stays(client_as, scope_a):
