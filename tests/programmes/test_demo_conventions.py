@@ -278,8 +278,7 @@ def test_pilot_programmes_are_unchanged_by_the_new_demo_rows(demo_loaded):
     assert Programme.objects.count() == 8
 
 
-def test_meaux_partnership_names_pole_emploi_as_it_was_called_in_2017(client):
-    call_command("load_demo")
+def test_meaux_partnership_names_pole_emploi_as_it_was_called_in_2017(client, demo_loaded):
     partnership = PartnershipConvention.objects.get(programme__code="MEAUX-APRES")
     client.force_login(User.objects.get(username="national"))
 
@@ -289,8 +288,7 @@ def test_meaux_partnership_names_pole_emploi_as_it_was_called_in_2017(client):
     assert "France Travail Meaux" not in page
 
 
-def test_meaux_committee_of_2018_names_its_attendees_as_they_were_called_then(client):
-    call_command("load_demo")
+def test_meaux_committee_of_2018_names_its_attendees_as_they_were_called_then(client, demo_loaded):
     meeting = Meeting.objects.get(programme__code="MEAUX-APRES", date=datetime.date(2018, 3, 22))
     client.force_login(User.objects.get(username="national"))
 
