@@ -35,6 +35,12 @@ EDITORS = {
     ),
     "follow_up": frozenset({Role.ADMIN, Role.CPIP, Role.SPIP_MANAGER, Role.SIAE_DIRECTOR, Role.SIAE_STAFF}),
     "pathway_import": frozenset({Role.ADMIN, Role.CPIP, Role.SPIP_MANAGER, Role.SIAE_DIRECTOR}),
+    # Who asks for a standard document, by what it is about (reading and downloading follow accounts.scope).
+    "document_programme": frozenset(
+        {Role.ADMIN, Role.SIAE_DIRECTOR, Role.DISP_STAFF, Role.DREETS_STAFF, Role.DDETS_STAFF}
+    ),
+    "document_convention": frozenset({Role.ADMIN, Role.SIAE_DIRECTOR, Role.DREETS_STAFF, Role.DDETS_STAFF}),
+    "document_pathway": frozenset({Role.ADMIN, Role.CPIP, Role.SPIP_MANAGER, Role.SIAE_DIRECTOR, Role.SIAE_STAFF}),
 }
 # Who validates (moves out of draft) a State convention or a financial annex.
 VALIDATORS = frozenset({Role.ADMIN, Role.DREETS_STAFF, Role.DDETS_STAFF})

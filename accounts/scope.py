@@ -6,6 +6,7 @@ What a role may *change* inside that scope is decided in accounts.permissions.
 
 from django.db.models import Q, QuerySet
 
+from documents.models import DocumentBatch, GeneratedDocument
 from participants.models import AccompanimentEvent, FollowUp, Participant, Pathway, RecruitmentSession
 from partners.models import Contact, Decision, Event, Meeting, Organisation, PartnerRole
 from programmes.models import (
@@ -233,3 +234,21 @@ def accompaniment_events_for(user) -> QuerySet[AccompanimentEvent]:
 
 def follow_ups_for(user) -> QuerySet[FollowUp]:
     return FollowUp.objects.filter(pathway__in=pathways_for(user))
+
+
+# --- Standard documents: readable where their subject is ----------------------------------------------
+
+
+def documents_for(user) -> QuerySet[GeneratedDocument]:
+    """Programme documents with the programme, convention documents with the convention, participant documents
+    with the pathway (so only the roles that read names see those)."""
+    if not _active(user):
+        return GeneratedDocument.objects.none()
+    return GeneratedDocument.objects.filter(
+        Q(programme__in=programmes_for(user)) | Q(convention__in=state_conventions_for(user))
+        | Q(pathway__in=pathways_for(user))
+    )
+
+
+def document_batches_for(user) -> QuerySet[DocumentBatch]:
+    return DocumentBatch.objects.filter(session__in=recruitment_sessions_for(user))

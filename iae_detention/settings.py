@@ -103,6 +103,9 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # SQLite cannot hold "unique, nulls not distinct" (funding lines without an organisation);
     # programmes.services.funding_line_save checks it on every backend, PostgreSQL also in the database.
     SILENCED_SYSTEM_CHECKS = ["models.W047"]
+    # The web process and the worker write at the same time under `make run`: take the write lock at the
+    # start of each transaction, so a writer waits (timeout) instead of failing with "database is locked".
+    DATABASES["default"].setdefault("OPTIONS", {}).update({"transaction_mode": "IMMEDIATE", "timeout": 20})
 AUTH_USER_MODEL = "accounts.User"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -158,7 +161,7 @@ if REDIS_URL:
     CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_timeout": 2, "socket_connect_timeout": 2}
 else:
     _broker_dir = VAR_DIR / "broker"
-    for _sub in ("queue", "processed", "results"):
+    for _sub in ("queue", "processed", "results", "control"):
         (_broker_dir / _sub).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -166,6 +169,8 @@ else:
         "data_folder_out": str(_broker_dir / "queue"),
         "processed_folder": str(_broker_dir / "processed"),
         "store_processed": False,
+        "control_folder": str(_broker_dir / "control"),  # broadcast exchanges (else ./control in the cwd)
+        "polling_interval": 0.1,  # seconds between two looks at the queue folder (default 1 s)
     }
     CELERY_RESULT_BACKEND = f"file://{_broker_dir / 'results'}"
 CELERY_TASK_ACKS_LATE = True
@@ -176,6 +181,11 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_RESULT_EXPIRES = 3600
+# A request must never hang on a stalled broker: no publish retries (documents are re-sent by the sweep).
+CELERY_TASK_PUBLISH_RETRY = False
+CELERY_BEAT_SCHEDULE = {
+    "documents-sweep": {"task": "documents.sweep", "schedule": float(os.environ.get("DOCUMENTS_SWEEP_SECONDS", 60))},
+}
 
 LOGGING = {
     "version": 1,

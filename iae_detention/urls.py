@@ -7,4 +7,5 @@ urlpatterns = [
     path("", include("programmes.urls")),
     path("organisations/", include("partners.urls")),
     path("participants/", include("participants.urls")),
+    path("documents/", include("documents.urls")),
 ]

@@ -73,7 +73,7 @@ def _run(job: ImportJob, user_id, *, wet_run: bool) -> str:
     return status
 
 
-@shared_task(name="participants.check_import", acks_late=True)
+@shared_task(name="participants.check_import", acks_late=True, ignore_result=True)
 def check_import(job_id: str, user_id: int) -> str:
     """Dry run: read and check the whole file, report what the import would do."""
     job = ImportJob.objects.filter(pk=job_id, status=ImportStatus.CHECKING).first()
@@ -82,7 +82,7 @@ def check_import(job_id: str, user_id: int) -> str:
     return _run(job, user_id, wet_run=False)
 
 
-@shared_task(name="participants.import_pathways", acks_late=True)
+@shared_task(name="participants.import_pathways", acks_late=True, ignore_result=True)
 def import_pathways(job_id: str, user_id: int) -> str:
     """Wet run, once confirmed: check again (the data may have changed), then write all or nothing."""
     job = ImportJob.objects.filter(pk=job_id, status=ImportStatus.IMPORTING).first()

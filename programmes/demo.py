@@ -41,7 +41,15 @@ from accounts.enums import Role
 from accounts.models import User
 from partners.enums import MeetingKind, PartnerRoleKind
 from partners.enums import OrganisationKind as OK
-from partners.models import Event, Meeting, MeetingAttendee, Organisation, OrganisationFormerName, PartnerRole
+from partners.models import (
+    Contact,
+    Event,
+    Meeting,
+    MeetingAttendee,
+    Organisation,
+    OrganisationFormerName,
+    PartnerRole,
+)
 
 from . import rates
 from .enums import (
@@ -463,6 +471,26 @@ def _meaux(programme: Programme, orgs: dict) -> None:
                                                  defaults={"person": person})
 
 
+# What the standard documents certify about Meaux's signatories (issue 5): the SIAE's address and director, the
+# heads who sign the implantation contract (names of the press release of 30 March 2018).
+MEAUX_SIAE_ADDRESS = "Groupe ARES — Après\n77100 Meaux"
+
+
+def _signatories(programmes: dict, orgs: dict) -> None:
+    meaux = programmes["MEAUX-APRES"]
+    Siae.objects.filter(pk=meaux.siae_id, address="").update(address=MEAUX_SIAE_ADDRESS)
+    Siae.objects.filter(pk=meaux.siae_id, director_name="").update(director_name="Thibault Guilluy")
+    for code, (etp, posts, _hours, _start) in BINDINGS.items():
+        Programme.objects.filter(code=code, places_planned__isnull=True).update(places_planned=posts)
+        Programme.objects.filter(code=code, etp_planned__isnull=True).update(etp_planned=etp)
+    for key, first, last, function in [
+        ("establishment", "Pascal", "Bruneau", "Directeur du centre pénitentiaire de Meaux-Chauconin"),
+        ("disp", "Laurent", "Ridel", "Directeur interrégional des services pénitentiaires de Paris"),
+    ]:
+        Contact.objects.update_or_create(organisation=orgs[key], first_name=first, last_name=last,
+                                         defaults={"function": function})
+
+
 def _funding(programmes: dict, orgs: dict) -> None:
     """The State's aide au poste of each validated annex year; the Département's share at Meaux (demo values)."""
     for programme in programmes.values():
@@ -544,5 +572,6 @@ def _load_bindings(today: datetime.date) -> None:
     _state_conventions(programmes, authorities, today)
     _implantation_contracts(programmes)
     _meaux(meaux, orgs)
+    _signatories(programmes, orgs)
     _funding(programmes, orgs)
     _tour_de_france(dreets_by_region)

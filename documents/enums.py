@@ -1,0 +1,33 @@
+"""Kinds and statuses of the standard documents (domain.md section 7). Stable ASCII values, French labels."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class DocumentKind(models.TextChoices):
+    PROJECT_SHEET = "PROJECT_SHEET", _("Fiche-projet")
+    APPLICATION_FILE = "APPLICATION_FILE", _("Dossier unique d'instruction")
+    STATE_CONVENTION = "STATE_CONVENTION", _("Convention avec l'État et annexe financière")
+    IMPLANTATION_CONTRACT = "IMPLANTATION_CONTRACT", _("Contrat d'implantation")
+    ACCOMPANIMENT_CHARTER = "ACCOMPANIMENT_CHARTER", _("Charte d'accompagnement")
+    WORK_CONTRACT = "WORK_CONTRACT", _("Acte d'engagement ou contrat d'emploi pénitentiaire")
+
+
+class SubjectType(models.TextChoices):
+    PROGRAMME = "PROGRAMME", _("Programme")
+    CONVENTION = "CONVENTION", _("Convention avec l'État")
+    PATHWAY = "PATHWAY", _("Parcours")
+
+
+class DocumentStatus(models.TextChoices):
+    PENDING = "PENDING", _("En attente")
+    RUNNING = "RUNNING", _("En cours de génération")
+    READY = "READY", _("Prêt")
+    FAILED = "FAILED", _("Échec")
+
+
+class BatchStatus(models.TextChoices):
+    PENDING = "PENDING", _("En attente")
+    RUNNING = "RUNNING", _("En cours")
+    READY = "READY", _("Prêt")
+    FAILED = "FAILED", _("Échec")

@@ -1,0 +1,9 @@
+"""One module per kind of document; importing this package registers them all (documents.registry)."""
+from . import (
+    accompaniment_charter,  # noqa: F401
+    application_file,  # noqa: F401
+    implantation_contract,  # noqa: F401
+    project_sheet,  # noqa: F401
+    state_convention,  # noqa: F401
+    work_contract,  # noqa: F401
+)

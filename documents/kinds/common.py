@@ -1,0 +1,378 @@
+"""What the kinds of documents share: French formatting, organisations and their names by date, the people who
+sign, signature blocks, and the list of what is missing.
+
+Every value a snapshot holds is already formatted for print (the templates only place and escape them):
+
+- dates in words, "1er juillet 2017" (``long_date``), the one form all documents use;
+- amounts "12 081,50 €" (``euros``, non-breaking spaces), numbers "6,50" (``number``), SIRET "123 456 789 00012";
+- an organisation under the name it bore on the document's date (``name_on``: DIRECCTE before 1 April 2021,
+  Pôle emploi before 1 January 2024);
+- a party to a document (``party``) carries the organisation's name, its identity lines, and who signs for it;
+  the templates print it with ``includes/_parties.html`` and ``includes/_signatures.html``.
+
+``Needs`` gathers what a document certifies and the data lacks, each item with the form where it is entered, so
+that ``missing(subject)`` refuses the request before any work instead of printing a blank where a name should be.
+"""
+
+import datetime
+import unicodedata
+from decimal import ROUND_HALF_UP, Decimal
+
+from dateutil.relativedelta import relativedelta
+from django.urls import reverse
+
+from partners.enums import OrganisationKind
+from partners.models import Contact, Organisation
+from programmes import rates
+
+from ..registry import Missing
+
+MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+          "novembre", "décembre"]
+NBSP = "\u00a0"
+DOTS = "\u2026" * 14  # a place to write by hand: "Fait à ……………, le …"
+# Overseas regions: their DEETS is the State's regional and departmental labour service at once (no DDETS).
+OVERSEAS_REGIONS = frozenset({"01", "02", "03", "04", "06"})
+# The DIRECCTE and its unités départementales became the DREETS and DDETS on that day (décret 2020-1545).
+DREETS_SINCE = datetime.date(2021, 4, 1)
+
+
+# --- French formatting -----------------------------------------------------------------------------------
+
+
+def long_date(day: datetime.date | None) -> str:
+    """2017-07-01 -> "1er juillet 2017"; 2018-12-31 -> "31 décembre 2018"."""
+    if day is None:
+        return ""
+    first = "1er" if day.day == 1 else str(day.day)
+    return f"{first} {MONTHS[day.month - 1]} {day.year}"
+
+
+def period(start: datetime.date, end: datetime.date | None) -> str:
+    if end is None:
+        return f"depuis le {long_date(start)}"
+    return f"du {long_date(start)} au {long_date(end)}"
+
+
+def euros(amount) -> str:
+    """12081.5 -> "12 081,50 €"."""
+    return rates.format_euros(amount)
+
+
+def number(value, places: int = 2) -> str:
+    """Decimal("6.5") -> "6,50"; thousands separated by a non-breaking space."""
+    quantum = Decimal(1).scaleb(-places)
+    text = f"{Decimal(value).quantize(quantum, rounding=ROUND_HALF_UP):,.{places}f}"
+    return text.replace(",", NBSP).replace(".", ",")
+
+
+def siret(value: str) -> str:
+    """"12345678900012" -> "123 456 789 00012" (SIREN by threes, then the NIC)."""
+    value = (value or "").strip()
+    if len(value) != 14 or not value.isdigit():
+        return value
+    return NBSP.join([value[0:3], value[3:6], value[6:9], value[9:]])
+
+
+def duration(start: datetime.date, end: datetime.date) -> str:
+    """The length of an inclusive period in years and months: "18 mois", "3 ans", "7 ans"."""
+    delta = relativedelta(end + datetime.timedelta(days=1), start)
+    months = delta.years * 12 + delta.months
+    if delta.days:
+        days = (end - start).days + 1
+        return f"{days} jours" if months == 0 else f"{months} mois et {delta.days} jours"
+    if months % 12 == 0:
+        years = months // 12
+        return f"{years} an" if years == 1 else f"{years} ans"
+    return f"{months} mois"
+
+
+def one_line(text: str) -> str:
+    """A multi-line address on one line: "12 rue X\n77100 Meaux" -> "12 rue X, 77100 Meaux"."""
+    return ", ".join(" ".join(line.split()) for line in (text or "").splitlines() if line.strip())
+
+
+def lower_first(text: str) -> str:
+    """"Entreprise d'insertion (EI)" -> "entreprise d'insertion (EI)" (abbreviations kept)."""
+    return text[:1].lower() + text[1:] if text else text
+
+
+def label(choices, value) -> str:
+    """The French label of an enum value ("" for an empty value)."""
+    return str(choices(value).label) if value else ""
+
+
+def plain(text: str) -> str:
+    """Lower case without accents, for comparing free-text functions ("Directrice" == "directrice")."""
+    text = unicodedata.normalize("NFKD", (text or "").replace("\u2019", "'")).casefold()
+    return "".join(char for char in text if not unicodedata.combining(char))
+
+
+# --- Organisations and the people who sign -----------------------------------------------------------------
+
+
+def name_on(organisation: Organisation, day: datetime.date) -> str:
+    return organisation.name_on(day)
+
+
+def disp_organisation(establishment) -> Organisation | None:
+    return (Organisation.objects.filter(kind=OrganisationKind.DISP, disp_id=establishment.department.region.disp_id)
+            .prefetch_related("former_names", "contacts").order_by("pk").first())
+
+
+def dreets_of(region) -> Organisation | None:
+    return (Organisation.objects.filter(kind=OrganisationKind.DREETS, region=region)
+            .prefetch_related("former_names").order_by("pk").first())
+
+
+def ddets_of(department) -> Organisation | None:
+    return (Organisation.objects.filter(kind=OrganisationKind.DDETS, department=department)
+            .prefetch_related("former_names").order_by("pk").first())
+
+
+def spips_of(establishment) -> list[Organisation]:
+    return list(Organisation.objects.filter(kind=OrganisationKind.SPIP, served_establishments=establishment)
+                .prefetch_related("former_names").order_by("name"))
+
+
+def establishment_organisation(establishment) -> Organisation | None:
+    return (Organisation.objects.filter(establishment=establishment)
+            .prefetch_related("contacts").order_by("pk").first())
+
+
+def _contact(organisation: Organisation | None, preferred: tuple[str, ...], fallback: tuple[str, ...] = ()):
+    """The first contact of ``organisation`` whose function contains one of ``preferred`` (then ``fallback``),
+    deputies ("adjoint") excepted. Functions are free text: compared without case or accents."""
+    if organisation is None:
+        return None
+    contacts = sorted(organisation.contacts.all(), key=lambda c: (c.last_name, c.first_name, c.pk))
+    for words in (preferred, fallback):
+        for contact in contacts:
+            function = plain(contact.function)
+            if "adjoint" not in function and any(word in function for word in words):
+                return contact
+    return None
+
+
+def establishment_head(establishment) -> Contact | None:
+    """The chef d'établissement: a contact of the establishment whose function says so (or "Directeur",
+    "Directrice" of the establishment)."""
+    return _contact(establishment_organisation(establishment), ("chef d'etablissement", "cheffe d'etablissement"),
+                    ("directeur", "directrice"))
+
+
+def disp_director(disp_org: Organisation | None) -> Contact | None:
+    """The directeur or directrice interrégional(e) des services pénitentiaires (the DI)."""
+    return _contact(disp_org, ("directeur interregional", "directrice interregionale"))
+
+
+def service_director(organisation: Organisation | None) -> Contact | None:
+    """The head of a State service (DREETS, DDETS), when recorded: "Directeur", "Directrice"…"""
+    return _contact(organisation, ("directeur", "directrice"))
+
+
+def person(contact: Contact | None) -> str:
+    return f"{contact.first_name} {contact.last_name}".strip() if contact else ""
+
+
+def contact_row(contact: Contact, day: datetime.date) -> dict:
+    return {"name": person(contact), "function": contact.function,
+            "organisation": name_on(contact.organisation, day),
+            "reach": "\n".join(value for value in (contact.email, contact.phone) if value)}
+
+
+def party(*, role: str, name: str, lines=(), signatory: str = "", quality: str = "", heading: str = "",
+          designation: str = "", feminine: bool = False, stamp: bool = True) -> dict:
+    """A party to a document, as the templates print it (includes/_parties.html, includes/_signatures.html).
+
+    ``role``: what the party is ("L'établissement pénitentiaire"); ``name``: its name as printed (by the
+    document's date); ``lines``: identity and representation lines ("SIRET …", "représentée par …");
+    ``designation``: "la SIAE" in "ci-après désignée « la SIAE »" (``feminine`` for the agreement);
+    for the signature block: who signs (``signatory``), as what (``quality``), under which ``heading``
+    ("Pour l'État et par délégation"), and whether a stamp is expected (``stamp``).
+    """
+    return {"role": role, "name": name, "lines": [line for line in lines if line], "signatory": signatory,
+            "quality": quality, "heading": heading or f"Pour {name}", "designation": designation,
+            "feminine": feminine, "stamp": stamp}
+
+
+def represented(signatory: str, quality: str = "", *, feminine: bool = False) -> str:
+    """"représentée par Dominique Laurent, directrice" (empty when nobody is named)."""
+    if not signatory:
+        return ""
+    return f"représenté{'e' if feminine else ''} par {signatory}" + (f", {quality}" if quality else "")
+
+
+def siae_identity(siae, *, with_address: bool = True) -> list[str]:
+    lines = [f"{siae.legal_form}, " if siae.legal_form else "", f"SIRET {siret(siae.siret)}"]
+    lines = ["".join(lines)]
+    if with_address and siae.address:
+        lines.append("dont le siège est situé " + one_line(siae.address))
+    return lines
+
+
+# --- What is missing ----------------------------------------------------------------------------------------
+
+
+def url(name: str, *args) -> str:
+    return reverse(name, args=args)
+
+
+class Needs:
+    """Collects Missing items in order, once each: ``needs.check(value, label, url)``."""
+
+    def __init__(self):
+        self.items: list[Missing] = []
+
+    def add(self, text: str, where: str) -> None:
+        if all(item.label != text for item in self.items):
+            self.items.append(Missing(text, where))
+
+    def check(self, value, text: str, where: str) -> bool:
+        """Records ``text`` when ``value`` is empty (None, "" or blank); True when the value is there."""
+        if value is None or (isinstance(value, str) and not value.strip()):
+            self.add(text, where)
+            return False
+        return True
+
+    def siae(self, siae, *, address=False, legal_form=False, director=False) -> None:
+        where = url("programmes:siae_update", siae.pk)
+        self.check(siae.siret, f"le SIRET de la SIAE « {siae.name} »", where)
+        if legal_form:
+            self.check(siae.legal_form, f"la forme juridique de la SIAE « {siae.name} »", where)
+        if address:
+            self.check(siae.address, f"l'adresse du siège de la SIAE « {siae.name} »", where)
+        if director:
+            self.check(siae.director_name,
+                       f"le nom de la personne qui dirige la SIAE « {siae.name} » (son représentant légal)", where)
+
+    def establishment_head(self, establishment) -> Contact | None:
+        head = establishment_head(establishment)
+        if head is None:
+            organisation = establishment_organisation(establishment)
+            where = (url("partners:contact_create", organisation.pk) if organisation
+                     else url("partners:organisation_create"))
+            self.add(f"le chef d'établissement {of(establishment)} (un contact de l'établissement dont la "
+                     "fonction est « Chef d'établissement » ou « Directeur »)", where)
+        return head
+
+    def disp(self, establishment, *, director=False) -> Organisation | None:
+        organisation = disp_organisation(establishment)
+        disp = establishment.department.region.disp
+        if organisation is None:
+            self.add(f"l'organisation de la {disp.name}", url("partners:organisation_create"))
+            return None
+        if director and disp_director(organisation) is None:
+            self.add(f"le directeur interrégional de la {disp.name} (un contact de la DISP dont la fonction est "
+                     "« Directeur interrégional » ou « Directrice interrégionale »)",
+                     url("partners:contact_create", organisation.pk))
+        return organisation
+
+    def state_services(self, department) -> tuple[Organisation | None, Organisation | None]:
+        """The region's DREETS and the department's DDETS (none overseas, where the DEETS is both)."""
+        dreets = dreets_of(department.region)
+        if dreets is None:
+            self.add(f"la DREETS de la région {department.region.name}", url("partners:organisation_create"))
+        ddets = ddets_of(department)
+        if ddets is None and department.region_id not in OVERSEAS_REGIONS:
+            self.add(f"la DDETS du département {department}", url("partners:organisation_create"))
+        return dreets, ddets
+
+    def spips(self, establishment) -> list[Organisation]:
+        found = spips_of(establishment)
+        if not found:
+            self.add(f"le SPIP qui intervient {at(establishment)} (établissements desservis d'un SPIP)",
+                     url("partners:organisation_list") + "?kind=SPIP")
+        return found
+
+
+# --- A programme's facts, shared by the programme documents -----------------------------------------------
+
+FEMININE_ESTABLISHMENTS = frozenset({"MA", "MC", "SAS"})  # maison d'arrêt, maison centrale, structure…
+
+
+def _articles(establishment) -> tuple[str, str, str]:
+    if plain(establishment.name[:1]) in "aeiouyh":
+        return "l'", "à l'", "de l'"
+    if establishment.kind in FEMININE_ESTABLISHMENTS:
+        return "la ", "à la ", "de la "
+    return "le ", "au ", "du "
+
+
+def the(establishment) -> str:
+    """"le CP de Meaux-Chauconin", "la MA de Nice", "l'EPM de Lavaur"."""
+    return _articles(establishment)[0] + establishment.name
+
+
+def at(establishment, place: str = "") -> str:
+    """"au CP de Meaux-Chauconin", "à la MA de Nice" (``place``: the name with its quartier)."""
+    return _articles(establishment)[1] + (place or establishment.name)
+
+
+def of(establishment) -> str:
+    """"du CP de Meaux-Chauconin", "de la MA de Nice"."""
+    return _articles(establishment)[2] + establishment.name
+
+
+def programme_place(programme) -> str:
+    """"CP de Meaux-Chauconin, quartier nouveau concept"."""
+    place = programme.establishment.name
+    if programme.quartier_id:
+        place += ", " + programme.quartier.get_kind_display()[:1].lower() + programme.quartier.get_kind_display()[1:]
+    return place
+
+
+def partner_rows(programme, day: datetime.date) -> list[dict]:
+    """Every partner role of the programme (organisation by its name on ``day``), current ones first."""
+    roles = (programme.partner_roles.select_related("organisation", "contact", "contact__organisation")
+             .prefetch_related("organisation__former_names", "contact__organisation__former_names"))
+    rows = []
+    for role in roles:
+        current = role.start_date <= day and (role.end_date is None or role.end_date >= day)
+        rows.append({"organisation": name_on(role.organisation, day), "role": role.get_role_display(),
+                     "period": period(role.start_date, role.end_date), "current": current,
+                     "contact": person(role.contact), "contact_function": role.contact.function if role.contact else "",
+                     "sort": (not current, str(role.role), plain(name_on(role.organisation, day)))})
+    rows.sort(key=lambda row: row.pop("sort"))
+    return rows
+
+
+def funding_years(programme, day: datetime.date) -> dict:
+    """Funding lines by year (oldest first) with each year's total and the grand total, formatted."""
+    lines = (programme.funding_lines.select_related("organisation").prefetch_related("organisation__former_names")
+             .order_by("year", "funder", "pk"))
+    years: dict[int, dict] = {}
+    grand = Decimal(0)
+    for line in lines:
+        year = years.setdefault(line.year, {"year": str(line.year), "lines": [], "total": Decimal(0)})
+        year["lines"].append({"funder": line.get_funder_display(),
+                              "organisation": name_on(line.organisation, day) if line.organisation else "",
+                              "amount": euros(line.amount)})
+        year["total"] += line.amount
+        grand += line.amount
+    result = []
+    for year in years.values():
+        year["total"] = euros(year["total"])
+        result.append(year)
+    return {"years": result, "total": euros(grand) if result else ""}
+
+
+def contacts_of(programme, day: datetime.date, *extra: Contact | None) -> list[dict]:
+    """The people to reach: the contacts designated on the partner roles, then ``extra`` ones, once each."""
+    seen, rows = set(), []
+    designated = [role.contact for role in programme.partner_roles.select_related("contact__organisation")
+                  .prefetch_related("contact__organisation__former_names") if role.contact_id]
+    for contact in [*designated, *extra]:
+        if contact is None or contact.pk in seen:
+            continue
+        seen.add(contact.pk)
+        rows.append(contact_row(contact, day))
+    return rows
+
+
+def latest_contract(programme):
+    return programme.implantation_contracts.order_by("-start_date", "-pk").first()
+
+
+def latest_convention(siae):
+    return siae.conventions.select_related("authority").order_by("-start_date", "-pk").first()

@@ -1,0 +1,129 @@
+"""Convention with the State and its financial annexes (domain.md 7.3). Subject: a StateConvention.
+
+The State is represented by the prefect and, by delegation, by the service recorded as the convention's
+authority, under the name it bore when the convention started (a DIRECCTE and its unités départementales
+before 1 April 2021, a DREETS or DDETS since). The SIAE signs through its legal representative.
+"""
+
+import datetime
+from decimal import Decimal
+
+from programmes.enums import AnnexStatus, AspMeasure, SiaeKind
+
+from ..enums import DocumentKind, SubjectType
+from ..registry import KindSpec, register
+from . import common as c
+
+TEMPLATE_VERSION = "2026.1"
+
+
+def title(convention) -> str:
+    years = sorted({convention.start_date.year, convention.end_date.year})
+    span = "-".join(str(year) for year in years)
+    return f"Convention avec l'État {convention.siae.name} {span}"
+
+
+def _annexes(convention):
+    return list(convention.annexes.order_by("start_date", "asp_number"))
+
+
+def _programmes(convention):
+    return list(convention.siae.programmes.select_related("establishment", "quartier").order_by("code"))
+
+
+def _needs(convention) -> c.Needs:
+    needs = c.Needs()
+    siae = convention.siae
+    needs.siae(siae, address=True, director=True)
+    needs.check(convention.authority_id, "le service de l'État signataire de la convention",
+                c.url("programmes:convention_update", convention.pk))
+    if not _annexes(convention):
+        needs.add("une annexe financière de la convention", c.url("programmes:annex_create", convention.pk))
+    if not _programmes(convention):
+        needs.add(f"le programme de la SIAE « {siae.name} » (établissement et activité)",
+                  c.url("programmes:programme_create"))
+    return needs
+
+
+def missing(convention):
+    return _needs(convention).items
+
+
+def state_party(convention, day: datetime.date) -> dict:
+    authority = convention.authority
+    name = c.name_on(authority, day)
+    director = c.service_director(authority)
+    lines = [f"représenté par le préfet et, par délégation, par la {name}"]
+    if director:
+        lines[0] += f" ({c.person(director)}, {director.function})"
+    return c.party(role="L'État", name="L'État", lines=lines, designation="l'État",
+                   heading="Pour le préfet et par délégation", quality=name,
+                   signatory=f"{c.person(director)}, {director.function}" if director else "")
+
+
+def siae_party(siae) -> dict:
+    return c.party(
+        role="La structure d'insertion par l'activité économique", name=siae.name,
+        lines=[c.label(SiaeKind, siae.kind), *c.siae_identity(siae),
+               c.represented(siae.director_name, "son représentant légal", feminine=True)],
+        designation="la SIAE", feminine=True, heading=f"Pour la SIAE {siae.name}", quality="Le représentant légal",
+        signatory=siae.director_name,
+    )
+
+
+def annex_row(annex) -> dict:
+    return {
+        "asp_number": annex.asp_number,
+        "year": str(annex.year),
+        "period": c.period(annex.start_date, annex.end_date),
+        "measure": c.label(AspMeasure, annex.measure),
+        "etp": c.number(annex.etp),
+        "aid_amount": c.euros(annex.aid_amount),
+        "per_etp": c.euros(annex.aid_amount / annex.etp) if annex.etp else "",
+        "draft": annex.status == AnnexStatus.DRAFT,
+        "status": annex.get_status_display(),
+    }
+
+
+def build(convention, today: datetime.date) -> dict:
+    siae, day = convention.siae, convention.start_date
+    authority_name = c.name_on(convention.authority, day)
+    annexes = _annexes(convention)
+    programmes = _programmes(convention)
+    spips = []
+    for programme in programmes:
+        for spip in c.spips_of(programme.establishment):
+            if c.name_on(spip, day) not in spips:
+                spips.append(c.name_on(spip, day))
+    measures = sorted({c.label(AspMeasure, annex.measure) for annex in annexes})
+    total = sum((annex.aid_amount for annex in annexes), Decimal(0))
+    return {
+        "title": title(convention),
+        "heading": "Convention entre l'État et une structure d'insertion par l'activité économique",
+        "subtitle": f"{siae.name} — activité d'insertion en établissement pénitentiaire",
+        "author": authority_name,
+        "subject_line": (f"Convention entre l'État ({authority_name}) et la SIAE {siae.name}, "
+                         f"{c.period(convention.start_date, convention.end_date)}, et ses annexes financières"),
+        "issuer": f"Préfecture\n{authority_name}",
+        "reference": convention.reference,
+        "issued_on": c.long_date(today),
+        "authority": authority_name,
+        "parties": [state_party(convention, day), siae_party(siae)],
+        "siae": {"name": siae.name, "kind": c.label(SiaeKind, siae.kind), "siret": c.siret(siae.siret),
+                 "kind_lower": c.lower_first(c.label(SiaeKind, siae.kind))},
+        "programmes": [{"code": p.code, "activity": p.activity, "place": c.programme_place(p)} for p in programmes],
+        "spips": spips,
+        "start": c.long_date(convention.start_date),
+        "end": c.long_date(convention.end_date),
+        "duration": c.duration(convention.start_date, convention.end_date),
+        "measures": measures,
+        "annexes": [annex_row(annex) for annex in annexes],
+        "total_aid": c.euros(total),
+    }
+
+
+SPEC = register(KindSpec(
+    kind=DocumentKind.STATE_CONVENTION, subject_type=SubjectType.CONVENTION,
+    template="documents/pdf/state_convention.html", template_version=TEMPLATE_VERSION, build=build,
+    missing=missing, title=title,
+))
