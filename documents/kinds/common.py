@@ -285,6 +285,17 @@ class Needs:
                      url("partners:organisation_list") + "?kind=SPIP")
         return found
 
+    def programme(self, programme, **siae_details) -> None:
+        """What every programme document names: the SIAE (with ``siae_details``: address, legal_form,
+        director), the places and ETP planned, the DISP, the State's services and the SPIP."""
+        self.siae(programme.siae, **siae_details)
+        edit = url("programmes:programme_update", programme.pk)
+        self.check(programme.places_planned, f"le nombre de places prévues du programme {programme.code}", edit)
+        self.check(programme.etp_planned, f"les ETP prévus du programme {programme.code}", edit)
+        self.disp(programme.establishment)
+        self.state_services(programme.establishment.department)
+        self.spips(programme.establishment)
+
 
 # --- A programme's facts, shared by the programme documents -----------------------------------------------
 

@@ -18,13 +18,7 @@ def title(programme) -> str:
 
 def _needs(programme) -> c.Needs:
     needs = c.Needs()
-    needs.siae(programme.siae)
-    edit = c.url("programmes:programme_update", programme.pk)
-    needs.check(programme.places_planned, f"le nombre de places prévues du programme {programme.code}", edit)
-    needs.check(programme.etp_planned, f"les ETP prévus du programme {programme.code}", edit)
-    needs.disp(programme.establishment)
-    needs.state_services(programme.establishment.department)
-    needs.spips(programme.establishment)
+    needs.programme(programme)
     return needs
 
 

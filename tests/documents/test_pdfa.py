@@ -19,8 +19,6 @@ import zlib
 from decimal import Decimal
 
 import pytest
-from django.db import transaction
-from django.test import override_settings
 from django.utils import timezone
 
 from documents.enums import DocumentKind
@@ -30,6 +28,7 @@ from partners.enums import OrganisationKind
 from partners.models import Contact, Organisation
 from programmes.demo import load_demo
 from programmes.models import Programme
+from tests.demo import demo_for_module
 
 pytestmark = [
     pytest.mark.django_db,
@@ -46,14 +45,8 @@ RENDER_TIMES: dict[str, float] = {}
 
 @pytest.fixture(scope="module", autouse=True)
 def demo(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), override_settings(
-        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]  # the demo accounts, hashed fast
-    ):
-        with transaction.atomic():
-            load_demo()
-            complete_meaux()
-            yield
-            transaction.set_rollback(True)
+    with demo_for_module(django_db_blocker, load=lambda: (load_demo(), complete_meaux())):
+        yield
 
 
 def subject_of(kind: str, programme: Programme):

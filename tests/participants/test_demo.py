@@ -13,9 +13,7 @@ import pytest
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
-from django.db import transaction
 from django.db.models import Count
-from django.test import override_settings
 from django.utils import timezone
 
 from participants.models import (
@@ -28,6 +26,7 @@ from participants.models import (
     Suspension,
 )
 from programmes.models import SmicRate
+from tests.demo import demo_for_module
 
 pytestmark = pytest.mark.django_db
 
@@ -39,14 +38,8 @@ CLOSED = ("NOT_SELECTED", "WITHDRAWN", "EXITED")
 
 @pytest.fixture(scope="module", autouse=True)
 def demo(django_db_setup, django_db_blocker):
-    # load_demo hashes the demo password for nine accounts: PBKDF2 would take seconds.
-    with django_db_blocker.unblock(), override_settings(
-        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]
-    ):
-        with transaction.atomic():
-            call_command("load_demo", stdout=StringIO())
-            yield
-            transaction.set_rollback(True)
+    with demo_for_module(django_db_blocker):
+        yield
 
 
 def cohort():

@@ -5,14 +5,13 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import transaction
-from django.test import override_settings
 from django.urls import reverse
 
 from accounts.models import User
 from partners.models import Organisation, OrganisationFormerName
 from programmes.models import Establishment, Programme, Quartier, Siae
 from tests.accounts.pages import page_text
+from tests.demo import demo_for_module
 
 pytestmark = pytest.mark.django_db
 
@@ -35,13 +34,8 @@ def fast_hashing(settings):
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
     """Loaded once for the module's tests that read it (load_demo takes seconds), rolled back at the end."""
-    with django_db_blocker.unblock(), override_settings(
-        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]
-    ):
-        with transaction.atomic():
-            call_command("load_demo", stdout=StringIO())
-            yield
-            transaction.set_rollback(True)
+    with demo_for_module(django_db_blocker):
+        yield
 
 
 def snapshot() -> dict:
