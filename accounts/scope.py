@@ -11,12 +11,14 @@ from participants.models import AccompanimentEvent, FollowUp, Participant, Pathw
 from partners.models import Contact, Decision, Event, Meeting, Organisation, PartnerRole
 from programmes.models import (
     Department,
+    Disp,
     Establishment,
     FinancialAnnex,
     FundingLine,
     ImplantationContract,
     PartnershipConvention,
     Programme,
+    Region,
     Siae,
     StateConvention,
 )
@@ -131,6 +133,51 @@ def organisations_for(user) -> QuerySet[Organisation]:
         | Q(establishment__in=establishments_for(user))
     )
     return qs.filter(pk__in=Organisation.objects.filter(condition).values("pk"))
+
+
+# --- Territories a dashboard may show (indicators, never names) --------------------------------------
+
+
+def sees_national(user) -> bool:
+    return _active(user) and _sees_everything(user)
+
+
+def disps_for(user) -> QuerySet[Disp]:
+    """Interregions whose dashboard the user may open: national roles all, DISP staff their own."""
+    qs = Disp.objects.all()
+    if not _active(user):
+        return qs.none()
+    if _sees_everything(user):
+        return qs
+    if user.role == Role.DISP_STAFF:
+        return qs.filter(pk=user.organisation.disp_id)
+    return qs.none()
+
+
+def regions_for(user) -> QuerySet[Region]:
+    """Regions whose dashboard the user may open: those of their interregion (DISP) or their region (DREETS)."""
+    qs = Region.objects.all()
+    if not _active(user):
+        return qs.none()
+    if _sees_everything(user):
+        return qs
+    if user.role == Role.DISP_STAFF:
+        return qs.filter(disp_id=user.organisation.disp_id)
+    if user.role == Role.DREETS_STAFF:
+        return qs.filter(pk=user.organisation.region_id)
+    return qs.none()
+
+
+def territory_departments_for(user) -> QuerySet[Department]:
+    """Departments whose dashboard the user may open: only territorial and national roles (a department
+    dashboard of an SPIP or an SIAE would show their own programmes under a territory's name)."""
+    qs = Department.objects.all()
+    if not _active(user):
+        return qs.none()
+    if _sees_everything(user):
+        return qs
+    territory = _territory_filter(user, "")
+    return qs.filter(territory) if territory is not None else qs.none()
 
 
 # --- What binds programmes (conventions, contracts, funding) and who works on them -------------------

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "partners",
     "participants",
     "documents",
+    "dashboards",
 ]
 
 MIDDLEWARE = [
@@ -197,3 +198,8 @@ LOGGING = {
 }
 
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "Demo-IAE-detention-2026")
+
+# Dashboards (issue 6). Cells counting fewer people than this are hidden above programme level.
+INDICATORS_SMALL_CELL_THRESHOLD = int(os.environ.get("INDICATORS_SMALL_CELL_THRESHOLD", "5"))
+# Hours of one full-time equivalent over a year, per ASP measure (ETP achieved = hours / reference).
+INDICATORS_REFERENCE_HOURS = {"ACI_MP": 1820, "EI_MP": 1820, "ACI_DC": 1820, "EI_DC": 1820, "DEFAULT": 1820}

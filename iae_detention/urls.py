@@ -8,4 +8,5 @@ urlpatterns = [
     path("organisations/", include("partners.urls")),
     path("participants/", include("participants.urls")),
     path("documents/", include("documents.urls")),
+    path("tableaux-de-bord/", include("dashboards.urls")),
 ]

@@ -232,7 +232,7 @@ def load_demo(*, today: datetime.date | None = None) -> dict[str, int]:
 BINDINGS = {
     "VARCES-LA-REMISE": (Decimal("8.00"), 12, Decimal("24.0"), datetime.date(2017, 9, 1)),
     "SAINT-DENIS-TI-TANG": (Decimal("6.00"), 10, Decimal("24.0"), datetime.date(2017, 10, 2)),
-    "MEAUX-APRES": (Decimal("6.00"), 10, Decimal("26.0"), datetime.date(2017, 7, 1)),
+    "MEAUX-APRES": (Decimal("16.00"), 30, Decimal("26.0"), datetime.date(2017, 7, 1)),
     "METZ-EFIC": (Decimal("7.00"), 12, Decimal("28.0"), datetime.date(2018, 1, 8)),
     "OERMINGEN-EMMAUS-MUNDO": (Decimal("5.00"), 8, Decimal("24.0"), datetime.date(2018, 3, 1)),
     "PERPIGNAN-AEPI": (Decimal("5.00"), 8, Decimal("24.0"), datetime.date(2018, 2, 1)),
@@ -359,7 +359,7 @@ def _state_conventions(programmes: dict, authorities: dict, today: datetime.date
         if code == "MEAUX-APRES":
             # The experimental period, signed with the unité départementale of the DIRECCTE.
             old = _convention(siae, authority, "DEMO-77-APRES-2017", MEAUX_START, MEAUX_END, ConventionStatus.EXPIRED)
-            _annex(old, siae, start=MEAUX_START, end=datetime.date(2017, 12, 31), etp=etp / 2,
+            _annex(old, siae, start=MEAUX_START, end=datetime.date(2017, 12, 31), etp=etp,
                    structure_code=structure_code, status=AnnexStatus.VALIDATED)
             _annex(old, siae, start=datetime.date(2018, 1, 1), end=MEAUX_END, etp=etp,
                    structure_code=structure_code, status=AnnexStatus.VALIDATED)

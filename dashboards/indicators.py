@@ -1,0 +1,476 @@
+"""Every indicator, defined once (docs/indicators.md gives each formula in French).
+
+``compute(programmes, period, by=...)`` counts, for the programmes of a scope and a period (both days
+included), with a fixed number of queries whatever the data: one per source table, grouped by the next level
+when ``by`` is given. Values are plain numbers; a rate whose denominator is 0 is ``None`` ("non calculable").
+``suppress`` then hides the small cells (a count of 1 to threshold - 1 people, and the rates and durations
+built on one) for the levels above the programme.
+"""
+
+import datetime
+import statistics
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import (
+    Aggregate,
+    Avg,
+    Case,
+    Count,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    Q,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Greatest, Least, TruncQuarter
+
+from participants.enums import RELEASE_REASONS, EducationLevel, EventKind, ExitReason, JobseekerDuration
+from participants.enums import Outcome, PathwayStatus, SessionDecision, Sex
+from participants.models import AccompanimentEvent, Pathway, RecruitmentSession
+from programmes.enums import AnnexStatus, AspMeasure, Funder, SiaeKind
+from programmes.models import FundingLine
+
+from .periods import Period
+
+DYNAMIC_OUTCOMES = (Outcome.DURABLE, Outcome.TRANSITION, Outcome.POSITIVE)
+EMPLOYMENT_OUTCOMES = (Outcome.DURABLE, Outcome.TRANSITION)
+RELEASES = sorted(RELEASE_REASONS)
+# The measure whose reference hours turn a programme's hours into ETP (settings.INDICATORS_REFERENCE_HOURS).
+MEASURE_OF_KIND = {SiaeKind.ACI: AspMeasure.ACI_MP, SiaeKind.EI: AspMeasure.EI_MP}
+FOLLOW_UP_MILESTONES = (6, 12)
+
+
+@dataclass(frozen=True)
+class Indicator:
+    key: str  # stable: used in exports, the JSON and docs/indicators.md
+    label: str
+    unit: str  # "people", "count", "pct", "days", "hours", "etp", "ratio"
+    section: str
+    people: bool = False  # a count of people: hidden under the threshold above programme level
+    base: tuple[str, ...] = ()  # the counts a rate or a duration is built on: hidden with them
+
+
+def _i(key, label, unit, section, people=False, base=()):
+    return Indicator(key, label, unit, section, people, tuple(base))
+
+
+FLOWS, OUTCOMES, TIME, WORK, PROFILE, SUPPORT = (
+    "Flux et stocks", "Sorties et résultats", "Durées", "Travail", "Profil à l'entrée", "Accompagnement")
+
+CATALOGUE = [
+    _i("sessions", "Sessions de recrutement", "count", FLOWS),
+    _i("candidates", "Candidatures", "people", FLOWS, True),
+    _i("selected", "Personnes retenues", "people", FLOWS, True),
+    _i("selection_rate", "Taux de sélection", "pct", FLOWS, base=["selected", "candidates"]),
+    _i("entrants", "Entrées en atelier", "people", FLOWS, True),
+    _i("in_pathway", "En parcours à la fin de la période", "people", FLOWS, True),
+    _i("exits", "Sorties du programme", "people", FLOWS, True),
+    _i("returns_to_ordinary_detention", "Retours en détention ordinaire", "people", FLOWS, True),
+    _i("releases", "Libérations", "people", FLOWS, True),
+    _i("releases_with_adjustment", "Libérations sous aménagement de peine", "people", FLOWS, True),
+    _i("releases_dynamic", "Libérations avec un emploi ou une formation", "people", FLOWS, True),
+    _i("return_rate", "Part des retours en détention ordinaire", "pct", FLOWS,
+       base=["returns_to_ordinary_detention", "exits"]),
+    _i("adjustment_rate", "Part des libérations sous aménagement", "pct", FLOWS,
+       base=["releases_with_adjustment", "releases"]),
+    _i("outcome_durable", "Emploi durable", "people", OUTCOMES, True),
+    _i("outcome_transition", "Emploi de transition", "people", OUTCOMES, True),
+    _i("outcome_positive", "Sortie positive", "people", OUTCOMES, True),
+    _i("outcome_other", "Autre sortie", "people", OUTCOMES, True),
+    _i("outcome_neutralised", "Sortie neutralisée", "people", OUTCOMES, True),
+    _i("rate_dynamic_exits", "Taux de sorties dynamiques", "pct", OUTCOMES, base=["_dynamic", "_denominator"]),
+    _i("rate_employment", "Taux de sortie vers l'emploi", "pct", OUTCOMES, base=["_employment", "_denominator"]),
+    _i("rate_durable_employment", "Taux de sortie vers l'emploi durable", "pct", OUTCOMES,
+       base=["outcome_durable", "_denominator"]),
+    _i("median_days_in_pathway", "Durée médiane en parcours (jours)", "days", TIME, base=["exits"]),
+    _i("mean_days_in_pathway", "Durée moyenne en parcours (jours)", "days", TIME, base=["exits"]),
+    _i("median_days_classification_to_assignment", "Délai médian du classement à l'affectation (jours)", "days",
+       TIME, base=["_assigned"]),
+    _i("hours_worked", "Heures travaillées", "hours", WORK),
+    _i("etp_achieved", "ETP réalisés", "etp", WORK),
+    _i("etp_conventioned", "ETP conventionnés", "etp", WORK),
+    _i("occupation_rate", "Taux d'occupation", "pct", WORK),
+    _i("women_pct", "Femmes", "pct", PROFILE, base=["_women", "entrants"]),
+    _i("age_under_26_pct", "Moins de 26 ans", "pct", PROFILE, base=["_age_under_26", "entrants"]),
+    _i("age_26_49_pct", "26 à 49 ans", "pct", PROFILE, base=["_age_26_49", "entrants"]),
+    _i("age_50_plus_pct", "50 ans et plus", "pct", PROFILE, base=["_age_50_plus", "entrants"]),
+    _i("rsa_pct", "Allocataires du RSA", "pct", PROFILE, base=["_rsa", "entrants"]),
+    _i("benefits_pct", "Allocataires du RSA, de l'ASS ou de l'AAH", "pct", PROFILE, base=["_benefits", "entrants"]),
+    _i("deld_pct", "Demandeurs d'emploi de longue durée (DELD, DETLD)", "pct", PROFILE, base=["_deld", "entrants"]),
+    _i("low_education_pct", "Niveau de formation 3 ou moins", "pct", PROFILE, base=["_low_education", "entrants"]),
+    _i("rqth_pct", "RQTH", "pct", PROFILE, base=["_rqth", "entrants"]),
+    _i("pmsmp", "Immersions (PMSMP)", "people", SUPPORT, True),
+    _i("trainings", "Formations", "people", SUPPORT, True),
+    _i("cip_interviews", "Entretiens avec le ou la CIP", "count", SUPPORT),
+    _i("follow_up_6_due", "Suivis à 6 mois attendus", "people", SUPPORT, True),
+    _i("follow_up_6_reached_pct", "Personnes jointes à 6 mois", "pct", SUPPORT,
+       base=["_follow_up_6_reached", "follow_up_6_due"]),
+    _i("follow_up_6_dynamic_pct", "En emploi ou formation à 6 mois (parmi les personnes jointes)", "pct", SUPPORT,
+       base=["_follow_up_6_dynamic", "_follow_up_6_reached"]),
+    _i("follow_up_12_due", "Suivis à 12 mois attendus", "people", SUPPORT, True),
+    _i("follow_up_12_reached_pct", "Personnes jointes à 12 mois", "pct", SUPPORT,
+       base=["_follow_up_12_reached", "follow_up_12_due"]),
+    _i("follow_up_12_dynamic_pct", "En emploi ou formation à 12 mois (parmi les personnes jointes)", "pct", SUPPORT,
+       base=["_follow_up_12_dynamic", "_follow_up_12_reached"]),
+]
+BY_KEY = {indicator.key: indicator for indicator in CATALOGUE}
+KEYS = [indicator.key for indicator in CATALOGUE]
+# What each level's table lists about the next one.
+CHILD_KEYS = ["entrants", "in_pathway", "exits", "returns_to_ordinary_detention", "releases",
+              "rate_dynamic_exits", "rate_employment", "etp_conventioned", "occupation_rate"]
+
+
+# --- Database functions that differ between PostgreSQL and SQLite ---------------------------------------
+
+
+class DaysBetween(Func):
+    """Whole days from the second date to the first."""
+
+    output_field = IntegerField()
+    arity = 2
+
+    def as_sql(self, compiler, connection, **extra):
+        return super().as_sql(compiler, connection, template="(%(expressions)s)", arg_joiner=" - ", **extra)
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return super().as_sql(compiler, connection, function="", arg_joiner=") - julianday(",
+                              template="CAST(julianday(%(expressions)s) AS INTEGER)", **extra)
+
+
+class YearsBefore(Func):
+    """The date ``years`` calendar years before a date (the day a person had that age)."""
+
+    arity = 1
+
+    def __init__(self, expression, years: int):
+        self.years = int(years)
+        super().__init__(expression)
+
+    def as_sql(self, compiler, connection, **extra):
+        return super().as_sql(compiler, connection,
+                              template=f"CAST((%(expressions)s - INTERVAL '{self.years} years') AS date)", **extra)
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return super().as_sql(compiler, connection, template=f"date(%(expressions)s, '-{self.years} years')",
+                              **extra)
+
+
+class Median(Aggregate):
+    """PostgreSQL's percentile_cont(0.5); SQLite has no median (computed in Python there, see ``_medians``)."""
+
+    function = "percentile_cont"
+    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = FloatField()
+
+
+# --- Helpers ------------------------------------------------------------------------------------------
+
+
+def pct(numerator, denominator) -> Decimal | None:
+    """A percentage with one decimal (half up); None when there is nothing to divide by."""
+    if not denominator:
+        return None
+    return (Decimal(numerator or 0) * 100 / Decimal(denominator)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+
+def _round(value, places: str) -> Decimal | None:
+    return None if value is None else Decimal(str(value)).quantize(Decimal(places), ROUND_HALF_UP)
+
+
+def _between(field: str, period: Period) -> Q:
+    return Q(**{f"{field}__gte": period.start, f"{field}__lte": period.end})
+
+
+def _grouped(queryset, group: str | None, aggregates: dict) -> dict:
+    """{group key: {name: value}}; the single key None when not grouped."""
+    if group is None:
+        return {None: queryset.aggregate(**aggregates)}
+    rows = queryset.order_by().values(group).annotate(**aggregates)
+    return {row.pop(group): row for row in rows}
+
+
+def _reference_weight(prefix: str) -> Case:
+    """1 / reference hours of the programme's measure (settings.INDICATORS_REFERENCE_HOURS)."""
+    hours = settings.INDICATORS_REFERENCE_HOURS
+    default = hours.get("DEFAULT", 1820)
+    whens = [When(**{f"{prefix}siae__kind": kind}, then=Value(1.0 / hours.get(measure, default)))
+             for kind, measure in MEASURE_OF_KIND.items()]
+    return Case(*whens, default=Value(1.0 / default), output_field=FloatField())
+
+
+# --- The queries: one per source, grouped ---------------------------------------------------------------
+
+
+def _sessions(programmes, period, group):
+    qs = RecruitmentSession.objects.filter(programme__in=programmes).filter(_between("date", period))
+    return _grouped(qs, group and f"programme__{group}", {"sessions": Count("pk")})
+
+
+def _pathways(programmes, period, group):
+    entered = _between("contract_start", period)
+    exited = Q(status=PathwayStatus.EXITED) & _between("exit_on", period)
+    candidacy = _between("session__date", period)
+    stock = Q(contract_start__lte=period.end) & (Q(exit_on__isnull=True) | Q(exit_on__gt=period.end))
+    assigned = _between("assigned_on", period) & Q(classified_on__isnull=False)
+    releases = exited & Q(exit_reason__in=RELEASES)
+    dynamic = Q(outcome__in=DYNAMIC_OUTCOMES)
+    birth = "participant__birth_date"
+    qs = Pathway.objects.filter(programme__in=programmes).filter(entered | exited | candidacy | stock | assigned)
+
+    def count(condition):
+        return Count("pk", filter=condition)
+
+    aggregates = {
+        "candidates": count(candidacy),
+        "selected": count(candidacy & Q(decision=SessionDecision.SELECTED)),
+        "entrants": count(entered),
+        "in_pathway": count(stock),
+        "exits": count(exited),
+        "returns_to_ordinary_detention": count(exited & Q(exit_reason=ExitReason.RETURN_ORDINARY_DETENTION)),
+        "releases": count(releases),
+        "releases_with_adjustment": count(releases & Q(exit_reason=ExitReason.RELEASE_ADJUSTMENT)),
+        "releases_dynamic": count(releases & dynamic),
+        **{f"outcome_{outcome.lower()}": count(exited & Q(outcome=outcome)) for outcome in Outcome.values},
+        "_women": count(entered & Q(participant__sex=Sex.F)),
+        "_age_under_26": count(entered & Q(**{f"{birth}__gt": YearsBefore(F("contract_start"), 26)})),
+        "_age_50_plus": count(entered & Q(**{f"{birth}__lte": YearsBefore(F("contract_start"), 50)})),
+        "_rsa": count(entered & Q(participant__rsa=True)),
+        "_benefits": count(entered & (Q(participant__rsa=True) | Q(participant__ass=True)
+                                      | Q(participant__aah=True))),
+        "_deld": count(entered & Q(participant__jobseeker__in=[JobseekerDuration.DELD, JobseekerDuration.DETLD])),
+        "_low_education": count(entered & Q(participant__education_level__in=[EducationLevel.NONE,
+                                                                              EducationLevel.LEVEL_3])),
+        "_rqth": count(entered & Q(participant__rqth=True)),
+        "_assigned": count(assigned),
+        "_imported_hours": Sum("imported_hours_worked", filter=entered),
+        "_imported_etp": Sum(ExpressionWrapper(F("imported_hours_worked") * _reference_weight("programme__"),
+                                               output_field=FloatField()), filter=entered),
+        "_imported_pmsmp": Sum("imported_pmsmp", filter=entered),
+        "mean_days_in_pathway": Avg(DaysBetween(F("exit_on"), F("contract_start")), filter=exited),
+    }
+    if connection.vendor == "postgresql":
+        aggregates["median_days_in_pathway"] = Median(DaysBetween(F("exit_on"), F("contract_start")), filter=exited)
+        aggregates["median_days_classification_to_assignment"] = Median(
+            DaysBetween(F("assigned_on"), F("classified_on")), filter=assigned)
+    return _grouped(qs, group and f"programme__{group}", aggregates)
+
+
+def _medians(programmes, period, group):
+    """SQLite only: the two medians from the day counts (one query each)."""
+    key = group and f"programme__{group}"
+    base = Pathway.objects.filter(programme__in=programmes).order_by()
+    result = {}
+    for name, condition, days in [
+        ("median_days_in_pathway", Q(status=PathwayStatus.EXITED) & _between("exit_on", period),
+         DaysBetween(F("exit_on"), F("contract_start"))),
+        ("median_days_classification_to_assignment", _between("assigned_on", period) & Q(classified_on__isnull=False),
+         DaysBetween(F("assigned_on"), F("classified_on"))),
+    ]:
+        values: dict = {}
+        for group_key, value in base.filter(condition).annotate(days=days).values_list(key or "pk", "days"):
+            values.setdefault(group_key if key else None, []).append(value)
+        for group_key, days_list in values.items():
+            result.setdefault(group_key, {})[name] = statistics.median(days_list)
+    return result
+
+
+def _events(programmes, period, group):
+    qs = AccompanimentEvent.objects.filter(pathway__programme__in=programmes).filter(
+        _between("on", period), kind__in=[EventKind.HOURS_WORKED, EventKind.PMSMP, EventKind.TRAINING,
+                                          EventKind.CIP_INTERVIEW])
+    hours = Q(kind=EventKind.HOURS_WORKED)
+    return _grouped(qs, group and f"pathway__programme__{group}", {
+        "_hours": Sum("hours", filter=hours),
+        "_etp_hours": Sum(ExpressionWrapper(F("hours") * _reference_weight("pathway__programme__"),
+                                            output_field=FloatField()), filter=hours),
+        "_pmsmp": Count("pk", filter=Q(kind=EventKind.PMSMP)),
+        "trainings": Count("pk", filter=Q(kind=EventKind.TRAINING)),
+        "cip_interviews": Count("pk", filter=Q(kind=EventKind.CIP_INTERVIEW)),
+    })
+
+
+def _annexes(programmes, period, group):
+    """ETP conventioned: the validated annexes of the SIAE running the scope's programmes, each counted once per
+    group and weighted by the share of the period it covers (an average over the period)."""
+    prefix = "siae__conventions__annexes__"
+    overlap = DaysBetween(Least(F(f"{prefix}end_date"), Value(period.end)),
+                          Greatest(F(f"{prefix}start_date"), Value(period.start)))
+    rows = (programmes.order_by()
+            .filter(**{f"{prefix}status": AnnexStatus.VALIDATED, f"{prefix}start_date__lte": period.end,
+                       f"{prefix}end_date__gte": period.start})
+            .annotate(days=overlap + 1)
+            .values_list(group or "siae_id", f"{prefix}pk", f"{prefix}etp", "days").distinct())
+    result: dict = {}
+    for group_key, _annex, etp, days in rows:
+        key = group_key if group else None
+        result.setdefault(key, {"etp_conventioned": Decimal(0)})
+        result[key]["etp_conventioned"] += Decimal(etp) * days / period.days
+    return result
+
+
+def _follow_ups(programmes, period, group):
+    """Releases due for a follow-up at +6 / +12 months within the period, and what the follow-ups found."""
+    aggregates, windows = {}, Q()
+    for months in FOLLOW_UP_MILESTONES:
+        window = _between("exit_on", period.shifted(months))
+        windows |= window
+        milestone = window & Q(follow_ups__milestone=months, follow_ups__reached=True)
+        aggregates[f"follow_up_{months}_due"] = Count("pk", filter=window, distinct=True)
+        aggregates[f"_follow_up_{months}_reached"] = Count("pk", filter=milestone, distinct=True)
+        aggregates[f"_follow_up_{months}_dynamic"] = Count(
+            "pk", filter=milestone & Q(follow_ups__situation__in=DYNAMIC_OUTCOMES), distinct=True)
+    qs = Pathway.objects.filter(programme__in=programmes, status=PathwayStatus.EXITED,
+                                exit_reason__in=RELEASES).filter(windows)
+    return _grouped(qs, group and f"programme__{group}", aggregates)
+
+
+# --- Putting it together ------------------------------------------------------------------------------
+
+
+# Counts that are 0 when a group has no row in a query.
+COUNT_KEYS = [indicator.key for indicator in CATALOGUE if indicator.unit in ("people", "count")] + [
+    "_women", "_age_under_26", "_age_50_plus", "_rsa", "_benefits", "_deld", "_low_education", "_rqth", "_assigned",
+    "_pmsmp", "_imported_pmsmp", *[f"_follow_up_{m}_{what}" for m in FOLLOW_UP_MILESTONES
+                                   for what in ("reached", "dynamic")]]
+
+
+def _finish(raw: dict, period: Period) -> dict:
+    """Derived values (rates, ETP, totals) from the raw counts of one group."""
+    v = dict(raw)
+    for key in COUNT_KEYS:
+        v[key] = v.get(key) or 0
+    v["_age_26_49"] = v["entrants"] - v["_age_under_26"] - v["_age_50_plus"]
+    v["_dynamic"] = sum(v[f"outcome_{o.lower()}"] for o in DYNAMIC_OUTCOMES)
+    v["_employment"] = sum(v[f"outcome_{o.lower()}"] for o in EMPLOYMENT_OUTCOMES)
+    v["_denominator"] = v["exits"] - v["outcome_neutralised"]
+    v["pmsmp"] = v["_pmsmp"] + v["_imported_pmsmp"]
+    for key, indicator in BY_KEY.items():
+        if indicator.unit == "pct" and len(indicator.base) == 2:
+            v[key] = pct(v[indicator.base[0]], v[indicator.base[1]])
+    hours = Decimal(str(v.get("_hours") or 0)) + Decimal(str(v.get("_imported_hours") or 0))
+    v["hours_worked"] = _round(hours, "0.1")
+    year_share = Decimal(period.days) / Decimal(365)
+    etp = (Decimal(str(v.get("_etp_hours") or 0)) + Decimal(str(v.get("_imported_etp") or 0))) / year_share
+    v["etp_achieved"] = _round(etp, "0.01")
+    v["etp_conventioned"] = _round(v.get("etp_conventioned") or 0, "0.01")
+    v["occupation_rate"] = pct(v["etp_achieved"], v["etp_conventioned"])
+    for key in ("median_days_in_pathway", "mean_days_in_pathway", "median_days_classification_to_assignment"):
+        v[key] = _round(v.get(key), "0.1")
+    return v
+
+
+def compute(programmes, period: Period, by: str | None = None) -> dict:
+    """{group key: {indicator key: value}} for the programmes (a queryset) and the period; ``by`` is a Programme
+    field path (scopes.GROUPINGS) or None for the whole scope (the single key None)."""
+    parts = [_sessions, _pathways, _events, _annexes, _follow_ups]
+    if connection.vendor != "postgresql":
+        parts.append(_medians)
+    merged: dict = {}
+    for part in parts:
+        for group_key, values in part(programmes, period, by).items():
+            merged.setdefault(group_key, {}).update(values)
+    if by is None:
+        merged.setdefault(None, {})
+    return {group_key: _finish(raw, period) for group_key, raw in merged.items()}
+
+
+def totals(programmes, period: Period) -> dict:
+    return compute(programmes, period)[None]
+
+
+def suppress(values: dict, threshold: int | None = None) -> tuple[dict, frozenset]:
+    """The values with small cells hidden (None) and the set of hidden keys.
+
+    A count of people from 1 to threshold - 1 is hidden, and so is every rate or duration built on a count that
+    is hidden or below the threshold (0 stays shown: it identifies no one).
+    """
+    threshold = settings.INDICATORS_SMALL_CELL_THRESHOLD if threshold is None else threshold
+    small = {key for key, value in values.items() if isinstance(value, int) and 0 < value < threshold
+             and (key.startswith("_") or (key in BY_KEY and BY_KEY[key].people))}
+    hidden = {key for key in small if not key.startswith("_")}
+    for indicator in CATALOGUE:
+        if indicator.base and any(base in small for base in indicator.base) and values.get(indicator.key) is not None:
+            hidden.add(indicator.key)
+    shown = {key: (None if key in hidden else value) for key, value in values.items()}
+    return shown, frozenset(hidden)
+
+
+def public(values: dict) -> dict:
+    """The stable keys only, in catalogue order."""
+    return {key: values.get(key) for key in KEYS}
+
+
+# --- Cohorts, trends, funding ---------------------------------------------------------------------------
+
+
+def cohorts(programmes, period: Period) -> list[dict]:
+    """Per recruitment session of the period: candidates, selected, entered, exits, outcomes, still in."""
+    rows = (RecruitmentSession.objects.filter(programme__in=programmes).filter(_between("date", period))
+            .order_by("date", "programme__code")
+            .values("pk", "date", "programme__code")
+            .annotate(candidates=Count("pathways"),
+                      selected=Count("pathways", filter=Q(pathways__decision=SessionDecision.SELECTED)),
+                      entrants=Count("pathways", filter=Q(pathways__contract_start__isnull=False)),
+                      exits=Count("pathways", filter=Q(pathways__status=PathwayStatus.EXITED)),
+                      returns_to_ordinary_detention=Count("pathways", filter=Q(
+                          pathways__status=PathwayStatus.EXITED,
+                          pathways__exit_reason=ExitReason.RETURN_ORDINARY_DETENTION)),
+                      outcome_dynamic=Count("pathways", filter=Q(pathways__status=PathwayStatus.EXITED,
+                                                                 pathways__outcome__in=DYNAMIC_OUTCOMES)),
+                      in_pathway=Count("pathways", filter=Q(pathways__contract_start__isnull=False)
+                                       & ~Q(pathways__status=PathwayStatus.EXITED))))
+    return [dict(row) for row in rows]
+
+
+COHORT_PEOPLE = ["candidates", "selected", "entrants", "exits", "returns_to_ordinary_detention",
+                 "outcome_dynamic", "in_pathway"]
+
+
+def trends(programmes, period: Period) -> list[dict]:
+    """Per calendar quarter of the period: entrants, exits by outcome and the exit rates."""
+    base = Pathway.objects.filter(programme__in=programmes).order_by()
+    entries = dict(base.filter(_between("contract_start", period))
+                   .annotate(quarter=TruncQuarter("contract_start")).values("quarter")
+                   .annotate(n=Count("pk")).values_list("quarter", "n"))
+    exits = {row.pop("quarter"): row for row in
+             base.filter(Q(status=PathwayStatus.EXITED) & _between("exit_on", period))
+             .annotate(quarter=TruncQuarter("exit_on")).values("quarter")
+             .annotate(exits=Count("pk"),
+                       **{f"outcome_{o.lower()}": Count("pk", filter=Q(outcome=o)) for o in Outcome.values})}
+    series = []
+    for quarter in period.quarters():
+        row = {"quarter": quarter, "entrants": _at(entries, quarter.start) or 0}
+        counts = _at(exits, quarter.start) or {}
+        row["exits"] = counts.get("exits", 0)
+        for outcome in Outcome.values:
+            row[f"outcome_{outcome.lower()}"] = counts.get(f"outcome_{outcome.lower()}", 0)
+        denominator = row["exits"] - row["outcome_neutralised"]
+        row["rate_dynamic_exits"] = pct(sum(row[f"outcome_{o.lower()}"] for o in DYNAMIC_OUTCOMES), denominator)
+        row["rate_employment"] = pct(sum(row[f"outcome_{o.lower()}"] for o in EMPLOYMENT_OUTCOMES), denominator)
+        series.append(row)
+    return series
+
+
+def _at(mapping: dict, day: datetime.date):
+    """TruncQuarter gives a date on PostgreSQL (with a date column) and on SQLite; be lenient with datetimes."""
+    for key, value in mapping.items():
+        if key is not None and (key.date() if isinstance(key, datetime.datetime) else key) == day:
+            return value
+    return None
+
+
+def funding(programmes, period: Period) -> list[dict]:
+    """Amounts by year and funder for the years the period touches."""
+    rows = (FundingLine.objects.filter(programme__in=programmes, year__gte=period.start.year,
+                                       year__lte=period.end.year)
+            .order_by("year", "funder").values("year", "funder").annotate(amount=Sum("amount")))
+    labels = dict(Funder.choices)
+    return [{"year": row["year"], "funder": row["funder"], "funder_label": str(labels.get(row["funder"], "")),
+             "amount": row["amount"]} for row in rows]

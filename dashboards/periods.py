@@ -1,0 +1,102 @@
+"""The period of a dashboard: a year, a quarter or two dates, both days included.
+
+Parsed from the query string (``periode=2017``, ``periode=2017-T3``, or ``du=2017-06-01&au=2018-03-31``) and
+from the command line; a bad value gives a French message, never a 500.
+"""
+
+import datetime
+import re
+from dataclasses import dataclass
+
+from dateutil.relativedelta import relativedelta
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from programmes.rates import format_date
+
+MAX_DAYS = 366 * 20  # twenty years: enough for any programme's history
+
+
+@dataclass(frozen=True)
+class Period:
+    start: datetime.date
+    end: datetime.date
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    @property
+    def label(self) -> str:
+        if self.start.month == 1 and self.start.day == 1 and self.end == datetime.date(self.start.year, 12, 31):
+            return f"année {self.start.year}"
+        quarter = _quarter_of(self.start)
+        if self.start == quarter.start and self.end == quarter.end:
+            return f"{(self.start.month - 1) // 3 + 1}{'er' if self.start.month == 1 else 'e'} trimestre {self.start.year}"
+        return f"du {format_date(self.start)} au {format_date(self.end)}"
+
+    @property
+    def query(self) -> dict[str, str]:
+        """The query-string parameters that give back this period."""
+        return {"du": self.start.isoformat(), "au": self.end.isoformat()}
+
+    def shifted(self, months: int) -> "Period":
+        """The same period ``months`` earlier (negative: later)."""
+        return Period(self.start - relativedelta(months=months), self.end - relativedelta(months=months))
+
+    def quarters(self) -> list["Period"]:
+        """The calendar quarters the period overlaps, in order."""
+        result, quarter = [], _quarter_of(self.start)
+        while quarter.start <= self.end:
+            result.append(quarter)
+            quarter = _quarter_of(quarter.end + datetime.timedelta(days=1))
+        return result
+
+
+def _quarter_of(day: datetime.date) -> Period:
+    first_month = (day.month - 1) // 3 * 3 + 1
+    start = datetime.date(day.year, first_month, 1)
+    return Period(start, start + relativedelta(months=3) - datetime.timedelta(days=1))
+
+
+def year(value: int) -> Period:
+    return Period(datetime.date(value, 1, 1), datetime.date(value, 12, 31))
+
+
+def default_period(today: datetime.date | None = None) -> Period:
+    """The last twelve whole months up to today."""
+    today = today or timezone.localdate()
+    return Period(today - relativedelta(years=1) + datetime.timedelta(days=1), today)
+
+
+def _date(value: str, label: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(value.strip())
+    except ValueError:
+        raise ValidationError(f"La date {label} « {value} » n'est pas une date valide (attendu AAAA-MM-JJ).")
+
+
+def parse(*, periode: str = "", du: str = "", au: str = "", today: datetime.date | None = None) -> Period:
+    """The period the user asked for; ValidationError with a French message when it makes no sense."""
+    periode, du, au = (periode or "").strip(), (du or "").strip(), (au or "").strip()
+    if du or au:
+        if not (du and au):
+            raise ValidationError("Indiquez les deux dates de la période (début et fin).")
+        period = Period(_date(du, "de début"), _date(au, "de fin"))
+    elif periode:
+        if match := re.fullmatch(r"(\d{4})", periode):
+            period = year(int(match[1]))
+        elif match := re.fullmatch(r"(\d{4})-T([1-4])", periode, flags=re.IGNORECASE):
+            period = _quarter_of(datetime.date(int(match[1]), (int(match[2]) - 1) * 3 + 1, 1))
+        else:
+            raise ValidationError(f"Période « {periode} » non reconnue : attendu une année (2024) ou un trimestre "
+                                  "(2024-T2).")
+    else:
+        return default_period(today)
+    if period.end < period.start:
+        raise ValidationError("La fin de la période précède son début.")
+    if period.days > MAX_DAYS:
+        raise ValidationError("La période ne peut pas dépasser vingt ans.")
+    if period.start.year < 2000:
+        raise ValidationError("La période commence avant 2000 : vérifiez l'année.")
+    return period
