@@ -31,8 +31,17 @@ from django.db.models import (
 )
 from django.db.models.functions import Greatest, Least, TruncQuarter
 
-from participants.enums import RELEASE_REASONS, EducationLevel, EventKind, ExitReason, JobseekerDuration
-from participants.enums import Outcome, PathwayStatus, SessionDecision, Sex
+from participants.enums import (
+    RELEASE_REASONS,
+    EducationLevel,
+    EventKind,
+    ExitReason,
+    JobseekerDuration,
+    Outcome,
+    PathwayStatus,
+    SessionDecision,
+    Sex,
+)
 from participants.models import AccompanimentEvent, Pathway, RecruitmentSession
 from programmes.enums import AnnexStatus, AspMeasure, Funder, SiaeKind
 from programmes.models import FundingLine

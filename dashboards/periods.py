@@ -32,7 +32,8 @@ class Period:
             return f"année {self.start.year}"
         quarter = _quarter_of(self.start)
         if self.start == quarter.start and self.end == quarter.end:
-            return f"{(self.start.month - 1) // 3 + 1}{'er' if self.start.month == 1 else 'e'} trimestre {self.start.year}"
+            number = (self.start.month - 1) // 3 + 1
+            return f"{number}{'er' if number == 1 else 'e'} trimestre {self.start.year}"
         return f"du {format_date(self.start)} au {format_date(self.end)}"
 
     @property
@@ -73,7 +74,8 @@ def _date(value: str, label: str) -> datetime.date:
     try:
         return datetime.date.fromisoformat(value.strip())
     except ValueError:
-        raise ValidationError(f"La date {label} « {value} » n'est pas une date valide (attendu AAAA-MM-JJ).")
+        raise ValidationError(
+            f"La date {label} « {value} » n'est pas une date valide (attendu AAAA-MM-JJ).") from None
 
 
 def parse(*, periode: str = "", du: str = "", au: str = "", today: datetime.date | None = None) -> Period:

@@ -7,13 +7,13 @@ DREETS officer counts only that SIAE's programmes in the officer's region.
 
 from dataclasses import dataclass, field
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 from django.urls import reverse
 
 from accounts import scope as access
 from accounts.enums import Role
-from programmes.models import Department, Disp, Establishment, Programme, Region, Siae
+from programmes.models import Department, Disp, Establishment, Region
 
 
 class Level:
@@ -202,8 +202,3 @@ def with_siae_kind(scope: Scope, kind: str) -> Scope:
     if not kind:
         return scope
     return Scope(scope.level, scope.key, scope.label, scope.programmes.filter(siae__kind=kind), scope.crumbs)
-
-
-def programme_q(scope: Scope, prefix: str = "") -> Q:
-    """Filter on rows pointing at a programme through ``prefix`` (e.g. "pathway__programme__")."""
-    return Q(**{f"{prefix}in": scope.programmes}) if prefix else Q(pk__in=scope.programmes)
