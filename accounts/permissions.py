@@ -41,6 +41,9 @@ EDITORS = {
     ),
     "document_convention": frozenset({Role.ADMIN, Role.SIAE_DIRECTOR, Role.DREETS_STAFF, Role.DDETS_STAFF}),
     "document_pathway": frozenset({Role.ADMIN, Role.CPIP, Role.SPIP_MANAGER, Role.SIAE_DIRECTOR, Role.SIAE_STAFF}),
+    # The programme activity report holds no names: every role that may open the programme's dashboard asks for it
+    # (the dashboards' scope decides which programmes, dashboards.scopes.resolve).
+    "activity_report": frozenset(Role),
 }
 # Who validates (moves out of draft) a State convention or a financial annex.
 VALIDATORS = frozenset({Role.ADMIN, Role.DREETS_STAFF, Role.DDETS_STAFF})

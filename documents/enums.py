@@ -11,6 +11,7 @@ class DocumentKind(models.TextChoices):
     IMPLANTATION_CONTRACT = "IMPLANTATION_CONTRACT", _("Contrat d'implantation")
     ACCOMPANIMENT_CHARTER = "ACCOMPANIMENT_CHARTER", _("Charte d'accompagnement")
     WORK_CONTRACT = "WORK_CONTRACT", _("Acte d'engagement ou contrat d'emploi pénitentiaire")
+    ACTIVITY_REPORT = "ACTIVITY_REPORT", _("Rapport d'activité du programme")
 
 
 class SubjectType(models.TextChoices):

@@ -51,8 +51,12 @@ def subject_type_of(subject) -> str:
     return SUBJECT_TYPE_OF_MODEL[type(subject)]
 
 
-def may_request(user, subject_type: str) -> bool:
-    return permissions.can_edit(user, PERMISSION_KIND[subject_type])
+# Kinds asked for from their own page, with their own permission (the activity report: every role of the dashboard).
+PERMISSION_OF_KIND = {DocumentKind.ACTIVITY_REPORT: "activity_report"}
+
+
+def may_request(user, subject_type: str, kind: str = "") -> bool:
+    return permissions.can_edit(user, PERMISSION_OF_KIND.get(kind) or PERMISSION_KIND[subject_type])
 
 
 def request_url(subject, kind: str) -> str:

@@ -57,9 +57,15 @@ def dispatch(document_id) -> bool:
     return True
 
 
-def document_request(*, kind: str, subject, by) -> GeneratedDocument:
-    """A new version of ``kind`` on ``subject`` (already checked in the user's scope by the caller)."""
+def document_request(*, kind: str, subject, by, options: dict | None = None) -> GeneratedDocument:
+    """A new version of ``kind`` on ``subject`` (already checked in the user's scope by the caller). ``options``:
+    what the kind lets the requester choose (registry.KindSpec.options), frozen in the snapshot with the rest."""
     spec = spec_of(kind)
+    # CHANGED BY task D (activity report): a kind with options is built for its requester, with the options.
+    options = options or {}
+    if set(options) - set(spec.options):
+        raise ValueError(f"Options inconnues pour {kind} : {sorted(set(options) - set(spec.options))}")
+    extra = {"by": by, **options} if spec.options else {}
     missing = spec.missing(subject)
     if missing:
         raise MissingData(missing)
@@ -69,8 +75,8 @@ def document_request(*, kind: str, subject, by) -> GeneratedDocument:
         last = GeneratedDocument.objects.filter(kind=kind, **{field: subject}).aggregate(n=Max("version"))["n"]
         document = GeneratedDocument.objects.create(
             kind=kind, subject_type=spec.subject_type, **{field: subject}, version=(last or 0) + 1,
-            template_version=spec.template_version, title=spec.title(subject),
-            snapshot=spec.build(subject, timezone.localdate()), requested_by=by,
+            template_version=spec.template_version, title=spec.title(subject, **options),
+            snapshot=spec.build(subject, timezone.localdate(), **extra), requested_by=by,
         )
         transaction.on_commit(lambda: dispatch(document.pk))
     return document

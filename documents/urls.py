@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import batch_views, views
+from . import batch_views, report_views, views
 
 app_name = "documents"
 
@@ -13,6 +13,9 @@ urlpatterns = [
          name="convention_document_request"),
     path("parcours/<uuid:pk>/demander/<slug:kind>/", views.PathwayDocumentRequestView.as_view(),
          name="pathway_document_request"),
+    # The programme activity report, asked for from the programme dashboard with its period (report_views.py).
+    path("programmes/<str:code>/rapport-d-activite/", report_views.ActivityReportRequestView.as_view(),
+         name="activity_report_request"),
     path("<uuid:pk>/", views.DocumentDetailView.as_view(), name="document_detail"),
     path("<uuid:pk>/telecharger/", views.DocumentDownloadView.as_view(), name="document_download"),
     path("<uuid:pk>/relancer/", views.DocumentRetryView.as_view(), name="document_retry"),

@@ -69,7 +69,7 @@ class DocumentRequestView(View):
             spec = spec_of(kind)
         except KeyError:  # not a kind, or a kind without its module yet
             raise Http404 from None
-        if spec.subject_type != self.subject_type:
+        if spec.subject_type != self.subject_type or spec.options:  # a kind with options has its own request page
             raise Http404
         subject = get_object_or_404(self.subjects(request.user), pk=pk)
         if not selectors.may_request(request.user, self.subject_type):
@@ -120,7 +120,7 @@ class DocumentDetailView(View):
         context = {
             "document": document,
             "polling": document.status in selectors.IN_PROGRESS,
-            "can_request": selectors.may_request(request.user, document.subject_type),
+            "can_request": selectors.may_request(request.user, document.subject_type, document.kind),
         }
         if request.htmx:
             return render(request, "documents/includes/_document_status.html", context)
@@ -164,7 +164,9 @@ class DocumentDownloadView(View):
     def unavailable(self, request, document, *, missing: bool):
         return render(request, "documents/document_unavailable.html", {
             "title": _("Document indisponible"), "document": document, "file_missing": missing,
-            "can_request": selectors.may_request(request.user, document.subject_type),
+            # A kind with options (the activity report) is asked for again from its own page (the dashboard).
+            "can_request": (selectors.may_request(request.user, document.subject_type)
+                            and not spec_of(document.kind).options),
             "request_url": selectors.request_url(document.subject, document.kind),
         }, status=500)
 
@@ -176,7 +178,7 @@ class DocumentRetryView(View):
 
     def post(self, request, pk):
         document = get_object_or_404(scope.documents_for(request.user), pk=pk)
-        if not selectors.may_request(request.user, document.subject_type):
+        if not selectors.may_request(request.user, document.subject_type, document.kind):
             raise PermissionDenied(_("Votre rôle ne permet pas de relancer ce document."))
         try:
             services.document_retry(document=document, by=request.user)

@@ -1,6 +1,7 @@
 """One module per kind of document; importing this package registers them all (documents.registry)."""
 from . import (
     accompaniment_charter,  # noqa: F401
+    activity_report,  # noqa: F401
     application_file,  # noqa: F401
     implantation_contract,  # noqa: F401
     project_sheet,  # noqa: F401

@@ -1,0 +1,217 @@
+"""Rapport d'activité du programme (issue 6, section 2): what the programme dashboard shows for a period, printed.
+
+Subject: a Programme; option: the period (both days included; by default the last twelve months). The figures
+come from dashboards.report.build on the programme's scope as its requester may open it
+(dashboards.scopes.resolve: outside their scope, Http404), so the report and the dashboard never disagree.
+The snapshot holds the programme's identity, the period, every indicator formatted for print, the cohorts and
+trends tables, the funding and the charts as SVG (dashboards.charts), all frozen at request.
+
+No personal data: counts, rates, durations and the names of organisations only (not even the requester's).
+"""
+
+import datetime
+from decimal import Decimal
+
+from dashboards import charts, indicators, periods, report
+from dashboards.periods import Period
+from dashboards.scopes import Level, Scope, resolve
+from programmes.enums import SiaeKind
+from programmes.models import Programme
+
+from ..enums import DocumentKind, SubjectType
+from ..registry import KindSpec, register
+from . import common as c
+
+TEMPLATE_VERSION = "2026.1"
+NOT_COMPUTABLE = "non calculable"
+# How a value of each unit of the catalogue prints (dashboards.indicators.Indicator.unit).
+UNIT_SUFFIX = {"pct": "%", "hours": "h"}  # the labels of durations already say "(jours)"
+UNIT_PLACES = {"etp": 2, "days": 1}
+
+
+def _short_date(day: datetime.date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+def title(programme, period: Period | None = None) -> str:
+    period = period or periods.default_period()
+    return f"Rapport d'activité {programme.code} du {_short_date(period.start)} au {_short_date(period.end)}"
+
+
+def missing(programme):
+    return []  # the figures may all be 0: the report then says so; the programme's identity is always there
+
+
+# --- Formatting ----------------------------------------------------------------------------------------------
+
+
+def value_text(indicator: indicators.Indicator, value, hidden: bool = False, threshold: int | None = None) -> str:
+    """An indicator's value for print: "73", "53,3 %", "102,0", "14,02"; "non calculable" when there is
+    nothing to divide by; the small-cell mention when hidden (never on a programme's own report)."""
+    if hidden:
+        return f"secret statistique (moins de {threshold})"
+    if value is None:
+        return NOT_COMPUTABLE
+    return charts.format_number(value, UNIT_SUFFIX.get(indicator.unit, ""), places=UNIT_PLACES.get(indicator.unit))
+
+
+def count_text(value, hidden: bool = False, threshold: int | None = None) -> str:
+    if hidden:
+        return f"< {threshold}"
+    return "" if value is None else charts.format_number(value)
+
+
+def rate_text(value, hidden: bool = False, threshold: int | None = None) -> str:
+    if hidden:
+        return f"< {threshold}"
+    return "—" if value is None else charts.format_number(value, "%")
+
+
+# --- The parts of the report ------------------------------------------------------------------------------------
+
+
+def identity_rows(programme, period: Period) -> list[list[str]]:
+    establishment, siae = programme.establishment, programme.siae
+    department = establishment.department
+    rows = [
+        ["Programme", programme.code],
+        ["Activité", programme.activity],
+        ["Structure d'insertion", f"{siae.name} ({c.label(SiaeKind, siae.kind)})"],
+        ["SIRET", c.siret(siae.siret)],
+        ["Établissement", c.programme_place(programme)],
+        ["Département", str(department)],
+        ["Région", department.region.name],
+        ["Direction interrégionale", department.region.disp.name],
+        ["Période", f"{c.period(period.start, period.end).capitalize()} ({period.days} jours, bornes incluses)"],
+    ]
+    return rows
+
+
+HIGHLIGHTS = ["sessions", "entrants", "returns_to_ordinary_detention", "releases_dynamic", "in_pathway",
+              "rate_dynamic_exits"]
+
+
+def indicator_sections(dashboard: report.Dashboard) -> list[dict]:
+    """The catalogue in its order, by section: [{"title", "rows": [[label, value]]}]."""
+    sections: dict[str, list] = {}
+    for indicator in indicators.CATALOGUE:
+        hidden = indicator.key in dashboard.hidden
+        sections.setdefault(indicator.section, []).append(
+            [indicator.label, value_text(indicator, dashboard.values.get(indicator.key), hidden, dashboard.threshold)])
+    return [{"title": section, "rows": rows} for section, rows in sections.items()]
+
+
+def highlights(dashboard: report.Dashboard) -> list[dict]:
+    return [{"label": indicators.BY_KEY[key].label,
+             "value": value_text(indicators.BY_KEY[key], dashboard.values.get(key), key in dashboard.hidden,
+                                 dashboard.threshold)} for key in HIGHLIGHTS]
+
+
+COHORT_COLUMNS = [("candidates", "Candidatures"), ("selected", "Retenues"), ("entrants", "Entrées"),
+                  ("exits", "Sorties"), ("returns_to_ordinary_detention", "dont retours en détention ordinaire"),
+                  ("outcome_dynamic", "dont sorties dynamiques"), ("in_pathway", "En parcours")]
+TREND_COUNTS = [("entrants", "Entrées"), ("exits", "Sorties"), ("outcome_durable", "Emploi durable"),
+                ("outcome_transition", "Emploi de transition"), ("outcome_positive", "Sortie positive"),
+                ("outcome_other", "Autre sortie"), ("outcome_neutralised", "Neutralisée")]
+TREND_RATES = [("rate_dynamic_exits", "Taux de sorties dynamiques"),
+               ("rate_employment", "Taux de sortie vers l'emploi")]
+OUTCOMES = ["outcome_durable", "outcome_transition", "outcome_positive", "outcome_other", "outcome_neutralised"]
+
+
+def cohort_table(dashboard: report.Dashboard) -> dict:
+    threshold = dashboard.threshold
+    rows = [{"label": f"Session du {_short_date(row.values['date'])}",
+             "cells": [count_text(row.values.get(key), key in row.hidden, threshold) for key, _ in COHORT_COLUMNS]}
+            for row in dashboard.cohorts]
+    totals = [sum(row.values.get(key) or 0 for row in dashboard.cohorts) for key, _ in COHORT_COLUMNS]
+    hidden_any = any(row.hidden for row in dashboard.cohorts)
+    return {"columns": [label for _, label in COHORT_COLUMNS], "rows": rows,
+            "totals": [] if hidden_any else [charts.format_number(total) for total in totals]}
+
+
+def trend_table(dashboard: report.Dashboard) -> dict:
+    threshold = dashboard.threshold
+    rows = [{"label": row.label,
+             "cells": [count_text(row.values.get(key), key in row.hidden, threshold) for key, _ in TREND_COUNTS]
+             + [rate_text(row.values.get(key), key in row.hidden, threshold) for key, _ in TREND_RATES]}
+            for row in dashboard.trends]
+    return {"columns": [label for _, label in TREND_COUNTS + TREND_RATES], "rows": rows}
+
+
+def funding_table(dashboard: report.Dashboard) -> dict:
+    lines = [{"year": str(line["year"]), "funder": line["funder_label"], "amount": c.euros(line["amount"])}
+             for line in dashboard.funding]
+    total = sum((Decimal(line["amount"]) for line in dashboard.funding), Decimal(0))
+    return {"lines": lines, "total": c.euros(total) if lines else ""}
+
+
+def chart_svgs(dashboard: report.Dashboard) -> dict[str, str]:
+    """The charts as SVG strings (escaped by dashboards.charts; the template prints them as they are)."""
+    values, trends = dashboard.values, dashboard.trends
+    quarters = [row.label for row in trends]
+    cohort_sum = {key: (None if any(row.values.get(key) is None for row in dashboard.cohorts)
+                        else sum(row.values[key] for row in dashboard.cohorts))
+                  for key in ("candidates", "selected", "entrants", "outcome_dynamic")}
+    return {
+        "flows": str(charts.bar_chart(
+            title="Entrées et sorties par trimestre", categories=quarters, chart_id="rapport-flux",
+            series=[("Entrées", [row.values.get("entrants") for row in trends]),
+                    ("Sorties", [row.values.get("exits") for row in trends])])),
+        "rates": str(charts.line_chart(
+            title="Taux de sortie par trimestre", categories=quarters, max_value=100, chart_id="rapport-taux",
+            series=[("Sorties dynamiques", [row.values.get("rate_dynamic_exits") for row in trends]),
+                    ("Sorties vers l'emploi", [row.values.get("rate_employment") for row in trends])])),
+        "outcomes": str(charts.hbar_chart(
+            title="Sorties de la période par catégorie", chart_id="rapport-sorties",
+            items=[(indicators.BY_KEY[key].label, values.get(key)) for key in OUTCOMES])),
+        "funnel": str(charts.funnel(
+            title="Sessions de la période : des candidatures aux sorties dynamiques", chart_id="rapport-cohortes",
+            steps=[("Candidatures", cohort_sum["candidates"]), ("Personnes retenues", cohort_sum["selected"]),
+                   ("Entrées en atelier", cohort_sum["entrants"]),
+                   ("Sorties dynamiques", cohort_sum["outcome_dynamic"])])),
+    }
+
+
+def scope_for(programme, by) -> Scope:
+    """The programme as ``by`` may open its dashboard (Http404 outside their scope); without a requester (the
+    generate_document command, for operators) the programme itself."""
+    if by is not None:
+        return resolve(by, Level.PROGRAMME, programme.code)
+    return Scope(Level.PROGRAMME, programme.code, f"{programme.code} — {programme.siae.name}",
+                 Programme.objects.filter(pk=programme.pk))
+
+
+def build(programme, today: datetime.date, *, by=None, period: Period | None = None) -> dict:
+    period = period or periods.default_period(today)
+    dashboard = report.build(scope_for(programme, by), period, with_children=False)
+    programme = Programme.objects.select_related("siae", "establishment__department__region__disp",
+                                                 "quartier").get(pk=programme.pk)
+    siae, establishment = programme.siae, programme.establishment
+    return {
+        "title": title(programme, period),
+        "subtitle": f"{siae.name} {c.at(establishment)}",
+        "author": siae.name,
+        "subject_line": (f"Rapport d'activité du programme {programme.code} ({siae.name}, {establishment.name}) "
+                         f"{c.period(period.start, period.end)}"),
+        "reference": programme.code,
+        "issued_on": c.long_date(today),
+        "period": {"from": period.start.isoformat(), "to": period.end.isoformat(),
+                   "label": c.period(period.start, period.end)},
+        "identity": identity_rows(programme, period),
+        "highlights": highlights(dashboard),
+        "sections": indicator_sections(dashboard),
+        "indicators": {key: value_text(indicators.BY_KEY[key], dashboard.values.get(key), key in dashboard.hidden,
+                                       dashboard.threshold) for key in indicators.KEYS},
+        "cohorts": cohort_table(dashboard),
+        "trends": trend_table(dashboard),
+        "funding": funding_table(dashboard),
+        "charts": chart_svgs(dashboard),
+        "small_cell_threshold": dashboard.threshold,
+    }
+
+
+SPEC = register(KindSpec(
+    kind=DocumentKind.ACTIVITY_REPORT, subject_type=SubjectType.PROGRAMME,
+    template="documents/pdf/activity_report.html", template_version=TEMPLATE_VERSION, build=build, missing=missing,
+    title=title, options=("period",),
+))
