@@ -12,6 +12,7 @@ import statistics
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db import connection
 from django.db.models import (
@@ -44,7 +45,8 @@ from participants.enums import (
 )
 from participants.models import AccompanimentEvent, Pathway, RecruitmentSession
 from programmes.enums import AnnexStatus, AspMeasure, Funder, SiaeKind
-from programmes.models import FundingLine
+from programmes.models import FundingLine, Programme
+from programmes.rates import DETENTION_MEASURES
 
 from .periods import Period
 
@@ -167,8 +169,11 @@ class YearsBefore(Func):
                               template=f"CAST((%(expressions)s - INTERVAL '{self.years} years') AS date)", **extra)
 
     def as_sqlite(self, compiler, connection, **extra):
-        return super().as_sql(compiler, connection, template=f"date(%(expressions)s, '-{self.years} years')",
-                              **extra)
+        # SQLite rolls 29 February back to 1 March of a common year; the calendar (and PostgreSQL) says 28 February.
+        shifted = f"date(%(expressions)s, '-{self.years} years')"
+        template = (f"CASE WHEN substr(%(expressions)s, 6, 5) = '02-29' AND substr({shifted}, 6, 5) = '03-01' "
+                    f"THEN date(%(expressions)s, '-{self.years} years', '-1 day') ELSE {shifted} END")
+        return super().as_sql(compiler, connection, template=template, **extra)
 
 
 class Median(Aggregate):
@@ -225,7 +230,8 @@ def _sessions(programmes, period, group):
 def _pathways(programmes, period, group):
     entered = _between("contract_start", period)
     exited = Q(status=PathwayStatus.EXITED) & _between("exit_on", period)
-    candidacy = _between("session__date", period)
+    # PERF: the sessions of the period as a subquery, not a join of every pathway to its session (one hashed list).
+    candidacy = Q(session__in=RecruitmentSession.objects.filter(_between("date", period)).values("pk"))
     stock = Q(contract_start__lte=period.end) & (Q(exit_on__isnull=True) | Q(exit_on__gt=period.end))
     assigned = _between("assigned_on", period) & Q(classified_on__isnull=False)
     releases = exited & Q(exit_reason__in=RELEASES)
@@ -306,14 +312,14 @@ def _events(programmes, period, group):
 
 
 def _annexes(programmes, period, group):
-    """ETP conventioned: the validated annexes of the SIAE running the scope's programmes, each counted once per
-    group and weighted by the share of the period it covers (an average over the period)."""
+    """ETP conventioned: the validated detention annexes (ACI_MP, EI_MP) of the SIAE running the scope's programmes,
+    each counted once per group and weighted by the share of the period it covers (an average over the period)."""
     prefix = "siae__conventions__annexes__"
     overlap = DaysBetween(Least(F(f"{prefix}end_date"), Value(period.end)),
                           Greatest(F(f"{prefix}start_date"), Value(period.start)))
     rows = (programmes.order_by()
-            .filter(**{f"{prefix}status": AnnexStatus.VALIDATED, f"{prefix}start_date__lte": period.end,
-                       f"{prefix}end_date__gte": period.start})
+            .filter(**{f"{prefix}status": AnnexStatus.VALIDATED, f"{prefix}measure__in": sorted(DETENTION_MEASURES),
+                       f"{prefix}start_date__lte": period.end, f"{prefix}end_date__gte": period.start})
             .annotate(days=overlap + 1)
             .values_list(group or "siae_id", f"{prefix}pk", f"{prefix}etp", "days").distinct())
     result: dict = {}
@@ -324,11 +330,24 @@ def _annexes(programmes, period, group):
     return result
 
 
+def _released_when_due_in(period: Period, months: int) -> Period:
+    """The release dates whose follow-up (release + ``months`` calendar months, participants.services) falls in
+    the period. A due date on the last day of a month gathers every later release day of the month before
+    (31 August + 6 months = 28 February)."""
+    shifted = period.shifted(months)
+    start, end = shifted.start, shifted.end
+    if start.day != period.start.day:  # 31 August - 6 months = 28 February, but 28 February + 6 months = 28 August
+        start += datetime.timedelta(days=1)
+    if (period.end + datetime.timedelta(days=1)).day == 1:
+        end = (end.replace(day=1) + relativedelta(months=1)) - datetime.timedelta(days=1)
+    return Period(start, end)
+
+
 def _follow_ups(programmes, period, group):
     """Releases due for a follow-up at +6 / +12 months within the period, and what the follow-ups found."""
     aggregates, windows = {}, Q()
     for months in FOLLOW_UP_MILESTONES:
-        window = _between("exit_on", period.shifted(months))
+        window = _between("exit_on", _released_when_due_in(period, months))
         windows |= window
         milestone = window & Q(follow_ups__milestone=months, follow_ups__reached=True)
         aggregates[f"follow_up_{months}_due"] = Count("pk", filter=window, distinct=True)
@@ -381,6 +400,9 @@ def compute(programmes, period: Period, by: str | None = None) -> dict:
     parts = [_sessions, _pathways, _events, _annexes, _follow_ups]
     if connection.vendor != "postgresql":
         parts.append(_medians)
+    # PERF: the scope's programme ids read once and given as literals: the planner then knows which programmes (and
+    # how many pathways) a scope holds, instead of guessing "2 rows" through four joins and scanning every pathway.
+    programmes = Programme.objects.filter(pk__in=list(programmes.order_by().values_list("pk", flat=True)))
     merged: dict = {}
     for part in parts:
         for group_key, values in part(programmes, period, by).items():
@@ -407,8 +429,28 @@ def suppress(values: dict, threshold: int | None = None) -> tuple[dict, frozense
     for indicator in CATALOGUE:
         if indicator.base and any(base in small for base in indicator.base) and values.get(indicator.key) is not None:
             hidden.add(indicator.key)
+    _suppress_complements(values, hidden)
     shown = {key: (None if key in hidden else value) for key, value in values.items()}
     return shown, frozenset(hidden)
+
+
+# Cells that add up to a shown total (the outcomes make the exits; the age bands make 100 %): one hidden cell
+# would be the total minus the others, so a second one is hidden with it (secondary suppression).
+OUTCOME_KEYS = [f"outcome_{outcome.lower()}" for outcome in Outcome.values]
+OUTCOME_RATES = ["rate_dynamic_exits", "rate_employment", "rate_durable_employment"]
+AGE_KEYS = ["age_under_26_pct", "age_26_49_pct", "age_50_plus_pct"]
+
+
+def _suppress_complements(values: dict, hidden: set) -> None:
+    outcomes_hidden = [key for key in OUTCOME_KEYS if key in hidden]
+    if len(outcomes_hidden) == 1 and "exits" not in hidden:
+        others = sorted((key for key in OUTCOME_KEYS if key not in hidden),
+                        key=lambda key: (values.get(key) == 0, values.get(key) or 0))
+        hidden.add(others[0])
+    if outcomes_hidden:
+        hidden.update(key for key in OUTCOME_RATES if values.get(key) is not None)
+    if any(key in hidden for key in AGE_KEYS):
+        hidden.update(key for key in AGE_KEYS if values.get(key) is not None)
 
 
 def public(values: dict) -> dict:

@@ -1,0 +1,116 @@
+"""The Meaux figures of the press release of 30 March 2018 (domain.md 6.1), computed by the application from the
+demo data: 8 sessions, 73 entrants, 21 returns to ordinary detention, 24 releases with durable employment,
+transition employment or training (7 / 9 / 8, the demo's split), 28 still in the pathway, from 1 June 2017 to
+31 March 2018; through the indicators, the command's JSON and CSV, and the DISP Paris officer's dashboard.
+"""
+
+import csv
+import io
+import json
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from django.http import Http404
+
+from accounts.models import User
+from dashboards import periods, report, scopes
+from dashboards.scopes import Level
+from tests.dashboards import builders as b
+from tests.demo import demo_for_module
+
+pytestmark = pytest.mark.django_db
+
+SEED_PERIOD = periods.parse(du="2017-06-01", au="2018-03-31")
+MEAUX = {
+    "sessions": 8,
+    "entrants": 73,
+    "returns_to_ordinary_detention": 21,
+    "releases": 24,
+    "releases_dynamic": 24,  # every release of the period had a job or a training
+    "outcome_durable": 7,
+    "outcome_transition": 9,
+    "outcome_positive": 8,
+    "outcome_other": 21,  # the returns
+    "outcome_neutralised": 0,
+    "exits": 45,  # 21 + 24
+    "in_pathway": 28,  # 73 - 45
+}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def demo(django_db_setup, django_db_blocker):
+    with demo_for_module(django_db_blocker):
+        yield
+
+
+def meaux(period=SEED_PERIOD, user=None) -> report.Dashboard:
+    scope = scopes.resolve(user or b.national_user(), Level.PROGRAMME, "MEAUX-APRES")
+    return report.build(scope, period, with_children=False)
+
+
+def test_the_press_release_figures_from_june_2017_to_march_2018():
+    values = meaux().values
+
+    assert {key: values[key] for key in MEAUX} == MEAUX
+
+
+def test_the_rates_of_the_meaux_exits():
+    values = meaux().values
+
+    # No neutralised exit: the denominator is the 45 exits (domain.md 6.1: 24 / 45 = 53.3 %).
+    assert values["rate_dynamic_exits"] == Decimal("53.3")
+    assert values["rate_employment"] == Decimal("35.6")  # (7 + 9) / 45
+    assert values["rate_durable_employment"] == Decimal("15.6")  # 7 / 45
+    assert values["return_rate"] == Decimal("46.7")  # 21 / 45
+    assert values["adjustment_rate"] == Decimal("62.5")  # 15 of the 24 releases were adjusted: 15 / 24
+
+
+def test_the_same_figures_as_of_the_press_release_day():
+    values = meaux(periods.parse(du="2017-06-01", au="2018-03-30")).values
+
+    assert {key: values[key] for key in MEAUX} == MEAUX
+
+
+def test_the_command_s_json_gives_the_same_figures():
+    out = io.StringIO()
+    call_command("export_indicators", "--scope", "programme:MEAUX-APRES", "--from", "2017-06-01",
+                 "--to", "2018-03-31", "--format", "json", stdout=out)
+    data = json.loads(out.getvalue())
+
+    assert data["scope"]["label"] == "MEAUX-APRES — Après (Groupe ARES)"
+    assert data["period"] == {"from": "2017-06-01", "to": "2018-03-31", "label": "du 01/06/2017 au 31/03/2018"}
+    assert {key: data["indicators"][key] for key in MEAUX} == MEAUX
+    assert data["indicators"]["rate_dynamic_exits"] == 53.3
+
+
+def test_the_command_s_csv_gives_the_same_figures():
+    out = io.StringIO()
+    call_command("export_indicators", "--scope", "programme:MEAUX-APRES", "--from", "2017-06-01",
+                 "--to", "2018-03-31", "--format", "csv", stdout=out)
+    rows = {row[0]: row[2] for row in csv.reader(io.StringIO(out.getvalue()), delimiter=";")}
+
+    assert {key: int(rows[key]) for key in MEAUX} == MEAUX
+    assert rows["rate_dynamic_exits"] == "53,3"
+
+
+def test_the_disp_paris_officer_reads_the_same_figures_on_the_interregion_and_the_establishment():
+    officer = User.objects.get(username="disp.paris")
+    assert scopes.landing_for(officer) == (Level.DISP, "DISP_PARIS")
+
+    disp = report.build(scopes.resolve(officer, Level.DISP, "DISP_PARIS"), SEED_PERIOD, with_children=False)
+    establishment = meaux(user=officer).scope.programmes.get().establishment_id
+    local = report.build(scopes.resolve(officer, Level.ESTABLISHMENT, str(establishment)), SEED_PERIOD,
+                         with_children=False)
+
+    # Meaux was the interregion's only programme then; every count is 0 or at least 5: nothing hidden.
+    for dashboard in (disp, local, meaux(user=officer)):
+        assert {key: dashboard.values[key] for key in MEAUX} == MEAUX
+    assert disp.hidden == frozenset()
+
+
+def test_the_strasbourg_officer_cannot_open_meaux():
+    officer = User.objects.get(username="disp.strasbourg")
+
+    with pytest.raises(Http404):
+        meaux(user=officer)
