@@ -56,6 +56,10 @@ RELEASES = sorted(RELEASE_REASONS)
 # The measure whose reference hours turn a programme's hours into ETP (settings.INDICATORS_REFERENCE_HOURS).
 MEASURE_OF_KIND = {SiaeKind.ACI: AspMeasure.ACI_MP, SiaeKind.EI: AspMeasure.EI_MP}
 FOLLOW_UP_MILESTONES = (6, 12)
+# With returns_to_ordinary_detention and releases, these make every exit, each by its reason.
+OTHER_EXIT_REASONS = {"exits_transfer": ExitReason.TRANSFER, "exits_resignation": ExitReason.RESIGNATION,
+                      "exits_termination": ExitReason.TERMINATION, "exits_health": ExitReason.HEALTH,
+                      "exits_other_reason": ExitReason.OTHER}
 
 
 @dataclass(frozen=True)
@@ -87,6 +91,11 @@ CATALOGUE = [
     _i("releases", "Libérations", "people", FLOWS, True),
     _i("releases_with_adjustment", "Libérations sous aménagement de peine", "people", FLOWS, True),
     _i("releases_dynamic", "Libérations avec un emploi ou une formation", "people", FLOWS, True),
+    _i("exits_transfer", "Sorties pour transfert", "people", FLOWS, True),
+    _i("exits_resignation", "Sorties par démission", "people", FLOWS, True),
+    _i("exits_termination", "Sorties par rupture à l'initiative de la SIAE", "people", FLOWS, True),
+    _i("exits_health", "Sorties pour raison de santé", "people", FLOWS, True),
+    _i("exits_other_reason", "Sorties pour un autre motif", "people", FLOWS, True),
     _i("return_rate", "Part des retours en détention ordinaire", "pct", FLOWS,
        base=["returns_to_ordinary_detention", "exits"]),
     _i("adjustment_rate", "Part des libérations sous aménagement", "pct", FLOWS,
@@ -252,6 +261,7 @@ def _pathways(programmes, period, group):
         "releases": count(releases),
         "releases_with_adjustment": count(releases & Q(exit_reason=ExitReason.RELEASE_ADJUSTMENT)),
         "releases_dynamic": count(releases & dynamic),
+        **{key: count(exited & Q(exit_reason=reason)) for key, reason in OTHER_EXIT_REASONS.items()},
         **{f"outcome_{outcome.lower()}": count(exited & Q(outcome=outcome)) for outcome in Outcome.values},
         "_women": count(entered & Q(participant__sex=Sex.F)),
         "_age_under_26": count(entered & Q(**{f"{birth}__gt": YearsBefore(F("contract_start"), 26)})),
@@ -430,6 +440,9 @@ def suppress(values: dict, threshold: int | None = None) -> tuple[dict, frozense
         if indicator.base and any(base in small for base in indicator.base) and values.get(indicator.key) is not None:
             hidden.add(indicator.key)
     _suppress_complements(values, hidden)
+    for indicator in CATALOGUE:  # a rate on a count hidden as a second cell would give it back
+        if any(base in hidden for base in indicator.base) and values.get(indicator.key) is not None:
+            hidden.add(indicator.key)
     shown = {key: (None if key in hidden else value) for key, value in values.items()}
     return shown, frozenset(hidden)
 
@@ -439,15 +452,24 @@ def suppress(values: dict, threshold: int | None = None) -> tuple[dict, frozense
 OUTCOME_KEYS = [f"outcome_{outcome.lower()}" for outcome in Outcome.values]
 OUTCOME_RATES = ["rate_dynamic_exits", "rate_employment", "rate_durable_employment"]
 AGE_KEYS = ["age_under_26_pct", "age_26_49_pct", "age_50_plus_pct"]
+REASON_KEYS = ["returns_to_ordinary_detention", "releases", *OTHER_EXIT_REASONS]
+
+
+def _second_cell(values: dict, hidden: set, total: str, parts: list[str]) -> None:
+    """When exactly one of ``parts`` (which add up to the shown ``total``) is hidden, hide the smallest other one
+    (a count that is not 0 first) so that the hidden one is not the total minus the others."""
+    if total in hidden or sum(key in hidden for key in parts) != 1:
+        return
+    others = sorted((key for key in parts if key not in hidden and key in values),
+                    key=lambda key: (values.get(key) == 0, values.get(key) or 0))
+    if others:
+        hidden.add(others[0])
 
 
 def _suppress_complements(values: dict, hidden: set) -> None:
-    outcomes_hidden = [key for key in OUTCOME_KEYS if key in hidden]
-    if len(outcomes_hidden) == 1 and "exits" not in hidden:
-        others = sorted((key for key in OUTCOME_KEYS if key not in hidden),
-                        key=lambda key: (values.get(key) == 0, values.get(key) or 0))
-        hidden.add(others[0])
-    if outcomes_hidden:
+    _second_cell(values, hidden, "exits", OUTCOME_KEYS)
+    _second_cell(values, hidden, "exits", REASON_KEYS)
+    if any(key in hidden for key in OUTCOME_KEYS):
         hidden.update(key for key in OUTCOME_RATES if values.get(key) is not None)
     if any(key in hidden for key in AGE_KEYS):
         hidden.update(key for key in AGE_KEYS if values.get(key) is not None)

@@ -117,6 +117,16 @@ def outcomes():
     return prog
 
 
+def test_every_exit_counts_under_exactly_one_reason(outcomes):
+    values = totals(outcomes, period=YEAR_2023)
+
+    assert pick(values, "exits_transfer", "exits_health", "exits_resignation", "exits_termination",
+                "exits_other_reason") == {"exits_transfer": 1, "exits_health": 1, "exits_resignation": 0,
+                                          "exits_termination": 0, "exits_other_reason": 0}
+    # 2 returns + 5 releases + 1 transfer + 1 health = the 9 exits of 2023
+    assert sum(values[key] for key in indicators.REASON_KEYS) == values["exits"] == 9
+
+
 def test_exits_by_reason_and_outcome(outcomes):
     values = totals(outcomes, period=YEAR_2023)
 

@@ -209,3 +209,23 @@ def test_a_hidden_outcome_cannot_be_recomputed_from_the_shown_ones():
     shown_beside = [values[key] for key in ("exits", "outcome_durable", "outcome_transition", "outcome_positive",
                                             "outcome_neutralised")]
     assert None in shown_beside
+
+
+def test_a_hidden_exit_reason_cannot_be_recomputed_from_the_other_reasons():
+    prog = b.programme()
+    b.bulk_exits(prog, start=D(2023, 1, 2), exit_on=D(2023, 6, 30), outcomes={Outcome.DURABLE: 6},
+                 reason=ExitReason.RELEASE_END_OF_SENTENCE)
+    b.bulk_exits(prog, start=D(2023, 1, 2), exit_on=D(2023, 6, 30), outcomes={Outcome.OTHER: 6},
+                 reason=ExitReason.RETURN_ORDINARY_DETENTION)
+    b.bulk_exits(prog, start=D(2023, 1, 2), exit_on=D(2023, 6, 30), outcomes={Outcome.NEUTRALISED: 2},
+                 reason=ExitReason.TRANSFER)
+
+    values = build(Level.ESTABLISHMENT, str(prog.establishment_id)).values
+
+    # 14 exits = 6 releases + 6 returns + 2 transfers: the 2 transfers are hidden, and so is a second reason
+    # (and the return rate built on it), else 14 - 6 - 6 would give them back.
+    assert values["exits"] == 14 and values["exits_transfer"] is None
+    reasons_hidden = [key for key in indicators.REASON_KEYS if values[key] is None]
+    assert len(reasons_hidden) == 2
+    if "returns_to_ordinary_detention" in reasons_hidden:
+        assert values["return_rate"] is None
