@@ -22,6 +22,7 @@ from django.db.models import (
     Count,
     ExpressionWrapper,
     F,
+    FilteredRelation,
     FloatField,
     Func,
     IntegerField,
@@ -327,7 +328,8 @@ def _annexes(programmes, period, group):
     prefix = "siae__conventions__annexes__"
     overlap = DaysBetween(Least(F(f"{prefix}end_date"), Value(period.end)),
                           Greatest(F(f"{prefix}start_date"), Value(period.start)))
-    rows = (programmes.order_by()
+    # PERF: ``programmes`` may be compute()'s list of ids.
+    rows = (Programme.objects.filter(pk__in=programmes).order_by()
             .filter(**{f"{prefix}status": AnnexStatus.VALIDATED, f"{prefix}measure__in": sorted(DETENTION_MEASURES),
                        f"{prefix}start_date__lte": period.end, f"{prefix}end_date__gte": period.start})
             .annotate(days=overlap + 1)
@@ -355,17 +357,21 @@ def _released_when_due_in(period: Period, months: int) -> Period:
 
 def _follow_ups(programmes, period, group):
     """Releases due for a follow-up at +6 / +12 months within the period, and what the follow-ups found."""
-    aggregates, windows = {}, Q()
+    # PERF: one join per milestone (at most one follow-up each: follow_up_once_per_milestone), so one row per
+    # pathway and plain counts, instead of a join to every follow-up and six COUNT(DISTINCT) sorts.
+    aggregates, windows, relations = {}, Q(), {}
     for months in FOLLOW_UP_MILESTONES:
         window = _between("exit_on", _released_when_due_in(period, months))
         windows |= window
-        milestone = window & Q(follow_ups__milestone=months, follow_ups__reached=True)
-        aggregates[f"follow_up_{months}_due"] = Count("pk", filter=window, distinct=True)
-        aggregates[f"_follow_up_{months}_reached"] = Count("pk", filter=milestone, distinct=True)
+        relation = f"follow_up_{months}_row"
+        relations[relation] = FilteredRelation("follow_ups", condition=Q(follow_ups__milestone=months))
+        milestone = window & Q(**{f"{relation}__reached": True})
+        aggregates[f"follow_up_{months}_due"] = Count("pk", filter=window)
+        aggregates[f"_follow_up_{months}_reached"] = Count("pk", filter=milestone)
         aggregates[f"_follow_up_{months}_dynamic"] = Count(
-            "pk", filter=milestone & Q(follow_ups__situation__in=DYNAMIC_OUTCOMES), distinct=True)
-    qs = Pathway.objects.filter(programme__in=programmes, status=PathwayStatus.EXITED,
-                                exit_reason__in=RELEASES).filter(windows)
+            "pk", filter=milestone & Q(**{f"{relation}__situation__in": DYNAMIC_OUTCOMES}))
+    qs = (Pathway.objects.annotate(**relations)
+          .filter(programme__in=programmes, status=PathwayStatus.EXITED, exit_reason__in=RELEASES).filter(windows))
     return _grouped(qs, group and f"programme__{group}", aggregates)
 
 
@@ -410,9 +416,9 @@ def compute(programmes, period: Period, by: str | None = None) -> dict:
     parts = [_sessions, _pathways, _events, _annexes, _follow_ups]
     if connection.vendor != "postgresql":
         parts.append(_medians)
-    # PERF: the scope's programme ids read once and given as literals: the planner then knows which programmes (and
-    # how many pathways) a scope holds, instead of guessing "2 rows" through four joins and scanning every pathway.
-    programmes = Programme.objects.filter(pk__in=list(programmes.order_by().values_list("pk", flat=True)))
+    # PERF: the scope's programme ids read once and given as a list of literals: the planner then knows which
+    # programmes (and how many pathways) a scope holds, instead of guessing "2 rows" through four joins.
+    programmes = list(programmes.order_by().values_list("pk", flat=True))
     merged: dict = {}
     for part in parts:
         for group_key, values in part(programmes, period, by).items():
@@ -455,7 +461,7 @@ AGE_KEYS = ["age_under_26_pct", "age_26_49_pct", "age_50_plus_pct"]
 REASON_KEYS = ["returns_to_ordinary_detention", "releases", *OTHER_EXIT_REASONS]
 
 
-def _second_cell(values: dict, hidden: set, total: str, parts: list[str]) -> None:
+def second_cell(values: dict, hidden: set, total: str, parts: list[str]) -> None:
     """When exactly one of ``parts`` (which add up to the shown ``total``) is hidden, hide the smallest other one
     (a count that is not 0 first) so that the hidden one is not the total minus the others."""
     if total in hidden or sum(key in hidden for key in parts) != 1:
@@ -467,8 +473,8 @@ def _second_cell(values: dict, hidden: set, total: str, parts: list[str]) -> Non
 
 
 def _suppress_complements(values: dict, hidden: set) -> None:
-    _second_cell(values, hidden, "exits", OUTCOME_KEYS)
-    _second_cell(values, hidden, "exits", REASON_KEYS)
+    second_cell(values, hidden, "exits", OUTCOME_KEYS)
+    second_cell(values, hidden, "exits", REASON_KEYS)
     if any(key in hidden for key in OUTCOME_KEYS):
         hidden.update(key for key in OUTCOME_RATES if values.get(key) is not None)
     if any(key in hidden for key in AGE_KEYS):

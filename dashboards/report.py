@@ -57,6 +57,8 @@ def _hide_counts(values: dict, keys: list[str], scope: Scope) -> tuple[dict, fro
         return values, frozenset()
     threshold = settings.INDICATORS_SMALL_CELL_THRESHOLD
     hidden = {key for key in keys if isinstance(values.get(key), int) and 0 < values[key] < threshold}
+    if "exits" in values and any(key in values for key in indicators.OUTCOME_KEYS):
+        indicators.second_cell(values, hidden, "exits", [k for k in indicators.OUTCOME_KEYS if k in keys])
     if hidden and any(key.startswith("rate_") for key in values):
         hidden |= {key for key in values if key.startswith("rate_") and values[key] is not None}
     return {key: None if key in hidden else value for key, value in values.items()}, frozenset(hidden)

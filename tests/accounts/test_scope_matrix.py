@@ -36,12 +36,16 @@ OBJECT_URLS = {name: entry for module in MATRIX_MODULES for name, entry in modul
 MAY_EDIT = {kind: roles for module in MATRIX_MODULES for kind, roles in module.MAY_EDIT.items()}
 MODULE_OF_URL = {name: module for module in MATRIX_MODULES for name in module.OBJECT_URLS}
 EXTRA_ARGS = {name: args for module in MATRIX_MODULES for name, args in getattr(module, "EXTRA_ARGS", {}).items()}
+# CHANGED BY issue 6 task A: ARGS_BEFORE_ID (optional) = {url name: [arguments before the id]}, e.g. a dashboard's level
+ARGS_BEFORE_ID = {name: args for module in MATRIX_MODULES
+                  for name, args in getattr(module, "ARGS_BEFORE_ID", {}).items()}
 READERS = {kind: roles for module in MATRIX_MODULES for kind, roles in getattr(module, "READERS", {}).items()}
 MISSING_ID = 987654321
 
 
 def object_url(url_name: str, pk) -> str:
-    return reverse(url_name, args=[pk, *EXTRA_ARGS.get(url_name, [])])
+    # CHANGED BY issue 6 task A: the arguments before the id
+    return reverse(url_name, args=[*ARGS_BEFORE_ID.get(url_name, []), pk, *EXTRA_ARGS.get(url_name, [])])
 
 
 def missing_object_url(url_name: str) -> str:
