@@ -400,7 +400,7 @@ def dashboard(request, level, key):
         form.period, kind=kind, child_level=dashboard.child_level, tri=filters.tri,
         child_levels=scope.child_levels())
     return render(request, "dashboards/dashboard.html", {
-        "title": f"{scopes.LEVEL_LABELS[scope.level]} — {scope.label}",
+        "title": _title(scope),
         "scope": scope,
         "level_label": scopes.LEVEL_LABELS[scope.level],
         "dashboard": dashboard,
@@ -439,3 +439,11 @@ def indicators_json(request, level, key):
         return JsonResponse({"error": f"Type de SIAE « {kind} » non reconnu : attendu {kinds}."}, status=400)
     dashboard = report.build(scopes.with_siae_kind(scope, kind), period, siae_kind=kind, with_children=False)
     return JsonResponse(report.as_json(dashboard), json_dumps_params={"ensure_ascii": False})
+
+
+def _title(scope) -> str:
+    """"Région — Île-de-France", but a DISP's name already says what it is."""
+    level_label = scopes.LEVEL_LABELS[scope.level]
+    if scope.label.lower().startswith(level_label.lower()):
+        return scope.label
+    return f"{level_label} — {scope.label}"

@@ -44,7 +44,7 @@ def test_disp_officer_drills_down_to_meaux_reads_73_entrants_and_downloads_them(
 
     # Lands on the interregion, which lists its establishments.
     expect(page).to_have_url(f"{base}/tableaux-de-bord/disp/DISP_PARIS/")
-    expect(page.get_by_role("heading", level=1)).to_have_text(f"Direction interrégionale — {DISP_PARIS}")
+    expect(page.get_by_role("heading", level=1)).to_have_text(DISP_PARIS)
     check("disp")
     page.get_by_role("table", name="Détail par établissement").get_by_role(
         "link", name="CP de Meaux-Chauconin", exact=True).click()
