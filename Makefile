@@ -70,3 +70,11 @@ bench-import: install
 .PHONY: bench-documents
 bench-documents: install
 	$(PY) scripts/bench_documents.py --batch 200
+
+# The dashboards at national scale: server time and query count of the national, one DISP and one programme
+# dashboard against the same figures in hand-written SQL, on synthetic data (generate_synthetic --scale national,
+# about 250,000 pathways, generated the first time and reused). PostgreSQL only: DATABASE_URL's server (a database
+# <name>_bench_dashboards) or a cluster of its own in var/bench-dashboards/. Prints figures, asserts nothing.
+.PHONY: bench-dashboards
+bench-dashboards: install
+	$(PY) scripts/bench_dashboards.py

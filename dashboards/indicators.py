@@ -22,7 +22,6 @@ from django.db.models import (
     Count,
     ExpressionWrapper,
     F,
-    FilteredRelation,
     FloatField,
     Func,
     IntegerField,
@@ -46,7 +45,7 @@ from participants.enums import (
 )
 from participants.models import AccompanimentEvent, Pathway, RecruitmentSession
 from programmes.enums import AnnexStatus, AspMeasure, Funder, SiaeKind
-from programmes.models import FundingLine, Programme
+from programmes.models import FundingLine
 from programmes.rates import DETENTION_MEASURES
 
 from .periods import Period
@@ -328,8 +327,7 @@ def _annexes(programmes, period, group):
     prefix = "siae__conventions__annexes__"
     overlap = DaysBetween(Least(F(f"{prefix}end_date"), Value(period.end)),
                           Greatest(F(f"{prefix}start_date"), Value(period.start)))
-    # PERF: ``programmes`` may be compute()'s list of ids.
-    rows = (Programme.objects.filter(pk__in=programmes).order_by()
+    rows = (programmes.order_by()
             .filter(**{f"{prefix}status": AnnexStatus.VALIDATED, f"{prefix}measure__in": sorted(DETENTION_MEASURES),
                        f"{prefix}start_date__lte": period.end, f"{prefix}end_date__gte": period.start})
             .annotate(days=overlap + 1)
@@ -357,21 +355,17 @@ def _released_when_due_in(period: Period, months: int) -> Period:
 
 def _follow_ups(programmes, period, group):
     """Releases due for a follow-up at +6 / +12 months within the period, and what the follow-ups found."""
-    # PERF: one join per milestone (at most one follow-up each: follow_up_once_per_milestone), so one row per
-    # pathway and plain counts, instead of a join to every follow-up and six COUNT(DISTINCT) sorts.
-    aggregates, windows, relations = {}, Q(), {}
+    aggregates, windows = {}, Q()
     for months in FOLLOW_UP_MILESTONES:
         window = _between("exit_on", _released_when_due_in(period, months))
         windows |= window
-        relation = f"follow_up_{months}_row"
-        relations[relation] = FilteredRelation("follow_ups", condition=Q(follow_ups__milestone=months))
-        milestone = window & Q(**{f"{relation}__reached": True})
-        aggregates[f"follow_up_{months}_due"] = Count("pk", filter=window)
-        aggregates[f"_follow_up_{months}_reached"] = Count("pk", filter=milestone)
+        milestone = window & Q(follow_ups__milestone=months, follow_ups__reached=True)
+        aggregates[f"follow_up_{months}_due"] = Count("pk", filter=window, distinct=True)
+        aggregates[f"_follow_up_{months}_reached"] = Count("pk", filter=milestone, distinct=True)
         aggregates[f"_follow_up_{months}_dynamic"] = Count(
-            "pk", filter=milestone & Q(**{f"{relation}__situation__in": DYNAMIC_OUTCOMES}))
-    qs = (Pathway.objects.annotate(**relations)
-          .filter(programme__in=programmes, status=PathwayStatus.EXITED, exit_reason__in=RELEASES).filter(windows))
+            "pk", filter=milestone & Q(follow_ups__situation__in=DYNAMIC_OUTCOMES), distinct=True)
+    qs = Pathway.objects.filter(programme__in=programmes, status=PathwayStatus.EXITED,
+                                exit_reason__in=RELEASES).filter(windows)
     return _grouped(qs, group and f"programme__{group}", aggregates)
 
 
@@ -416,9 +410,6 @@ def compute(programmes, period: Period, by: str | None = None) -> dict:
     parts = [_sessions, _pathways, _events, _annexes, _follow_ups]
     if connection.vendor != "postgresql":
         parts.append(_medians)
-    # PERF: the scope's programme ids read once and given as a list of literals: the planner then knows which
-    # programmes (and how many pathways) a scope holds, instead of guessing "2 rows" through four joins.
-    programmes = list(programmes.order_by().values_list("pk", flat=True))
     merged: dict = {}
     for part in parts:
         for group_key, values in part(programmes, period, by).items():

@@ -147,6 +147,8 @@ class RecruitmentSession(models.Model):
                 violation_error_message=_("Les entretiens précèdent la commission de sélection."),
             ),
         ]
+        # The sessions of a period, whatever the programme (dashboards: candidates of the period).
+        indexes = [models.Index(fields=["date"], name="session_date_idx")]
 
     def __str__(self):
         return f"Session du {self.date:%d/%m/%Y} — {self.programme.code}"
@@ -334,7 +336,12 @@ class AccompanimentEvent(models.Model):
                 violation_error_message=_("Les heures de ce mois sont déjà saisies : modifiez-les."),
             ),
         ]
-        indexes = [models.Index(fields=["kind", "on"])]
+        indexes = [
+            models.Index(fields=["kind", "on"]),
+            # A pathway's timeline in date order, and the dashboards' hours and actions of a programme's pathways
+            # read from the index alone (kind, hours and id included as key columns: SQLite has no INCLUDE).
+            models.Index(fields=["pathway", "on", "kind", "hours", "id"], name="event_pathway_on_covering"),
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()} ({self.on:%d/%m/%Y})"

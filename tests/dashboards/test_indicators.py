@@ -8,7 +8,6 @@ import json
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 
 from dashboards import indicators, report, scopes
 from dashboards.periods import Period, year

@@ -169,8 +169,8 @@ def national_client(db):
 # every persona; here one persona per answer is enough.
 @pytest.mark.parametrize(("persona", "level", "what"), [
     *[(persona, level, "page") for persona in PERSONAS for level in LEVEL_READERS],
-    *[(persona, level, "json") for persona in PERSONAS if persona.name in ("NATIONAL", "DISP_STAFF_A", "DISP_STAFF_B", "SIAE_DIRECTOR_A", "anonymous")
-      for level in LEVEL_READERS],
+    *[(persona, level, "json") for persona in PERSONAS for level in LEVEL_READERS
+      if persona.name in ("NATIONAL", "DISP_STAFF_A", "DISP_STAFF_B", "SIAE_DIRECTOR_A", "anonymous")],
 ], ids=lambda value: getattr(value, "name", value))
 def test_each_level_answers_each_persona_as_the_table_says(persona, level, what, scope_a, client_as):
     url = (dashboard_url if what == "page" else json_url)(level, level_key(scope_a, level))

@@ -1,0 +1,114 @@
+"""The dashboards' query count does not grow with the data (issue 6, section 5).
+
+report.build() and the dashboard pages, for the national scope, a DISP (Paris) and one programme, are counted on
+the small synthetic dataset (dashboards/synthetic.py) and on one four times larger (four times the
+establishments, programmes and pathways): the counts must be the same. report.build() also stays within a pinned
+budget, listed query by query below. Runs on SQLite and PostgreSQL (scripts/test-services.sh).
+"""
+
+import pytest
+from django.db import connection, transaction
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from accounts.enums import Role
+from accounts.models import User
+from dashboards import periods, report, scopes, synthetic
+from participants.models import AccompanimentEvent, Pathway
+from programmes.models import Establishment, Programme
+
+# Without the mark, pytest-django would set up no test database for this module's fixture.
+pytestmark = pytest.mark.django_db
+
+SCOPES = [("national", ""), ("disp", "DISP_PARIS"), ("programme", "SYN-0001")]
+
+# report.build() of a scope with children (national lists DISP, a DISP lists establishments):
+#   compute() of the totals: 1 sessions, 2 pathways, 3 events, 4 annexes, 5 follow-ups (+ 2 on SQLite: the
+#     medians of days in pathway and of classification to assignment, computed from the day counts; PostgreSQL
+#     computes them in the pathways query);
+#   children(): 1 the children's labels, then compute() grouped by child: the same 5 (or 7);
+#   cohorts: 1; trends: 2 (entries, exits by quarter); funding: 1.
+# A programme has no children: compute() of the totals, cohorts, trends, funding.
+MEDIANS = 0 if connection.vendor == "postgresql" else 2
+COMPUTE = 5 + MEDIANS
+BUILD_BUDGET = {
+    "national": COMPUTE + 1 + COMPUTE + 4,
+    "disp": COMPUTE + 1 + COMPUTE + 4,
+    "programme": COMPUTE + 4,
+}
+
+
+def _count(run) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        run()
+    return len(captured.captured_queries)
+
+
+def _measure(user, period) -> dict:
+    client = Client()
+    client.force_login(user)
+    figures = {"pathways": Pathway.objects.count(), "events": AccompanimentEvent.objects.count(),
+               "programmes": Programme.objects.count(), "establishments": Establishment.objects.count()}
+    for level, key in SCOPES:
+        scope = scopes.resolve(user, level, key)
+        dashboard = report.build(scope, period)
+        url = scopes.url_of(level, key)
+        response = client.get(url, period.query)
+        figures[level] = {
+            "build": _count(lambda scope=scope: report.build(scope, period)),
+            "page_status": response.status_code,
+            "page": _count(lambda url=url: client.get(url, period.query)),
+            "entrants": dashboard.values["entrants"],
+            "children": len(dashboard.children),
+        }
+    return figures
+
+
+@pytest.fixture(scope="module")
+def counts(django_db_setup, django_db_blocker):
+    """The counts on the small synthetic dataset (×1) and on one four times larger (×4), in one rolled-back
+    transaction for the module."""
+    period = periods.default_period()
+    with django_db_blocker.unblock(), transaction.atomic():
+        user = User.objects.create(username="budget.national", role=Role.NATIONAL)
+        result = {}
+        for multiplier in (1, 4):
+            synthetic.generate(scale="small", seed=7, multiplier=multiplier, log=lambda line: None)
+            result[multiplier] = _measure(user, period)
+        transaction.set_rollback(True)
+    return result
+
+
+def test_the_larger_dataset_is_four_times_the_small_one(counts):
+    small, large = counts[1], counts[4]
+    assert large["programmes"] == 4 * small["programmes"] == 32
+    assert large["establishments"] == 4 * small["establishments"] == 16
+    assert 3.8 < large["pathways"] / small["pathways"] < 4.2
+    assert 3.5 < large["events"] / small["events"] < 4.5
+
+
+@pytest.mark.parametrize("level", [level for level, _key in SCOPES])
+def test_each_dashboard_counts_something_on_both_datasets(counts, level):
+    """A budget measured on empty dashboards would prove nothing."""
+    assert counts[1][level]["entrants"] and counts[4][level]["entrants"]
+    assert counts[4][level]["entrants"] > counts[1][level]["entrants"]
+    if level == "national":  # the small scale spans two DISP, whatever its multiplier
+        assert counts[1][level]["children"] == counts[4][level]["children"] == 2
+    if level == "disp":  # four times the establishments listed
+        assert counts[4][level]["children"] > counts[1][level]["children"] >= 2
+
+
+@pytest.mark.parametrize("level", [level for level, _key in SCOPES])
+def test_report_build_queries_do_not_grow_with_the_data(counts, level):
+    assert counts[1][level]["build"] == counts[4][level]["build"]
+
+
+@pytest.mark.parametrize("level", [level for level, _key in SCOPES])
+def test_report_build_stays_within_its_budget(counts, level):
+    assert counts[4][level]["build"] == BUILD_BUDGET[level]
+
+
+@pytest.mark.parametrize("level", [level for level, _key in SCOPES])
+def test_dashboard_page_queries_do_not_grow_with_the_data(counts, level):
+    assert counts[1][level]["page_status"] == counts[4][level]["page_status"] == 200
+    assert counts[1][level]["page"] == counts[4][level]["page"]
