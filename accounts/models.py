@@ -33,3 +33,23 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.get_full_name() or self.username
+
+
+class LoginFailure(models.Model):
+    """One failed login, kept for the lockout (accounts.lockout) and as the security log of failures.
+
+    ``username`` is what was typed (lower case), whether or not such an account exists; no password is kept.
+    """
+
+    username = models.CharField(_("identifiant saisi"), max_length=150)
+    at = models.DateTimeField(_("le"), auto_now_add=True)
+    ip = models.GenericIPAddressField(_("adresse IP"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("échec de connexion")
+        verbose_name_plural = _("échecs de connexion")
+        ordering = ["-at"]
+        indexes = [models.Index(fields=["username", "at"])]
+
+    def __str__(self):
+        return f"{self.username} ({self.at:%d/%m/%Y %H:%M})"

@@ -1,0 +1,40 @@
+"""Session limits (issue 7 section 1): 30 minutes idle (SESSION_COOKIE_AGE, renewed on each request) and
+``SESSION_MAX_HOURS`` at most since the login, whatever the activity. Django gives a new session id at login and
+ends the other sessions of an account when its password changes (the session keeps a hash of the password).
+"""
+
+import time
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.signals import user_logged_in
+from django.contrib.auth.views import redirect_to_login
+from django.dispatch import receiver
+
+LOGIN_AT = "login_at"
+
+
+@receiver(user_logged_in)
+def remember_login_time(sender, request, user, **kwargs):
+    if request is not None and hasattr(request, "session"):
+        request.session[LOGIN_AT] = int(time.time())
+
+
+class SessionLimitMiddleware:
+    """Signs out a session older than SESSION_MAX_HOURS (after AuthenticationMiddleware)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            started = request.session.get(LOGIN_AT)
+            if started is None:  # a session opened before this rule: its limit starts now
+                request.session[LOGIN_AT] = int(time.time())
+            elif time.time() - started > settings.SESSION_MAX_HOURS * 3600:
+                logout(request)
+                messages.info(request, "Votre session a dépassé sa durée maximale : reconnectez-vous.")
+                return redirect_to_login(request.get_full_path())
+        return self.get_response(request)

@@ -1,0 +1,80 @@
+"""Session rules (issue 7 section 1): 30 minutes idle, 12 hours at most, a new session id at login, the other
+sessions of an account ended when its password changes."""
+
+import time
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.urls import reverse
+
+from accounts.enums import Role
+from accounts.models import User
+from accounts.sessions import LOGIN_AT
+
+pytestmark = pytest.mark.django_db
+PASSWORD = "rivière-pont-levis"
+HOME = "/"
+
+
+@pytest.fixture
+def agent():
+    return User.objects.create_user(username="cpip.session", password=PASSWORD, role=Role.NATIONAL)
+
+
+def signed_in_client(ip="10.0.0.7"):
+    client = Client(REMOTE_ADDR=ip)
+    response = client.post(reverse("accounts:login"), {"username": "cpip.session", "password": PASSWORD})
+    assert response.status_code == 302
+    return client
+
+
+def test_idle_sessions_end_after_thirty_minutes_renewed_on_each_request():
+    assert settings.SESSION_COOKIE_AGE == 30 * 60
+    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+    assert settings.SESSION_COOKIE_HTTPONLY is True
+
+
+def test_a_new_session_id_is_given_at_login(agent):
+    client = Client()
+    client.get(reverse("accounts:login"))
+    client.session.save()
+    before = client.session.session_key
+
+    client.post(reverse("accounts:login"), {"username": "cpip.session", "password": PASSWORD})
+
+    assert client.session.session_key != before
+    assert client.session.get(LOGIN_AT) is not None
+
+
+def test_a_session_ends_twelve_hours_after_the_login_even_while_active(agent):
+    client = signed_in_client()
+    assert client.get(HOME).status_code == 200
+    session = client.session
+    session[LOGIN_AT] = int(time.time()) - 12 * 3600 - 60
+    session.save()
+
+    response = client.get(HOME)
+
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("accounts:login"))
+    assert client.get(HOME).status_code == 302  # signed out, not just redirected once
+
+
+def test_eleven_hours_after_the_login_the_session_goes_on(agent):
+    client = signed_in_client()
+    session = client.session
+    session[LOGIN_AT] = int(time.time()) - 11 * 3600
+    session.save()
+
+    assert client.get(HOME).status_code == 200
+
+
+def test_a_password_change_ends_the_accounts_other_sessions(agent):
+    laptop, office = signed_in_client("10.0.0.7"), signed_in_client("10.0.0.8")
+
+    agent.set_password("nouveau-mot-de-passe-long")
+    agent.save()
+
+    assert laptop.get(HOME).status_code == 302
+    assert office.get(HOME).status_code == 302
