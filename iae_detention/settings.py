@@ -127,6 +127,10 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_MAX_FAILURES = 5
 LOGIN_COOLOFF_MINUTES = 15
 LOGIN_URL = "accounts:login"
+# Password reset links live 30 minutes. Mail: the console in development (EMAIL_BACKEND to change it).
+PASSWORD_RESET_TIMEOUT = 30 * 60
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "IAE en détention <ne-pas-repondre@iae-detention.invalid>")
 LOGIN_REDIRECT_URL = "accounts:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
