@@ -11,6 +11,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.signals import user_logged_in
 from django.contrib.auth.views import redirect_to_login
 from django.dispatch import receiver
+from django.utils.cache import patch_cache_control
 
 LOGIN_AT = "login_at"
 
@@ -38,3 +39,18 @@ class SessionLimitMiddleware:
                 messages.info(request, "Votre session a dépassé sa durée maximale : reconnectez-vous.")
                 return redirect_to_login(request.get_full_path())
         return self.get_response(request)
+
+
+class NoStoreMiddleware:
+    """Pages and files served to a signed-in user are never kept by a browser or a proxy cache (issue 7 section 4):
+    a shared computer in a SPIP office must not show a participant's page from its cache."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            patch_cache_control(response, no_store=True, private=True)
+        return response

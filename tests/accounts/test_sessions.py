@@ -78,3 +78,12 @@ def test_a_password_change_ends_the_accounts_other_sessions(agent):
 
     assert laptop.get(HOME).status_code == 302
     assert office.get(HOME).status_code == 302
+
+
+def test_pages_and_files_of_a_signed_in_user_are_never_cached(agent):
+    client = signed_in_client()
+
+    for url in (HOME, reverse("dashboards:landing")):
+        response = client.get(url, follow=True)
+        assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"], url
+
