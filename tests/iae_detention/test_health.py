@@ -53,6 +53,8 @@ def hung_port():
     server.close()
 
 
+# Transactional tests here keep serialized_rollback like tests/participants/test_concurrency.py: a plain
+# transactional test before those leaves content types that their setup then inserts again (duplicate key).
 @pytest.fixture
 def database_down():
     """The default connection pointed at a server that cannot be reached, then put back."""
@@ -66,7 +68,7 @@ def database_down():
     settings_dict.update(saved)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_healthz_answers_200_without_touching_any_dependency(client, database_down, settings, closed_port):
     settings.CELERY_BROKER_URL = f"redis://127.0.0.1:{closed_port}/0"
 
@@ -111,7 +113,7 @@ def test_readyz_answers_within_seconds_when_redis_hangs(client, settings, hung_p
     assert elapsed < 6, f"readyz took {elapsed:.1f} s with a hung broker"
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.skipif(connection.vendor == "sqlite", reason="the SQLite test database lives in memory and never "
                     "closes: an unreachable server needs PostgreSQL (make test)")
 def test_readyz_names_the_database_when_it_cannot_be_reached(client, database_down):
