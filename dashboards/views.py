@@ -45,7 +45,6 @@ TREND_COLUMNS = [
     ("rate_dynamic_exits", "Taux de sorties dynamiques", "pct"),
     ("rate_employment", "Taux de sortie vers l'emploi", "pct"),
 ]
-OUTCOME_KEYS = ["outcome_durable", "outcome_transition", "outcome_positive", "outcome_other", "outcome_neutralised"]
 UNIT_LABELS = {"people": "personnes", "count": "nombre", "pct": "%", "days": "jours", "hours": "heures",
                "etp": "ETP", "ratio": "ratio", "euros": "euros"}
 EXPORT_TABLES = ("indicateurs", "detail", "cohortes", "tendances", "financements")  # ?tableau=
@@ -320,7 +319,7 @@ def build_charts(dashboard, key_cells: dict[str, Cell], trends: Table, funnel_st
             "series": [("Taux de sorties dynamiques", by_column["rate_dynamic_exits"]),
                        ("Taux de sortie vers l'emploi", by_column["rate_employment"])]}),
         "outcomes": (charts.hbar_chart, "Sorties par catégorie", {
-            "items": [(indicators.BY_KEY[key].label, key_cells[key].chart) for key in OUTCOME_KEYS]}),
+            "items": [(indicators.BY_KEY[key].label, key_cells[key].chart) for key in indicators.OUTCOME_KEYS]}),
         "funnel": (charts.funnel, "De la candidature à la sortie", {"steps": funnel_steps}),
     }
     return {name: {"title": title, "svg": draw(title=title, **arguments)}
@@ -390,7 +389,7 @@ def dashboard(request, level, key):
                               fmt=fmt)
 
     key_cells = {key: Cell(dashboard.values.get(key), indicators.BY_KEY[key].unit, key in dashboard.hidden,
-                           threshold) for key in KEY_FIGURES + OUTCOME_KEYS}
+                           threshold) for key in KEY_FIGURES + indicators.OUTCOME_KEYS}
     funnel_keys = ["candidates", "selected", "entrants", "releases_dynamic"]
     funnel_steps = [(indicators.BY_KEY[key].label,
                      None if key in dashboard.hidden else dashboard.values.get(key)) for key in funnel_keys]
