@@ -81,6 +81,8 @@ class Participant(models.Model):
         _("contraintes pour un travail à l'extérieur"), blank=True,
         help_text=_("Visible du SPIP seulement. Une contrainte neutre (zone interdite, horaires), jamais les faits."),
     )
+    # Set by the retention (participants.retention): names, écrou and notes are gone, the counts stay.
+    anonymised_at = models.DateTimeField(_("anonymisé·e le"), null=True, blank=True, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -202,6 +204,10 @@ class Pathway(models.Model):
     imported_hours_worked = models.DecimalField(_("heures travaillées (import)"), max_digits=8, decimal_places=1,
                                                 null=True, blank=True)
     imported_pmsmp = models.PositiveSmallIntegerField(_("PMSMP (import)"), null=True, blank=True)
+    # Age in whole years on the day of entry in the workshop: what the dashboards count, so they never read the
+    # birth date (a nominative column) and the counts survive the retention's anonymisation.
+    age_at_entry = models.PositiveSmallIntegerField(_("âge à l'entrée en atelier"), null=True, blank=True,
+                                                    editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
