@@ -45,6 +45,7 @@ run: install
 	@echo "Application : http://127.0.0.1:8000/"
 	@echo "Comptes de démonstration : $(DEMO_USERS)"
 	@$(PY) manage.py shell -c "from django.conf import settings; print('Mot de passe commun :', settings.DEMO_PASSWORD)"
+	@$(PY) manage.py shell -c "import base64; from django.conf import settings; print('Double authentification (cpip.*, siae.*, admin) : code affiché par « $(PY) manage.py demo_code <identifiant> », ou clé à saisir dans une application :', base64.b32encode(bytes.fromhex(settings.DEMO_TOTP_KEY)).decode())"
 	@echo
 	@$(VENV)/bin/celery -A iae_detention worker --beat -l info --concurrency 1 --schedule var/celerybeat-schedule & worker=$$!; \
 	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \

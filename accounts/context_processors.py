@@ -1,6 +1,6 @@
 """What the menu shows: the participant pages only to the roles that read names (accounts.scope)."""
 
-from . import scope
+from . import scope, two_factor
 
 
 def navigation(request):
@@ -10,4 +10,12 @@ def navigation(request):
         # CHANGED BY issue 6 task A: "Tableaux de bord" for national roles and anyone acting for an organisation
         # (the landing page lists their dashboards); no query, as the menu is on every page.
         "nav_dashboards": scope.sees_national(user) or bool(user and user.is_authenticated and user.organisation_id),
+        # Signed in but the second factor not typed yet: no menu (its pages would only lead back to the code).
+        "nav_owes_second_factor": _owes_second_factor(request, user),
     }
+
+
+def _owes_second_factor(request, user) -> bool:
+    if user is None or not user.is_authenticated or two_factor.is_verified(request):
+        return False
+    return two_factor.requires_two_factor(user) or two_factor.is_enrolled(user)

@@ -2,13 +2,16 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.views import LogoutView
 from django.urls import path, reverse_lazy
 
-from . import views
+from . import two_factor_views, views
 
 app_name = "accounts"
 urlpatterns = [
     path("", views.home, name="home"),
     path("connexion/", views.LoginView.as_view(), name="login"),
     path("deconnexion/", LogoutView.as_view(), name="logout"),
+    path("connexion/code/", two_factor_views.verify, name="two_factor_verify"),
+    path("connexion/double-authentification/", two_factor_views.setup, name="two_factor_setup"),
+    path("compte/codes-de-secours/", two_factor_views.recovery_codes, name="two_factor_recovery_codes"),
     # Password reset by email: a link valid PASSWORD_RESET_TIMEOUT seconds, used once; the same answer whether or
     # not the address belongs to an account.
     path("mot-de-passe-oublie/", auth_views.PasswordResetView.as_view(

@@ -47,6 +47,9 @@ INSTALLED_APPS = [
     "dsfr",
     "crispy_forms",
     "django_htmx",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "accounts",
     "programmes",
     "partners",
@@ -64,6 +67,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.two_factor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "accounts.sessions.SessionLimitMiddleware",
     "accounts.sessions.NoStoreMiddleware",
@@ -128,6 +133,11 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_MAX_FAILURES = 5
 LOGIN_COOLOFF_MINUTES = 15
 LOGIN_URL = "accounts:login"
+# Two-factor authentication (accounts.two_factor): the name shown in the authenticator application, and the
+# slow-down after failed codes (seconds doubled at each failure, from this factor).
+OTP_TOTP_ISSUER = "IAE en détention"
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
 # Password reset links live 30 minutes. Mail: the console in development (EMAIL_BACKEND to change it).
 PASSWORD_RESET_TIMEOUT = 30 * 60
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
@@ -215,6 +225,9 @@ LOGGING = {
 }
 
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "Demo-IAE-detention-2026")
+# The demo accounts' second factor (hex TOTP key, shared by them): `python manage.py demo_code <username>` prints
+# the current code. Only load_demo uses it.
+DEMO_TOTP_KEY = os.environ.get("DEMO_TOTP_KEY", "3132333435363738393031323334353637383930")
 
 # Dashboards (issue 6). Cells counting fewer people than this are hidden above programme level.
 INDICATORS_SMALL_CELL_THRESHOLD = int(os.environ.get("INDICATORS_SMALL_CELL_THRESHOLD", "5"))

@@ -37,6 +37,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from accounts import two_factor
 from accounts.enums import Role
 from accounts.models import User
 from partners.enums import MeetingKind, PartnerRoleKind
@@ -216,6 +217,8 @@ def load_demo(*, today: datetime.date | None = None) -> dict[str, int]:
         if not user.check_password(settings.DEMO_PASSWORD):
             user.set_password(settings.DEMO_PASSWORD)
             user.save(update_fields=["password"])
+        if two_factor.requires_two_factor(user):  # the demo's known key: `python manage.py demo_code <username>`
+            two_factor.demo_device(user)
     return {
         "programmes": Programme.objects.count(),
         "establishments": Establishment.objects.count(),

@@ -2,6 +2,8 @@
 
 import pytest
 from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests.accounts.personas import build_personas, build_scope
 
@@ -33,3 +35,19 @@ def client_as(personas):
         return client
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def force_login_includes_second_factor(monkeypatch):
+    """`client.force_login(user)` stands for a full sign-in: password and second factor (accounts.two_factor).
+    The second factor's own tests sign in through the forms instead."""
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        device, _ = TOTPDevice.objects.get_or_create(user=user, name="tests", defaults={"confirmed": True})
+        session = self.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login)

@@ -83,9 +83,11 @@ def demo_site(chromium_executable, live_server, transactional_db, django_db_seri
     that the flush removes, for load_demo and for the tests that run after these ones.
     """
     from programmes.models import Programme
+    from tests.browser.signin import forget_codes
 
     settings.PASSWORD_HASHERS = FAST_HASHERS
     call_command("load_demo", verbosity=0)
+    forget_codes()  # new devices: no code used yet
     paths = {programme.code: programme.get_absolute_url() for programme in Programme.objects.all()}
     return DemoSite(url=live_server.url.rstrip("/"), programme_paths=paths)
 

@@ -10,7 +10,6 @@ import re
 
 import pytest
 from dateutil.relativedelta import relativedelta
-from django.conf import settings
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -18,6 +17,7 @@ from programmes import demo
 from programmes.alerts import french_date
 
 from .conftest import describe_violations, run_axe
+from .signin import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -27,10 +27,7 @@ APRES_STRUCTURE_CODE = list(demo.BINDINGS).index("MEAUX-APRES") + 1
 
 
 def log_in(page, base_url: str, username: str) -> None:
-    page.goto(f"{base_url}/connexion/")
-    page.get_by_label("Identifiant").fill(username)
-    page.get_by_label("Mot de passe").fill(settings.DEMO_PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
+    sign_in(page, base_url, username)
 
 
 def test_dreets_officer_follows_the_alert_and_records_the_successor_annex(

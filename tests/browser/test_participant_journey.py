@@ -9,11 +9,11 @@ not use the ORM (see conftest); screenshots of each step go to var/screenshots/.
 import datetime
 
 import pytest
-from django.conf import settings
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from .conftest import describe_violations, run_axe
+from .signin import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -22,10 +22,7 @@ LAST_NAME, FIRST_NAME, ECROU = "Lefèvre", "Antoine", "77-2026-0451"
 
 
 def log_in(page, base_url: str, username: str) -> None:
-    page.goto(f"{base_url}/connexion/")
-    page.get_by_label("Identifiant").fill(username)
-    page.get_by_label("Mot de passe").fill(settings.DEMO_PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
+    sign_in(page, base_url, username)
 
 
 def check_accessibility(page, axe_source: str) -> None:

@@ -19,6 +19,7 @@ from tests.participants.factories import (
     released_pathway,
 )
 from tests.programmes.factories import ProgrammeFactory
+from tests.programmes.test_list_queries import PAGE_FRAME
 
 pytestmark = pytest.mark.django_db
 
@@ -305,9 +306,6 @@ def test_due_threshold_agrees_with_the_services_due_date_on_every_day_of_two_yea
 
 # --- Queries ------------------------------------------------------------------------------------------
 
-# Every page of a logged-in user starts and ends the same way (see tests/programmes/test_list_queries.py):
-# the session, the user, their organisation; django-dsfr's site configuration (2); the session saved (3).
-PAGE_FRAME = 3 + 2 + 3
 
 
 @pytest.mark.parametrize("rows", [5, 25])
@@ -338,10 +336,10 @@ def test_caseload_export_query_count_does_not_grow_with_rows(client_as, scope_a,
     client = client_as("CPIP_A")
 
     # A file, not a page: no site configuration read and no choice list of the filter form loaded.
-    # the session, the user, their organisation
+    # the session, the user, their organisation, the second-factor device
     # + every person of the filtered list, with what the page shows joined or as subqueries
     # + the session saved (3)
-    with django_assert_num_queries(3 + 1 + 3):
+    with django_assert_num_queries(4 + 1 + 3):
         response = client.get(CASELOAD, {"format": "csv"})
 
     assert response.content.decode().count("\n") == rows + 1

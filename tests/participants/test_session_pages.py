@@ -23,6 +23,7 @@ from tests.participants.factories import (
     selected_pathway,
 )
 from tests.programmes.factories import ProgrammeFactory
+from tests.programmes.test_list_queries import PAGE_FRAME
 
 pytestmark = pytest.mark.django_db
 
@@ -179,9 +180,6 @@ def test_roles_that_do_not_read_names_see_no_session(client_as, scope_a, name):
     assert "Aucune session de recrutement pour l'instant." in text
 
 
-# Every page of a logged-in user starts and ends the same way (tests/programmes/test_list_queries.py):
-# session, user, organisation; 2 for django-dsfr's site config; savepoint, session update, release.
-PAGE_FRAME = 3 + 2 + 3
 
 
 @pytest.mark.parametrize("rows", [2, 12])

@@ -14,12 +14,12 @@ from programmes.models import Region
 from tests.accounts.pages import page_text
 from tests.partners.steering_factories import EventFactory
 from tests.programmes.factories import ProgrammeFactory
+from tests.programmes.test_list_queries import PAGE_FRAME
 
 pytestmark = pytest.mark.django_db
 
 EVENTS = reverse("partners:event_list")
 CREATE = reverse("partners:event_create")
-PAGE_FRAME = 3 + 2 + 3  # session, user, organisation; DSFR site config (2); session save (3)
 
 
 def region(code):

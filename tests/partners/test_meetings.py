@@ -12,13 +12,13 @@ from django.urls import reverse
 from partners.models import Decision, Meeting
 from tests.accounts.pages import page_text
 from tests.partners.steering_factories import AttendeeFactory, DecisionFactory, MeetingFactory
+from tests.programmes.test_list_queries import PAGE_FRAME
 
 pytestmark = pytest.mark.django_db
 
 MEETINGS = reverse("partners:meeting_list")
 PAST = datetime.date(2018, 6, 30)  # due dates before today
 FUTURE = datetime.date(2099, 1, 1)
-PAGE_FRAME = 3 + 2 + 3  # session, user, organisation; DSFR site config (2); session save (3)
 
 
 def meeting_data(attendees=(), **overrides) -> dict:

@@ -12,13 +12,11 @@ from django.urls import reverse
 from tests.accounts.pages import page_text
 from tests.programmes.convention_factories import make_annex, make_convention, make_funding
 from tests.programmes.factories import ProgrammeFactory, SiaeFactory
+from tests.programmes.test_list_queries import PAGE_FRAME
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
 
-# Every page of a logged-in user: session, user, organisation; 2 queries of django-dsfr's site_config;
-# SAVEPOINT, UPDATE of the session, RELEASE SAVEPOINT (see test_list_queries.py).
-PAGE_FRAME = 3 + 2 + 3
 
 
 def read_csv(response) -> list[list[str]]:

@@ -11,11 +11,12 @@ pytestmark = pytest.mark.django_db
 #   1. the session
 #   2. the user
 #   3. the user's organisation (their scope, and the page header)
+#   4. the second-factor device the session was verified with (django-otp: still there, still confirmed)
 #   ...  the page's own queries
 #   2 queries: django-dsfr's site_config context processor (DsfrConfig in the current language, then
 #      any DsfrConfig, as the test database has none)
 #   3 queries: SAVEPOINT, UPDATE of the session (SESSION_SAVE_EVERY_REQUEST), RELEASE SAVEPOINT
-PAGE_FRAME = 3 + 2 + 3
+PAGE_FRAME = 4 + 2 + 3
 
 
 @pytest.mark.parametrize("rows", [5, 25])
