@@ -1,11 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from . import health
+from . import health, privacy
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    path("confidentialite/", privacy.privacy_notice, name="privacy"),
     path("gestion/", admin.site.urls),
     path("", include("accounts.urls")),
     path("", include("programmes.urls")),

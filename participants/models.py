@@ -35,6 +35,11 @@ from .enums import (
 )
 
 
+def age_on(birth_date, day) -> int:
+    """Whole years from ``birth_date`` to ``day`` (born 29 February: a year older on 1 March of a common year)."""
+    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
+
+
 class Participant(models.Model):
     """A person during one stay in one establishment (the numéro d'écrou belongs to that stay)."""
 
@@ -109,6 +114,8 @@ class Participant(models.Model):
         indexes = [models.Index(fields=["establishment", "expected_release_date"])]
 
     def __str__(self):
+        if self.anonymised_at:  # participants.retention: no name any more, on every page and export
+            return "Personne anonymisée"
         return f"{self.last_name.upper()} {self.first_names}"
 
     def get_absolute_url(self):
@@ -253,6 +260,15 @@ class Pathway(models.Model):
 
     def get_absolute_url(self):
         return reverse("participants:pathway_detail", args=[self.pk])
+
+    def fill_age_at_entry(self, participant=None) -> None:
+        """``age_at_entry`` from the birth date and ``contract_start``; kept as it is once the participant is
+        anonymised (the birth date is no longer real then)."""
+        participant = participant or self.participant
+        if participant.anonymised_at is not None:
+            return
+        self.age_at_entry = age_on(participant.birth_date, self.contract_start) if (
+            self.contract_start and participant.birth_date) else None
 
     @property
     def is_open(self) -> bool:

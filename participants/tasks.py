@@ -89,3 +89,12 @@ def import_pathways(job_id: str, user_id: int) -> str:
     if job is None:
         return "skipped"
     return _run(job, user_id, wet_run=True)
+
+
+@shared_task(name="participants.apply_retention", acks_late=True, ignore_result=True)
+def apply_retention() -> dict:
+    """Nightly (Celery beat, settings.CELERY_BEAT_SCHEDULE): the retention, wet. Counts only in the log."""
+    from .retention import apply_retention as run
+
+    report = run(wet_run=True)
+    return {"participants": report.participants, "documents": report.documents, "audit": report.audit}

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import import_views, session_views, views
+from . import access_views, import_views, session_views, views
 
 app_name = "participants"
 
@@ -10,6 +10,7 @@ urlpatterns = [
     path("nouveau/", views.ParticipantCreateView.as_view(), name="participant_create"),
     path("<uuid:pk>/", views.ParticipantDetailView.as_view(), name="participant_detail"),
     path("<uuid:pk>/modifier/", views.ParticipantUpdateView.as_view(), name="participant_update"),
+    path("<uuid:pk>/droit-d-acces/", access_views.RightOfAccessView.as_view(), name="participant_access_export"),
     path("<uuid:pk>/candidature/", views.PathwayCreateView.as_view(), name="pathway_create"),
     path("parcours/", views.PathwayListView.as_view(), name="pathway_list"),
     path("parcours/<uuid:pk>/", views.PathwayDetailView.as_view(), name="pathway_detail"),

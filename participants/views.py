@@ -9,7 +9,7 @@ import datetime
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -23,6 +23,7 @@ from accounts.mixins import ExportMixin, ScopedCreateView, ScopedDetailView, Sco
 from programmes.forms import constraint_field
 
 from . import rules, selectors, services
+from .access_views import may_export_access
 from .enums import FollowUpMilestone, PathwayStatus
 from .forms import (
     STEP_FORMS,
@@ -118,7 +119,70 @@ class NominativeListMixin:
         return super().dispatch(request, *args, **kwargs)
 
 
-class ParticipantListView(NominativeListMixin, ParticipantMixin, ExportMixin, ScopedListView):
+class SessionSearchMixin:
+    """The name or écrou a user searches never goes in a URL (security.md 8.3.1: URLs end in the web server's and
+    runserver's logs): the search form is POSTed, the term kept in the session under ``search_session_key``, then
+    the list is redirected to (303) with its other filters in the query string, so pages, sort links and exports
+    keep working. ``?effacer=1`` clears the term; an old link with ``?q=`` is moved to the session the same way."""
+
+    search_session_key = None
+    SEARCH_PARAMETER, CLEAR_PARAMETER = "q", "effacer"
+
+    def search_term(self) -> str:
+        return self.request.session.get(self.search_session_key, "")
+
+    def _store_search(self, term: str) -> None:
+        term = term.strip()[:100]
+        if term:
+            self.request.session[self.search_session_key] = term
+        else:
+            self.request.session.pop(self.search_session_key, None)
+
+    def _list_redirect(self, query) -> HttpResponseRedirect:
+        names = set(self.filter_form_class(None, user=self.request.user).fields) - {self.SEARCH_PARAMETER}
+        kept = QueryDict(mutable=True)
+        for name in sorted(names):
+            values = [value for value in query.getlist(name) if value]
+            if values:
+                kept.setlist(name, values)
+        response = HttpResponseRedirect(f"{self.request.path}?{kept.urlencode()}" if kept else self.request.path)
+        response.status_code = 303  # the browser (and htmx) follows with a GET
+        return response
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and request.method == "GET" and (
+                self.SEARCH_PARAMETER in request.GET or self.CLEAR_PARAMETER in request.GET):
+            self.request = request
+            self._store_search("" if self.CLEAR_PARAMETER in request.GET else request.GET[self.SEARCH_PARAMETER])
+            return self._list_redirect(request.GET)
+        return super().dispatch(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        self._store_search(request.POST.get(self.SEARCH_PARAMETER, ""))
+        return self._list_redirect(request.POST)
+
+    def get_queryset(self):
+        """ScopedListView's, with the term from the session instead of the query string."""
+        data = self.request.GET.copy()
+        data.pop(self.SEARCH_PARAMETER, None)
+        if self.search_term():
+            data[self.SEARCH_PARAMETER] = self.search_term()
+        self.filter_form = self.filter_form_class(data or None, user=self.request.user)
+        self.filter_form.is_valid()  # an invalid filter is dropped; the valid ones still apply
+        filters = getattr(self.filter_form, "cleaned_data", {})
+        return type(self).list_selector(user=self.request.user, **{k: v for k, v in filters.items() if v})
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        query[self.CLEAR_PARAMETER] = "1"
+        context.update(search_term=self.search_term(), clear_search_url=f"{self.request.path}?{query.urlencode()}")
+        return context
+
+
+class ParticipantListView(NominativeListMixin, SessionSearchMixin, ParticipantMixin, ExportMixin, ScopedListView):
+    search_session_key = "participants:caseload:q"
     list_selector = selectors.caseload_for
     filter_form_class = CaseloadFilterForm
     template_name = "participants/participant_list.html"
@@ -193,6 +257,7 @@ class ParticipantDetailView(ParticipantMixin, ScopedDetailView):
             sees_spip_fields=scope.sees_spip_fields(user),
             blocks=selectors.pathway_blocks(pathways, today),
             can_create_pathway=permissions.can_create(user, "pathway") and not participant.stay_ended_on,
+            can_export_access=may_export_access(user),
         )
         return context
 
@@ -254,7 +319,8 @@ class PathwayMixin:
     permission_kind = "pathway"
 
 
-class PathwayListView(NominativeListMixin, PathwayMixin, ExportMixin, ScopedListView):
+class PathwayListView(NominativeListMixin, SessionSearchMixin, PathwayMixin, ExportMixin, ScopedListView):
+    search_session_key = "participants:pathways:q"
     list_selector = selectors.pathway_list_for
     filter_form_class = PathwayFilterForm
     template_name = "participants/pathway_list.html"

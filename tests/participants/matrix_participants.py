@@ -28,6 +28,8 @@ OBJECT_URLS = {
     "participants:event_create": ("accompaniment_event@pathway", "update"),
     "participants:event_delete": ("accompaniment_event", "action"),
     "participants:follow_up": ("follow_up@pathway", "update"),
+    # GET: the form (date of the person's request); POST: the JSON file of the right of access
+    "participants:participant_access_export": ("participant_access", "update"),
 }
 EXTRA_ARGS = {
     "participants:pathway_step": ["sortie"],  # on a pathway in the workshop
@@ -39,6 +41,7 @@ NOMINATIVE_READERS = {"ADMIN", "CPIP", "SPIP_MANAGER", "SIAE_DIRECTOR", "SIAE_ST
 IDENTITY_EDITORS = {"ADMIN", "CPIP", "SPIP_MANAGER"}  # the SPIP records the person
 STEP_EDITORS = {"ADMIN", "CPIP", "SPIP_MANAGER", "SIAE_DIRECTOR", "SIAE_STAFF", "ESTABLISHMENT_STAFF"}
 TIMELINE_EDITORS = {"ADMIN", "CPIP", "SPIP_MANAGER", "SIAE_DIRECTOR", "SIAE_STAFF"}
+ACCESS_EXPORTERS = {"ADMIN", "CPIP", "SPIP_MANAGER"}  # issue 7 §3: the right of access, for SPIP roles
 
 MAY_EDIT = {
     "participant": IDENTITY_EDITORS,
@@ -48,6 +51,7 @@ MAY_EDIT = {
     "accompaniment_event@pathway": TIMELINE_EDITORS,
     "accompaniment_event": TIMELINE_EDITORS,
     "follow_up@pathway": TIMELINE_EDITORS,
+    "participant_access": ACCESS_EXPORTERS,
 }
 READERS = {kind: NOMINATIVE_READERS for kind in MAY_EDIT}
 
@@ -71,6 +75,7 @@ def _event(scope_a) -> AccompanimentEvent:
 
 OBJECTS = {
     "participant": lambda scope_a: _candidacy(scope_a).participant,
+    "participant_access": lambda scope_a: _candidacy(scope_a).participant,
     "pathway@participant": _candidate_for_another_programme,
     "pathway": _candidacy,
     "pathway_step": lambda scope_a: pathway_in_workshop(programme=scope_a.programme, session__date=SESSION_DAY),

@@ -1,6 +1,7 @@
 """The caseload (participants:participant_list): scope, filters, sort, pages, empty states, query count."""
 
 import datetime
+import re
 
 import pytest
 from dateutil.relativedelta import relativedelta
@@ -28,6 +29,11 @@ CASELOAD = reverse("participants:participant_list")
 
 def today() -> datetime.date:
     return timezone.localdate()
+
+
+def search(client, term: str, **filters):
+    """The search as a user sends it: POSTed (the term stays out of the URL), then the list it redirects to."""
+    return client.post(CASELOAD, {"q": term, **filters}, follow=True)
 
 
 def names(response) -> list[str]:
@@ -164,14 +170,74 @@ def test_search_finds_a_name_whatever_its_case(client_as, scope_a, query):
     candidacy(scope_a.programme, participant__last_name="Martin", participant__first_names="Louise")
     candidacy(scope_a.programme, participant__last_name="Durand", participant__first_names="Paul")
 
-    assert names(client_as("CPIP_A").get(CASELOAD, {"q": query})) == ["Martin"]
+    assert names(search(client_as("CPIP_A"), query)) == ["Martin"]
 
 
 def test_search_finds_an_ecrou_typed_with_spaces_dashes_or_leading_zeros(client_as, scope_a):
     candidacy(scope_a.programme, participant__last_name="Martin", participant__ecrou="123A")
     candidacy(scope_a.programme, participant__last_name="Durand", participant__ecrou="4567")
 
-    assert names(client_as("CPIP_A").get(CASELOAD, {"q": "00-123 a"})) == ["Martin"]
+    assert names(search(client_as("CPIP_A"), "00-123 a")) == ["Martin"]
+
+
+def test_search_redirects_to_a_url_without_the_name_and_keeps_the_other_filters(client_as, scope_a):
+    candidacy(scope_a.programme, participant__last_name="Martin")
+    client = client_as("CPIP_A")
+
+    response = client.post(CASELOAD, {"q": "Martin", "status": PathwayStatus.CANDIDATE, "tri": "-nom"})
+
+    assert response.status_code == 303
+    assert response["Location"] == f"{CASELOAD}?status=CANDIDATE&tri=-nom"
+    page = client.get(response["Location"])
+    assert names(page) == ["Martin"]
+    assert "Recherche en cours : « Martin »" in page_text(page)
+    assert "Martin" not in "".join(re.findall(r'href="([^"]*)"', page_text(page)))  # no link carries the term
+
+
+def test_search_term_holds_across_pages_and_in_the_export(client_as, scope_a):
+    for number in range(1, 24):
+        candidacy(scope_a.programme, participant__last_name=f"Personne{number:02d}")
+    candidacy(scope_a.programme, participant__last_name="Autre")
+    client = client_as("CPIP_A")
+
+    search(client, "personne")
+    second = client.get(CASELOAD, {"page": 2})
+    export = client.get(CASELOAD, {"format": "csv"}).content.decode()
+
+    assert names(second) == ["Personne21", "Personne22", "Personne23"]
+    assert export.count("\n") == 23 + 1 and "AUTRE" not in export.upper().replace("PERSONNE", "")
+
+
+def test_clear_link_forgets_the_term(client_as, scope_a):
+    candidacy(scope_a.programme, participant__last_name="Martin")
+    candidacy(scope_a.programme, participant__last_name="Durand")
+    client = client_as("CPIP_A")
+    page = search(client, "martin")
+
+    cleared = client.get(page.context["clear_search_url"], follow=True)
+
+    assert names(page) == ["Martin"]
+    assert names(cleared) == ["Durand", "Martin"]
+    assert "Recherche en cours" not in page_text(cleared)
+
+
+def test_an_old_link_with_the_name_in_the_url_is_moved_to_the_session(client_as, scope_a):
+    candidacy(scope_a.programme, participant__last_name="Martin")
+    candidacy(scope_a.programme, participant__last_name="Durand")
+    client = client_as("CPIP_A")
+
+    response = client.get(CASELOAD, {"q": "martin", "page": 3})
+
+    assert response.status_code == 303 and response["Location"] == CASELOAD
+    assert names(client.get(CASELOAD)) == ["Martin"]
+
+
+def test_the_search_of_one_user_is_not_the_search_of_another(client_as, scope_a):
+    candidacy(scope_a.programme, participant__last_name="Martin")
+    candidacy(scope_a.programme, participant__last_name="Durand")
+    search(client_as("CPIP_A"), "martin")
+
+    assert names(client_as("SPIP_MANAGER_A").get(CASELOAD)) == ["Durand", "Martin"]
 
 
 # --- Sort and pages -----------------------------------------------------------------------------------
@@ -242,7 +308,7 @@ def test_empty_caseload_says_so(client_as, scope_a):
 def test_filters_that_match_nobody_say_so(client_as, scope_a):
     candidacy(scope_a.programme, participant__last_name="Martin")
 
-    text = page_text(client_as("CPIP_A").get(CASELOAD, {"q": "Personne"}))
+    text = page_text(search(client_as("CPIP_A"), "Personne"))
 
     assert "Aucune personne ne correspond à ces filtres" in text
 
@@ -250,7 +316,7 @@ def test_filters_that_match_nobody_say_so(client_as, scope_a):
 def test_live_filter_answers_the_results_only(client_as, scope_a):
     candidacy(scope_a.programme, participant__last_name="Martin")
 
-    response = client_as("CPIP_A").get(CASELOAD, {"q": "mar", "tri": "-nom"}, HTTP_HX_REQUEST="true")
+    response = client_as("CPIP_A").post(CASELOAD, {"q": "mar", "tri": "-nom"}, HTTP_HX_REQUEST="true", follow=True)
 
     text = page_text(response)
     assert "MARTIN" in text
@@ -338,8 +404,9 @@ def test_caseload_export_query_count_does_not_grow_with_rows(client_as, scope_a,
     # A file, not a page: no site configuration read and no choice list of the filter form loaded.
     # the session, the user, their organisation, the second-factor device
     # + every person of the filtered list, with what the page shows joined or as subqueries
+    # + the access-log row of the export (audit)
     # + the session saved (3)
-    with django_assert_num_queries(4 + 1 + 3):
+    with django_assert_num_queries(4 + 1 + 1 + 3):
         response = client.get(CASELOAD, {"format": "csv"})
 
     assert response.content.decode().count("\n") == rows + 1

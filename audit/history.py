@@ -1,0 +1,163 @@
+"""Change history of participants, pathways and State conventions, written by the models' signals.
+
+pre_save reads the row as stored, post_save compares it with what was saved and writes one ChangeRecord in the
+same transaction (every service that saves these models is atomic, so a rolled-back change leaves no history).
+Writes that send no signal are NOT recorded: QuerySet.update(), bulk_create/bulk_update and the import's
+insert_many/update_many (participants/importing/writing.py).
+
+The history is personal data: the retention calls erase_for(object_type, object_id) when it anonymises a record.
+"""
+
+import datetime
+import decimal
+from dataclasses import dataclass, field
+
+from django.db import models
+from django.db.models.signals import post_delete, post_save, pre_save
+from django.utils import timezone
+
+from accounts import scope
+
+from . import context
+from .enums import ChangeAction
+from .models import ChangeRecord
+
+
+@dataclass(frozen=True)
+class Tracked:
+    object_type: str
+    excluded: frozenset  # derived, technical or identifying-twice fields
+    # field -> who may read its values in the history (else the field is left out for that viewer)
+    restricted: dict = field(default_factory=dict)
+
+
+def _tracked_models():
+    from participants.models import Participant, Pathway
+    from programmes.models import StateConvention
+
+    common = {"id", "version", "created_at", "updated_at"}
+    return {
+        Participant: Tracked("participant", frozenset(common | {"ecrou_key"}),
+                             {"work_constraints_note": scope.sees_spip_fields}),
+        # The participant never changes on a pathway (and would copy the name); the age is derived.
+        Pathway: Tracked("pathway", frozenset(common | {"participant", "age_at_entry"})),
+        StateConvention: Tracked("state_convention", frozenset(common)),
+    }
+
+
+TRACKED: dict = {}
+
+
+def tracked(model) -> Tracked | None:
+    return TRACKED.get(model)
+
+
+def _fields(model):
+    spec = TRACKED[model]
+    return [f for f in model._meta.concrete_fields if f.name not in spec.excluded]
+
+
+def display(instance, model_field):
+    """A value as the pages show it, as JSON (str or None)."""
+    if isinstance(model_field, models.ForeignKey):
+        related = getattr(instance, model_field.name)
+        return str(related) if related is not None else None
+    value = model_field.value_from_object(instance)
+    if value in (None, ""):
+        return None
+    if model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return "Oui" if value else "Non"
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value).strftime("%d/%m/%Y %H:%M")
+    if isinstance(value, datetime.date):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, decimal.Decimal):
+        return format(value, "f").replace(".", ",")
+    return str(value)
+
+
+def _raw(instance, model_field):
+    return model_field.value_from_object(instance) if not isinstance(model_field, models.ForeignKey) \
+        else getattr(instance, model_field.attname)
+
+
+def _before_save(sender, instance, raw=False, **kwargs):
+    if raw or sender not in TRACKED:
+        return
+    instance._audit_before = None
+    if instance.pk is not None and not instance._state.adding:
+        instance._audit_before = sender._default_manager.filter(pk=instance.pk).first()
+
+
+def _after_save(sender, instance, created, raw=False, **kwargs):
+    if raw or sender not in TRACKED:
+        return
+    before = getattr(instance, "_audit_before", None)
+    instance._audit_before = None
+    changes = {}
+    for model_field in _fields(sender):
+        if created or before is None:
+            after = display(instance, model_field)
+            if after is not None:
+                changes[model_field.name] = [None, after]
+        elif _raw(before, model_field) != _raw(instance, model_field):
+            changes[model_field.name] = [display(before, model_field), display(instance, model_field)]
+    if changes or created or before is None:
+        _record(sender, instance, ChangeAction.CREATE if created or before is None else ChangeAction.UPDATE, changes)
+
+
+def _after_delete(sender, instance, **kwargs):
+    if sender in TRACKED:
+        _record(sender, instance, ChangeAction.DELETE, {})  # the fact, not the values
+
+
+def _record(model, instance, action, changes):
+    user, label = context.actor()
+    ChangeRecord.objects.create(user=user, user_label=label, object_type=TRACKED[model].object_type,
+                                object_id=str(instance.pk), action=action, changes=changes)
+
+
+def connect():
+    TRACKED.update(_tracked_models())
+    for model in TRACKED:
+        pre_save.connect(_before_save, sender=model, dispatch_uid=f"audit_pre_save_{model._meta.label}")
+        post_save.connect(_after_save, sender=model, dispatch_uid=f"audit_post_save_{model._meta.label}")
+        post_delete.connect(_after_delete, sender=model, dispatch_uid=f"audit_post_delete_{model._meta.label}")
+
+
+# --- Reading and erasing ------------------------------------------------------------------------------------
+
+HISTORY_LIMIT = 50
+
+
+@dataclass
+class Row:
+    at: datetime.datetime
+    author: str
+    action: str
+    is_update: bool
+    lines: list  # (label, before, after)
+
+
+def rows_for(obj, user, limit: int = HISTORY_LIMIT) -> list[Row]:
+    """The newest changes of ``obj`` for ``user``, who already sees the object (it is on its page): fields the
+    user may not read (the SPIP-only note for an SIAE user) are left out, and so are rows left with nothing."""
+    spec = TRACKED[type(obj)]
+    hidden = {name for name, may_read in spec.restricted.items() if not may_read(user)}
+    labels = {f.name: str(f.verbose_name) for f in type(obj)._meta.concrete_fields}
+    rows = []
+    for record in ChangeRecord.objects.filter(object_type=spec.object_type, object_id=str(obj.pk))[:limit]:
+        lines = [(labels.get(name, name), values[0], values[1])
+                 for name, values in record.changes.items() if name not in hidden]
+        if record.changes and not lines:
+            continue
+        rows.append(Row(record.at, record.user_label, record.get_action_display(),
+                        record.action == ChangeAction.UPDATE, lines))
+    return rows
+
+
+def erase_for(object_type: str, object_id) -> int:
+    """Delete the history of one object (anonymisation by the retention). Returns how many rows went."""
+    return ChangeRecord.objects.filter(object_type=object_type, object_id=str(object_id)).delete()[0]

@@ -1,0 +1,87 @@
+"""No export or download escapes the access log: every URL whose name or view says it sends a file is in
+audit.registry, and an export chosen by a query parameter (?format=csv) is registered as such."""
+
+import inspect
+
+import pytest
+from django.http import FileResponse
+from django.test import override_settings
+from django.urls import URLResolver, get_resolver, reverse
+
+from audit.enums import AccessAction
+from audit.models import AccessLog
+from audit.registry import ROUTES
+
+NAME_WORDS = ("export", "download", "telecharg")
+FILE_MARKERS = ("table_response(", "FileResponse(", "as_attachment", "Content-Disposition")
+QUERY_MARKERS = ('GET.get("format"', "GET.get('format'")
+
+
+def url_names(patterns=None, namespace=None):
+    """(view name, callback) of every named URL of the project, the admin left aside."""
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace == "admin":
+                continue
+            inner = f"{namespace}:{pattern.namespace}" if namespace and pattern.namespace else (
+                pattern.namespace or namespace)
+            yield from url_names(pattern.url_patterns, inner)
+        elif pattern.name:
+            yield (f"{namespace}:{pattern.name}" if namespace else pattern.name), pattern.callback
+
+
+def view_source(callback) -> str:
+    """The code of the view: a function view (decorators unwrapped), or every class of a class-based view's MRO
+    written in this project (so a mixin that exports counts)."""
+    view_class = getattr(callback, "view_class", None)
+    if view_class is None:
+        return inspect.getsource(inspect.unwrap(callback))
+    return "\n".join(inspect.getsource(cls) for cls in view_class.__mro__
+                     if not cls.__module__.startswith(("django.", "builtins")) and cls is not object)
+
+
+def sends_files(name: str, callback) -> bool:
+    source = view_source(callback)
+    return any(word in name.split(":")[-1] for word in NAME_WORDS) or any(m in source for m in FILE_MARKERS)
+
+
+def test_every_url_that_exports_or_downloads_is_in_the_registry():
+    missing = sorted(name for name, callback in url_names() if sends_files(name, callback) and name not in ROUTES)
+    assert missing == [], f"Add these pages to audit/registry.py ROUTES: {missing}"
+
+
+def test_exports_chosen_by_a_query_parameter_are_registered_as_exports():
+    by_parameter = sorted(name for name, callback in url_names()
+                          if any(marker in view_source(callback) for marker in QUERY_MARKERS))
+    assert "participants:participant_list" in by_parameter and "dashboards:scope" in by_parameter
+    wrong = [name for name in by_parameter if ROUTES.get(name) is None or ROUTES[name].export_param != "format"]
+    assert wrong == []
+
+
+def test_the_registry_names_only_existing_urls():
+    existing = {name for name, _callback in url_names()}
+    assert sorted(set(ROUTES) - existing) == []
+
+
+def test_the_detector_sees_the_known_exports_and_downloads():
+    """The meta-test above is only as good as this: it must recognise the project's own file views."""
+    callbacks = dict(url_names())
+    for name in ("participants:participant_list", "programmes:siae_list", "dashboards:scope", "dashboards:national",
+                 "documents:document_download", "documents:batch_download"):
+        assert sends_files(name, callbacks[name]), name
+    assert not sends_files("participants:participant_detail", callbacks["participants:participant_detail"])
+
+    def new_view(request):
+        return FileResponse(open(__file__, "rb"), as_attachment=True)
+
+    assert sends_files("app:nouvelle_page", new_view)
+
+
+@pytest.mark.django_db
+@override_settings(ROOT_URLCONF="tests.audit.urls_attachment")
+def test_a_file_sent_by_a_page_missing_from_the_registry_is_still_logged(client_as, personas):
+    response = client_as("NATIONAL").get(reverse("essai_piece_jointe"), {"nom": "Dupont"})
+    assert response.status_code == 200
+    row = AccessLog.objects.get()
+    assert (row.user, row.action, row.route, row.object_id, row.detail) == (
+        personas["NATIONAL"], AccessAction.EXPORT, "essai_piece_jointe", "", "")
