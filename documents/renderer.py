@@ -6,7 +6,7 @@ from urllib.parse import unquote, urlsplit
 
 from django.contrib.staticfiles import finders
 from weasyprint import HTML
-from weasyprint.urls import URLFetcher
+from weasyprint.urls import UNICODE_SCHEME_RE, URLFetcher
 
 
 @cache
@@ -27,9 +27,12 @@ class StaticOnlyFetcher(URLFetcher):
         self.roots = roots
 
     def fetch(self, url, headers=None):
-        if url.startswith("file:"):
-            path = Path(unquote(urlsplit(url).path)).resolve()
-            if not any(path.is_relative_to(root) for root in self.roots):
+        # The scheme as WeasyPrint reads it (case-insensitive: "FILE:///etc/passwd" is a file URL too).
+        match = UNICODE_SCHEME_RE.match(url)
+        if match and match[1].lower() == "file":
+            parts = urlsplit(url)
+            path = Path(unquote(parts.path)).resolve()
+            if parts.netloc not in ("", "localhost") or not any(path.is_relative_to(root) for root in self.roots):
                 raise ValueError(f"Fichier hors des ressources statiques refusé : {path.name}")
         return super().fetch(url, headers)
 

@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -47,6 +48,7 @@ INSTALLED_APPS = [
     "dsfr",
     "crispy_forms",
     "django_htmx",
+    "csp",  # Content-Security-Policy header (django-csp 4.0, CONTENT_SECURITY_POLICY below) and its checks
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
@@ -56,10 +58,13 @@ INSTALLED_APPS = [
     "participants",
     "documents",
     "dashboards",
+    "audit",  # access log (append-only) and change history (issue 7, section 3)
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "iae_detention.security.ClearSiteDataOnLogoutMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -74,6 +79,7 @@ MIDDLEWARE = [
     "accounts.sessions.NoStoreMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "audit.middleware.AuditMiddleware",  # after the user is known: acting user, one access-log row per read
 ]
 
 ROOT_URLCONF = "iae_detention.urls"
@@ -180,13 +186,71 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
+# --- Deployment security (issue 7 §4, security.md §1.3; tests/iae_detention/test_deploy_settings.py and
+# test_headers.py). `DJANGO_ENV=production ... manage.py check --deploy --fail-level WARNING` passes.
+# Cookies: the __Host- prefix makes the browser refuse them unless Secure, Path=/ and without Domain (no
+# subdomain can set or shadow them). Plain names when cookies are not Secure (http://127.0.0.1 in development),
+# since a browser drops a __Host- cookie sent over plain HTTP.
+SESSION_COOKIE_NAME = "__Host-sessionid" if SESSION_COOKIE_SECURE else "sessionid"
+CSRF_COOKIE_NAME = "__Host-csrftoken" if CSRF_COOKIE_SECURE else "csrftoken"
+CSRF_COOKIE_HTTPONLY = True  # no script reads the token: forms carry it in a hidden field
+SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"
+# HTTPS: in production a plain http:// request is redirected, unless the reverse proxy already redirects
+# (DJANGO_SSL_REDIRECT=0). Behind a proxy that ends TLS, DJANGO_SECURE_PROXY_SSL_HEADER=1 trusts its
+# X-Forwarded-Proto: set it only when the proxy overwrites that header (a client could send it otherwise).
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SSL_REDIRECT", PRODUCTION)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]  # health probes come over plain HTTP from inside
+if env_bool("DJANGO_SECURE_PROXY_SSL_HEADER", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# HSTS one year with subdomains, production only (a developer's browser would remember it for localhost).
+# No preload: the preload list is asked for by the owner of the whole domain (justice.gouv.fr or similar) for
+# every one of its hosts, and is hard to leave; DJANGO_HSTS_PRELOAD=1 once that owner has decided.
+SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", 365 * 24 * 3600 if PRODUCTION else 0))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", False)
+if not SECURE_HSTS_PRELOAD:  # security.W021 only says "preload is off": a decision documented just above
+    SILENCED_SYSTEM_CHECKS = [*globals().get("SILENCED_SYSTEM_CHECKS", []), "security.W021"]
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Content Security Policy (django-csp 4.0 format), in development too so that a problem shows at once: no
+# inline script or style anywhere (JS in static/js, CSS in static/css; htmx told not to inject its <style>
+# in templates/base.html). PDF templates are rendered by WeasyPrint, not by a browser, and keep their <style>.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+# Uploads (S-15). The only upload is the pathway import, one CSV/XLSX file of 5 MB at most, checked by its form
+# (participants/import_forms.py). Above FILE_UPLOAD_MAX_MEMORY_SIZE a file goes to a temporary file on disk
+# rather than memory; DATA_UPLOAD_MAX_MEMORY_SIZE bounds the rest of a request body (fields, not files);
+# more files than DATA_UPLOAD_MAX_NUMBER_FILES in one request, or more fields than DATA_UPLOAD_MAX_NUMBER_FIELDS,
+# is refused with a 400. The reverse proxy should cap the body a little above (client_max_body_size 6m).
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+FILE_UPLOAD_PERMISSIONS = 0o640
+
 # Celery: Redis when REDIS_URL is set; otherwise an embedded broker on the filesystem (make run),
 # so documents still go through a worker process without any server to install.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_timeout": 2, "socket_connect_timeout": 2}
+    # visibility_timeout: seconds before Redis hands an unacknowledged message (its worker killed) to another
+    # worker; kombu's default is one hour. `make resilience` shortens it through the environment.
+    # max_retries 0: sending a message tries the broker once (kombu otherwise retries for broker_connection_timeout,
+    # which made a document request with Redis stopped take 6 s; the sweep sends it later: R-4, R-5).
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_timeout": 2, "socket_connect_timeout": 2, "max_retries": 0,
+                                       "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", 3600))}
 else:
     _broker_dir = VAR_DIR / "broker"
     for _sub in ("queue", "processed", "results", "control"):
@@ -213,7 +277,13 @@ CELERY_RESULT_EXPIRES = 3600
 CELERY_TASK_PUBLISH_RETRY = False
 CELERY_BEAT_SCHEDULE = {
     "documents-sweep": {"task": "documents.sweep", "schedule": float(os.environ.get("DOCUMENTS_SWEEP_SECONDS", 60))},
+    # Retention (participants.retention): every night at 3:30, anonymises what is past its retention.
+    "participants-retention": {"task": "participants.apply_retention", "schedule": crontab(hour=3, minute=30)},
 }
+# The sweep (documents.services.sweep) re-sends PENDING rows older than the grace and gives back RUNNING rows older
+# than the timeout (their worker died); `make resilience` shortens both through the environment.
+DOCUMENTS_PENDING_GRACE_SECONDS = int(os.environ.get("DOCUMENTS_PENDING_GRACE_SECONDS", 120))
+DOCUMENTS_RUNNING_TIMEOUT_SECONDS = int(os.environ.get("DOCUMENTS_RUNNING_TIMEOUT_SECONDS", 600))
 
 LOGGING = {
     "version": 1,
@@ -225,6 +295,11 @@ LOGGING = {
 }
 
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "Demo-IAE-detention-2026")
+
+# Retention (issue 7, participants.retention): a participant whose last pathway ended more than this many months
+# ago, with no pathway open, is anonymised by `manage.py apply_retention --wet-run` (nightly through Celery beat).
+# 24 months: the CNIL's reference for social support (2 years after the last contact); to validate with the DPO.
+RETENTION_MONTHS_AFTER_EXIT = int(os.environ.get("RETENTION_MONTHS_AFTER_EXIT", "24"))
 # The demo accounts' second factor (hex TOTP key, shared by them): `python manage.py demo_code <username>` prints
 # the current code. Only load_demo uses it.
 DEMO_TOTP_KEY = os.environ.get("DEMO_TOTP_KEY", "3132333435363738393031323334353637383930")
@@ -233,3 +308,7 @@ DEMO_TOTP_KEY = os.environ.get("DEMO_TOTP_KEY", "3132333435363738393031323334353
 INDICATORS_SMALL_CELL_THRESHOLD = int(os.environ.get("INDICATORS_SMALL_CELL_THRESHOLD", "5"))
 # Hours of one full-time equivalent over a year, per ASP measure (ETP achieved = hours / reference).
 INDICATORS_REFERENCE_HOURS = {"ACI_MP": 1820, "EI_MP": 1820, "ACI_DC": 1820, "EI_DC": 1820, "DEFAULT": 1820}
+
+# Access log (audit app): rows older than this many months are deleted by audit.retention.purge_expired (the
+# apply_retention command), and so are failed logins. CNIL délibération 2021-122: 6 months to 1 year.
+ACCESS_LOG_RETENTION_MONTHS = int(os.environ.get("ACCESS_LOG_RETENTION_MONTHS", "12"))
