@@ -4,7 +4,9 @@
 included), with a fixed number of queries whatever the data: one per source table, grouped by the next level
 when ``by`` is given. Values are plain numbers; a rate whose denominator is 0 is ``None`` ("non calculable").
 ``suppress`` then hides the small cells (a count of 1 to threshold - 1 people, and the rates and durations
-built on one) for the levels above the programme.
+built on one) where the viewer's scope asks for it (report.py: above the programme, or everywhere for a viewer
+who reads no names); ``protect_rows`` hides a second cell where a table's rows add up to a total. No query reads
+a nominative column: the age bands count the pathway's stored age at entry, not the birth date.
 """
 
 import datetime
@@ -164,27 +166,6 @@ class DaysBetween(Func):
                               template="CAST(julianday(%(expressions)s) AS INTEGER)", **extra)
 
 
-class YearsBefore(Func):
-    """The date ``years`` calendar years before a date (the day a person had that age)."""
-
-    arity = 1
-
-    def __init__(self, expression, years: int):
-        self.years = int(years)
-        super().__init__(expression)
-
-    def as_sql(self, compiler, connection, **extra):
-        return super().as_sql(compiler, connection,
-                              template=f"CAST((%(expressions)s - INTERVAL '{self.years} years') AS date)", **extra)
-
-    def as_sqlite(self, compiler, connection, **extra):
-        # SQLite rolls 29 February back to 1 March of a common year; the calendar (and PostgreSQL) says 28 February.
-        shifted = f"date(%(expressions)s, '-{self.years} years')"
-        template = (f"CASE WHEN substr(%(expressions)s, 6, 5) = '02-29' AND substr({shifted}, 6, 5) = '03-01' "
-                    f"THEN date(%(expressions)s, '-{self.years} years', '-1 day') ELSE {shifted} END")
-        return super().as_sql(compiler, connection, template=template, **extra)
-
-
 class Median(Aggregate):
     """PostgreSQL's percentile_cont(0.5); SQLite has no median (computed in Python there, see ``_medians``)."""
 
@@ -245,7 +226,6 @@ def _pathways(programmes, period, group):
     assigned = _between("assigned_on", period) & Q(classified_on__isnull=False)
     releases = exited & Q(exit_reason__in=RELEASES)
     dynamic = Q(outcome__in=DYNAMIC_OUTCOMES)
-    birth = "participant__birth_date"
     qs = Pathway.objects.filter(programme__in=programmes).filter(entered | exited | candidacy | stock | assigned)
 
     def count(condition):
@@ -264,8 +244,10 @@ def _pathways(programmes, period, group):
         **{key: count(exited & Q(exit_reason=reason)) for key, reason in OTHER_EXIT_REASONS.items()},
         **{f"outcome_{outcome.lower()}": count(exited & Q(outcome=outcome)) for outcome in Outcome.values},
         "_women": count(entered & Q(participant__sex=Sex.F)),
-        "_age_under_26": count(entered & Q(**{f"{birth}__gt": YearsBefore(F("contract_start"), 26)})),
-        "_age_50_plus": count(entered & Q(**{f"{birth}__lte": YearsBefore(F("contract_start"), 50)})),
+        # The age at entry is stored on the pathway when it starts (participants.models.age_on): the dashboards
+        # never read a birth date.
+        "_age_under_26": count(entered & Q(age_at_entry__lt=26)),
+        "_age_50_plus": count(entered & Q(age_at_entry__gte=50)),
         "_rsa": count(entered & Q(participant__rsa=True)),
         "_benefits": count(entered & (Q(participant__rsa=True) | Q(participant__ass=True)
                                       | Q(participant__aah=True))),
@@ -470,6 +452,55 @@ def _suppress_complements(values: dict, hidden: set) -> None:
         hidden.update(key for key in OUTCOME_RATES if values.get(key) is not None)
     if any(key in hidden for key in AGE_KEYS):
         hidden.update(key for key in AGE_KEYS if values.get(key) is not None)
+
+
+def protect_rows(rows: list[tuple[dict, set]], columns: list[str], relations=(), cascade=None) -> None:
+    """Secondary suppression in a table whose rows add up to a total shown elsewhere (children, sessions, quarters).
+
+    ``rows``: (values, hidden keys) per row, the hidden sets completed in place. In each of ``columns``, when exactly
+    one row is hidden, the smallest other one that is not 0 is hidden too, else the total minus the shown rows
+    would give it back (when all the others are 0, the total is the hidden cell itself, hidden as small).
+    ``relations``: (total, parts) inside a row (the outcomes make the exits): exactly one hidden among them hides
+    the smallest other part that is not 0, or else the total. ``cascade(values, hidden)`` hides what is built on a
+    hidden count (the rates). Repeated until nothing changes (hidden cells only ever grow, so it ends)."""
+    def pick(candidates):
+        candidates = sorted((item for item in candidates if item[1]), key=lambda item: item[1])
+        return candidates[0][0] if candidates else None
+
+    changed = True
+    while changed:
+        changed = False
+        for values, hidden in rows:
+            for total, parts in relations:
+                group = [total, *parts]
+                if sum(key in hidden for key in group) != 1:
+                    continue
+                key = pick([(key, values[key]) for key in parts
+                            if key not in hidden and isinstance(values.get(key), int)])
+                if key is None and total not in hidden and values.get(total) is not None:
+                    key = total
+                if key is not None:
+                    hidden.add(key)
+                    changed = True
+        for column in columns:
+            hidden_rows = [hidden for _values, hidden in rows if column in hidden]
+            if len(hidden_rows) != 1:
+                continue
+            index = pick([(i, values[column]) for i, (values, hidden) in enumerate(rows)
+                          if column not in hidden and isinstance(values.get(column), int)])
+            if index is not None:
+                rows[index][1].add(column)
+                changed = True
+        if cascade is not None:
+            for values, hidden in rows:
+                cascade(values, hidden)
+
+
+def cascade_catalogue(values: dict, hidden: set) -> None:
+    """Hide every indicator built on a hidden count (for a row of indicators.compute)."""
+    for indicator in CATALOGUE:
+        if any(base in hidden for base in indicator.base) and values.get(indicator.key) is not None:
+            hidden.add(indicator.key)
 
 
 def public(values: dict) -> dict:

@@ -1,5 +1,10 @@
 """A dashboard's content for a scope and a period, small cells already hidden: what the pages, the exports, the
 JSON, the command and the PDF activity report all show, so they never disagree.
+
+Who reads decides what is hidden (scopes.Scope.suppresses_small_cells): for a viewer who reads no names (DISP,
+DREETS, DDETS, national staff; the export command by default) every level, programme and programme rows included;
+for a reader of names, the levels above the programme. Rows that add up to a total (next level, sessions,
+quarters) never leave a single hidden cell in a column (indicators.protect_rows).
 """
 
 import datetime
@@ -51,32 +56,50 @@ def _hide(values: dict, scope: Scope) -> tuple[dict, frozenset]:
     return indicators.suppress(values)
 
 
-def _hide_counts(values: dict, keys: list[str], scope: Scope) -> tuple[dict, frozenset]:
-    """For cohort and trend rows: each listed count of 1 to threshold - 1 hidden, and the rates on a hidden row."""
-    if not scope.suppresses_small_cells:
-        return values, frozenset()
+def _small(values: dict, keys: list[str]) -> set:
     threshold = settings.INDICATORS_SMALL_CELL_THRESHOLD
-    hidden = {key for key in keys if isinstance(values.get(key), int) and 0 < values[key] < threshold}
-    if "exits" in values and any(key in values for key in indicators.OUTCOME_KEYS):
-        indicators.second_cell(values, hidden, "exits", [k for k in indicators.OUTCOME_KEYS if k in keys])
-    if hidden and any(key.startswith("rate_") for key in values):
+    return {key for key in keys if isinstance(values.get(key), int) and 0 < values[key] < threshold}
+
+
+def _hide_rates(values: dict, hidden: set) -> None:
+    """A cohort or trend row: its rates go with any hidden count."""
+    if hidden:
         hidden |= {key for key in values if key.startswith("rate_") and values[key] is not None}
-    return {key: None if key in hidden else value for key, value in values.items()}, frozenset(hidden)
+
+
+def _shown(values: dict, hidden: set) -> dict:
+    return {key: None if key in hidden else value for key, value in values.items()}
+
+
+# What the rows of each table count, and how the counts of one row add up (secondary suppression).
+CHILD_PEOPLE = [key for key in indicators.CHILD_KEYS if indicators.BY_KEY[key].people]
+TREND_PEOPLE = ["entrants", "exits", *indicators.OUTCOME_KEYS]
+TREND_RELATIONS = [("exits", indicators.OUTCOME_KEYS)]
+# A session's entrants are its exits and those still in the workshop (an exit always has an entry).
+COHORT_RELATIONS = [("entrants", ["exits", "in_pathway"])]
 
 
 def children(scope: Scope, period: Period, level: str) -> list[Row]:
-    """The next level's groups inside the scope (those with at least one programme), with their indicators."""
+    """The next level's groups inside the scope (those with at least one programme), with their indicators.
+
+    Each row is hidden as its own dashboard would be for this viewer; then, across the rows, a second cell is
+    hidden in every column with a single hidden one (the rows add up to the scope's total)."""
     grouping = GROUPINGS[level]
     labels = dict(scope.programmes.order_by().values_list(grouping.path, grouping.label_path).distinct())
     computed = indicators.compute(scope.programmes, period, by=grouping.path)
     empty = indicators.compute(scope.programmes.none(), period)[None]
-    rows = []
+    child_suppresses = Scope(level, "", "", scope.programmes.none(),
+                             suppress_everywhere=scope.suppress_everywhere).suppresses_small_cells
+    table = []
     for key, label in sorted(labels.items(), key=lambda item: str(item[1])):
         values = computed.get(key, empty)
-        child_scope = Scope(level, str(key), str(label), scope.programmes.none())
-        shown, hidden = _hide(values, child_scope)
-        rows.append(Row(str(key), str(label), url_of(level, str(key)), shown, hidden))
-    return rows
+        hidden = set(indicators.suppress(values)[1]) if child_suppresses else set()
+        table.append((key, label, values, hidden))
+    if child_suppresses:
+        indicators.protect_rows([(values, hidden) for _key, _label, values, hidden in table], CHILD_PEOPLE,
+                                cascade=indicators.cascade_catalogue)
+    return [Row(str(key), str(label), url_of(level, str(key)), _shown(values, hidden), frozenset(hidden))
+            for key, label, values, hidden in table]
 
 
 def build(scope: Scope, period: Period, *, siae_kind: str = "", child_level: str | None = None,
@@ -86,16 +109,22 @@ def build(scope: Scope, period: Period, *, siae_kind: str = "", child_level: str
     if with_children and scope.child_levels():
         dashboard.child_level = child_level if child_level in scope.child_levels() else scope.child_levels()[0]
         dashboard.children = children(scope, period, dashboard.child_level)
-    for row in indicators.cohorts(scope.programmes, period):
-        shown, row_hidden = _hide_counts(row, indicators.COHORT_PEOPLE, scope)
+    suppressing = scope.suppresses_small_cells
+    cohorts = [(row, _small(row, indicators.COHORT_PEOPLE) if suppressing else set())
+               for row in indicators.cohorts(scope.programmes, period)]
+    trends = [(row, _small(row, TREND_PEOPLE) if suppressing else set())
+              for row in indicators.trends(scope.programmes, period)]
+    if suppressing:
+        indicators.protect_rows(cohorts, indicators.COHORT_PEOPLE, COHORT_RELATIONS, cascade=_hide_rates)
+        indicators.protect_rows(trends, TREND_PEOPLE, TREND_RELATIONS, cascade=_hide_rates)
+    for row, row_hidden in cohorts:
         dashboard.cohorts.append(Row(str(row["pk"]), f"{row['programme__code']} — session du "
-                                     f"{row['date']:%d/%m/%Y}", "", shown, row_hidden))
-    for row in indicators.trends(scope.programmes, period):
+                                     f"{row['date']:%d/%m/%Y}", "", _shown(row, row_hidden), frozenset(row_hidden)))
+    for row, row_hidden in trends:
         quarter = row["quarter"]
         label = f"T{(quarter.start.month - 1) // 3 + 1} {quarter.start.year}"
-        shown, row_hidden = _hide_counts(row, ["entrants", "exits"] + [k for k in row if k.startswith("outcome_")],
-                                         scope)
-        dashboard.trends.append(Row(quarter.start.isoformat(), label, "", shown, row_hidden))
+        dashboard.trends.append(Row(quarter.start.isoformat(), label, "", _shown(row, row_hidden),
+                                    frozenset(row_hidden)))
     dashboard.funding = indicators.funding(scope.programmes, period)
     return dashboard
 

@@ -31,7 +31,8 @@ LEVEL_LABELS = {
     Level.DEPARTMENT: "Département", Level.ESTABLISHMENT: "Établissement", Level.SIAE: "SIAE",
     Level.PROGRAMME: "Programme",
 }
-# Small cells are hidden on every level above the programme (domain.md 6.3; issue 6).
+# For a viewer who reads names, small cells are hidden on every level above the programme (domain.md 6.3; issue 6);
+# for a viewer who does not (DISP, DREETS, DDETS, national staff), on every level, programme included (issue 7).
 SUPPRESSED_LEVELS = frozenset(set(LEVEL_LABELS) - {Level.PROGRAMME})
 
 
@@ -78,6 +79,8 @@ class Scope:
     label: str
     programmes: QuerySet = field(repr=False)
     crumbs: list[Crumb] = field(default_factory=list)  # the levels above, for the breadcrumb
+    # True when the viewer does not read names (accounts.scope.reads_names): small cells hidden at every level.
+    suppress_everywhere: bool = False
 
     @property
     def spec(self) -> str:
@@ -85,7 +88,7 @@ class Scope:
 
     @property
     def suppresses_small_cells(self) -> bool:
-        return self.level in SUPPRESSED_LEVELS
+        return self.suppress_everywhere or self.level in SUPPRESSED_LEVELS
 
     @property
     def url(self) -> str:
@@ -112,7 +115,14 @@ def _get(queryset, **lookup):
 
 
 def resolve(user, level: str, key: str = "") -> Scope:
-    """The scope ``level:key`` as ``user`` may see it; Http404 when it is not theirs (or does not exist)."""
+    """The scope ``level:key`` as ``user`` may see it; Http404 when it is not theirs (or does not exist). A viewer
+    who does not read names gets every small cell hidden, programme level included."""
+    scope = _resolve(user, level, key)
+    scope.suppress_everywhere = not access.reads_names(user)
+    return scope
+
+
+def _resolve(user, level: str, key: str) -> Scope:
     visible = access.programmes_for(user)
     if level == Level.NATIONAL:
         if not access.sees_national(user):
@@ -201,4 +211,5 @@ def with_siae_kind(scope: Scope, kind: str) -> Scope:
     """The same scope restricted to one SIAE kind (the dashboards' filter)."""
     if not kind:
         return scope
-    return Scope(scope.level, scope.key, scope.label, scope.programmes.filter(siae__kind=kind), scope.crumbs)
+    return Scope(scope.level, scope.key, scope.label, scope.programmes.filter(siae__kind=kind), scope.crumbs,
+                 scope.suppress_everywhere)

@@ -69,6 +69,7 @@ from participants.models import (
     PathwayLog,
     RecruitmentSession,
     Suspension,
+    age_on,
 )
 from partners.enums import OrganisationKind
 from partners.models import Organisation
@@ -701,6 +702,7 @@ class Generator:
         hours = self.pick("hours")
         floor = rates.pay_floor(self._smic(start))
         row.update(contract_kind=rules.contract_kind_on(start).value, contract_start=start, contract_signed_on=start,
+                   age_at_entry=age_on(person.birth_date, start),
                    hours_per_week=hours, hourly_pay=floor + Decimal(rng.choice([0, 0, 0, 10, 25, 50])) / 100)
         days = int(math.exp(rng.gauss(math.log(170), 0.65)))
         exit_on = start + DAY * min(900, max(7, days))

@@ -112,8 +112,10 @@ def check_participant(participant: Participant, today: datetime.date) -> dict:
 @transaction.atomic
 def participant_save(*, participant: Participant, by, expected_version: int | None = None) -> Participant:
     """Create or correct a participant. ``expected_version``: the version the editor's form was built on."""
+    born_before = None
     if participant.pk and not participant._state.adding:
         current = Participant.objects.select_for_update().get(pk=participant.pk)
+        born_before = current.birth_date
         if expected_version is not None and current.version != expected_version:
             raise _conflict(_("Ce dossier"), current.updated_at)
         if participant.establishment_id != current.establishment_id and current.pathways.exists():
@@ -126,6 +128,10 @@ def participant_save(*, participant: Participant, by, expected_version: int | No
     participant.ecrou_key = rules.ecrou_key(participant.ecrou)
     participant.full_clean()
     participant.save()
+    if born_before is not None and born_before != participant.birth_date:  # the ages at entry follow a correction
+        for pathway in participant.pathways.filter(contract_start__isnull=False).only("contract_start", "age_at_entry"):
+            pathway.fill_age_at_entry(participant)
+            Pathway.objects.filter(pk=pathway.pk).update(age_at_entry=pathway.age_at_entry)
     return participant
 
 
@@ -262,6 +268,7 @@ def pathway_start(*, pathway: Pathway, start: datetime.date, hours_per_week=None
     ))
     before = pathway.status
     pathway.contract_start, pathway.contract_kind = start, rules.contract_kind_on(start)
+    pathway.fill_age_at_entry()
     pathway.contract_signed_on, pathway.hours_per_week, pathway.hourly_pay = signed_on, hours_per_week, hourly_pay
     pathway.status = PathwayStatus.IN_WORKSHOP
     return _save_step(pathway, Transition.START, before, start, by)

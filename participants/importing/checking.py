@@ -301,6 +301,7 @@ class Importer:
         pathway.session = session
         pathway.decision, pathway.status = facts["decision"], status
         pathway.contract_start, pathway.contract_kind, pathway.withdrawn_on = entry, contract_kind, withdrawn_on
+        pathway.fill_age_at_entry(participant)
         pathway.exit_on, pathway.exit_reason, pathway.outcome = facts["exit"], facts["reason"], facts["outcome"]
         pathway.adjustment, pathway.return_reason = facts["adjustment"], facts["return_reason"]
         pathway.job_contract, pathway.job_months = facts["job_contract"], facts["job_months"]
@@ -428,7 +429,7 @@ class Importer:
             insert_many(Pathway, [pathway for _row, pathway, before in self.targets if not before])
             update_many(Pathway, [pathway for _row, pathway, before in self.targets if before],
                         [name if name != "session" else "session_id" for name in PATHWAY_FIELDS]
-                        + ["version", "updated_at"])
+                        + ["age_at_entry", "version", "updated_at"])
             update_many(Suspension, self.closed_suspensions, ["end"])
             insert_many(PathwayLog, [
                 new_instance(PathwayLog, pathway_id=pathway.pk, transition=Transition.IMPORT, from_status=before,

@@ -25,7 +25,7 @@ from participants.enums import (
     SessionDecision,
     Sex,
 )
-from participants.models import Participant, Pathway, RecruitmentSession
+from participants.models import Participant, Pathway, RecruitmentSession, age_on
 from participants.rules import ecrou_key
 from programmes.enums import AnnexStatus, AspMeasure, SiaeKind
 from programmes.models import FinancialAnnex
@@ -49,8 +49,15 @@ REASON_FIELDS = {
 
 
 def national_user() -> User:
-    """What the export command uses: an unsaved national user, who sees everything."""
+    """What the export command uses by default: an unsaved national user, who sees everything and reads no name
+    (every small cell hidden, programme level included)."""
     return User(role=Role.NATIONAL)
+
+
+def reader() -> User:
+    """An unsaved administrator: sees everything and reads names (small cells hidden above the programme only, as
+    the export command's --per-level)."""
+    return User(role=Role.ADMIN)
 
 
 def programme(code: str | None = None, *, kind: str = SiaeKind.ACI, establishment=None, siae=None,
@@ -165,6 +172,7 @@ def bulk_exits(prog, *, start: datetime.date, exit_on: datetime.date, outcomes: 
             people.append(person)
             pathways.append(Pathway(participant=person, programme=prog, status=PathwayStatus.EXITED,
                                     decision=SessionDecision.SELECTED, contract_start=start, exit_on=exit_on,
+                                    age_at_entry=age_on(person.birth_date, start),
                                     exit_reason=reason, outcome=outcome, **JOB_OF.get(outcome, {})))
     Participant.objects.bulk_create(people)
     return Pathway.objects.bulk_create(pathways)

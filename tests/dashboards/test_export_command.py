@@ -71,8 +71,20 @@ def test_json_of_an_establishment_with_its_small_cells_hidden(site):
     assert data["indicators"]["rate_dynamic_exits"] is None
 
 
-def test_json_of_the_programme_shows_everything(site):
+def test_json_of_the_programme_hides_its_small_cells_by_default(site):
+    """By default the command takes the view of national staff, who read no names: the programme too is hidden."""
     data = export_json("--scope", "programme:EXPORT-ACI", "--from", "2023-01-01", "--to", "2023-12-31")
+
+    assert data["small_cell_threshold"] == 5
+    indicators = data["indicators"]
+    assert (indicators["entrants"], indicators["exits"], indicators["returns_to_ordinary_detention"]) == (
+        6, None, None)
+    assert {"exits", "returns_to_ordinary_detention", "women_pct", "return_rate"} <= set(data["suppressed"])
+
+
+def test_json_of_the_programme_per_level_shows_everything(site):
+    data = export_json("--scope", "programme:EXPORT-ACI", "--from", "2023-01-01", "--to", "2023-12-31",
+                       "--per-level")
 
     assert data["small_cell_threshold"] is None and data["suppressed"] == []
     indicators = data["indicators"]
@@ -117,7 +129,7 @@ def test_csv_rows_in_catalogue_order_with_a_decimal_comma_and_hidden_cells(site)
 
 def test_csv_of_the_programme_has_decimal_commas(site):
     rows = read_csv(export("--scope", "programme:EXPORT-ACI", "--from", "2023-01-01", "--to", "2023-12-31",
-                           "--format", "csv"))
+                           "--format", "csv", "--per-level"))
 
     assert rows["women_pct"] == ("Femmes", "16,7")
     assert rows["return_rate"][1] == "100,0"

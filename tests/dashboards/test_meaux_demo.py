@@ -2,6 +2,10 @@
 demo data: 8 sessions, 73 entrants, 21 returns to ordinary detention, 24 releases with durable employment,
 transition employment or training (7 / 9 / 8, the demo's split), 28 still in the pathway, from 1 June 2017 to
 31 March 2018; through the indicators, the command's JSON and CSV, and the DISP Paris officer's dashboard.
+Issue 7 (goal S-4), on the same demo: every dashboard of the DISP of Paris officer, the DREETS Île-de-France officer
+and national staff shows no people cell from 1 to 4 and no lone hidden cell in a table column, for the seed period,
+two of its quarters and the default period; the CPIP of Meaux, who reads names, still reads the 4 exits of summer
+2017 on the programme.
 """
 
 import csv
@@ -18,6 +22,8 @@ from dashboards import periods, report, scopes
 from dashboards.scopes import Level
 from tests.dashboards import builders as b
 from tests.demo import demo_for_module
+
+from . import privacy_checks as checks
 
 pytestmark = pytest.mark.django_db
 
@@ -114,3 +120,35 @@ def test_the_strasbourg_officer_cannot_open_meaux():
 
     with pytest.raises(Http404):
         meaux(user=officer)
+
+
+# --- Issue 7, goal S-4: no small cell for a viewer who reads no names (tests/dashboards/privacy_checks.py) ------------
+
+
+# The seed period, the summer of 2017 (the 4 exits), the first quarter of 2018 and the last twelve months.
+PRIVACY_PERIODS = [SEED_PERIOD, SEED_PERIOD.quarters()[1], SEED_PERIOD.quarters()[-1], periods.default_period()]
+
+
+@pytest.mark.parametrize(("username", "levels"), [
+    ("disp.paris", None), ("dreets.idf", None), ("national", {Level.NATIONAL, Level.DISP}),
+])
+def test_no_demo_dashboard_shows_a_small_cell_or_a_lone_hidden_one(username, levels):
+    """National staff: the national and interregion dashboards (below, the same computation as the officers')."""
+    walked = PRIVACY_PERIODS if levels is None else PRIVACY_PERIODS[:2]
+    built, seen, hidden, offences = checks.walk(User.objects.get(username=username), walked, levels)
+
+    print(f"\n{username}: {built} dashboards, {seen} people cells, {hidden} hidden, {len(offences)} offences")
+    assert built >= 6 and hidden > 10
+    assert offences == []
+
+
+def test_the_cpip_of_meaux_reads_the_small_cells_of_the_programme():
+    summer = SEED_PERIOD.quarters()[1]  # July to September 2017
+    cpip = report.build(scopes.resolve(User.objects.get(username="cpip.meaux"), Level.PROGRAMME, "MEAUX-APRES"),
+                        summer)
+    disp = report.build(scopes.resolve(User.objects.get(username="disp.paris"), Level.PROGRAMME, "MEAUX-APRES"),
+                        summer)
+
+    assert (cpip.values["entrants"], cpip.values["exits"], cpip.hidden) == (29, 4, frozenset())
+    assert (disp.values["entrants"], disp.values["exits"]) == (29, None)
+    assert "exits" in disp.hidden

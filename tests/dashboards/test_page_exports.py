@@ -149,7 +149,13 @@ def test_hidden_cells_export_as_less_than_5(client, fmt):
     t3 = next(row for row in rows if row[0] == "T3 2017")
     assert t3[1] == (29 if fmt == "xlsx" else "29")  # entrants
     assert t3[2] == "< 5"  # 4 exits, hidden above the programme
+    # The DISP reads no names: hidden on the programme too; the CPIP of Meaux reads 4 there.
     programme_rows = read(client.get(meaux_url("programme"), {**MEAUX_PERIOD, "format": fmt, "tableau": "tendances"}),
+                          fmt)
+    assert next(row for row in programme_rows if row[0] == "T3 2017")[2] == "< 5"
+    cpip = Client()
+    cpip.force_login(User.objects.get(username="cpip.meaux"))
+    programme_rows = read(cpip.get(meaux_url("programme"), {**MEAUX_PERIOD, "format": fmt, "tableau": "tendances"}),
                           fmt)
     assert next(row for row in programme_rows if row[0] == "T3 2017")[2] == (4 if fmt == "xlsx" else "4")
 

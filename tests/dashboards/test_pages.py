@@ -162,6 +162,14 @@ def national_client(db):
     return client
 
 
+@pytest.fixture
+def admin_client(db):
+    """An administrator reads names: small cells hidden above the programme only (the rule per level)."""
+    client = Client()
+    client.force_login(UserFactory(role=Role.ADMIN))
+    return client
+
+
 # --- Who opens which dashboard ------------------------------------------------------------------------------
 
 
@@ -243,12 +251,12 @@ def test_menu_offers_the_dashboards_to_every_signed_in_role(scope_a, client_as):
 # --- Small cells, sorting, SIAE kind, queries (data built here) --------------------------------------------
 
 
-def test_small_cells_show_less_than_5_above_the_programme_and_the_count_on_it(national_client):
+def test_small_cells_show_less_than_5_above_the_programme_and_the_count_on_it(admin_client, national_client):
     programme = ProgrammeFactory(code="PETIT-1")
     entrants(programme, 3, exits=1)
-    establishment_page = national_client.get(dashboard_url("establishment", str(programme.establishment_id)),
-                                             YEAR_2025)
-    programme_page = national_client.get(dashboard_url("programme", "PETIT-1"), YEAR_2025)
+    establishment_page = admin_client.get(dashboard_url("establishment", str(programme.establishment_id)),
+                                          YEAR_2025)
+    programme_page = admin_client.get(dashboard_url("programme", "PETIT-1"), YEAR_2025)
 
     figures = key_figures(establishment_page)
     assert figures["Entrées en atelier"] == "< 5"
@@ -264,6 +272,10 @@ def test_small_cells_show_less_than_5_above_the_programme_and_the_count_on_it(na
             figures["Sorties du programme"], figures["Taux de sorties dynamiques"]) == ("3", "2", "1", "0,0 %")
     assert SECRET not in visible_text(programme_page)
     assert "< 5" not in visible_text(programme_page)
+    # National staff read no names: the programme is hidden for them too.
+    figures = key_figures(national_client.get(dashboard_url("programme", "PETIT-1"), YEAR_2025))
+    assert (figures["Entrées en atelier"], figures["Sorties du programme"],
+            figures["Retours en détention ordinaire"]) == ("< 5", "< 5", "0")
 
 
 def test_a_rate_without_exits_shows_a_dash_said_non_calculable(national_client):
@@ -295,26 +307,29 @@ def three_programmes(db):
     ("-rate_dynamic_exits", ["PETIT", "GRAND", "VIDE"]),  # 100 %, 0 %, then "non calculable" last
     ("rate_dynamic_exits", ["GRAND", "PETIT", "VIDE"]),  # "non calculable" still last
 ])
-def test_sorting_the_next_level_changes_its_order(national_client, three_programmes, tri, order):
-    response = national_client.get(dashboard_url("establishment", str(three_programmes.pk)), {**YEAR_2025, "tri": tri})
+def test_sorting_the_next_level_changes_its_order(admin_client, three_programmes, tri, order):
+    response = admin_client.get(dashboard_url("establishment", str(three_programmes.pk)), {**YEAR_2025, "tri": tri})
 
     assert detail_labels(response) == order
 
 
 def test_hidden_cells_sort_last_whatever_the_direction(national_client):
-    """Interregions: Paris with 6 entrants, Lyon with none in 2025, Strasbourg with 2 (hidden)."""
+    """Interregions: Paris with 6 entrants, Lyon with none in 2025, Marseille with 3 and Strasbourg with 2 (both
+    hidden: two hidden rows, so no second cell is needed)."""
     entrants(ProgrammeFactory(establishment=EstablishmentFactory(department_code="77")), 6)
     ProgrammeFactory(establishment=EstablishmentFactory(department_code="69"))
+    entrants(ProgrammeFactory(establishment=EstablishmentFactory(department_code="13")), 3)
     entrants(ProgrammeFactory(establishment=EstablishmentFactory(department_code="57")), 2)
-    paris, lyon, strasbourg = (f"Direction interrégionale des services pénitentiaires de {city}"
-                               for city in ("Paris", "Lyon", "Strasbourg"))
+    paris, lyon, marseille, strasbourg = (f"Direction interrégionale des services pénitentiaires de {city}"
+                                          for city in ("Paris", "Lyon", "Marseille", "Strasbourg"))
 
     largest_first = national_client.get(dashboard_url("national"), {**YEAR_2025, "tri": "-entrants"})
     smallest_first = national_client.get(dashboard_url("national"), {**YEAR_2025, "tri": "entrants"})
 
-    assert detail_labels(largest_first) == [paris, lyon, strasbourg]
-    assert detail_labels(smallest_first) == [lyon, paris, strasbourg]
-    assert page_tables(largest_first)["Détail par direction interrégionale"][3][1] == "< 5"
+    assert detail_labels(largest_first) == [paris, lyon, marseille, strasbourg]
+    assert detail_labels(smallest_first) == [lyon, paris, marseille, strasbourg]
+    table = page_tables(largest_first)["Détail par direction interrégionale"]
+    assert [row[1] for row in table[1:]] == ["6", "0", "< 5", "< 5"]
 
 
 def test_sort_links_keep_the_period_and_turn_the_order_around(national_client, three_programmes):
@@ -466,8 +481,9 @@ def test_a_disp_officer_gets_404_outside_their_interregion(demo, url):
     assert response.status_code == 404
 
 
-def test_the_meaux_establishment_hides_small_cells_that_its_programme_shows(demo):
-    client = demo_client("disp.paris")
+def test_the_meaux_establishment_hides_small_cells_that_its_programme_shows_to_the_cpip(demo):
+    """The CPIP of Meaux reads names: the rule per level. The DISP does not: hidden on the programme too."""
+    client = demo_client("cpip.meaux")
     establishment_page = client.get(dashboard_url("establishment", str(meaux_establishment().pk)), MEAUX_PERIOD)
     programme_page = client.get(dashboard_url("programme", "MEAUX-APRES"), MEAUX_PERIOD)
 
@@ -478,6 +494,10 @@ def test_the_meaux_establishment_hides_small_cells_that_its_programme_shows(demo
     trend = page_tables(programme_page)["Entrées, sorties et taux par trimestre"]
     assert trend[2][:3] == ["T3 2017", "29", "4"]
     assert SECRET not in visible_text(programme_page)
+    disp_programme_page = demo_client("disp.paris").get(dashboard_url("programme", "MEAUX-APRES"), MEAUX_PERIOD)
+    trend = page_tables(disp_programme_page)["Entrées, sorties et taux par trimestre"]
+    assert trend[2][:3] == ["T3 2017", "29", "< 5"]
+    assert "4" not in [cell for row in trend for cell in row[1:]]
 
 
 @pytest.mark.parametrize(("query", "message"), [

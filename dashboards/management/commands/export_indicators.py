@@ -2,7 +2,9 @@
 
 The indicators of one scope and one period, exactly as the dashboard shows them (report.build: same formulas,
 same small-cell rule), as the dashboard's JSON or as a ``key;label;value`` CSV. The command sees everything
-(an unsaved national user). docs/indicators.md describes every key, the JSON and this command.
+as national staff do (an unsaved national user): every count of 1 to threshold - 1 people hidden, programme level
+included; ``--per-level`` counts as a user who reads names (an administrator): small cells hidden above the
+programme only. docs/indicators.md describes every key, the JSON and this command.
 """
 
 import csv
@@ -77,10 +79,15 @@ class Command(BaseCommand):
                             help="json (par défaut) ou csv (clé;libellé;valeur, virgule décimale).")
         parser.add_argument("--siae-kind", default="", metavar="TYPE",
                             help="Ne compter que les programmes des SIAE de ce type (ACI ou EI).")
+        parser.add_argument("--per-level", action="store_true",
+                            help="Comme un utilisateur qui lit les noms (SPIP, SIAE, administration) : le secret "
+                                 "statistique ne s'applique qu'au-dessus du programme. Par défaut, comme la DISP, la "
+                                 "DREETS ou le national : toute case de 1 à 4 personnes (seuil "
+                                 "INDICATORS_SMALL_CELL_THRESHOLD) est masquée, programme compris.")
         parser.add_argument("--out", default="", metavar="FICHIER",
                             help="Écrire dans ce fichier (UTF-8) plutôt que sur la sortie standard.")
 
-    def handle(self, *args, scope, start, end, fmt, siae_kind, out, **options):
+    def handle(self, *args, scope, start, end, fmt, siae_kind, out, per_level=False, **options):
         fmt = (fmt or "").strip().lower()
         if fmt not in FORMATS:
             raise CommandError(f"Format « {fmt} » non reconnu : attendu json ou csv.")
@@ -99,7 +106,7 @@ class Command(BaseCommand):
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from None
         try:
-            resolved = scopes.resolve(User(role=Role.NATIONAL), level, key)
+            resolved = scopes.resolve(User(role=Role.ADMIN if per_level else Role.NATIONAL), level, key)
         except Http404:
             raise CommandError(f"Périmètre « {scope.strip()} » introuvable : vérifiez {KEY_HINTS[level]}.") from None
         dashboard = report.build(scopes.with_siae_kind(resolved, siae_kind), period, siae_kind=siae_kind,

@@ -1,0 +1,264 @@
+"""Issue 7, section 2 (goal S-4): the dashboards of a viewer who reads no names (DISP, DREETS, DDETS, national) show
+no cell of 1 to 4 people at any level, programme included, in the page, the CSV and XLSX exports and the JSON; a
+reader of names (CPIP) keeps the rule per level. Tables whose rows add up to a total never have a single hidden
+cell in a column (secondary suppression). The age bands come from the pathway's age at entry, filled by the
+services. Walks over the demo and a synthetic dataset: test_privacy_data.py.
+"""
+
+import csv
+import datetime
+import io
+from decimal import Decimal
+
+import pytest
+from openpyxl import load_workbook
+
+from dashboards import indicators, report, scopes
+from dashboards.periods import year
+from dashboards.scopes import Level
+from participants import services
+from participants.enums import ExitReason, Outcome
+from participants.models import Pathway, age_on
+from tests.dashboards import builders as b
+
+from .test_pages import dashboard_url, json_url, key_figures, page_tables
+
+pytestmark = pytest.mark.django_db
+
+D = datetime.date
+YEAR_2023 = {"periode": "2023"}
+
+
+@pytest.fixture
+def three_exits(scope_a):
+    """ALPHA-1 (scope A: DISP Paris, region 11) in 2023: 8 people entered on 1 February, 3 of them left on 2 May
+    (releases, "other" outcome); 5 are still in the workshop."""
+    programme = scope_a.programme
+    people = [b.entrant(programme, D(2023, 2, 1), session_day=D(2023, 1, 16)) for _ in range(8)]
+    for pathway in people[:3]:
+        b.exit_pathway(pathway, D(2023, 5, 2))
+    return programme
+
+
+def _export(client, fmt: str, tableau: str = "indicateurs") -> list[list]:
+    response = client.get(dashboard_url("programme", "ALPHA-1"), {**YEAR_2023, "format": fmt, "tableau": tableau})
+    assert response.status_code == 200
+    if fmt == "csv":
+        return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    return [list(row) for row in load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True)]
+
+
+@pytest.mark.parametrize("persona", ["DISP_STAFF_A", "DREETS_STAFF_A", "NATIONAL"])
+def test_a_viewer_who_reads_no_names_sees_less_than_5_for_the_3_exits_of_a_programme(three_exits, client_as,
+                                                                                      persona):
+    client = client_as(persona)
+    page = client.get(dashboard_url("programme", "ALPHA-1"), YEAR_2023)
+
+    assert page.status_code == 200
+    figures = key_figures(page)
+    assert (figures["Entrées en atelier"], figures["Sorties du programme"], figures["Libérations"]) == (
+        "8", "< 5", "< 5")
+    assert figures["Taux de sorties dynamiques"] == "< 5"  # built on the 3 exits
+    cells = [cell for rows in page_tables(page).values() for row in rows[1:] for cell in row[1:]]
+    assert "< 5" in cells and "3" not in cells
+    # The session's 8 entrants are its 3 exits and 5 still in: the 5 is hidden with the 3.
+    assert page_tables(page)["Entonnoir par session de recrutement"][1][1:] == [
+        "8", "8", "8", "< 5", "0", "0", "< 5"]
+
+    # Every table in both formats for the DISP officer; the indicators in CSV for the others (the same code).
+    for fmt in ("csv", "xlsx") if persona == "DISP_STAFF_A" else ("csv",):
+        rows = {row[4]: row[2] for row in _export(client, fmt)[1:]}
+        assert rows["exits"] == rows["releases"] == rows["outcome_other"] == "< 5", fmt
+        assert rows["entrants"] == (8 if fmt == "xlsx" else "8")
+        tableaux = ("indicateurs", "cohortes", "tendances") if persona == "DISP_STAFF_A" else ("indicateurs",)
+        all_cells = [cell for tableau in tableaux for row in _export(client, fmt, tableau)[1:] for cell in row[1:]]
+        assert 3 not in all_cells and "3" not in all_cells, fmt
+
+    data = client.get(json_url("programme", "ALPHA-1"), YEAR_2023).json()
+    assert data["small_cell_threshold"] == 5
+    assert data["indicators"]["exits"] is None and "exits" in data["suppressed"]
+    assert data["indicators"]["entrants"] == 8
+    assert 3 not in data["indicators"].values()
+
+
+def test_the_cpip_reads_the_3_exits(three_exits, client_as):
+    client = client_as("CPIP_A")
+    page = client.get(dashboard_url("programme", "ALPHA-1"), YEAR_2023)
+
+    figures = key_figures(page)
+    assert (figures["Entrées en atelier"], figures["Sorties du programme"], figures["Libérations"]) == ("8", "3", "3")
+    assert {row[4]: row[2] for row in _export(client, "xlsx")[1:]}["exits"] == 3
+    assert {row[4]: row[2] for row in _export(client, "csv")[1:]}["exits"] == "3"
+    data = client.get(json_url("programme", "ALPHA-1"), YEAR_2023).json()
+    assert (data["small_cell_threshold"], data["suppressed"], data["indicators"]["exits"]) == (None, [], 3)
+
+
+def test_the_siae_director_reads_them_too_and_the_ddets_does_not(three_exits, client_as):
+    siae = client_as("SIAE_DIRECTOR_A").get(json_url("programme", "ALPHA-1"), YEAR_2023).json()
+    ddets = client_as("DDETS_STAFF_A").get(json_url("programme", "ALPHA-1"), YEAR_2023).json()
+
+    assert siae["indicators"]["exits"] == 3
+    assert ddets["indicators"]["exits"] is None
+
+
+# --- Secondary suppression across the rows ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def establishment_of_three():
+    """One establishment in 2023: SMALL with 3 entrants, MIDDLE with 6, LARGE with 8."""
+    establishment = b.programme("LARGE").establishment
+    for code, count in [("SMALL", 3), ("MIDDLE", 6), ("LARGE", 8)]:
+        programme = b.programme(code, establishment=establishment) if code != "LARGE" else \
+            establishment.programmes.get(code="LARGE")
+        for _ in range(count):
+            b.entrant(programme, D(2023, 2, 1), session_day=D(2023, 1, 16))
+    return establishment
+
+
+def test_a_table_with_one_hidden_row_in_a_column_hides_a_second_one(establishment_of_three):
+    scope = scopes.resolve(b.national_user(), Level.ESTABLISHMENT, str(establishment_of_three.pk))
+
+    dashboard = report.build(scope, year(2023))
+
+    assert dashboard.values["entrants"] == 17  # shown: 17 - 8 - 6 would give SMALL's 3 back
+    rows = {row.label: row for row in dashboard.children}
+    assert rows["SMALL"].values["entrants"] is None and "entrants" in rows["SMALL"].hidden
+    assert rows["MIDDLE"].values["entrants"] is None and "entrants" in rows["MIDDLE"].hidden  # the smallest other
+    assert rows["LARGE"].values["entrants"] == 8
+    # The same column of "in pathway" (the same people): hidden alike.
+    assert [rows[code].values["in_pathway"] for code in ("SMALL", "MIDDLE", "LARGE")] == [None, None, 8]
+
+
+def test_the_page_and_its_detail_export_show_the_second_hidden_cell(establishment_of_three, client_as):
+    client = client_as("NATIONAL")
+    url = dashboard_url("establishment", str(establishment_of_three.pk))
+
+    table = page_tables(client.get(url, YEAR_2023))["Détail par programme"]
+    exported = list(csv.reader(io.StringIO(client.get(url, {**YEAR_2023, "format": "csv", "tableau": "detail"})
+                                           .content.decode("utf-8-sig")), delimiter=";"))
+
+    assert [row[:2] for row in table[1:]] == [["LARGE", "8"], ["MIDDLE", "< 5"], ["SMALL", "< 5"]]
+    assert [row[:2] for row in exported[1:]] == [["LARGE", "8"], ["MIDDLE", "< 5"], ["SMALL", "< 5"]]
+
+
+def test_a_reader_of_names_sees_the_programme_rows_of_an_establishment(establishment_of_three):
+    scope = scopes.resolve(b.reader(), Level.ESTABLISHMENT, str(establishment_of_three.pk))
+
+    rows = {row.label: row.values["entrants"] for row in report.build(scope, year(2023)).children}
+
+    assert rows == {"SMALL": 3, "MIDDLE": 6, "LARGE": 8}
+
+
+def test_protect_rows_hides_a_second_cell_per_column_and_per_relation_until_nothing_changes():
+    rows = [({"entrants": 3, "exits": 0, "in_pathway": 3}, {"entrants", "in_pathway"}),
+            ({"entrants": 9, "exits": 2, "in_pathway": 7}, {"exits"}),
+            ({"entrants": 12, "exits": 6, "in_pathway": 6}, set())]
+
+    indicators.protect_rows(rows, ["entrants", "exits", "in_pathway"], [("entrants", ["exits", "in_pathway"])])
+
+    # Row 2: exits alone hidden among entrants = exits + in pathway: in pathway (7) goes with it. Column
+    # "entrants": row 1 alone hidden, the smallest other (9) goes with it, then row 2's relation is complete.
+    # Column "exits": row 2 alone hidden; row 1's 0 is last in line, so row 3's 6 goes.
+    assert [sorted(hidden) for _values, hidden in rows] == [
+        ["entrants", "in_pathway"], ["entrants", "exits", "in_pathway"], ["exits", "in_pathway"]]
+
+
+def test_protect_rows_leaves_a_table_with_no_or_two_hidden_cells_alone():
+    rows = [({"exits": 3}, {"exits"}), ({"exits": 2}, {"exits"}), ({"exits": 40}, set())]
+
+    indicators.protect_rows(rows, ["exits"])
+
+    assert [hidden for _values, hidden in rows] == [{"exits"}, {"exits"}, set()]
+
+
+def test_trend_quarters_hide_a_second_quarter_and_a_second_outcome(scope_a):
+    """ALPHA-1 in 2023: 10 entered in February; 2 left in May (durable jobs), 7 in August (5 durable, 2 other).
+    Q2's 2 exits are hidden, so Q3's 7 (the smallest other that is not 0) are hidden with them, else 9 - 7 would
+    give them back; Q3's 5 durable go with Q2's 2 the same way."""
+    people = [b.entrant(scope_a.programme, D(2023, 2, 1), session_day=D(2023, 1, 16)) for _ in range(10)]
+    for pathway in people[:2]:
+        b.exit_pathway(pathway, D(2023, 5, 2), outcome=Outcome.DURABLE)
+    for index, pathway in enumerate(people[2:9]):
+        b.exit_pathway(pathway, D(2023, 8, 2), outcome=Outcome.DURABLE if index < 5 else Outcome.OTHER)
+
+    dashboard = report.build(scopes.resolve(b.national_user(), Level.PROGRAMME, "ALPHA-1"), year(2023))
+
+    assert dashboard.values["exits"] == 9
+    assert [row.values["entrants"] for row in dashboard.trends] == [10, 0, 0, 0]
+    assert [row.values["exits"] for row in dashboard.trends] == [0, None, None, 0]
+    assert [row.values["outcome_durable"] for row in dashboard.trends] == [0, None, None, 0]
+    assert dashboard.trends[2].values["outcome_other"] is None
+    for row in dashboard.trends:
+        assert all(row.values[key] in (0, 10, None) for key in report.TREND_PEOPLE), row.label
+    cpip = report.build(scopes.resolve(b.reader(), Level.PROGRAMME, "ALPHA-1"), year(2023))
+    assert [row.values["exits"] for row in cpip.trends] == [0, 2, 7, 0]
+
+
+# --- Age at entry: stored on the pathway, so the dashboards read no birth date ------------------------------------
+
+
+def test_the_workshop_entry_stores_the_age_at_entry():
+    programme = b.programme()
+    on_birthday = b.entrant(programme, D(2023, 3, 15), person={"birth_date": D(1997, 3, 15)})
+    day_before = b.entrant(programme, D(2023, 3, 14), person={"birth_date": D(1997, 3, 15)})
+    leap = b.entrant(programme, D(2025, 2, 28), person={"birth_date": D(2000, 2, 29)})
+
+    assert (on_birthday.age_at_entry, day_before.age_at_entry, leap.age_at_entry) == (26, 25, 24)
+    assert Pathway.objects.get(pk=on_birthday.pk).age_at_entry == 26
+    assert age_on(D(2000, 2, 29), D(2025, 3, 1)) == 25
+
+
+def test_a_corrected_birth_date_moves_the_age_at_entry():
+    pathway = b.entrant(b.programme(), D(2023, 3, 15), person={"birth_date": D(1990, 1, 1)})
+    participant = pathway.participant
+    participant.birth_date = D(1998, 6, 1)
+
+    services.participant_save(participant=participant, by=None)
+
+    assert Pathway.objects.get(pk=pathway.pk).age_at_entry == 24
+
+
+def test_an_anonymised_participant_keeps_the_age_at_entry():
+    pathway = b.entrant(b.programme(), D(2023, 3, 15), person={"birth_date": D(1990, 1, 1)})
+    participant = pathway.participant
+    participant.anonymised_at = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
+    participant.birth_date = D(1900, 1, 1)
+
+    pathway.fill_age_at_entry(participant)
+
+    assert pathway.age_at_entry == 33
+
+
+def test_the_age_bands_count_the_stored_age_not_the_birth_date():
+    """The dashboards read age_at_entry: a birth date changed behind the services' back changes nothing."""
+    programme = b.programme()
+    people = [b.entrant(programme, D(2023, 3, 15), person={"birth_date": D(2000, 1, 1)}) for _ in range(5)]
+    Pathway.objects.filter(pk=people[0].pk).update(age_at_entry=55)
+    people[1].participant.__class__.objects.filter(pk=people[1].participant_id).update(birth_date=D(1950, 1, 1))
+
+    values = indicators.totals(scopes.resolve(b.reader(), Level.PROGRAMME, programme.code).programmes, year(2023))
+
+    assert (values["age_under_26_pct"], values["age_50_plus_pct"]) == (Decimal("80.0"), Decimal("20.0"))
+
+
+def test_the_bulk_builder_stores_the_age_at_entry_too():
+    [pathway] = b.bulk_exits(b.programme(), start=D(2023, 1, 2), exit_on=D(2023, 6, 30),
+                             outcomes={Outcome.OTHER: 1}, reason=ExitReason.RELEASE_END_OF_SENTENCE)
+
+    assert Pathway.objects.get(pk=pathway.pk).age_at_entry == 37  # born 5 May 1985
+
+
+def test_the_import_stores_the_age_at_entry_on_creation_and_on_update(scope_a, personas):
+    from participants.importing import run_import
+    from tests.participants.test_import import csv_file, row
+
+    first = run_import(csv_file([row(date_entree="03/02/2025")]), "parcours.csv", user=personas["CPIP_A"],
+                       wet_run=True)
+    assert first["written"] is True
+    assert Pathway.objects.get().age_at_entry == 34  # born 12 April 1990, entered 3 February 2025
+
+    again = run_import(csv_file([row(date_entree="14/04/2025")]), "parcours.csv", user=personas["CPIP_A"],
+                       wet_run=True)
+    assert again["counts"]["pathways"]["updated"] == 1
+    assert Pathway.objects.get().age_at_entry == 35  # two days after the 35th birthday
