@@ -145,6 +145,13 @@ class PathwayFilterForm(FilterForm):
 class VersionedFormMixin(ErrorSummaryMixin):
     """A hidden ``version``: the version of the record the form was built on (see services.EditConflict)."""
 
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.has_error("version"):  # a hidden field's error is shown nowhere (found by the form fuzzing)
+            self.add_error(None, _("La page envoyée était incomplète : rien n'a été enregistré. Rechargez-la, puis "
+                                   "recommencez."))
+        return cleaned_data
+
     def set_version(self, version: int):
         """After a conflict: the form keeps the user's input and now carries the current version, so that
         submitting it again knowingly replaces what the other person saved."""

@@ -331,5 +331,5 @@ def _report_shared(form, error: ValidationError):
 def _posted_version(request, pathway) -> int | None:
     """The version of the pathway the user's page showed (None if absent: no conflict check)."""
     raw = request.POST.get(f"version-{pathway.pk}", "")
-    return int(raw) if raw.isdigit() else None
+    return int(raw) if raw.isascii() and raw.isdigit() else None  # "²".isdigit() is true (found by the form fuzzing)
 

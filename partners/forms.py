@@ -13,11 +13,28 @@ from .models import Contact, Decision, Event, Meeting, Organisation, PartnerRole
 from .validators import PHONE_HELP, normalise_phone
 
 
+class IdsField(forms.ModelMultipleChoiceField):
+    """Ids beyond a 64-bit integer are refused like any invalid id: on SQLite, Django's ``pk__in`` query with such an
+    id raised OverflowError, a server error (found by the form fuzzing, tests/security/test_form_fuzzing.py)."""
+
+    def _check_values(self, value):
+        for pk in value:
+            try:
+                too_big = abs(int(pk)) > 2**63 - 1
+            except (TypeError, ValueError):
+                continue  # Django's own check refuses it
+            if too_big:
+                raise forms.ValidationError(self.error_messages["invalid_pk_value"], code="invalid_pk_value",
+                                            params={"pk": pk})
+        return super()._check_values(value)
+
+
 class OrganisationForm(DsfrModelForm):
     class Meta:
         model = Organisation
         fields = ["kind", "name", "department", "region", "disp", "siae", "establishment", "served_establishments"]
         widgets = {"served_establishments": forms.CheckboxSelectMultiple}
+        field_classes = {"served_establishments": IdsField}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -152,8 +169,9 @@ class BaseAttendeeFormSet(forms.BaseFormSet):
         ]
 
 
+# absolute_max: a forged TOTAL_FORMS would otherwise build and render 1,100 rows (20 s; found by the form fuzzing).
 AttendeeFormSet = forms.formset_factory(AttendeeForm, formset=BaseAttendeeFormSet, extra=3, can_delete=True,
-                                        max_num=100, validate_max=True)
+                                        max_num=100, validate_max=True, absolute_max=100)
 
 
 def attendee_formset(*, user, meeting, data=None):
@@ -228,6 +246,7 @@ class EventForm(DsfrModelForm):
     class Meta:
         model = Event
         fields = ["title", "date", "regions", "co_organisers", "programme_items", "replay_url", "projects"]
+        field_classes = {"co_organisers": IdsField, "projects": IdsField}
         widgets = {
             "date": DateInput(),
             "regions": forms.CheckboxSelectMultiple,

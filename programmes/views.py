@@ -394,7 +394,12 @@ class PartnershipFormMixin(PartnershipMixin):
                 messages.success(request, self.success_message)
                 return HttpResponseRedirect(self.object.get_absolute_url())
         if not formset.is_bound or formset.management_form.errors:
+            tampered = formset.is_bound
             formset = forms_module.party_formset(user=request.user, convention=self.object)
+            if tampered:  # the hidden row counters came back broken: say it (found by the form fuzzing)
+                formset._non_form_errors = formset.error_class([_(
+                    "La liste des parties est arrivée incomplète : rien n'a été enregistré. Vérifiez-la, puis "
+                    "enregistrez de nouveau.")])
         return self.render_to_response(self.get_context_data(form=form, party_formset=formset))
 
 
