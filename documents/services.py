@@ -14,6 +14,7 @@ import hashlib
 import logging
 import uuid
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -28,8 +29,9 @@ from .registry import Missing, spec_of
 
 logger = logging.getLogger(__name__)
 
-PENDING_GRACE = datetime.timedelta(minutes=2)
-RUNNING_TIMEOUT = datetime.timedelta(minutes=10)
+# Settings (from the environment): 2 and 10 minutes by default, shorter in `make resilience`.
+PENDING_GRACE = datetime.timedelta(seconds=settings.DOCUMENTS_PENDING_GRACE_SECONDS)
+RUNNING_TIMEOUT = datetime.timedelta(seconds=settings.DOCUMENTS_RUNNING_TIMEOUT_SECONDS)
 MAX_ATTEMPTS = 5
 SUBJECT_FIELD = {SubjectType.PROGRAMME: "programme", SubjectType.CONVENTION: "convention",
                  SubjectType.PATHWAY: "pathway"}
