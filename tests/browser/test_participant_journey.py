@@ -61,7 +61,7 @@ def test_counsellor_records_a_pathway_from_candidacy_to_release_and_finds_it_in_
     shoot(page, screenshot_dir, "01-nouveau-participant")
     page.get_by_role("button", name="Enregistrer", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"{LAST_NAME.upper()} {FIRST_NAME}")
-    expect(page.get_by_text("Pas de déplacement hors de Seine-et-Marne.")).to_be_visible()
+    expect(page.get_by_text("Pas de déplacement hors de Seine-et-Marne.", exact=True)).to_be_visible()
 
     # 2. Candidacy at the current session, then the commission's decision.
     page.get_by_role("link", name="Nouvelle candidature").click()
