@@ -5,11 +5,12 @@ Only superusers and administrators (role ADMIN) see them, even if another accoun
 from django.contrib import admin
 
 from accounts.enums import Role
+from participants.admin import ReadOnlyAdmin
 
 from .models import AccessLog, ChangeRecord
 
 
-class ReadOnlyAuditAdmin(admin.ModelAdmin):
+class ReadOnlyAuditAdmin(ReadOnlyAdmin):
     list_per_page = 50
     show_full_result_count = False  # a COUNT(*) over a year of log on every page is not needed
     date_hierarchy = "at"
@@ -25,15 +26,6 @@ class ReadOnlyAuditAdmin(admin.ModelAdmin):
 
     def has_view_permission(self, request, obj=None):
         return self._administrator(request)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(AccessLog)
