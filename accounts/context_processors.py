@@ -4,10 +4,10 @@ from . import scope, two_factor
 
 
 def navigation(request):
-    user = getattr(request, "user", None)  # CHANGED BY issue 6 task A (dashboards menu entry)
+    user = getattr(request, "user", None)
     return {
         "nav_reads_names": scope.reads_names(user),
-        # CHANGED BY issue 6 task A: "Tableaux de bord" for national roles and anyone acting for an organisation
+        # "Tableaux de bord" for national roles and anyone acting for an organisation
         # (the landing page lists their dashboards); no query, as the menu is on every page.
         "nav_dashboards": scope.sees_national(user) or bool(user and user.is_authenticated and user.organisation_id),
         # Signed in but the second factor not typed yet: no menu (its pages would only lead back to the code).

@@ -31,7 +31,7 @@ LEVEL_LABELS = {
     Level.DEPARTMENT: "Département", Level.ESTABLISHMENT: "Établissement", Level.SIAE: "SIAE",
     Level.PROGRAMME: "Programme",
 }
-# For a viewer who reads names, small cells are hidden on every level above the programme (domain.md 6.3; issue 6);
+# Small cells (docs/domain.md §8.2): for a viewer who reads names, hidden on every level above the programme (issue 6);
 # for a viewer who does not (DISP, DREETS, DDETS, national staff), on every level, programme included (issue 7).
 SUPPRESSED_LEVELS = frozenset(set(LEVEL_LABELS) - {Level.PROGRAMME})
 

@@ -1,4 +1,4 @@
-"""Kinds and statuses of the standard documents (domain.md section 7). Stable ASCII values, French labels."""
+"""Kinds and statuses of the standard documents (docs/domain.md §9). Stable ASCII values, French labels."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _

@@ -30,7 +30,7 @@ class KindSpec:
     build: Callable[[object, datetime.date], dict]
     missing: Callable[[object], list[Missing]]
     title: Callable[[object], str]
-    # CHANGED BY task D (activity report): options chosen at request time (the report's period). A kind that has
+    # Options chosen at request time (the activity report's period). A kind that has
     # some is built as build(subject, today, by=requesting user, **options) and titled title(subject, **options);
     # each option has a default, so the generic request and the generate_document command still work.
     options: tuple[str, ...] = ()
@@ -53,6 +53,6 @@ def spec_of(kind: str) -> KindSpec:
 def specs_for(subject_type: str) -> list[KindSpec]:
     from . import kinds  # noqa: F401
 
-    # CHANGED BY task D (activity report): a kind with options is asked for from its own page (the dashboard),
+    # A kind with options (the activity report) is asked for from its own page (the dashboard),
     # with its options, so the lists of kinds to generate on a subject leave it out.
     return [spec for spec in REGISTRY.values() if spec.subject_type == subject_type and not spec.options]

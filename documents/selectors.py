@@ -32,7 +32,7 @@ REQUEST_URL = {SubjectType.PROGRAMME: "documents:programme_document_request",
                SubjectType.CONVENTION: "documents:convention_document_request",
                SubjectType.PATHWAY: "documents:pathway_document_request"}
 IN_PROGRESS = frozenset({DocumentStatus.PENDING, DocumentStatus.RUNNING})
-KIND_ORDER = list(DocumentKind.values)  # the order of a project's life (domain.md 7.7)
+KIND_ORDER = list(DocumentKind.values)  # the order of a project's life (docs/domain.md §3.1)
 
 
 # --- Kinds in URLs: "STATE_CONVENTION" <-> "state-convention" ----------------------------------------------

@@ -63,7 +63,7 @@ def document_request(*, kind: str, subject, by, options: dict | None = None) -> 
     """A new version of ``kind`` on ``subject`` (already checked in the user's scope by the caller). ``options``:
     what the kind lets the requester choose (registry.KindSpec.options), frozen in the snapshot with the rest."""
     spec = spec_of(kind)
-    # CHANGED BY task D (activity report): a kind with options is built for its requester, with the options.
+    # A kind with options (the activity report's period) is built for its requester, with the options.
     options = options or {}
     if set(options) - set(spec.options):
         raise ValueError(f"Options inconnues pour {kind} : {sorted(set(options) - set(spec.options))}")

@@ -3,7 +3,7 @@ could produce, and the log says who did what (the demo accounts of programmes/de
 SPIP's steps, siae.ares for the SIAE's; cpip.metz and siae.efic at Metz).
 
 Meaux (MEAUX-APRES, QNC of the CP de Meaux-Chauconin) as the press release of 30 March 2018 reports it
-(domain.md 6.1):
+(docs/domain.md §11.2):
 
 - 8 recruitment sessions from June 2017 to March 2018 (information meeting, interviews, then the commission);
   candidates not selected or withdrawn, two postponed to the next session and selected there;

@@ -1,4 +1,4 @@
-"""Statuses, reasons and categories of the participant pathway (domain.md sections 4 and 5).
+"""Statuses, reasons and categories of the participant pathway (docs/domain.md §5 to §7).
 
 Values are stable ASCII codes stored in the database: never rename one once stored (retire it instead).
 """
@@ -105,7 +105,7 @@ class ReturnReason(models.TextChoices):
 
 
 class Outcome(models.TextChoices):
-    """The State's IAE exit categories (domain.md 5.1)."""
+    """The State's IAE exit categories (docs/domain.md §7.2)."""
 
     DURABLE = "DURABLE", _("Emploi durable")
     TRANSITION = "TRANSITION", _("Emploi de transition")

@@ -1,7 +1,7 @@
 """Participants (people in detention), recruitment sessions, pathways, their timeline and follow-ups.
 
 What may not be stored is simply absent: no offence, sentence, criminal record or expert report field
-(domain.md 8.2). Rules across rows (state machine, dates against sessions, pay floor) live in services.py.
+(docs/domain.md §10.1). Rules across rows (state machine, dates against sessions, pay floor) live in services.py.
 """
 
 import uuid

@@ -165,7 +165,7 @@ def check_job(*, outcome, job_contract, job_months, field_prefix="") -> dict:
     """An employment outcome names its contract; a fixed-term one its length, which decides durable or not."""
     contract_field, months_field = f"{field_prefix}job_contract", f"{field_prefix}job_months"
     if job_contract == JobContract.CDDI:
-        # Hired by an SIAE outside: an IAE contract is a positive exit, never an employment one (domain 5.1).
+        # Hired by an SIAE outside: an IAE contract is a positive exit, never an employment one (docs/domain.md §7.2).
         if outcome != Outcome.POSITIVE:
             return {"outcome": _("Une embauche en CDD d'insertion par une SIAE est une sortie positive.")}
         return {}

@@ -120,7 +120,7 @@ class NominativeListMixin:
 
 
 class SessionSearchMixin:
-    """The name or écrou a user searches never goes in a URL (security.md 8.3.1: URLs end in the web server's and
+    """The name or écrou a user searches never goes in a URL (docs/security.md S-18: URLs end in the web server's and
     runserver's logs): the search form is POSTed, the term kept in the session under ``search_session_key``, then
     the list is redirected to (303) with its other filters in the query string, so pages, sort links and exports
     keep working. ``?effacer=1`` clears the term; an old link with ``?q=`` is moved to the session the same way."""

@@ -1,4 +1,4 @@
-"""The client's pilot sites (seed documents, domain.md 2.2) as demo data; loading twice changes nothing.
+"""The client's pilot sites (seed documents, docs/domain.md §11.1) as demo data; loading twice changes nothing.
 
 The seed does not state each pilot SIAE's kind: Après is the "entreprise d'insertion" of the Meaux
 press release (EI); the others, associations, are recorded as ACI. Their SIRET numbers are demo
@@ -9,7 +9,7 @@ What binds the programmes (issue 3, section 5):
 - from the seed: the Meaux partnership convention (Préfecture, Pôle emploi, ARES, DISP; 1 July 2017 to
   31 December 2018), the partners named in the press release with their roles, the steering committee of
   22 March 2018 and its attendees (public officials named in the press release, stored as names only),
-  and the 15 stages of the 2021 Tour de France (domain.md section 9; the seed gives no date for Nice,
+  and the 15 stages of the 2021 Tour de France (docs/domain.md §11.4; the seed gives no date for Nice,
   Orléans and Caen, the Toulouse date comes from the DIRECCTE Occitanie page);
 - invented, plausible **demo values**, not the real ones: every State convention and financial annex
   (ASP numbers are built as type + department + year + a demo structure code 0001 to 0008, never a real
@@ -242,7 +242,7 @@ BINDINGS = {
     "SEYSSES-TERRITOIRE-ACTIF": (Decimal("4.00"), 6, Decimal("30.0"), datetime.date(2018, 4, 3)),
     "NICE-ASSIETTE-BLEUE": (Decimal("4.00"), 6, Decimal("30.0"), datetime.date(2019, 9, 2)),
 }
-CODE_2022_START = datetime.date(2022, 5, 1)  # the code pénitentiaire's regime starts (domain.md 3.2)
+CODE_2022_START = datetime.date(2022, 5, 1)  # the code pénitentiaire's regime starts (docs/domain.md §3.2)
 DIRECCTE_UNTIL = datetime.date(2021, 3, 31)
 SOON_ANNEX_DAYS = 45  # the last annex of Après ends that many days after the day load_demo runs
 
@@ -281,7 +281,7 @@ TOUR_PROGRAMME = "\n".join([
     "Rencontres entre les acteurs locaux",
 ])
 LIVESTORM = "https://app.livestorm.co/agence-du-tig-et-de-l-insertion-professionnelle/{}"
-# (stage, date or None when the seed gives none, region codes, DISP code, replay slug) — domain.md section 9.
+# (stage, date or None when the seed gives none, region codes, DISP code, replay slug) — docs/domain.md §11.4.
 TOUR_STAGES = [
     ("Nice (ouverture)", None, ["93"], "DISP_MARSEILLE", "nice-etape-du-tour-de-france-de-liae-en-detention"),
     ("Toulouse", datetime.date(2021, 2, 11), ["76"], "DISP_TOULOUSE",

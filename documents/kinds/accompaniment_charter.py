@@ -1,4 +1,4 @@
-"""Charte d'accompagnement (domain.md 7.5): proposed by the SIAE, signed by the person and the head of the
+"""Charte d'accompagnement (docs/domain.md §9.6): proposed by the SIAE, signed by the person and the head of the
 establishment; what the accompaniment is for, who accompanies (the SIAE and the CPIP referent), how, the
 commitments of each, what the SIAE and the SPIP share, the review points and the duration. Subject: a Pathway.
 

@@ -1,7 +1,7 @@
-"""Dossier unique d'instruction (DUI, domain.md 7.2): the SIAE's application for conventioning, instructed by the
+"""Dossier unique d'instruction (DUI, docs/domain.md §9.3): the SIAE's application for conventioning, instructed by the
 DDETS with the DISP's opinion for an activity in detention. Subject: a Programme.
 
-The sections follow domain.md 7.2 and are pre-filled with what the application knows; what it cannot know
+The sections follow docs/domain.md §9.3 and are pre-filled with what the application knows; what it cannot know
 (markets, charges, staff, objectives' figures) is left in boxes that the SIAE fills by hand. Names are never
 left blank: a missing name refuses the request (``missing``).
 """

@@ -1,4 +1,4 @@
-"""Contrat d'implantation of an SIAE in an establishment (domain.md 7.4). Subject: a Programme; the document
+"""Contrat d'implantation of an SIAE in an establishment (docs/domain.md §9.5). Subject: a Programme; the document
 prints its latest ImplantationContract (by start date).
 
 - 2016 regime (until 30 April 2022): signed by the directeur interrégional des services pénitentiaires (DI),

@@ -1,4 +1,4 @@
-"""Fiche-projet (domain.md 7.1): the one- or two-page summary of a programme shared by the DISP, the DREETS and
+"""Fiche-projet (docs/domain.md §9.2): the one- or two-page summary of a programme shared by the DISP, the DREETS and
 DDETS, the establishment, the SPIP and the SIAE. Subject: a Programme."""
 
 import datetime
@@ -88,7 +88,7 @@ def binding_rows(programme) -> list[list[str]]:
 
 
 def stages(programme) -> list[dict]:
-    """The project's steps (domain.md 7.7), each marked done, current or to come."""
+    """The project's steps (docs/domain.md §3.1), each marked done, current or to come."""
     values = list(ProgrammeStage.values)
     position = values.index(programme.stage)
     return [{"label": str(ProgrammeStage(value).label), "state": ("done" if i < position else

@@ -1,4 +1,4 @@
-"""Convention with the State and its financial annexes (domain.md 7.3). Subject: a StateConvention.
+"""Convention with the State and its financial annexes (docs/domain.md §9.4). Subject: a StateConvention.
 
 The State is represented by the prefect and, by delegation, by the service recorded as the convention's
 authority, under the name it bore when the convention started (a DIRECCTE and its unités départementales

@@ -1,5 +1,5 @@
 """Acte d'engagement (contract start before 1 May 2022) or contrat d'emploi pénitentiaire (CEP, from that date),
-domain.md 4.3 and 7.6. Subject: a Pathway (participants.rules.contract_kind_on decides which).
+docs/domain.md §6 and §9.7. Subject: a Pathway (participants.rules.contract_kind_on decides which).
 
 The CEP carries the mandatory mentions of the code pénitentiaire (R412-25): régime (IAE), fixed term or not,
 start date, trial period, post and missions, weekly hours, hourly pay and its share of the SMIC in force, the
@@ -38,7 +38,7 @@ from .accompaniment_charter import (
 )
 
 TEMPLATE_VERSION = "2026.1"
-IAE_MAX_MONTHS = 24  # the longest IAE pathway (domain.md 4.4)
+IAE_MAX_MONTHS = 24  # the longest IAE pathway (docs/domain.md §6.4)
 SHORT_CONTRACT_MONTHS = 6  # up to this length the trial period is at most two weeks; beyond, one month
 WEEKS_PER_MONTH = Decimal(52) / Decimal(12)
 

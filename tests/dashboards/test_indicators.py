@@ -171,7 +171,7 @@ def test_rates_are_not_computable_when_every_exit_is_neutralised():
     assert values["return_rate"] == Decimal("0.0")  # 0 returns / 1 exit: computable
 
 
-# --- The department-like fixture (Sarthe 2015, domain.md 6.2) ----------------------------------------------
+# --- The department-like fixture (Sarthe 2015, docs/domain.md §11.3) ----------------------------------------------
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""The Meaux figures of the press release of 30 March 2018 (domain.md 6.1), computed by the application from the
+"""The Meaux figures of the press release of 30 March 2018 (docs/domain.md §11.2), computed by the application from the
 demo data: 8 sessions, 73 entrants, 21 returns to ordinary detention, 24 releases with durable employment,
 transition employment or training (7 / 9 / 8, the demo's split), 28 still in the pathway, from 1 June 2017 to
 31 March 2018; through the indicators, the command's JSON and CSV, and the DISP Paris officer's dashboard.
@@ -64,7 +64,7 @@ def test_the_press_release_figures_from_june_2017_to_march_2018():
 def test_the_rates_of_the_meaux_exits():
     values = meaux().values
 
-    # No neutralised exit: the denominator is the 45 exits (domain.md 6.1: 24 / 45 = 53.3 %).
+    # No neutralised exit: the denominator is the 45 exits (docs/domain.md §11.2: 24 / 45 = 53.3 %).
     assert values["rate_dynamic_exits"] == Decimal("53.3")
     assert values["rate_employment"] == Decimal("35.6")  # (7 + 9) / 45
     assert values["rate_durable_employment"] == Decimal("15.6")  # 7 / 45

@@ -80,8 +80,7 @@ def test_missing_data_stops_with_the_list_of_what_to_enter(pathway, tmp_path):
 ])
 def test_an_unknown_kind_or_subject_is_said_in_french(kind, subject_id, expected, tmp_path):
     spec_of(DocumentKind.WORK_CONTRACT)  # the kinds are registered
-    if kind == "PROJECT_SHEET" and kind not in REGISTRY:
-        pytest.skip("the fiche-projet module is not registered")
+    assert DocumentKind.PROJECT_SHEET in REGISTRY, "documents/kinds/project_sheet.py is not registered"
 
     with pytest.raises(CommandError, match=expected):
         run(kind, subject_id, "--out", str(tmp_path / "x.pdf"))

@@ -30,14 +30,22 @@ from kombu.exceptions import OperationalError as BrokerOperationalError
 
 from accounts.enums import Role
 from documents import services
-from documents.enums import DocumentStatus
+from documents.enums import DocumentKind, DocumentStatus
 from documents.models import GeneratedDocument
 from documents.registry import spec_of
 from documents.services import MAX_ATTEMPTS, PENDING_GRACE, RUNNING_TIMEOUT, MissingData
 from documents.tasks import generate_document
 from tests.accounts.factories import UserFactory
 
-from .factories import BROKEN_KIND, TEST_KIND, install_test_kinds, kind_under_test, make_programme, pdf_text, real_kinds
+from .factories import (
+    BROKEN_KIND,
+    PREFERRED_REAL_KINDS,
+    install_test_kinds,
+    kind_under_test,
+    make_programme,
+    pdf_text,
+    real_kinds,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -70,9 +78,9 @@ def testonly_kinds(settings, monkeypatch, tmp_path):
 
 @pytest.fixture
 def under_test():
-    """A real kind (STATE_CONVENTION, else PROJECT_SHEET) once registered, else the test-only kind."""
-    kinds = real_kinds()
-    return kind_under_test(kinds[0] if kinds else TEST_KIND)
+    """A real kind: the State convention (registered by documents/kinds/; a missing module fails here)."""
+    assert DocumentKind.STATE_CONVENTION in real_kinds(), "documents/kinds/state_convention.py is not registered"
+    return kind_under_test(DocumentKind.STATE_CONVENTION)
 
 
 @pytest.fixture
@@ -563,8 +571,7 @@ def test_a_rendering_error_marks_the_row_failed_with_a_french_message_and_no_fil
 
 def test_a_name_containing_html_is_printed_literally(request_document, broker, tmp_path):
     kinds = real_kinds()
-    if not kinds:
-        pytest.skip("no real kind (STATE_CONVENTION, PROJECT_SHEET) is registered in documents/kinds/ yet")
+    assert kinds == list(PREFERRED_REAL_KINDS), "a real kind is missing from documents/kinds/"
     name = "<script>alert(1)</script> & Fils <b>gras</b>"
     for kind in kinds:
         under_test = kind_under_test(kind)

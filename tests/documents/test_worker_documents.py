@@ -57,8 +57,7 @@ def under_test():
     """A real kind: the worker process renders it from the templates deployed with the application (a kind
     registered only in the test process, like the pipeline tests' TEST_SHEET, does not exist there)."""
     kinds = real_kinds()
-    if not kinds:
-        pytest.skip("no real kind (STATE_CONVENTION, PROJECT_SHEET) registered in documents/kinds/ yet")
+    assert kinds, "no real kind (STATE_CONVENTION, PROJECT_SHEET) is registered in documents/kinds/"
     return kind_under_test(kinds[0])
 
 

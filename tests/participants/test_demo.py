@@ -1,7 +1,7 @@
 """load_demo's pathways: Meaux as the seed reports it on 30 March 2018, and a small current cohort.
 
 The figures are counted here with plain ORM queries (not with the application's code), the way the seed
-counts them (domain.md 6.1). load_demo runs once for the module (a few seconds), inside a transaction
+counts them (docs/domain.md §11.2). load_demo runs once for the module (a few seconds), inside a transaction
 rolled back at the end; each test runs in a savepoint of its own.
 """
 

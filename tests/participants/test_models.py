@@ -1,5 +1,5 @@
 """The database itself refuses bad participant and pathway rows, even from code that skips the services;
-and the tables have no place for what must never be stored (domain.md 8.2)."""
+and the tables have no place for what must never be stored (docs/domain.md §10.1)."""
 
 import datetime
 import re
@@ -241,7 +241,7 @@ def test_database_refuses_a_situation_without_contact_and_a_contact_without_situ
     assert not FollowUp.objects.exists()
 
 
-# --- What is never stored (domain.md 8.2) -------------------------------------------------------------------
+# --- What is never stored (docs/domain.md §10.1) -------------------------------------------------------------------
 
 # Judicial data that stays in GENESIS/APPI. "peine" is allowed only inside "aménagement(s) de peine", the
 # adjustment the SPIP records for planning; "sentence" only inside "sentence adjustment".

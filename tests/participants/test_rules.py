@@ -1,4 +1,4 @@
-"""The pure rules of the pathway (issue 4, section 3; domain.md 4.3, 4.5 and 5.1).
+"""The pure rules of the pathway (issue 4, section 3; docs/domain.md §6, §7.1 and §7.2).
 
 Expected values are written from the issue and the domain note, not read back from rules.py.
 """
@@ -235,7 +235,7 @@ def test_exit_in_the_future_is_refused():
     assert "futur" in errors["exit_on"]
 
 
-# --- Outcome of an exit into a job (domain.md 5.1) -------------------------------------------------------
+# --- Outcome of an exit into a job (docs/domain.md §7.2) -------------------------------------------------------
 
 
 def job_errors(outcome, contract="", months=None):
