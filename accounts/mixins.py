@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import CreateView, DetailView, ListView, UpdateView
 
+from core.forms import CONFLICT, apply_errors
 from programmes.exports import table_response
 
 from . import permissions
@@ -163,13 +164,10 @@ class ServiceFormMixin:
             with transaction.atomic():
                 self.object = self.save(form)
         except ValidationError as error:
-            by_field = error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
-            for field, errors in by_field.items():
-                for message in errors:
-                    form.add_error(field if field in form.fields else None, message)
+            apply_errors(form, error)
             return self.form_invalid(form)
         except IntegrityError:
-            form.add_error(None, _("Ces données entrent en conflit avec un enregistrement existant."))
+            form.add_error(None, CONFLICT)
             return self.form_invalid(form)
         messages.success(self.request, self.success_message)
         return HttpResponseRedirect(self.get_success_url())

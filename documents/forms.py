@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts import scope
-from programmes.forms import FilterForm
+from core.forms import FilterForm
 
 from .enums import DocumentKind, DocumentStatus
 

@@ -23,7 +23,7 @@ from django.views.generic import FormView
 from dsfr.forms import DsfrBaseForm
 
 from accounts import scope
-from programmes.forms import DateInput
+from core.forms import DateInput
 
 from .models import Participant, Pathway
 

@@ -18,8 +18,8 @@ from dsfr.widgets import InlineRadioSelect
 from accounts import scope
 from accounts.enums import Role
 from accounts.models import User
+from core.forms import ALL, DateInput, DsfrModelForm, FilterForm, visible_or_current, with_blank
 from programmes import rates
-from programmes.forms import ALL, DateInput, DsfrModelForm, FilterForm, _blank, visible_or_current
 from programmes.models import Establishment, Quartier, SmicRate
 
 from . import services
@@ -108,7 +108,7 @@ def _programme_filter(user):
 
 class CaseloadFilterForm(FilterForm):
     q = forms.CharField(label=_("Nom ou numéro d'écrou"), required=False, max_length=100)
-    status = forms.ChoiceField(label=_("Statut du parcours"), required=False, choices=_blank(PathwayStatus.choices))
+    status = forms.ChoiceField(label=_("Statut du parcours"), required=False, choices=with_blank(PathwayStatus.choices))
     release_within = forms.TypedChoiceField(
         label=_("Libération prévisible"), required=False, coerce=int, empty_value=None,
         choices=[("", _("Toutes les dates")),
@@ -126,11 +126,11 @@ class CaseloadFilterForm(FilterForm):
 
 class PathwayFilterForm(FilterForm):
     q = forms.CharField(label=_("Nom ou numéro d'écrou"), required=False, max_length=100)
-    status = forms.ChoiceField(label=_("Statut"), required=False, choices=_blank(PathwayStatus.choices))
+    status = forms.ChoiceField(label=_("Statut"), required=False, choices=with_blank(PathwayStatus.choices))
     exit_reason = forms.ChoiceField(label=_("Motif de sortie"), required=False,
-                                    choices=_blank(ExitReason.choices))
+                                    choices=with_blank(ExitReason.choices))
     outcome = forms.ChoiceField(label=_("Situation à la sortie"), required=False,
-                                choices=_blank(Outcome.choices, _("Toutes")))
+                                choices=with_blank(Outcome.choices, _("Toutes")))
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, user=user, **kwargs)
@@ -180,7 +180,7 @@ class ParticipantForm(VersionedFormMixin, DsfrModelForm):
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
     sex = forms.ChoiceField(label=_("Sexe"), choices=Sex.choices, widget=InlineRadioSelect)
     education_level = forms.ChoiceField(label=_("Niveau de formation"), required=False,
-                                        choices=_blank(EducationLevel.choices, _("Non renseigné")))
+                                        choices=with_blank(EducationLevel.choices, _("Non renseigné")))
     quartier = QuartierChoiceField(
         label=_("Quartier"), required=False, empty_label=_("Non précisé"), queryset=Quartier.objects.none(),
         widget=LinkedSelect(lambda quartier: [quartier.establishment_id], filter_by="id_establishment"),
@@ -485,7 +485,7 @@ class ContractForm(ContractFieldsMixin, StepForm):
 class SuspensionForm(StepForm):
     submit_label = _("Enregistrer la suspension")
     start = date_field(_("Date de début de la suspension"))
-    reason = forms.ChoiceField(label=_("Motif"), choices=_blank(SuspensionReason.choices, _("Choisir un motif")))
+    reason = forms.ChoiceField(label=_("Motif"), choices=with_blank(SuspensionReason.choices, _("Choisir un motif")))
 
     def save(self, *, by, expected_version):
         return services.pathway_suspend(pathway=self.pathway, start=self.cleaned_data["start"],
@@ -512,17 +512,17 @@ def default_outcome_help() -> str:
 class ExitForm(StepForm):
     submit_label = _("Enregistrer la sortie")
     exit_on = date_field(_("Date de sortie"))
-    exit_reason = forms.ChoiceField(label=_("Motif de sortie"), choices=_blank(ExitReason.choices,
+    exit_reason = forms.ChoiceField(label=_("Motif de sortie"), choices=with_blank(ExitReason.choices,
                                                                                 _("Choisir un motif")))
     adjustment = forms.ChoiceField(label=_("Aménagement de peine obtenu"), required=False,
-                                   choices=_blank(SentenceAdjustment.choices, _("Choisir l'aménagement")))
+                                   choices=with_blank(SentenceAdjustment.choices, _("Choisir l'aménagement")))
     return_reason = forms.ChoiceField(label=_("Motif du retour en détention ordinaire"), required=False,
-                                      choices=_blank(ReturnReason.choices, _("Choisir un motif")))
+                                      choices=with_blank(ReturnReason.choices, _("Choisir un motif")))
     outcome = forms.ChoiceField(label=_("Situation à la sortie"), required=False,
-                                choices=_blank(Outcome.choices, _("Selon le motif")))
+                                choices=with_blank(Outcome.choices, _("Selon le motif")))
     job_contract = forms.ChoiceField(
         label=_("Type de contrat"), required=False,
-        choices=_blank(JobContract.choices, _("Choisir un type de contrat")),
+        choices=with_blank(JobContract.choices, _("Choisir un type de contrat")),
         help_text=_("Une embauche en CDD d'insertion (CDDI) par une SIAE est une sortie positive."))
     job_months = forms.IntegerField(label=_("Durée du contrat (mois)"), required=False, min_value=1, max_value=120,
                                     help_text=_("Pour un CDD ou une mission d'intérim : plus de 6 mois, c'est un "
@@ -585,13 +585,13 @@ STEP_FORMS = {
 
 class EventForm(ErrorSummaryMixin, forms.Form):
     bound_field_class = DsfrBoundField
-    kind = forms.ChoiceField(label=_("Type d'action"), choices=_blank(EventKind.choices, _("Choisir un type")))
+    kind = forms.ChoiceField(label=_("Type d'action"), choices=with_blank(EventKind.choices, _("Choisir un type")))
     on = date_field(_("Date"), help_text=_("Pour les heures travaillées : un jour du mois (le mois est retenu)."))
     end_on = date_field(_("Fin"), required=False, help_text=_("Pour une période (formation, immersion…)."))
     hours = _decimal(_("Heures travaillées dans le mois"), max_digits=6, decimal_places=1)
     adjustment_decision = forms.ChoiceField(
         label=_("Décision du juge de l'application des peines"), required=False,
-        choices=_blank(AdjustmentDecision.choices, _("Choisir la décision")))
+        choices=with_blank(AdjustmentDecision.choices, _("Choisir la décision")))
     detail = forms.CharField(label=_("Précision"), required=False, max_length=300,
                              help_text=_("Ce qui a été fait, avec qui. Aucun élément sur la peine ni sur les faits."))
 
@@ -615,7 +615,7 @@ class FollowUpForm(ErrorSummaryMixin, forms.Form):
                                      coerce=lambda value: value == "oui", widget=InlineRadioSelect)
     contacted_on = date_field(_("Date du contact (ou de la tentative)"))
     situation = forms.ChoiceField(label=_("Situation"), required=False,
-                                  choices=_blank(Outcome.choices, _("Choisir la situation")),
+                                  choices=with_blank(Outcome.choices, _("Choisir la situation")),
                                   help_text=_("Dans les mêmes catégories qu'à la sortie."))
     continued_in_siae = forms.BooleanField(label=_("Poursuite dans une SIAE à l'extérieur (CDDI)"), required=False)
     note = forms.CharField(label=_("Précision"), required=False, max_length=300)

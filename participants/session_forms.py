@@ -10,7 +10,7 @@ from dsfr.utils import dsfr_input_class_attr
 from dsfr.widgets import InlineRadioSelect
 
 from accounts import scope
-from programmes.forms import ALL, DateInput, DsfrModelForm, FilterForm, visible_or_current
+from core.forms import ALL, DateInput, DsfrModelForm, FilterForm, visible_or_current
 from programmes.models import Programme
 
 from .enums import OPEN_STATUSES, SessionDecision

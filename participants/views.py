@@ -20,7 +20,7 @@ from django.views.generic import FormView
 
 from accounts import permissions, scope
 from accounts.mixins import ExportMixin, ScopedCreateView, ScopedDetailView, ScopedListView, ScopedUpdateView
-from programmes.forms import constraint_field
+from core.forms import CONFLICT, apply_errors, constraint_fields
 
 from . import rules, selectors, services
 from .access_views import may_export_access
@@ -40,29 +40,16 @@ from .models import AccompanimentEvent, FollowUp, Participant, Pathway, Suspensi
 
 # --- Service errors beside their fields -------------------------------------------------------------------
 
-# Constraints that name several fields: the one a user corrects.
-CONSTRAINT_FIELD_OVERRIDES = {
-    "participant_ecrou_unique_in_active_stays": "ecrou",
-    "participant_ecrou_not_empty": "ecrou",
-    "pathway_one_open_per_participant_and_programme": "programme",
-    "event_hours_once_per_month": "on",
-    "pathway_exit_after_entry": "exit_on",
-}
-FIELD_OF_MESSAGE = {
-    str(constraint.violation_error_message): CONSTRAINT_FIELD_OVERRIDES.get(constraint.name)
-    or constraint_field(constraint)
-    for model in (Participant, Pathway, AccompanimentEvent, FollowUp, Suspension)
-    for constraint in model._meta.constraints
-}
-
-
-def add_service_errors(form, error: ValidationError):
-    """A service's French messages beside the fields they are about; the others at the top of the form."""
-    by_field = error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
-    for key, errors in by_field.items():
-        for message in errors:
-            name = key if key in form.fields else FIELD_OF_MESSAGE.get(message)
-            form.add_error(name if name in form.fields else None, message)
+FIELD_OF_MESSAGE = constraint_fields(
+    Participant, Pathway, AccompanimentEvent, FollowUp, Suspension,
+    overrides={  # constraints that name several fields: the one a user corrects
+        "participant_ecrou_unique_in_active_stays": "ecrou",
+        "participant_ecrou_not_empty": "ecrou",
+        "pathway_one_open_per_participant_and_programme": "programme",
+        "event_hours_once_per_month": "on",
+        "pathway_exit_after_entry": "exit_on",
+    },
+)
 
 
 # --- Display helpers ----------------------------------------------------------------------------------
@@ -281,10 +268,10 @@ class ParticipantFormMixin(ParticipantMixin):
             return self.render_to_response(self.get_context_data(
                 form=form, conflict=conflict.messages[0], changes=changes_since(form, current)))
         except ValidationError as error:
-            add_service_errors(form, error)
+            apply_errors(form, error, by_message=FIELD_OF_MESSAGE)
             return self.form_invalid(form)
         except IntegrityError:
-            form.add_error(None, _("Ces données entrent en conflit avec un enregistrement existant."))
+            form.add_error(None, CONFLICT)
             return self.form_invalid(form)
         messages.success(self.request, self.success_message % {"name": self.object})
         return HttpResponseRedirect(self.object.get_absolute_url())
@@ -431,7 +418,7 @@ class ScopedObjectFormView(FormView):
         except services.EditConflict as conflict:
             return self.conflict(form, conflict)
         except ValidationError as error:
-            add_service_errors(form, error)
+            apply_errors(form, error, by_message=FIELD_OF_MESSAGE)
             return self.form_invalid(form)
         messages.success(self.request, self.success_message(result))
         return HttpResponseRedirect(self.object.get_absolute_url())
@@ -544,7 +531,7 @@ class PathwayCreateView(ScopedObjectFormView):
                 pathway = services.pathway_create(participant=self.object, programme=form.cleaned_data["programme"],
                                                   session=form.cleaned_data["session"], by=self.request.user)
         except ValidationError as error:
-            add_service_errors(form, error)
+            apply_errors(form, error, by_message=FIELD_OF_MESSAGE)
             return self.form_invalid(form)
         messages.success(self.request, _("Candidature de %(name)s enregistrée dans le programme %(code)s.")
                          % {"name": self.object, "code": pathway.programme.code})

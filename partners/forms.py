@@ -4,11 +4,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts import scope
+from core.forms import DateInput, DsfrModelForm, FilterForm, visible_or_current, with_blank
 from programmes.enums import ProgrammeStage
-from programmes.forms import DateInput, DsfrModelForm, FilterForm, _blank, visible_or_current
 from programmes.models import Disp, Programme, Region
 
-from .enums import DecisionStatus, MeetingKind, OrganisationKind
+from . import rules
+from .enums import MeetingKind, OrganisationKind
 from .models import Contact, Decision, Event, Meeting, Organisation, PartnerRole
 from .validators import PHONE_HELP, normalise_phone
 
@@ -57,7 +58,7 @@ class OrganisationForm(DsfrModelForm):
 
 
 class OrganisationFilterForm(FilterForm):
-    kind = forms.ChoiceField(label=_("Type"), required=False, choices=_blank(OrganisationKind.choices))
+    kind = forms.ChoiceField(label=_("Type"), required=False, choices=with_blank(OrganisationKind.choices))
 
 
 # --- Contacts and partner roles -----------------------------------------------------------------------
@@ -104,14 +105,9 @@ class PartnerRoleForm(DsfrModelForm):
         self.fields["contact"].label_from_instance = lambda c: f"{c} ({c.organisation})"
 
     def clean(self):
-        cleaned = super().clean()
-        start, end = cleaned.get("start_date"), cleaned.get("end_date")
-        if start and end and end < start:
-            self.add_error("end_date", _("La date de fin doit être postérieure à la date de début."))
-        contact, organisation = cleaned.get("contact"), cleaned.get("organisation")
-        if contact and organisation and contact.organisation_id != organisation.pk:
-            self.add_error("contact", _("Ce contact n'appartient pas à l'organisation choisie : choisissez une "
-                                        "personne de « %(organisation)s ».") % {"organisation": organisation})
+        cleaned = super().clean()  # the dates' order: the model's constraint, beside the end date
+        if error := rules.contact_error(cleaned.get("contact"), cleaned.get("organisation")):
+            self.add_error("contact", error)
         return cleaned
 
 
@@ -203,20 +199,16 @@ class DecisionForm(DsfrModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        status, done_on = cleaned.get("status"), cleaned.get("done_on")
-        if status == DecisionStatus.DONE and not done_on and "done_on" not in self.errors:
-            self.add_error("done_on", _("Indiquez la date à laquelle la décision a été faite."))
-        elif status and status != DecisionStatus.DONE and done_on:
-            self.add_error("done_on", _("Une date de réalisation ne se saisit que pour une décision « Faite » : "
-                                        "videz ce champ ou changez le suivi."))
         meeting = self.instance.meeting if self.instance.meeting_id else None
-        if done_on and meeting and done_on < meeting.date and "done_on" not in self.errors:
-            self.add_error("done_on", _("Une décision ne peut être faite avant le comité qui l'a prise."))
+        error = rules.done_on_error(status=cleaned.get("status"), done_on=cleaned.get("done_on"),
+                                    meeting_date=meeting.date if meeting else None)
+        if error and "done_on" not in self.errors:
+            self.add_error("done_on", error)
         return cleaned
 
 
 class MeetingFilterForm(FilterForm):
-    kind = forms.ChoiceField(label=_("Instance"), required=False, choices=_blank(MeetingKind.choices, _("Toutes")))
+    kind = forms.ChoiceField(label=_("Instance"), required=False, choices=with_blank(MeetingKind.choices, _("Toutes")))
     programme = forms.ModelChoiceField(label=_("Programme"), required=False, queryset=Programme.objects.none(),
                                        empty_label=_("Tous"))
     overdue = forms.BooleanField(label=_("Décisions en retard"), required=False)
@@ -320,4 +312,4 @@ class EventFilterForm(FilterForm):
         super().__init__(*args, user=user, **kwargs)
         self.fields["region"].queryset = Region.objects.filter(
             departments__in=scope.departments_for(user)).distinct().order_by("name")
-        self.fields["year"].choices = _blank(_years(), _("Toutes"))
+        self.fields["year"].choices = with_blank(_years(), _("Toutes"))

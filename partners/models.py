@@ -1,9 +1,11 @@
 import datetime
 
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+from core.validation import period_in_order
 
 from .enums import DecisionStatus, MeetingKind, OrganisationKind, PartnerRoleKind
 
@@ -120,22 +122,12 @@ class OrganisationFormerName(models.Model):
         verbose_name_plural = _("anciens noms")
         ordering = ["-valid_until"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(valid_from__isnull=True) | Q(valid_until__gte=F("valid_from")),
-                name="former_name_period_in_order",
-                violation_error_message=_("La date de fin doit être postérieure à la date de début."),
-            )
+            period_in_order("former_name_period_in_order", start="valid_from", end="valid_until",
+                            may_be_empty=("valid_from",))
         ]
 
     def __str__(self):
         return f"{self.name} (jusqu'au {self.valid_until:%d/%m/%Y})"
-
-
-def _period_in_order(name: str):
-    return models.CheckConstraint(
-        condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")), name=name,
-        violation_error_message=_("La date de fin doit être postérieure à la date de début."),
-    )
 
 
 class Contact(models.Model):
@@ -184,7 +176,7 @@ class PartnerRole(models.Model):
         verbose_name_plural = _("rôles des partenaires")
         ordering = ["role", "organisation__name"]
         constraints = [
-            _period_in_order("partner_role_period_in_order"),
+            period_in_order("partner_role_period_in_order", may_be_empty=("end_date",)),
             models.UniqueConstraint(
                 fields=["programme", "organisation", "role", "start_date"], name="partner_role_once",
                 violation_error_message=_("Ce rôle est déjà enregistré pour cette organisation à cette date."),

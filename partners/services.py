@@ -2,13 +2,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core.validation import period_errors
 from programmes.enums import ProgrammeStage
 
-from .enums import DecisionStatus
+from . import rules
 from .models import Contact, Decision, Event, Meeting, MeetingAttendee, Organisation, PartnerRole
 from .validators import normalise_phone
-
-PERIOD_ERROR = _("La date de fin doit être postérieure à la date de début.")
 
 
 @transaction.atomic
@@ -35,12 +34,9 @@ def contact_save(*, contact: Contact, by) -> Contact:
 @transaction.atomic
 def partner_role_save(*, partner_role: PartnerRole, by) -> PartnerRole:
     role = partner_role
-    errors = {}
-    if role.end_date and role.start_date and role.end_date < role.start_date:
-        errors["end_date"] = [PERIOD_ERROR]
-    if role.contact_id and role.organisation_id and role.contact.organisation_id != role.organisation_id:
-        errors["contact"] = [_("Ce contact n'appartient pas à l'organisation choisie : choisissez une personne de "
-                               "« %(organisation)s ».") % {"organisation": role.organisation}]
+    errors = period_errors(role.start_date, role.end_date)
+    if role.contact_id and role.organisation_id and (error := rules.contact_error(role.contact, role.organisation)):
+        errors["contact"] = [error]
     if errors:
         raise ValidationError(errors)
     role.full_clean()
@@ -64,13 +60,9 @@ def meeting_save(*, meeting: Meeting, attendees=None, by) -> Meeting:
 
 @transaction.atomic
 def decision_save(*, decision: Decision, by) -> Decision:
-    if decision.status == DecisionStatus.DONE and not decision.done_on:
-        raise ValidationError({"done_on": [_("Indiquez la date à laquelle la décision a été faite.")]})
-    if decision.status != DecisionStatus.DONE and decision.done_on:
-        raise ValidationError({"done_on": [_("Une date de réalisation ne se saisit que pour une décision "
-                                             "« Faite » : videz ce champ ou changez le suivi.")]})
-    if decision.done_on and decision.meeting_id and decision.done_on < decision.meeting.date:
-        raise ValidationError({"done_on": [_("Une décision ne peut être faite avant le comité qui l'a prise.")]})
+    meeting_date = decision.meeting.date if decision.done_on and decision.meeting_id else None
+    if error := rules.done_on_error(status=decision.status, done_on=decision.done_on, meeting_date=meeting_date):
+        raise ValidationError({"done_on": [error]})
     decision.full_clean()
     decision.save()
     return decision

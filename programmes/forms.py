@@ -1,14 +1,12 @@
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Column, Fieldset, Layout, Row, Submit
+from crispy_forms.layout import Column, Fieldset, Layout, Row
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import models
-from django.db.models import Q
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBoundField
 from dsfr.utils import dsfr_input_class_attr
 
 from accounts import scope
+from core.forms import DateInput, DsfrModelForm, FilterForm, apply_errors, visible_or_current, with_blank
 from partners.enums import OrganisationKind
 
 from .enums import ConventionStatus, EstablishmentKind, Funder, ProgrammePhase, ProgrammeStage, QuartierKind, SiaeKind
@@ -27,68 +25,6 @@ from .models import (
 )
 from .rates import MEASURES_BY_KIND, annex_aid_amount
 from .services import check_programme_rules
-
-
-def constraint_field(constraint) -> str | None:
-    """The field a constraint's error belongs beside: a unique field, or the last field its check names."""
-    if isinstance(constraint, models.UniqueConstraint):
-        return constraint.fields[0] if len(constraint.fields) == 1 else None
-    names = []
-
-    def walk(node):
-        for child in node.children:
-            if isinstance(child, Q):
-                walk(child)
-            else:
-                names.append(child[0].split("__")[0])
-
-    walk(constraint.condition)
-    return names[-1] if names else None
-
-
-class DsfrModelForm(forms.ModelForm):
-    """A ModelForm rendered with DSFR markup, through the small dsfr_crispy template pack."""
-
-    bound_field_class = DsfrBoundField
-    submit_label = _("Enregistrer")
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for visible in self.visible_fields():
-            dsfr_input_class_attr(visible)
-        self.helper = FormHelper()
-        self.helper.add_input(Submit("submit", self.submit_label))
-
-    def _post_clean(self):
-        """Show a database constraint's French message beside the field it is about."""
-        super()._post_clean()
-        by_message = {
-            str(c.violation_error_message): constraint_field(c) for c in self._meta.model._meta.constraints
-        }
-        general = self._errors.pop(NON_FIELD_ERRORS, None)
-        if general is None:
-            return
-        kept = []
-        for error in general.as_data():
-            field = by_message.get(str(error.message))
-            if field in self.fields and field not in self._errors:
-                self._errors[field] = self.error_class([error], renderer=self.renderer)
-            else:
-                kept.append(error)
-        if kept:
-            self._errors[NON_FIELD_ERRORS] = self.error_class(kept, error_class="nonfield", renderer=self.renderer)
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
-
-def visible_or_current(visible, model, current_pks):
-    """The choices the user sees, plus what the object already points at (editing must not force a change)."""
-    return model.objects.filter(Q(pk__in=visible.values("pk")) | Q(pk__in=list(current_pks)))
 
 
 def departments_choices(user, instance):
@@ -168,29 +104,8 @@ class ProgrammeForm(DsfrModelForm):
                 siae=cleaned.get("siae"), establishment=cleaned.get("establishment"), quartier=cleaned.get("quartier")
             )
         except ValidationError as error:
-            for field, messages in error.message_dict.items():
-                for message in messages:
-                    self.add_error(field, message)
+            apply_errors(self, error)
         return cleaned
-
-
-class FilterForm(forms.Form):
-    """GET filters of a list page; field names are the list selector's keyword arguments."""
-
-    bound_field_class = DsfrBoundField
-    q = forms.CharField(label=_("Rechercher"), required=False, max_length=100)
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        for visible in self.visible_fields():
-            dsfr_input_class_attr(visible)
-
-
-ALL = _("Tous")
-
-
-def _blank(choices, label=ALL):
-    return [("", label), *choices]
 
 
 class DispChoiceMixin(forms.Form):
@@ -199,20 +114,20 @@ class DispChoiceMixin(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, user=user, **kwargs)
         disps = Disp.objects.filter(regions__departments__in=scope.departments_for(user)).distinct()
-        self.fields["disp"].choices = _blank([(d.code, d.name) for d in disps], _("Toutes"))
+        self.fields["disp"].choices = with_blank([(d.code, d.name) for d in disps], _("Toutes"))
 
 
 class EstablishmentFilterForm(DispChoiceMixin, FilterForm):
-    kind = forms.ChoiceField(label=_("Type"), required=False, choices=_blank(EstablishmentKind.choices))
+    kind = forms.ChoiceField(label=_("Type"), required=False, choices=with_blank(EstablishmentKind.choices))
 
 
 class SiaeFilterForm(FilterForm):
-    kind = forms.ChoiceField(label=_("Type"), required=False, choices=_blank(SiaeKind.choices))
+    kind = forms.ChoiceField(label=_("Type"), required=False, choices=with_blank(SiaeKind.choices))
 
 
 class ProgrammeFilterForm(DispChoiceMixin, FilterForm):
-    stage = forms.ChoiceField(label=_("Étape"), required=False, choices=_blank(ProgrammeStage.choices, _("Toutes")))
-    phase = forms.ChoiceField(label=_("Phase"), required=False, choices=_blank(ProgrammePhase.choices, _("Toutes")))
+    stage = forms.ChoiceField(label=_("Étape"), required=False, choices=with_blank(ProgrammeStage.choices, _("Toutes")))
+    phase = forms.ChoiceField(label=_("Phase"), required=False, choices=with_blank(ProgrammePhase.choices, _("Toutes")))
 
 
 # --- Conventions, annexes, contracts, partnerships and funding --------------------------------------------
@@ -380,11 +295,11 @@ class FundingLineForm(DsfrModelForm):
 
 class ConventionFilterForm(FilterForm):
     q = forms.CharField(label=_("Rechercher une SIAE"), required=False, max_length=100)
-    status = forms.ChoiceField(label=_("Statut"), required=False, choices=_blank(ConventionStatus.choices))
+    status = forms.ChoiceField(label=_("Statut"), required=False, choices=with_blank(ConventionStatus.choices))
     end_year = forms.IntegerField(label=_("Année de fin"), required=False, min_value=2000, max_value=2100)
 
 
 class FundingFilterForm(FilterForm):
     q = forms.CharField(label=_("Rechercher un programme"), required=False, max_length=100)
     year = forms.IntegerField(label=_("Année"), required=False, min_value=2000, max_value=2100)
-    funder = forms.ChoiceField(label=_("Financeur"), required=False, choices=_blank(Funder.choices))
+    funder = forms.ChoiceField(label=_("Financeur"), required=False, choices=with_blank(Funder.choices))

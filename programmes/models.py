@@ -1,7 +1,9 @@
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+from core.validation import period_in_order
 
 from .enums import (
     AidTerritory,
@@ -212,11 +214,7 @@ class Programme(models.Model):
                     "Le code ne contient que des majuscules et des chiffres, séparés par des tirets."
                 ),
             ),
-            models.CheckConstraint(
-                condition=Q(end_date__isnull=True) | Q(start_date__isnull=True) | Q(end_date__gte=F("start_date")),
-                name="programme_end_after_start",
-                violation_error_message=_("La date de fin doit être postérieure à la date de début."),
-            ),
+            period_in_order("programme_end_after_start", may_be_empty=("end_date", "start_date")),
             models.CheckConstraint(
                 condition=Q(etp_planned__isnull=True) | Q(etp_planned__gte=0),
                 name="programme_etp_not_negative",
@@ -292,13 +290,6 @@ class AidRate(models.Model):
 # --- What binds a programme ---------------------------------------------------------------------------
 
 
-def _period_in_order(name: str):
-    return models.CheckConstraint(
-        condition=Q(end_date__gte=F("start_date")), name=name,
-        violation_error_message=_("La date de fin doit être postérieure à la date de début."),
-    )
-
-
 class StateConvention(models.Model):
     """The SIAE's convention with the State (Préfecture, through the DREETS or DDETS)."""
 
@@ -318,7 +309,7 @@ class StateConvention(models.Model):
         verbose_name = _("convention avec l'État")
         verbose_name_plural = _("conventions avec l'État")
         ordering = ["-start_date"]
-        constraints = [_period_in_order("state_convention_period_in_order")]
+        constraints = [period_in_order("state_convention_period_in_order")]
 
     def __str__(self):
         return f"Convention {self.siae.name} du {self.start_date:%d/%m/%Y} au {self.end_date:%d/%m/%Y}"
@@ -354,7 +345,7 @@ class FinancialAnnex(models.Model):
         verbose_name_plural = _("annexes financières")
         ordering = ["-year", "-start_date"]
         constraints = [
-            _period_in_order("annex_period_in_order"),
+            period_in_order("annex_period_in_order"),
             models.UniqueConstraint(
                 fields=["asp_number"], name="annex_asp_number_unique",
                 violation_error_message=_("Une annexe porte déjà ce numéro ASP."),
@@ -401,7 +392,7 @@ class ImplantationContract(models.Model):
         verbose_name_plural = _("contrats d'implantation")
         ordering = ["-start_date"]
         constraints = [
-            _period_in_order("implantation_period_in_order"),
+            period_in_order("implantation_period_in_order"),
             models.CheckConstraint(
                 condition=Q(weekly_hours__gt=0) & Q(weekly_hours__lte=48) & Q(hourly_pay__gt=0),
                 name="implantation_hours_and_pay_in_range",
@@ -431,7 +422,7 @@ class PartnershipConvention(models.Model):
         verbose_name = _("convention de partenariat")
         verbose_name_plural = _("conventions de partenariat")
         ordering = ["-start_date"]
-        constraints = [_period_in_order("partnership_period_in_order")]
+        constraints = [period_in_order("partnership_period_in_order")]
 
     def __str__(self):
         return self.title

@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts import permissions
+from core.validation import period_errors
 from partners.enums import OrganisationKind
 
 from . import rates
@@ -86,14 +87,8 @@ def _raise(errors: dict):
         raise ValidationError(errors)
 
 
-def _period_errors(start, end) -> dict:
-    if start and end and end < start:
-        return {"end_date": _("La date de fin doit être postérieure à la date de début.")}
-    return {}
-
-
 def check_state_convention_rules(convention: StateConvention):
-    errors = _period_errors(convention.start_date, convention.end_date)
+    errors = period_errors(convention.start_date, convention.end_date)
     start, end = convention.start_date, convention.end_date
     if not errors and start and end and end > rates.add_years(start, STATE_CONVENTION_MAX_YEARS):
         errors["end_date"] = _(
@@ -139,7 +134,7 @@ def check_annex_rules(annex: FinancialAnnex) -> dict:
     convention = annex.convention
     siae = convention.siae
     start, end = annex.start_date, annex.end_date
-    errors = _period_errors(start, end)
+    errors = period_errors(start, end)
     if annex.etp is not None and annex.etp <= 0:
         errors["etp"] = _("Le nombre d'ETP conventionnés doit être positif.")
     if annex.measure and not rates.measure_fits_kind(annex.measure, siae.kind):
@@ -204,7 +199,7 @@ def annex_validate(*, annex: FinancialAnnex, by) -> FinancialAnnex:
 
 def check_contract_rules(contract: ImplantationContract):
     start, end = contract.start_date, contract.end_date
-    errors = _period_errors(start, end)
+    errors = period_errors(start, end)
     if (not errors and start and end and contract.regime == ImplantationRegime.R2022
             and end > rates.add_years(start, R2022_CONTRACT_MAX_YEARS)):
         errors["end_date"] = _(
@@ -235,7 +230,7 @@ def implantation_contract_save(*, contract: ImplantationContract, by) -> Implant
 @transaction.atomic
 def partnership_save(*, convention: PartnershipConvention, parties: list[dict], by) -> PartnershipConvention:
     """Save a multi-party convention and set its parties to exactly ``parties`` ({organisation, role})."""
-    errors = _period_errors(convention.start_date, convention.end_date)
+    errors = period_errors(convention.start_date, convention.end_date)
     seen, duplicates = set(), []
     for party in parties:
         if party["organisation"].pk in seen:

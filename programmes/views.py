@@ -18,6 +18,7 @@ from accounts.mixins import (
     ScopedListView,
     ScopedUpdateView,
 )
+from core.forms import apply_errors
 
 from . import forms as forms_module
 from . import selectors, services
@@ -384,12 +385,7 @@ class PartnershipFormMixin(PartnershipMixin):
                         convention=form.instance, parties=formset.parties(), by=request.user
                     )
             except ValidationError as error:
-                for field, errors in error.message_dict.items():
-                    for message in errors:
-                        if field in form.fields:
-                            form.add_error(field, message)
-                        else:
-                            formset._non_form_errors.append(message)
+                apply_errors(form, error, unplaced=formset._non_form_errors.append)
             else:
                 messages.success(request, self.success_message)
                 return HttpResponseRedirect(self.object.get_absolute_url())
