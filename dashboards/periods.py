@@ -12,7 +12,7 @@ from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from programmes.rates import format_date
+from core.formatting import format_date
 
 MAX_DAYS = 366 * 20  # twenty years: enough for any programme's history
 

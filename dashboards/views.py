@@ -19,8 +19,8 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
 from accounts import scope as access
+from core.formatting import format_euros
 from programmes.exports import table_response
-from programmes.rates import format_euros
 
 from . import charts, indicators, periods, report, scopes
 from .forms import DashboardFilterForm

@@ -23,7 +23,8 @@ from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 
 from accounts import scope
-from programmes.alerts import ERROR, WARNING, Alert, _days_ago, _in_days, french_date
+from core.formatting import days_ago, in_days, long_date
+from programmes.alerts import ERROR, WARNING, Alert
 
 from . import services
 from .enums import OPEN_STATUSES, RELEASE_REASONS, EventKind, FollowUpMilestone, PathwayStatus
@@ -82,7 +83,7 @@ def _release_alerts(user, today):
         day = pathway.participant.expected_release_date
         yield Alert(
             kind=RELEASE,
-            message=(f"Libération prévue le {french_date(day)} ({_in_days((day - today).days)}) pour {_who(pathway)}, "
+            message=(f"Libération prévue le {long_date(day)} ({in_days((day - today).days)}) pour {_who(pathway)}, "
                      f"aucune action de préparation à la sortie."),
             date=day,
             url=_pathway_url(pathway),
@@ -118,7 +119,7 @@ def _follow_up_alerts(user, today):
             yield Alert(
                 kind=FOLLOW_UP,
                 message=(f"Suivi à {milestone} mois de la libération de {_who(pathway)} à saisir : échéance le "
-                         f"{french_date(due)}{'' if days == 0 else f' ({_days_ago(days)})'}."),
+                         f"{long_date(due)}{'' if days == 0 else f' ({days_ago(days)})'}."),
                 date=due,
                 url=reverse("participants:follow_up", args=[pathway.pk, milestone]),
                 link_label="Saisir le suivi",
@@ -141,7 +142,7 @@ def _contract_alerts(user, today):
         lacking = [label for field, label in CONTRACT_FIELDS.items() if getattr(pathway, field) is None]
         what = lacking[0] if len(lacking) == 1 else ", ".join(lacking[:-1]) + " et " + lacking[-1]
         start = pathway.contract_start
-        entered = f"est entré·e en atelier le {french_date(start)}" if start else "est en atelier"
+        entered = f"est entré·e en atelier le {long_date(start)}" if start else "est en atelier"
         yield Alert(
             kind=CONTRACT,
             message=f"{_who(pathway)} {entered} sans contrat signé complet : il manque {what}.",

@@ -18,6 +18,7 @@ from dsfr.widgets import InlineRadioSelect
 from accounts import scope
 from accounts.enums import Role
 from accounts.models import User
+from core.formatting import format_date, format_euros
 from core.forms import ALL, DateInput, DsfrModelForm, FilterForm, visible_or_current, with_blank
 from programmes import rates
 from programmes.models import Establishment, Quartier, SmicRate
@@ -399,9 +400,9 @@ class AssignmentForm(StepForm):
 def pay_floors() -> list[dict]:
     """Every SMIC rate with its pay floor (45 %), oldest first, for the contract forms and their script."""
     return [
-        {"from": rate.valid_from.isoformat(), "from_label": rates.format_date(rate.valid_from),
-         "floor": rates.format_euros(rates.pay_floor(rate.hourly_amount)),
-         "smic": rates.format_euros(rate.hourly_amount)}
+        {"from": rate.valid_from.isoformat(), "from_label": format_date(rate.valid_from),
+         "floor": format_euros(rates.pay_floor(rate.hourly_amount)),
+         "smic": format_euros(rate.hourly_amount)}
         for rate in SmicRate.objects.order_by("valid_from")
     ]
 

@@ -11,6 +11,7 @@ from decimal import Decimal
 from dateutil.relativedelta import relativedelta
 from django.utils.translation import gettext as _
 
+from core.formatting import format_date, format_euros
 from programmes import rates
 
 from .enums import (
@@ -47,10 +48,6 @@ ALLOWED_FROM = {
 }
 
 
-def fmt(day: datetime.date) -> str:
-    return rates.format_date(day)
-
-
 def ecrou_key(raw: str) -> str:
     """"  00123-a " and "123A" are the same écrou: letters and digits only, upper case, no leading zeros."""
     key = re.sub(r"[^0-9A-Za-z]", "", raw or "").upper().lstrip("0")
@@ -82,14 +79,15 @@ def check_required(field: str, day, what: str) -> dict:
 
 def check_not_future(field: str, day: datetime.date | None, today: datetime.date, what: str) -> dict:
     if day and day > today:
-        return {field: _("%(what)s ne peut pas être dans le futur (%(date)s).") % {"what": what, "date": fmt(day)}}
+        return {field: _("%(what)s ne peut pas être dans le futur (%(date)s).")
+                % {"what": what, "date": format_date(day)}}
     return {}
 
 
 def check_not_before(field: str, day, earlier, message: str) -> dict:
     """``message`` receives %(date)s (the day) and %(earlier)s."""
     if day and earlier and day < earlier:
-        return {field: message % {"date": fmt(day), "earlier": fmt(earlier)}}
+        return {field: message % {"date": format_date(day), "earlier": format_date(earlier)}}
     return {}
 
 
@@ -100,7 +98,7 @@ def check_birth_date(birth_date: datetime.date | None, today: datetime.date) -> 
     if birth_date > today or not MIN_AGE <= age <= MAX_AGE:
         return {"birth_date": _("La date de naissance %(date)s donne un âge de %(age)s ans : vérifiez-la "
                                 "(entre %(min)s et %(max)s ans).")
-                % {"date": fmt(birth_date), "age": age, "min": MIN_AGE, "max": MAX_AGE}}
+                % {"date": format_date(birth_date), "age": age, "min": MIN_AGE, "max": MAX_AGE}}
     return {}
 
 
@@ -125,13 +123,13 @@ def check_contract(*, start, signed_on, hours_per_week, hourly_pay, smic, earlie
     if hourly_pay is not None and start:
         if smic is None:
             errors["hourly_pay"] = _("Aucun taux du SMIC n'est connu au %(date)s : ajoutez-le d'abord.") % {
-                "date": fmt(start)}
+                "date": format_date(start)}
         elif hourly_pay < rates.pay_floor(smic):
             errors["hourly_pay"] = _(
                 "La rémunération horaire doit atteindre 45 %% du SMIC en vigueur le %(date)s, soit au moins "
                 "%(floor)s (SMIC %(smic)s)."
-            ) % {"date": fmt(start), "floor": rates.format_euros(rates.pay_floor(smic)),
-                 "smic": rates.format_euros(smic)}
+            ) % {"date": format_date(start), "floor": format_euros(rates.pay_floor(smic)),
+                 "smic": format_euros(smic)}
     return errors
 
 

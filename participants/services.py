@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.formatting import format_date
 from programmes import rates
 
 from . import rules
@@ -164,7 +165,7 @@ def pathway_create(*, participant: Participant, programme, session: RecruitmentS
         errors["programme"] = _("Ce programme se déroule dans un autre établissement que celui de la personne.")
     if participant.stay_ended_on:
         errors["programme"] = _("Cette personne a quitté l'établissement le %(date)s.") % {
-            "date": rules.fmt(participant.stay_ended_on)}
+            "date": format_date(participant.stay_ended_on)}
     if session is not None and session.programme_id != programme.pk:
         errors["session"] = _("Cette session appartient à un autre programme.")
     _raise(errors)

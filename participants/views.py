@@ -20,6 +20,7 @@ from django.views.generic import FormView
 
 from accounts import permissions, scope
 from accounts.mixins import ExportMixin, ScopedCreateView, ScopedDetailView, ScopedListView, ScopedUpdateView
+from core.formatting import format_date
 from core.forms import CONFLICT, apply_errors, constraint_fields
 
 from . import rules, selectors, services
@@ -505,7 +506,7 @@ class PathwayCreateView(ScopedObjectFormView):
     def refusal(self):
         if self.object.stay_ended_on:
             return _("Cette personne a quitté l'établissement le %(date)s : une nouvelle candidature se saisit "
-                     "dans le dossier de son nouveau séjour.") % {"date": rules.fmt(self.object.stay_ended_on)}
+                     "dans le dossier de son nouveau séjour.") % {"date": format_date(self.object.stay_ended_on)}
         if not candidacy_programmes(self.request.user, self.object).exists():
             return _("Cette personne a déjà un parcours en cours dans chacun des programmes de son établissement "
                      "que vous suivez.")

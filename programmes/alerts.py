@@ -22,6 +22,8 @@ from django.urls import NoReverseMatch, reverse
 
 from accounts import scope
 from accounts.enums import Role
+from core.formatting import days_ago, in_days
+from core.formatting import long_date as french_date
 from partners.enums import DecisionStatus
 from partners.models import Decision
 
@@ -69,30 +71,9 @@ def kinds_for(user) -> frozenset[str]:
     return KINDS_BY_ROLE.get(user.role, frozenset())
 
 
-def french_date(day: datetime.date) -> str:
-    """``1er juillet 2017``, ``31 décembre 2026`` (whatever the active language)."""
-    return f"{'1er' if day.day == 1 else day.day} {_MONTHS[day.month - 1]} {day.year}"
-
-
-_MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
-           "novembre", "décembre"]
-
-
 def _of(name: str) -> str:
     """French "de" before a name, elided before a vowel: "d'Après", "d'EFIC", "de La Remise"."""
     return f"d'{name}" if name[:1].lower() in set("aeiouyàâäéèêëîïôöùûü") else f"de {name}"
-
-
-def _in_days(days: int) -> str:
-    if days == 0:
-        return "aujourd'hui"
-    if days == 1:
-        return "demain"
-    return f"dans {days} jours"
-
-
-def _days_ago(days: int) -> str:
-    return "hier" if days == 1 else f"il y a {days} jours"
 
 
 def _url(name: str, pk: int, *, fallback: str | None) -> str | None:
@@ -142,7 +123,7 @@ def _convention_alerts(user, today):
         yield Alert(
             kind=CONVENTION,
             message=(f"La convention {_of(convention.siae.name)} avec {convention.authority.name} se termine le "
-                     f"{french_date(convention.end_date)}, {_in_days(days)}, et aucune convention ne lui succède."),
+                     f"{french_date(convention.end_date)}, {in_days(days)}, et aucune convention ne lui succède."),
             date=convention.end_date,
             url=_url("programmes:convention_detail", convention.pk, fallback=_programme_url(convention.programme_pk))
             or "",
@@ -170,7 +151,7 @@ def _annex_alerts(user, today):
         yield Alert(
             kind=ANNEX,
             message=(f"L'annexe financière {annex.asp_number} ({annex.measure}, {annex.year}) {_of(siae)} se termine "
-                     f"le {french_date(annex.end_date)}, {_in_days(days)}, et aucune annexe ne lui succède."),
+                     f"le {french_date(annex.end_date)}, {in_days(days)}, et aucune annexe ne lui succède."),
             date=annex.end_date,
             url=_url("programmes:convention_detail", annex.convention_id,
                      fallback=_programme_url(annex.programme_pk)) or "",
@@ -195,7 +176,7 @@ def _contract_alerts(user, today):
         yield Alert(
             kind=CONTRACT,
             message=(f"Le contrat d'implantation {_of(programme.siae.name)} ({programme.establishment.name}) a pris "
-                     f"fin le {french_date(contract.end_date)}, {_days_ago(days)}, sans nouveau contrat."),
+                     f"fin le {french_date(contract.end_date)}, {days_ago(days)}, sans nouveau contrat."),
             date=contract.end_date,
             url=_programme_url(programme.pk),
             link_label="Voir le programme",
@@ -220,7 +201,7 @@ def _decision_alerts(user, today):
             kind=DECISION,
             message=(f"Décision du {meeting.get_kind_display().lower()} {subject} du {french_date(meeting.date)} "
                      f"à faire par {decision.owner.name} pour le {french_date(decision.due_date)} "
-                     f"({_days_ago(days)}) : « {text} »."),
+                     f"({days_ago(days)}) : « {text} »."),
             date=decision.due_date,
             url=_url("partners:meeting_detail", meeting.pk, fallback=fallback),
             link_label="Voir le comité",

@@ -10,6 +10,8 @@ from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from core.formatting import format_date
+
 from .enums import AidTerritory, AspMeasure, SiaeKind
 from .models import AidRate, SmicRate
 
@@ -19,16 +21,6 @@ MIN_SMIC_SHARE_PCT = Decimal("45")
 # Measures for work inside an establishment: the modulated part applies.
 DETENTION_MEASURES = frozenset({AspMeasure.ACI_MP, AspMeasure.EI_MP})
 MAYOTTE_DEPARTMENT = "976"
-
-
-def format_euros(amount) -> str:
-    """12081.5 -> "12 081,50 €" (French: non-breaking spaces between thousands and before the sign)."""
-    text = f"{Decimal(amount).quantize(CENT, rounding=ROUND_HALF_UP):,.2f}"
-    return text.replace(",", "\u00a0").replace(".", ",") + "\u00a0€"
-
-
-def format_date(day: datetime.date) -> str:
-    return day.strftime("%d/%m/%Y")
 
 
 def add_years(day: datetime.date, years: int) -> datetime.date:

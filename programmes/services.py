@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts import permissions
+from core.formatting import format_date, format_euros
 from core.validation import period_errors
 from partners.enums import OrganisationKind
 
@@ -94,7 +95,7 @@ def check_state_convention_rules(convention: StateConvention):
         errors["end_date"] = _(
             "Une convention avec l'État dure au plus 3 ans : pour un début le %(start)s, la fin doit être "
             "au plus tard le %(limit)s."
-        ) % {"start": rates.format_date(start), "limit": rates.format_date(rates.add_years(start, 3))}
+        ) % {"start": format_date(start), "limit": format_date(rates.add_years(start, 3))}
     authority = convention.authority if convention.authority_id else None
     if authority is not None and authority.kind not in {OrganisationKind.DREETS, OrganisationKind.DDETS}:
         errors["authority"] = _("Le service signataire doit être une DREETS ou une DDETS.")
@@ -155,7 +156,7 @@ def check_annex_rules(annex: FinancialAnnex) -> dict:
         if start < convention.start_date or end > convention.end_date:
             errors["start_date" if start < convention.start_date else "end_date"] = _(
                 "L'annexe doit se situer dans la période de sa convention, du %(start)s au %(end)s."
-            ) % {"start": rates.format_date(convention.start_date), "end": rates.format_date(convention.end_date)}
+            ) % {"start": format_date(convention.start_date), "end": format_date(convention.end_date)}
         elif annex.year:
             overlapping = (
                 convention.annexes.filter(year=annex.year, start_date__lte=end, end_date__gte=start)
@@ -166,8 +167,8 @@ def check_annex_rules(annex: FinancialAnnex) -> dict:
             if overlapping:
                 errors["start_date"] = _(
                     "Cette période chevauche l'annexe %(number)s de la même année (du %(start)s au %(end)s)."
-                ) % {"number": overlapping.asp_number, "start": rates.format_date(overlapping.start_date),
-                     "end": rates.format_date(overlapping.end_date)}
+                ) % {"number": overlapping.asp_number, "start": format_date(overlapping.start_date),
+                     "end": format_date(overlapping.end_date)}
     return errors
 
 
@@ -205,7 +206,7 @@ def check_contract_rules(contract: ImplantationContract):
         errors["end_date"] = _(
             "Un contrat d'implantation du régime 2022 dure au plus 7 ans : pour un début le %(start)s, la fin "
             "doit être au plus tard le %(limit)s."
-        ) % {"start": rates.format_date(start), "limit": rates.format_date(rates.add_years(start, 7))}
+        ) % {"start": format_date(start), "limit": format_date(rates.add_years(start, 7))}
     if start and contract.hourly_pay is not None:
         try:
             smic = rates.smic_on(start)
@@ -216,8 +217,8 @@ def check_contract_rules(contract: ImplantationContract):
                 errors["hourly_pay"] = _(
                     "La rémunération horaire (%(pay)s) est inférieure à 45 %% du SMIC en vigueur au %(start)s "
                     "(%(smic)s de l'heure) : elle doit être d'au moins %(floor)s."
-                ) % {"pay": rates.format_euros(contract.hourly_pay), "start": rates.format_date(start),
-                     "smic": rates.format_euros(smic), "floor": rates.format_euros(rates.pay_floor(smic))}
+                ) % {"pay": format_euros(contract.hourly_pay), "start": format_date(start),
+                     "smic": format_euros(smic), "floor": format_euros(rates.pay_floor(smic))}
     _raise(errors)
 
 

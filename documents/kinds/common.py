@@ -21,15 +21,13 @@ from decimal import ROUND_HALF_UP, Decimal
 from dateutil.relativedelta import relativedelta
 from django.urls import reverse
 
+from core.formatting import NBSP, long_date
+from core.formatting import format_euros as euros
 from partners.enums import OrganisationKind
 from partners.models import Contact, Organisation
-from programmes import rates
 
 from ..registry import Missing
 
-MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
-          "novembre", "décembre"]
-NBSP = "\u00a0"
 DOTS = "\u2026" * 14  # a place to write by hand: "Fait à ……………, le …"
 # Overseas regions: their DEETS is the State's regional and departmental labour service at once (no DDETS).
 OVERSEAS_REGIONS = frozenset({"01", "02", "03", "04", "06"})
@@ -40,23 +38,10 @@ DREETS_SINCE = datetime.date(2021, 4, 1)
 # --- French formatting -----------------------------------------------------------------------------------
 
 
-def long_date(day: datetime.date | None) -> str:
-    """2017-07-01 -> "1er juillet 2017"; 2018-12-31 -> "31 décembre 2018"."""
-    if day is None:
-        return ""
-    first = "1er" if day.day == 1 else str(day.day)
-    return f"{first} {MONTHS[day.month - 1]} {day.year}"
-
-
 def period(start: datetime.date, end: datetime.date | None) -> str:
     if end is None:
         return f"depuis le {long_date(start)}"
     return f"du {long_date(start)} au {long_date(end)}"
-
-
-def euros(amount) -> str:
-    """12081.5 -> "12 081,50 €"."""
-    return rates.format_euros(amount)
 
 
 def number(value, places: int = 2) -> str:

@@ -7,6 +7,7 @@ from django.db.models.functions import Upper
 from django.utils import timezone
 
 from accounts.scope import programmes_for
+from core.formatting import format_date
 from participants import rules
 from participants.enums import (
     CLOSED_STATUSES,
@@ -57,7 +58,7 @@ PERSON_COLUMNS = {"nom": "last_name", "prenom": "first_names", "sexe": "sex",
 
 
 def _date(day) -> str:
-    return rules.fmt(day) if day else ""
+    return format_date(day) if day else ""
 
 
 class Importer:

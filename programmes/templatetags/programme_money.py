@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from django import template
 
-from programmes.rates import format_euros
+from core.formatting import format_euros
 
 register = template.Library()
 

@@ -18,9 +18,9 @@ from pathlib import Path
 
 from django.urls import reverse
 
+from core.formatting import format_date
 from documents.enums import DocumentKind, SubjectType
 from documents.registry import REGISTRY, KindSpec, Missing
-from programmes.rates import format_date
 
 PREFERRED_REAL_KINDS = (DocumentKind.STATE_CONVENTION, DocumentKind.PROJECT_SHEET)
 

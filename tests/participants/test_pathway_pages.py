@@ -10,6 +10,7 @@ from dateutil.relativedelta import relativedelta
 from django.urls import reverse
 from django.utils import timezone
 
+from core.formatting import format_euros
 from participants import services
 from participants.enums import (
     DEFAULT_OUTCOME,
@@ -163,7 +164,7 @@ def test_entry_page_shows_the_pay_floor_of_the_smic_in_force(client_as, scope_a)
 
     text = page_text(client_as("SIAE_STAFF_A").get(step_url(pathway, "entree")))
 
-    floor = rates.format_euros(rates.pay_floor(rate.hourly_amount))
+    floor = format_euros(rates.pay_floor(rate.hourly_amount))
     assert f"Plancher de rémunération : {floor} de l'heure" in text
     assert f"en vigueur depuis le {rate.valid_from:%d/%m/%Y}" in text
     assert "data-pay-floors=" in text  # the page's script updates it for the start date typed

@@ -98,11 +98,6 @@ def test_aid_in_mayotte_uses_the_mayotte_amounts():
     assert rates.annex_aid_amount(_annex("ACI", "ACI_MP", "1", D(2025, 1, 1), "976")) == Decimal("18973.50")
 
 
-def test_euros_are_written_the_french_way():
-    assert rates.format_euros(Decimal("25370.1")) == "25\u00a0370,10\u00a0€"
-    assert rates.format_euros(Decimal("5.346")) == "5,35\u00a0€"
-
-
 def test_pay_floor_is_45_percent_of_the_smic_rounded_up_to_the_cent():
     assert rates.pay_floor(Decimal("11.88")) == Decimal("5.35")
     assert rates.pay_floor(Decimal("12.00")) == Decimal("5.40")
