@@ -283,7 +283,7 @@ class EventForm(DsfrModelForm):
         self.fields["projects"].queryset = self.visible["projects"].order_by("code")
         self.fields["projects"].label_from_instance = lambda p: f"{p.code} — {p.activity}"
         self.fields["regions"].required = True
-        self.fields["regions"].error_messages["required"] = _("Choisissez au moins une région.")
+        self.fields["regions"].error_messages["required"] = rules.NO_REGION
 
     def _with_hidden(self, name):
         """Ticking boxes changes only what the user sees; what lies outside their scope stays linked."""

@@ -5,8 +5,11 @@ through the arguments it is given.
 """
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .enums import DecisionStatus
+
+NO_REGION = gettext_lazy("Choisissez au moins une région.")  # an event's regions: the form and the service
 
 
 def contact_error(contact, organisation) -> str | None:

@@ -79,7 +79,7 @@ def event_save(*, event: Event, regions, co_organisers, projects, by) -> Event:
               "événement.") % {"code": p.code} for p in late
         ]})
     if not regions:
-        raise ValidationError({"regions": [_("Choisissez au moins une région.")]})
+        raise ValidationError({"regions": [rules.NO_REGION]})
     event.full_clean()
     event.save()
     event.regions.set(regions)

@@ -18,7 +18,7 @@ from .enums import (
     QuartierKind,
     SiaeKind,
 )
-from .validators import validate_siret
+from .validators import SIRET_NOT_14_DIGITS, validate_siret
 
 
 class Disp(models.Model):
@@ -156,7 +156,7 @@ class Siae(models.Model):
             models.CheckConstraint(
                 condition=Q(siret__regex=r"^[0-9]{14}$"),
                 name="siae_siret_14_digits",
-                violation_error_message=_("Le SIRET doit comporter exactement 14 chiffres."),
+                violation_error_message=SIRET_NOT_14_DIGITS,
             ),
         ]
 

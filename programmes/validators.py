@@ -1,5 +1,8 @@
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+SIRET_NOT_14_DIGITS = gettext_lazy("Le SIRET doit comporter exactement 14 chiffres.")  # validator and constraint
 
 
 def luhn_is_valid(digits: str) -> bool:
@@ -16,7 +19,7 @@ def luhn_is_valid(digits: str) -> bool:
 
 def validate_siret(value: str) -> None:
     if len(value) != 14 or not value.isdigit():
-        raise ValidationError(_("Le SIRET doit comporter exactement 14 chiffres."), code="siret_format")
+        raise ValidationError(SIRET_NOT_14_DIGITS, code="siret_format")
     if not luhn_is_valid(value):
         raise ValidationError(
             _("Ce SIRET n'est pas valide (la clé de contrôle ne correspond pas)."), code="siret_luhn"
