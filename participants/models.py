@@ -12,6 +12,8 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.validation import period_in_order
+
 from .enums import (
     CLOSED_STATUSES,
     AdjustmentDecision,
@@ -285,11 +287,8 @@ class Suspension(models.Model):
         verbose_name = _("suspension")
         ordering = ["start"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(end__isnull=True) | Q(end__gte=F("start")),
-                name="suspension_end_after_start",
-                violation_error_message=_("La reprise ne peut pas précéder la suspension."),
-            ),
+            period_in_order("suspension_end_after_start", start="start", end="end", may_be_empty=("end",),
+                            message=_("La reprise ne peut pas précéder la suspension.")),
         ]
 
     def __str__(self):
@@ -340,11 +339,8 @@ class AccompanimentEvent(models.Model):
         verbose_name_plural = _("actions d'accompagnement")
         ordering = ["on", "recorded_at"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(end_on__isnull=True) | Q(end_on__gte=F("on")),
-                name="event_end_after_start",
-                violation_error_message=_("La fin ne peut pas précéder le début."),
-            ),
+            period_in_order("event_end_after_start", start="on", end="end_on", may_be_empty=("end_on",),
+                            message=_("La fin ne peut pas précéder le début.")),
             models.CheckConstraint(
                 condition=(Q(kind=EventKind.HOURS_WORKED) & Q(hours__isnull=False, hours__gte=0, hours__lte=400))
                 | (~Q(kind=EventKind.HOURS_WORKED) & Q(hours__isnull=True)),
