@@ -1,11 +1,49 @@
-"""Shared fixtures: the two scopes and their personas (see tests/accounts/personas.py)."""
+"""Shared fixtures: the suite's clock, a fast password hasher, the two scopes and their personas
+(see tests/accounts/personas.py)."""
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from tests import clock
 from tests.accounts.personas import build_personas, build_scope
+
+# Hashing is slow on purpose (Argon2); the suite hashes with MD5, except the tests of hashing itself, which ask
+# for `production_hashers`. Logging in goes through the same code path whatever the hasher.
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+PRODUCTION_HASHERS = list(settings.PASSWORD_HASHERS)
+
+
+def pytest_configure(config):
+    # Every test process lives at the same moment (tests/clock.py): no test depends on the day it runs.
+    clock.start()
+    settings.PASSWORD_HASHERS = FAST_HASHERS
+
+
+def pytest_unconfigure(config):
+    clock.stop()
+
+
+def pytest_collection_modifyitems(config, items):
+    """Under pytest-xdist (`-n 2 --dist loadgroup`, as `make test` runs it), the tests that drive Chromium or the
+    Celery worker run in one process, one after the other: one demo load and live server for the browser tests
+    (tests/browser/conftest.py), one Celery worker for both (tests/documents/conftest.py)."""
+    for item in items:
+        if item.get_closest_marker("browser") or "celery_worker_process" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.xdist_group("live"))
+
+
+def pytest_report_header(config):
+    return f"clock: {clock.moment().isoformat()} (IAE_TEST_NOW, tests/clock.py)"
+
+
+@pytest.fixture
+def production_hashers(settings):
+    """The project's own hashers (Argon2 first), for the tests of password hashing."""
+    settings.PASSWORD_HASHERS = PRODUCTION_HASHERS
+    return PRODUCTION_HASHERS
 
 
 @pytest.fixture
@@ -38,9 +76,12 @@ def client_as(personas):
 
 
 @pytest.fixture(autouse=True)
-def force_login_includes_second_factor(monkeypatch):
+def force_login_includes_second_factor(request, monkeypatch):
     """`client.force_login(user)` stands for a full sign-in: password and second factor (accounts.two_factor).
-    The second factor's own tests sign in through the forms instead."""
+    The second factor's own tests sign in through the forms instead; the browser tests use the demo accounts'
+    own devices (tests/browser/conftest.py, `sign_in_as`)."""
+    if request.node.get_closest_marker("browser"):
+        return
     original = Client.force_login
 
     def force_login(self, user, backend=None):

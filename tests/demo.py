@@ -5,10 +5,6 @@ from io import StringIO
 
 from django.core.management import call_command
 from django.db import transaction
-from django.test import override_settings
-
-# load_demo hashes the demo password for nine accounts: PBKDF2 would take seconds.
-FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def _load_demo():
@@ -18,7 +14,7 @@ def _load_demo():
 @contextmanager
 def demo_for_module(django_db_blocker, load=_load_demo):
     """Inside a module-scoped fixture: ``load()`` runs once in a transaction rolled back at the end."""
-    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS), transaction.atomic():
+    with django_db_blocker.unblock(), transaction.atomic():
         load()
         yield
         transaction.set_rollback(True)

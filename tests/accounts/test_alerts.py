@@ -12,6 +12,7 @@ from django.urls import reverse
 from partners.models import Decision, Meeting
 from programmes.alerts import ANNEX, CONTRACT, CONVENTION, DECISION, alerts_for, french_date
 from programmes.models import FinancialAnnex, ImplantationContract, StateConvention
+from tests import clock
 from tests.accounts.pages import page_text
 from tests.accounts.personas import PERSONAS
 from tests.programmes.factories import ProgrammeFactory, SiaeFactory
@@ -21,6 +22,13 @@ pytestmark = pytest.mark.django_db
 TODAY = datetime.date(2026, 11, 27)
 HOME = reverse("accounts:home")
 _structure_codes = itertools.count(1)
+
+
+@pytest.fixture(autouse=True)
+def on_today():
+    """The pages read the clock: it reads TODAY too, so the figures below ("dans 34 jours") hold any day."""
+    with clock.at(TODAY):
+        yield
 
 
 def days(n: int) -> datetime.date:

@@ -15,7 +15,6 @@ pytestmark = pytest.mark.django_db
 HOME = reverse("accounts:home")
 LOGIN = reverse("accounts:login")
 LOGOUT = reverse("accounts:logout")
-FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 # The title above each role's programmes (issue on roles).
 HOME_TITLES = {
@@ -76,8 +75,7 @@ def test_login_page_is_open_to_anonymous_visitors(client):
     assert "Connexion" in page_text(response)
 
 
-def test_login_with_the_wrong_password_shows_a_french_error(client, settings):
-    settings.PASSWORD_HASHERS = FAST_HASHERS
+def test_login_with_the_wrong_password_shows_a_french_error(client):
     user = UserFactory(username="cpip.meaux", role=Role.NATIONAL)
     user.set_password("Le-bon-mot-de-passe-2026")
     user.save()
@@ -89,8 +87,7 @@ def test_login_with_the_wrong_password_shows_a_french_error(client, settings):
     assert "_auth_user_id" not in client.session
 
 
-def test_login_with_the_right_password_leads_to_the_home_page(client, settings):
-    settings.PASSWORD_HASHERS = FAST_HASHERS
+def test_login_with_the_right_password_leads_to_the_home_page(client):
     user = UserFactory(username="national", role=Role.NATIONAL)
     user.set_password("Le-bon-mot-de-passe-2026")
     user.save()
@@ -102,8 +99,7 @@ def test_login_with_the_right_password_leads_to_the_home_page(client, settings):
     assert client.session["_auth_user_id"] == str(user.pk)
 
 
-def test_login_returns_to_the_page_asked_for(client, settings):
-    settings.PASSWORD_HASHERS = FAST_HASHERS
+def test_login_returns_to_the_page_asked_for(client):
     user = UserFactory(username="national", role=Role.NATIONAL)
     user.set_password("Le-bon-mot-de-passe-2026")
     user.save()

@@ -51,7 +51,7 @@ def test_a_common_password_is_refused_whatever_its_length():
     assert any("courant" in message for message in messages), messages
 
 
-def test_passwords_are_stored_with_argon2_and_checked_back():
+def test_passwords_are_stored_with_argon2_and_checked_back(production_hashers):
     user = User.objects.create_user(username="cpip.argon", password="rivière-pont-levis", role=Role.NATIONAL)
 
     assert user.password.startswith("argon2$")

@@ -25,9 +25,7 @@ REQUIRED = {Role.CPIP, Role.SPIP_MANAGER, Role.SIAE_DIRECTOR, Role.SIAE_STAFF, R
 
 
 @pytest.fixture
-def password_hash(settings):
-    # The hasher's own tests are in test_passwords.py; here a fast one keeps each sign-in cheap.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def password_hash():
     return make_password(PASSWORD)
 
 

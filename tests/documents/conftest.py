@@ -18,6 +18,8 @@ from urllib.parse import quote, urlencode
 import pytest
 from django.conf import settings
 
+from tests import clock
+
 WORKER_START_TIMEOUT = 60.0  # seconds until the worker answers a ping
 WORKER_STOP_TIMEOUT = 20.0  # seconds of warm shutdown before the worker is killed
 
@@ -112,10 +114,11 @@ def celery_worker_process(redis_broker, django_db_setup, tmp_path_factory):
         "REDIS_URL": settings.REDIS_URL,
         "DATABASE_URL": database_url,
         "PYTHONUNBUFFERED": "1",
+        **clock.environment_for_child(),  # the worker lives at the tests' moment (tests/clock.py)
     }
     log_path = scratch / "worker.log"
     command = [
-        sys.executable, "-m", "celery", "-A", "iae_detention", "worker",
+        sys.executable, "-m", "tests.clock", "celery", "-A", "iae_detention", "worker",
         "--concurrency", "1", "--pool", "prefork", "-l", "info",
         "-n", nodename, "-Q", queue,
         "--without-gossip", "--without-mingle", "--without-heartbeat",

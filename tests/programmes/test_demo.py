@@ -25,12 +25,6 @@ PILOT_CODES = {
 }
 
 
-@pytest.fixture
-def fast_hashing(settings):
-    # load_demo hashes the demo password for nine accounts: PBKDF2 would take seconds.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
     """Loaded once for the module's tests that read it (load_demo takes seconds), rolled back at the end."""
@@ -55,7 +49,7 @@ def snapshot() -> dict:
     }
 
 
-def test_load_demo_twice_gives_the_same_rows(fast_hashing):
+def test_load_demo_twice_gives_the_same_rows():
     call_command("load_demo", stdout=StringIO())
     first = snapshot()
     passwords = dict(User.objects.values_list("username", "password"))
@@ -146,7 +140,7 @@ def test_france_travail_meaux_was_pole_emploi_until_31_december_2023(demo):
     assert agency.name_on(datetime.date(2024, 1, 1)) == "France Travail Meaux"
 
 
-def test_load_demo_refuses_to_run_in_production(settings, fast_hashing):
+def test_load_demo_refuses_to_run_in_production(settings):
     settings.PRODUCTION = True
 
     before = Programme.objects.count()

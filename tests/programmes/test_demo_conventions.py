@@ -36,12 +36,7 @@ TODAY = datetime.date(2026, 11, 27)
 
 
 @pytest.fixture
-def fast_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def demo_loaded(fast_hashing):
+def demo_loaded():
     demo.load_demo(today=TODAY)
 
 
@@ -75,7 +70,7 @@ def snapshot() -> dict:
     }
 
 
-def test_load_demo_twice_gives_the_same_rows_for_conventions_partners_committees_and_events(fast_hashing):
+def test_load_demo_twice_gives_the_same_rows_for_conventions_partners_committees_and_events():
     call_command("load_demo", stdout=StringIO())
     first = snapshot()
 
@@ -85,7 +80,7 @@ def test_load_demo_twice_gives_the_same_rows_for_conventions_partners_committees
     assert all(first.values())  # every model has demo rows
 
 
-def test_a_later_day_moves_the_demo_dates_in_place_without_adding_rows(fast_hashing):
+def test_a_later_day_moves_the_demo_dates_in_place_without_adding_rows():
     demo.load_demo(today=TODAY)
     counts = {name: len(rows) for name, rows in snapshot().items()}
 
@@ -149,7 +144,7 @@ def test_every_demo_convention_and_annex_meets_the_rules_and_the_aid_follows_the
 @pytest.mark.parametrize("today", [TODAY, datetime.date(2027, 1, 1), datetime.date(2027, 10, 15),
                                    datetime.date(2028, 2, 29), datetime.date(2028, 12, 31)])
 def test_one_annex_of_apres_ends_within_90_days_of_the_loading_day_without_successor_and_only_one(
-    fast_hashing, today
+    today
 ):
     demo.load_demo(today=TODAY)
     demo.load_demo(today=today)  # dates moved from an earlier load
