@@ -13,6 +13,8 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from django.db import transaction
+from django.test import Client
 from django.urls import NoReverseMatch, URLResolver, get_resolver, include, path, reverse
 from django.urls.resolvers import RegexPattern
 
@@ -36,7 +38,7 @@ OBJECT_URLS = {name: entry for module in MATRIX_MODULES for name, entry in modul
 MAY_EDIT = {kind: roles for module in MATRIX_MODULES for kind, roles in module.MAY_EDIT.items()}
 MODULE_OF_URL = {name: module for module in MATRIX_MODULES for name in module.OBJECT_URLS}
 EXTRA_ARGS = {name: args for module in MATRIX_MODULES for name, args in getattr(module, "EXTRA_ARGS", {}).items()}
-# CHANGED BY issue 6 task A: ARGS_BEFORE_ID (optional) = {url name: [arguments before the id]}, e.g. a dashboard's level
+# ARGS_BEFORE_ID (optional) = {url name: [arguments before the id]}, e.g. a dashboard's level
 ARGS_BEFORE_ID = {name: args for module in MATRIX_MODULES
                   for name, args in getattr(module, "ARGS_BEFORE_ID", {}).items()}
 READERS = {kind: roles for module in MATRIX_MODULES for kind, roles in getattr(module, "READERS", {}).items()}
@@ -44,7 +46,6 @@ MISSING_ID = 987654321
 
 
 def object_url(url_name: str, pk) -> str:
-    # CHANGED BY issue 6 task A: the arguments before the id
     return reverse(url_name, args=[*ARGS_BEFORE_ID.get(url_name, []), pk, *EXTRA_ARGS.get(url_name, [])])
 
 
@@ -77,19 +78,31 @@ def scope_a_object(scope_a, url_name: str):
     return MODULE_OF_URL[url_name].scope_a_object(scope_a, OBJECT_URLS[url_name][0])
 
 
-@pytest.mark.parametrize("method", ["get", "post"])
 @pytest.mark.parametrize("url_name", list(OBJECT_URLS))
-@pytest.mark.parametrize("persona", PERSONAS, ids=lambda persona: persona.name)
-def test_object_url_answers_each_persona_as_the_table_says(persona, url_name, method, scope_a, client_as):
-    client = client_as(persona.name)
+def test_object_url_answers_each_persona_as_the_table_says(url_name, scope_a, personas, subtests):
+    """One object, then every persona × method as a subtest, each in a savepoint rolled back afterwards (an
+    action done by one persona is undone before the next): every mismatch is reported, not only the first."""
     obj = scope_a_object(scope_a, url_name)
     url = object_url(url_name, obj.pk)
+    for persona in PERSONAS:
+        for method in ("get", "post"):
+            with subtests.test(persona=persona.name, method=method), transaction.atomic():
+                try:
+                    check_answer(persona, personas[persona.name], url_name, method, obj, url)
+                finally:
+                    transaction.set_rollback(True)
+
+
+def check_answer(persona, user, url_name: str, method: str, obj, url: str) -> None:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
     expected = expected_status(persona, url_name, method)
 
     response = getattr(client, method)(url)
 
     assert response.status_code == expected
-    # CHANGED BY documents pages: a download answers a file (streamed), checked by its headers, not a page.
+    # A download answers a file (streamed), checked by its headers, not a page.
     body = b"".join(response.streaming_content) if response.streaming else response.content
     text = "" if response.streaming else html.unescape(body.decode())
     if expected == 302 and persona.role is None:
@@ -103,7 +116,7 @@ def test_object_url_answers_each_persona_as_the_table_says(persona, url_name, me
         assert "Accès refusé" in text
     elif expected == 405:
         assert method.upper() not in response["Allow"]
-    elif method == "get" and response.streaming:  # CHANGED BY documents pages: a file to download
+    elif method == "get" and response.streaming:  # a file to download
         assert response["Content-Disposition"].startswith("attachment; filename=") and body
     elif method == "get":
         assert MODULE_OF_URL[url_name].shown_text(obj) in text
