@@ -1,15 +1,16 @@
-"""Headless Chromium (Debian's, through Playwright's sync API) against pytest-django's live_server.
+"""Headless Chromium (Debian's, through Playwright's sync API) against a live server on the demo data.
 
 Without Chromium the browser tests are skipped on a developer's machine and fail under `make test`
-(IAE_TEST_SERVICES=1). Each test gets the demo data, loaded with `load_demo` into the (transactional)
-test database, then its own Chromium.
+(IAE_TEST_SERVICES=1). The browser tests run as one group (one xdist worker): the demo is loaded once, committed,
+for the whole package, with one live server; the database is put back as it was after the last one
+(`demo_site`). So the journeys must not depend on each other's writes: each records people and annexes of its
+own, and reads figures the others do not change.
 
-Why Playwright is started per test, after the database: its sync API leaves an asyncio loop running in
-the main thread, and while a loop runs Django hands out *other* connection objects (asgiref's
-thread-critical Local switches to context-local storage). pytest-django's per-test database setup and
-flush would then use a connection without the serialized reference data, and the regions, departments
-and DISP of the migrations would be gone after the first test. So the tests' database work (setup,
-load_demo, lookups, flush) happens while no loop runs, and the test bodies do not use the ORM.
+The test bodies do not use the ORM: Playwright's sync API leaves an asyncio loop running in the main thread, and
+while a loop runs Django hands out *other* connection objects (asgiref's thread-critical Local switches to
+context-local storage), which would be left open. So what needs the database (the demo, the sessions of
+`sign_in_as`, a newcomer's account) is done by fixtures that run before Chromium starts (`chromium` depends on
+them, or they are listed before `page`).
 """
 
 import json
@@ -21,6 +22,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.db import DEFAULT_DB_ALIAS, connections
 
 CHROMIUM_PATH = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -30,9 +32,6 @@ CHROMIUM_ARGS = [
 AXE_PATH = Path(settings.BASE_DIR, "node_modules", "axe-core", "axe.min.js")
 SCREENSHOT_DIR = Path(settings.BASE_DIR, "var", "screenshots")
 PAGE_TIMEOUT_MS = 15_000
-# Password hashing is what makes load_demo slow (PBKDF2, about 0.6 s per hash and two per account);
-# the demo is reloaded before each test, so these tests use a fast hasher: the login path is the same.
-FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def services_required() -> bool:
@@ -75,26 +74,95 @@ class DemoSite:
         return self.url + self.programme_paths[code]
 
 
-@pytest.fixture
-def demo_site(chromium_executable, live_server, transactional_db, django_db_serialized_rollback, settings):
-    """The live server, with the demo data loaded (the database is flushed after each test).
+@pytest.fixture(scope="package")
+def live_server(django_db_setup):
+    """One live server for the package (pytest-django's is session-wide and makes each test that uses it
+    transactional, so the database would be emptied after each test: see `_live_server_helper`). Its name is what
+    tells pytest-django to create the test database for these tests."""
+    from pytest_django.live_server_helper import LiveServer
 
-    serialized_rollback puts back the reference data of the migrations (regions, departments, DISP)
-    that the flush removes, for load_demo and for the tests that run after these ones.
-    """
+    server = LiveServer("localhost")
+    server._live_server_modified_settings.enable()
+    yield server
+    server._live_server_modified_settings.disable()
+    server.stop()
+
+
+@pytest.fixture(autouse=True)
+def _live_server_helper():
+    """Replaces pytest-django's, which would make every test of the package transactional (see `live_server`)."""
+    yield
+
+
+@pytest.fixture(scope="package")
+def demo_site(chromium_executable, live_server, django_db_blocker):
+    """The live server on the demo data, loaded once for the package and committed (the server's thread reads it
+    through its own connection); afterwards the database is emptied and its reference data (regions, departments,
+    DISP of the migrations) put back, as a transactional test with serialized rollback leaves it."""
     from programmes.models import Programme
     from tests.browser.signin import forget_codes
 
-    settings.PASSWORD_HASHERS = FAST_HASHERS
-    call_command("load_demo", verbosity=0)
-    forget_codes()  # new devices: no code used yet
-    paths = {programme.code: programme.get_absolute_url() for programme in Programme.objects.all()}
-    return DemoSite(url=live_server.url.rstrip("/"), programme_paths=paths)
+    # Database access stays open for the whole package: the live server's thread reads and writes it.
+    with django_db_blocker.unblock():
+        reference_data = reset_database()
+        call_command("load_demo", verbosity=0)
+        paths = {programme.code: programme.get_absolute_url() for programme in Programme.objects.all()}
+        forget_codes()  # new devices: no code used yet
+        yield DemoSite(url=live_server.url.rstrip("/"), programme_paths=paths)
+        reset_database(reference_data)
+
+
+def reset_database(reference_data: str | None = None) -> str:
+    """Empties the test database and loads the reference data back: `reference_data`, else the copy pytest-django
+    made after the migrations for the tests with serialized rollback, else (no such test in this run, so no
+    test has emptied the database yet) the database as it is now. Returns the copy it loaded."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    reference_data = reference_data or getattr(connection, "_test_serialized_contents", None)
+    if reference_data is None:
+        return connection.creation.serialize_db_to_string()
+    call_command("flush", verbosity=0, interactive=False, inhibit_post_migrate=True)
+    connection.creation.deserialize_db_from_string(reference_data)
+    return reference_data
 
 
 @pytest.fixture
-def chromium(demo_site, chromium_executable):
-    """A headless Chromium for one test, started once the test database is ready (see the module doc)."""
+def sign_in_as(demo_site, django_db_blocker):
+    """sign_in_as(page, "cpip.meaux"): the page's browser holds a session of that demo account, password and second
+    factor done, as after the sign-in forms (tested on their own in test_journeys.py and test_two_factor_journey.py).
+    The sessions are made before Chromium starts (see the module doc), a new one for each account and test."""
+    from django.conf import settings as django_settings
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from accounts.models import User
+    from programmes.demo import ACCOUNTS
+
+    cookies = {}
+    # The demo accounts; a device of their own for those that must type a code (the demo's shared key).
+    with django_db_blocker.unblock():
+        for user in User.objects.filter(username__in=[account[0] for account in ACCOUNTS]):
+            client = Client()
+            client.force_login(user)  # the password step (tests/conftest.py leaves browser tests alone)
+            device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+            if device is not None:
+                session = client.session
+                session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+                session.save()
+            cookies[user.username] = client.cookies[django_settings.SESSION_COOKIE_NAME].value
+
+    def sign_in(page, username: str) -> None:
+        page.context.clear_cookies()
+        page.context.add_cookies([{"name": django_settings.SESSION_COOKIE_NAME, "value": cookies[username],
+                                   "url": demo_site.url + "/"}])
+        page.goto(demo_site.url + "/")
+
+    return sign_in
+
+
+@pytest.fixture
+def chromium(demo_site, sign_in_as, chromium_executable):
+    """A headless Chromium for one test, started once the database work is done (see the module doc)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

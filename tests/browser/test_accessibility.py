@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from .conftest import describe_violations, run_axe
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser]
 
 BLOCKING_IMPACTS = {"serious", "critical"}
 

@@ -17,23 +17,17 @@ from programmes import demo
 from programmes.alerts import french_date
 
 from .conftest import describe_violations, run_axe
-from .signin import sign_in
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser]
 
 BLOCKING_IMPACTS = {"serious", "critical"}
 # Après's demo structure code (its rank among the pilots): its annexes are numbered EI077<YY><code>.
 APRES_STRUCTURE_CODE = list(demo.BINDINGS).index("MEAUX-APRES") + 1
 
 
-def log_in(page, base_url: str, username: str) -> None:
-    sign_in(page, base_url, username)
-
-
 def test_dreets_officer_follows_the_alert_and_records_the_successor_annex(
-    page, page_log, demo_site, axe_source, screenshot_dir
+    page, page_log, demo_site, sign_in_as, axe_source, screenshot_dir
 ):
-    base = demo_site.url
     today = timezone.localdate()  # the day load_demo ran (the fixture, just before)
     soon_start, soon_end = demo.soon_annex_period(today)
     soon_number = f"EI077{soon_start.year % 100:02d}{APRES_STRUCTURE_CODE:04d}"
@@ -42,7 +36,7 @@ def test_dreets_officer_follows_the_alert_and_records_the_successor_annex(
     next_number = f"EI077{next_start.year % 100:02d}{APRES_STRUCTURE_CODE:04d}"
 
     # Home page: the annex ending in 45 days, in French.
-    log_in(page, base, "dreets.idf")
+    sign_in_as(page, "dreets.idf")
     expect(page.get_by_role("heading", level=1)).to_have_text("Bonjour Julien")
     alerts = page.locator("section[aria-labelledby=alerts-title]")
     expect(alerts.get_by_role("heading", level=2)).to_have_text("Échéances")

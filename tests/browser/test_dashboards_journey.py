@@ -10,9 +10,8 @@ from openpyxl import load_workbook
 from playwright.sync_api import expect
 
 from .conftest import describe_violations, run_axe
-from .test_conventions_journey import log_in
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser]
 
 BLOCKING_IMPACTS = {"serious", "critical"}
 DISP_PARIS = "Direction interrégionale des services pénitentiaires de Paris"
@@ -24,7 +23,7 @@ def key_figure(page, label: str):
 
 
 def test_disp_officer_drills_down_to_meaux_reads_73_entrants_and_downloads_them(
-    page, page_log, demo_site, axe_source, screenshot_dir, tmp_path
+    page, page_log, demo_site, sign_in_as, axe_source, screenshot_dir, tmp_path
 ):
     base = demo_site.url
     blocking = {}  # page -> serious or critical axe-core violations
@@ -39,7 +38,7 @@ def test_disp_officer_drills_down_to_meaux_reads_73_entrants_and_downloads_them(
         review = [f"{v['id']} ({v['impact']}, {len(v['nodes'])} nodes)" for v in results["incomplete"]]
         print(f"axe {name}: minor violations: {', '.join(minor) or 'none'}; to review: {', '.join(review) or 'none'}")
 
-    log_in(page, base, "disp.paris")
+    sign_in_as(page, "disp.paris")
     page.get_by_role("navigation", name="Menu principal").get_by_role("link", name="Tableaux de bord").click()
 
     # Lands on the interregion, which lists its establishments.

@@ -18,10 +18,8 @@ from playwright.sync_api import expect
 from tests.documents.conftest import celery_worker_process, redis_broker  # noqa: F401 - the fixtures, reused
 
 from .conftest import describe_violations, run_axe
-from .test_conventions_journey import log_in
 
-pytestmark = [pytest.mark.browser, pytest.mark.worker,
-              pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.worker]
 
 BLOCKING_IMPACTS = {"serious", "critical"}
 GENERATION_TIMEOUT_MS = 60_000
@@ -53,10 +51,9 @@ def convention_row(page):
 
 
 def test_siae_director_generates_the_convention_of_meaux_apres_and_downloads_it(
-    worker, page, page_log, demo_site, axe_source, screenshot_dir
+    worker, page, page_log, demo_site, sign_in_as, axe_source, screenshot_dir
 ):
-    base = demo_site.url
-    log_in(page, base, "siae.ares")
+    sign_in_as(page, "siae.ares")
 
     # "Mes documents": a block for MEAUX-APRES, with the State convention of Après never generated yet.
     page.get_by_role("navigation", name="Menu principal").get_by_role("link", name="Documents").click()

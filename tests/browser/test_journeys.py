@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from .signin import pass_second_factor
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser]
 
 ALL_CODES = [
     "MEAUX-APRES", "METZ-EFIC", "NICE-ASSIETTE-BLEUE", "OERMINGEN-EMMAUS-MUNDO", "PERPIGNAN-AEPI",

@@ -13,16 +13,11 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from .conftest import describe_violations, run_axe
-from .signin import sign_in
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser]
 
 BLOCKING_IMPACTS = {"serious", "critical"}
 LAST_NAME, FIRST_NAME, ECROU = "Lefèvre", "Antoine", "77-2026-0451"
-
-
-def log_in(page, base_url: str, username: str) -> None:
-    sign_in(page, base_url, username)
 
 
 def filtered(page, action) -> None:
@@ -44,12 +39,11 @@ def shoot(page, screenshot_dir, name: str) -> None:
 
 
 def test_counsellor_records_a_pathway_from_candidacy_to_release_and_finds_it_in_the_caseload(
-    page, page_log, demo_site, axe_source, screenshot_dir
+    page, page_log, demo_site, sign_in_as, axe_source, screenshot_dir
 ):
-    base = demo_site.url
     today = timezone.localdate()
     entry = today - datetime.timedelta(days=7)  # after the demo's commission, 3 weeks ago or earlier
-    log_in(page, base, "cpip.meaux")
+    sign_in_as(page, "cpip.meaux")
 
     # 1. A new participant: identity, stay, profile.
     page.get_by_role("link", name="Participants", exact=True).click()

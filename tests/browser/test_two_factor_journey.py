@@ -13,20 +13,25 @@ from playwright.sync_api import expect
 
 from .conftest import describe_violations, run_axe
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser]
 USERNAME = "cpip.nouvelle"
 
 
 @pytest.fixture
-def newcomer(demo_site):
-    """A counsellor of the demo's Meaux SPIP who has never signed in (no second factor yet)."""
+def newcomer(demo_site, django_db_blocker):
+    """A counsellor of the demo's Meaux SPIP who has never signed in (no second factor yet); removed afterwards, with
+    her devices, as the demo is shared by the browser tests."""
     from accounts.enums import Role
     from accounts.models import User
     from partners.models import Organisation
 
-    spip = Organisation.objects.get(name="SPIP de Seine-et-Marne (77)")
-    User.objects.create_user(USERNAME, password=settings.DEMO_PASSWORD, first_name="Inès", last_name="Roux",
-                             role=Role.CPIP, organisation=spip)
+    with django_db_blocker.unblock():
+        spip = Organisation.objects.get(name="SPIP de Seine-et-Marne (77)")
+        user = User.objects.create_user(USERNAME, password=settings.DEMO_PASSWORD, first_name="Inès",
+                                        last_name="Roux", role=Role.CPIP, organisation=spip)
+    yield user
+    with django_db_blocker.unblock():
+        user.delete()
 
 
 def code_for(secret: str) -> str:
