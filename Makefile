@@ -51,8 +51,12 @@ run: install
 	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
 	$(PY) manage.py runserver 127.0.0.1:8000
 
+# Two pytest-xdist processes (the machine has two cores); the browser and Celery worker tests run in one of them
+# (tests/conftest.py). `make test PYTEST_WORKERS=0` runs everything in one process. The clock of the tests is fixed
+# (tests/clock.py, IAE_TEST_NOW).
+PYTEST_WORKERS ?= 2
 test: deps install
-	scripts/test-services.sh
+	scripts/test-services.sh -n $(PYTEST_WORKERS) --dist loadgroup --durations=25
 
 lint: install
 	$(VENV)/bin/ruff check .
