@@ -1,6 +1,8 @@
-"""What the menu shows: the participant pages only to the roles that read names (accounts.scope)."""
+"""What the menu shows: the participant pages only to the roles that read names (access.scope)."""
 
-from . import scope, two_factor
+from access import scope
+
+from . import two_factor
 
 
 def navigation(request):

@@ -10,10 +10,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import CreateView, DetailView, ListView, UpdateView
 
+from access import permissions
 from core.forms import CONFLICT, apply_errors
 from programmes.exports import table_response
-
-from . import permissions
 
 
 class ScopedMixin:

@@ -3,11 +3,11 @@ import datetime
 from django.db.models import Count
 from django.utils import timezone
 
+from access import scope
 from participants import alerts as pathway_alerts
 from programmes import alerts as programme_alerts
 from programmes.enums import ProgrammeStage
 
-from . import scope
 from .enums import Role
 
 HOME_TITLES = {

@@ -21,7 +21,8 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from . import scope
+from access import scope
+
 from .enums import Role
 
 logger = logging.getLogger("accounts.security")

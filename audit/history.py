@@ -16,7 +16,7 @@ from django.db import models
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.utils import timezone
 
-from accounts import scope
+from access import scope
 
 from . import context
 from .enums import ChangeAction

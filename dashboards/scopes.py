@@ -1,5 +1,5 @@
 """Which programmes a dashboard counts: a level (national, DISP, region, department, establishment, SIAE,
-programme), one key, and always the viewer's own scope (accounts.scope): outside it, 404.
+programme), one key, and always the viewer's own scope (access.scope): outside it, 404.
 
 A scope's programmes are ``programmes_for(user)`` narrowed to the level's key, so an SIAE dashboard seen by a
 DREETS officer counts only that SIAE's programmes in the officer's region.
@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.urls import reverse
 
-from accounts import scope as access
+from access import scope as access
 from accounts.enums import Role
 from programmes.models import Department, Disp, Establishment, Region
 
@@ -79,7 +79,7 @@ class Scope:
     label: str
     programmes: QuerySet = field(repr=False)
     crumbs: list[Crumb] = field(default_factory=list)  # the levels above, for the breadcrumb
-    # True when the viewer does not read names (accounts.scope.reads_names): small cells hidden at every level.
+    # True when the viewer does not read names (access.scope.reads_names): small cells hidden at every level.
     suppress_everywhere: bool = False
 
     @property

@@ -18,7 +18,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
-from accounts import scope as access
+from access import scope as access
 from core.formatting import format_euros
 from programmes.exports import table_response
 

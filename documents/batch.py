@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from accounts import scope
+from access import scope
 from participants.models import Pathway
 
 from . import services

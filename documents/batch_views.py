@@ -1,6 +1,6 @@
 """Batches: the charters and contracts of a recruitment session in one ZIP, with a progress bar.
 
-The session, or the batch, outside the user's scope: 404 (accounts.scope). Asking for a batch needs a role that
+The session, or the batch, outside the user's scope: 404 (access.scope). Asking for a batch needs a role that
 may ask for participant documents (403 otherwise); reading the batch and downloading its ZIP follow the scope.
 """
 
@@ -15,15 +15,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views import View
 
-from accounts import permissions, scope
+from access import permissions, scope
+from participants.models import Pathway
 
 from . import batch as batches
 from .enums import BatchStatus
 
 logger = logging.getLogger(__name__)
-
-REQUEST_PERMISSION = "document_pathway"
-
 
 def _batch_for(user, pk):
     return get_object_or_404(
@@ -40,7 +38,7 @@ class BatchCreateView(View):
 
     def post(self, request, pk):
         session = get_object_or_404(scope.recruitment_sessions_for(request.user).select_related("programme"), pk=pk)
-        if not permissions.can_edit(request.user, REQUEST_PERMISSION):
+        if not permissions.can_request_document(request.user, Pathway):
             raise PermissionDenied(_("Votre rôle ne permet pas de demander les documents des personnes retenues."))
         if not batches.selected_pathways(session=session, user=request.user).exists():
             messages.error(request, _("Aucune personne n'est retenue dans cette session : il n'y a pas de document "
@@ -64,7 +62,7 @@ def _status_context(request, batch) -> dict:
         "batch": batch,
         "progress": progress,
         "polling": running,
-        "can_request": permissions.can_edit(request.user, REQUEST_PERMISSION),
+        "can_request": permissions.can_request_document(request.user, Pathway),
     }
 
 

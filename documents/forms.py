@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts import scope
+from access import scope
 from core.forms import FilterForm
 
 from .enums import DocumentKind, DocumentStatus

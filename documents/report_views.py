@@ -12,9 +12,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
 
-from accounts import permissions
+from access import permissions
 from dashboards import periods
 from dashboards.scopes import Level, resolve
+from programmes.models import Programme
 
 from . import services
 from .enums import DocumentKind
@@ -25,7 +26,7 @@ class ActivityReportRequestView(View):
 
     def post(self, request, code):
         scope = resolve(request.user, Level.PROGRAMME, code)  # Http404 outside the user's scope
-        if not permissions.can_edit(request.user, "activity_report"):
+        if not permissions.can_request_document(request.user, Programme, activity_report=True):
             raise PermissionDenied(_("Votre rôle ne permet pas de demander ce document."))
         try:
             period = periods.parse(**{name: request.POST.get(name, "") for name in ("periode", "du", "au")})

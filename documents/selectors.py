@@ -1,4 +1,4 @@
-"""Reads for the document pages, always for a viewer (accounts.scope is the one way in).
+"""Reads for the document pages, always for a viewer (access.scope is the one way in).
 
 - ``document_list_for``: "Mes documents", filtered;
 - ``document_section``: the kinds of one subject (programme, convention, pathway) with their latest version,
@@ -13,7 +13,7 @@ from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts import permissions, scope
+from access import permissions, scope
 from participants.models import Pathway
 from programmes.models import Programme, StateConvention
 
@@ -25,9 +25,7 @@ SUBJECT_FIELD = {SubjectType.PROGRAMME: "programme", SubjectType.CONVENTION: "co
                  SubjectType.PATHWAY: "pathway"}
 SUBJECT_TYPE_OF_MODEL = {Programme: SubjectType.PROGRAMME, StateConvention: SubjectType.CONVENTION,
                          Pathway: SubjectType.PATHWAY}
-# Who may ask for a document, by what it is about (accounts.permissions).
-PERMISSION_KIND = {SubjectType.PROGRAMME: "document_programme", SubjectType.CONVENTION: "document_convention",
-                   SubjectType.PATHWAY: "document_pathway"}
+MODEL_OF_SUBJECT_TYPE = {subject_type: model for model, subject_type in SUBJECT_TYPE_OF_MODEL.items()}
 REQUEST_URL = {SubjectType.PROGRAMME: "documents:programme_document_request",
                SubjectType.CONVENTION: "documents:convention_document_request",
                SubjectType.PATHWAY: "documents:pathway_document_request"}
@@ -51,12 +49,11 @@ def subject_type_of(subject) -> str:
     return SUBJECT_TYPE_OF_MODEL[type(subject)]
 
 
-# Kinds asked for from their own page, with their own permission (the activity report: every role of the dashboard).
-PERMISSION_OF_KIND = {DocumentKind.ACTIVITY_REPORT: "activity_report"}
-
-
 def may_request(user, subject_type: str, kind: str = "") -> bool:
-    return permissions.can_edit(user, PERMISSION_OF_KIND.get(kind) or PERMISSION_KIND[subject_type])
+    """Whether the user's role asks for documents about this type of subject (the rule: access.permissions); the
+    activity report, asked for from its own page, has its own list of roles."""
+    return permissions.can_request_document(user, MODEL_OF_SUBJECT_TYPE[subject_type],
+                                            activity_report=kind == DocumentKind.ACTIVITY_REPORT)
 
 
 def request_url(subject, kind: str) -> str:

@@ -1,7 +1,7 @@
 """Standard documents: the list, requests, status polling, downloads and retries.
 
-Everything starts from accounts.scope: a document, or the subject it is asked for, outside the user's scope is
-a 404; inside it, a role that may not ask for that kind of document gets a 403 (accounts.permissions).
+Everything starts from access.scope: a document, or the subject it is asked for, outside the user's scope is
+a 404; inside it, a role that may not ask for that kind of document gets a 403 (access.permissions).
 """
 
 import hashlib
@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
-from accounts import scope
+from access import scope
 from accounts.mixins import ScopedListView
 
 from . import selectors, services

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView
 from dsfr.forms import DsfrBaseForm
 
-from accounts import scope
+from access import scope
 from core.forms import DateInput
 
 from .models import Participant, Pathway

@@ -1,6 +1,6 @@
 """Pathway alerts on the home page (issue 4, section 5), in the same form as programmes/alerts.py.
 
-Three kinds, each read from ``accounts.scope.pathways_for`` only (nobody is told about a person they cannot see):
+Three kinds, each read from ``access.scope.pathways_for`` only (nobody is told about a person they cannot see):
 
 - ``release``: a person whose expected release date is between today and ``RELEASE_HORIZON_DAYS`` days from
   now, on an open pathway that has no pre-release action (EventKind.PRE_RELEASE) on its timeline;
@@ -11,7 +11,7 @@ Three kinds, each read from ``accounts.scope.pathways_for`` only (nobody is told
 - ``contract``: a pathway in the workshop (or suspended) whose contract lacks its signature date, its hours per
   week or its hourly pay.
 
-Only the roles that read names get them (accounts.scope.reads_names: SPIP, SIAE and establishment staff,
+Only the roles that read names get them (access.scope.reads_names: SPIP, SIAE and establishment staff,
 administrators); territorial and national staff read aggregates. Messages name the person (the home page is
 in their scope) but never carry the numéro d'écrou. One query per kind, whatever the number of rows.
 """
@@ -22,7 +22,7 @@ from dateutil.relativedelta import relativedelta
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 
-from accounts import scope
+from access import scope
 from core.formatting import days_ago, in_days, long_date
 from programmes.alerts import ERROR, WARNING, Alert
 

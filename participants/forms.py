@@ -1,6 +1,6 @@
 """Forms of the caseload, participant and pathway pages. They parse input; the services check and save.
 
-Every choice list starts from accounts.scope. Forms that correct a record carry the version the user saw in a
+Every choice list starts from access.scope. Forms that correct a record carry the version the user saw in a
 hidden ``version`` field: the service refuses a save built on a stale version (services.EditConflict).
 """
 
@@ -15,7 +15,7 @@ from dsfr.forms import DsfrBoundField
 from dsfr.utils import dsfr_input_class_attr
 from dsfr.widgets import InlineRadioSelect
 
-from accounts import scope
+from access import scope
 from accounts.enums import Role
 from accounts.models import User
 from core.formatting import format_date, format_euros

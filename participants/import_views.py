@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.views import View
 from django.views.generic import FormView
 
-from accounts import permissions
+from access import permissions
 from accounts.enums import Role
 
 from . import tasks
@@ -39,7 +39,7 @@ def import_jobs_for(user):
 
 
 def _require_import_role(user):
-    if not permissions.can_create(user, "pathway_import"):
+    if not permissions.can_create(user, ImportJob):
         raise PermissionDenied("Votre rôle ne permet pas d'importer des parcours.")
 
 
@@ -84,7 +84,7 @@ def _job_context(request, job: ImportJob) -> dict:
         "report": report,
         "errors": [{**error, "text": error_text(error)} for error in errors],
         "percent": int(100 * job.processed_rows / job.total_rows) if job.total_rows else 0,
-        "can_confirm": job.status == ImportStatus.CHECKED and permissions.can_create(request.user, "pathway_import"),
+        "can_confirm": job.status == ImportStatus.CHECKED and permissions.can_create(request.user, ImportJob),
         "ImportStatus": ImportStatus,
     }
 

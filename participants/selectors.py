@@ -1,4 +1,4 @@
-"""Reads on participants and pathways, always for a viewer: every query starts from accounts.scope.
+"""Reads on participants and pathways, always for a viewer: every query starts from access.scope.
 
 List selectors take the filters of their page as keyword arguments (the filter form's field names) and
 return querysets whose rows need no further query (select_related, annotations): the list pages and their
@@ -28,7 +28,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from accounts import scope
+from access import scope
 
 from . import rules, services
 from .enums import RELEASE_REASONS, EventKind, FollowUpMilestone, PathwayStatus, Transition

@@ -1,5 +1,5 @@
 """Forms of the recruitment session pages: the session itself, the list filters, and the two board actions
-(add candidates, bulk decisions). Every choice list starts from accounts.scope."""
+(add candidates, bulk decisions). Every choice list starts from access.scope."""
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
@@ -9,7 +9,7 @@ from dsfr.forms import DsfrBoundField
 from dsfr.utils import dsfr_input_class_attr
 from dsfr.widgets import InlineRadioSelect
 
-from accounts import scope
+from access import scope
 from core.forms import ALL, DateInput, DsfrModelForm, FilterForm, visible_or_current
 from programmes.models import Programme
 

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 
-from accounts import permissions, scope
+from access import permissions, scope
 from accounts.mixins import ScopedCreateView, ScopedDetailView, ScopedListView, ScopedUpdateView
 
 from . import services
@@ -47,8 +47,6 @@ COLUMNS = [
     ("not_selected", gettext_lazy("Non retenu·es"), NOT_SELECTED, gettext_lazy("Avec le motif de la commission")),
     ("withdrawn", gettext_lazy("Désisté·es"), WITHDRAWN, gettext_lazy("Avant ou après la commission")),
 ]
-SESSION_PAGE_KIND = "recruitment_session"
-
 
 def _values(statuses) -> list[str]:
     return [status.value for status in statuses]
@@ -78,7 +76,7 @@ class SessionMixin:
     model = RecruitmentSession
     list_url_name, list_label = ("participants:session_list", gettext_lazy("Sessions de recrutement"))
     scope_function = scope.recruitment_sessions_for
-    permission_kind = SESSION_PAGE_KIND
+    permission_kind = RecruitmentSession
     form_class = SessionForm
 
     def save(self, form):
@@ -143,7 +141,7 @@ def board_context(*, request, session: RecruitmentSession, add_form=None, decisi
     """
     user = request.user
     today = timezone.localdate()
-    may_edit = permissions.can_edit(user, SESSION_PAGE_KIND)
+    may_edit = permissions.can_edit(user, RecruitmentSession)
     pathways = list(_board_pathways(user, session))
     checked = set()
     if decision_form is not None and decision_form.is_bound:
@@ -208,7 +206,7 @@ class _BoardAction(View):
 
     def post(self, request, pk):
         session = _session_for(request.user, pk)
-        if not permissions.can_edit(request.user, SESSION_PAGE_KIND):
+        if not permissions.can_edit(request.user, RecruitmentSession):
             raise PermissionDenied(_("Votre rôle ne permet pas de modifier les sessions de recrutement."))
         return self.act(request, session)
 

@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.core.files.storage import storages
 from django.utils import timezone
 
-from accounts import permissions
+from access import permissions
 
 from .enums import ImportStatus
 from .importing import run_import
@@ -33,7 +33,7 @@ def _progress(job_pk):
 def _allowed_user(user_id):
     """The requesting user, only while their account is active and their role may still import."""
     user = get_user_model().objects.filter(pk=user_id, is_active=True).select_related("organisation").first()
-    return user if user is not None and permissions.can_create(user, "pathway_import") else None
+    return user if user is not None and permissions.can_create(user, ImportJob) else None
 
 
 def _finish(job: ImportJob, status: str, report: dict):

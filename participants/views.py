@@ -1,6 +1,6 @@
 """Caseload, participant and pathway pages.
 
-Every object comes from accounts.scope (404 outside), then the role is checked (403). Writes go through one
+Every object comes from access.scope (404 outside), then the role is checked (403). Writes go through one
 service each; a form built on a stale version gets the conflict message with the user's input kept.
 """
 
@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import FormView
 
-from accounts import permissions, scope
+from access import permissions, scope
 from accounts.mixins import ExportMixin, ScopedCreateView, ScopedDetailView, ScopedListView, ScopedUpdateView
 from core.formatting import format_date
 from core.forms import CONFLICT, apply_errors, constraint_fields
@@ -37,7 +37,7 @@ from .forms import (
     candidacy_programmes,
     follow_up_initial,
 )
-from .models import AccompanimentEvent, FollowUp, Participant, Pathway, Suspension
+from .models import AccompanimentEvent, FollowUp, ImportJob, Participant, Pathway, Suspension
 
 # --- Service errors beside their fields -------------------------------------------------------------------
 
@@ -86,7 +86,7 @@ class ParticipantMixin:
     model = Participant
     list_url_name, list_label = ("participants:participant_list", gettext_lazy("Participants"))
     scope_function = scope.participants_for
-    permission_kind = "participant"
+    permission_kind = Participant
 
 
 def _filtered(filter_form) -> bool:
@@ -214,17 +214,17 @@ class ParticipantListView(NominativeListMixin, SessionSearchMixin, ParticipantMi
         context.update(
             title=_("Participants"), columns=columns, today=today, filtered=_filtered(self.filter_form),
             sort=asked if asked in selectors.CASELOAD_SORTS else "",
-            can_import=permissions.can_create(user, "pathway_import"),
+            can_import=permissions.can_create(user, ImportJob),
         )
         return context
 
 
 def _pathway_context(user) -> dict:
     return {
-        "can_edit_pathway": permissions.can_edit(user, "pathway"),
-        "can_add_event": permissions.can_create(user, "accompaniment_event"),
-        "can_delete_event": permissions.can_edit(user, "accompaniment_event"),
-        "can_follow_up": permissions.can_edit(user, "follow_up"),
+        "can_edit_pathway": permissions.can_edit(user, Pathway),
+        "can_add_event": permissions.can_create(user, AccompanimentEvent),
+        "can_delete_event": permissions.can_edit(user, AccompanimentEvent),
+        "can_follow_up": permissions.can_edit(user, FollowUp),
     }
 
 
@@ -244,7 +244,7 @@ class ParticipantDetailView(ParticipantMixin, ScopedDetailView):
             days_to_release=(release - today).days if release and not participant.stay_ended_on else None,
             sees_spip_fields=scope.sees_spip_fields(user),
             blocks=selectors.pathway_blocks(pathways, today),
-            can_create_pathway=permissions.can_create(user, "pathway") and not participant.stay_ended_on,
+            can_create_pathway=permissions.can_create(user, Pathway) and not participant.stay_ended_on,
             can_export_access=may_export_access(user),
         )
         return context
@@ -304,7 +304,7 @@ class PathwayMixin:
     model = Pathway
     list_url_name, list_label = ("participants:pathway_list", gettext_lazy("Parcours"))
     scope_function = scope.pathways_for
-    permission_kind = "pathway"
+    permission_kind = Pathway
 
 
 class PathwayListView(NominativeListMixin, SessionSearchMixin, PathwayMixin, ExportMixin, ScopedListView):
@@ -456,7 +456,7 @@ class PathwayStepView(ScopedObjectFormView):
         return super().dispatch(request, *args, **kwargs)
 
     def allowed(self):
-        return permissions.can_edit(self.request.user, "pathway")
+        return permissions.can_edit(self.request.user, Pathway)
 
     def refusal(self):
         pathway = self.object
@@ -501,7 +501,7 @@ class PathwayCreateView(ScopedObjectFormView):
         return selectors.participant_detail_for(user=self.request.user)
 
     def allowed(self):
-        return permissions.can_create(self.request.user, "pathway")
+        return permissions.can_create(self.request.user, Pathway)
 
     def refusal(self):
         if self.object.stay_ended_on:
@@ -548,7 +548,7 @@ class EventCreateView(ScopedObjectFormView):
     refused_message = gettext_lazy("Votre rôle ne permet pas d'enregistrer une action d'accompagnement.")
 
     def allowed(self):
-        return permissions.can_create(self.request.user, "accompaniment_event")
+        return permissions.can_create(self.request.user, AccompanimentEvent)
 
     def get_context_data(self, **kwargs):
         kwargs.setdefault("title", _("Nouvelle action d'accompagnement"))
@@ -572,7 +572,7 @@ class EventDeleteView(View):
 
     def post(self, request, pk):
         event = get_object_or_404(scope.accompaniment_events_for(request.user).select_related("pathway"), pk=pk)
-        if not permissions.can_edit(request.user, "accompaniment_event"):
+        if not permissions.can_edit(request.user, AccompanimentEvent):
             raise PermissionDenied(_("Votre rôle ne permet pas de supprimer une action d'accompagnement."))
         pathway = event.pathway
         label = _("%(kind)s du %(date)s") % {"kind": event.get_kind_display(), "date": event.on.strftime("%d/%m/%Y")}
@@ -593,7 +593,7 @@ class FollowUpView(ScopedObjectFormView):
         return super().dispatch(request, *args, **kwargs)
 
     def allowed(self):
-        return permissions.can_edit(self.request.user, "follow_up")
+        return permissions.can_edit(self.request.user, FollowUp)
 
     def refusal(self):
         if services.follow_up_due_on(self.object, self.milestone.value) is None:

@@ -3,7 +3,7 @@ import datetime
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts import scope
+from access import scope
 from core.forms import DateInput, DsfrModelForm, FilterForm, visible_or_current, with_blank
 from programmes.enums import ProgrammeStage
 from programmes.models import Disp, Programme, Region

@@ -3,7 +3,7 @@ import datetime
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from accounts import scope
+from access import scope
 
 from .enums import DecisionStatus
 from .models import Contact, Decision, Event, Meeting, MeetingAttendee, Organisation, PartnerRole

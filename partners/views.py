@@ -2,7 +2,7 @@ from functools import cached_property
 
 from django.utils.translation import gettext_lazy as _
 
-from accounts import permissions, scope
+from access import permissions, scope
 from accounts.mixins import (
     ExportMixin,
     ParentMixin,
@@ -34,7 +34,7 @@ class OrganisationMixin:
     model = Organisation
     list_url_name, list_label = ("partners:organisation_list", _("Organisations"))
     scope_function = scope.organisations_for
-    permission_kind = "organisation"
+    permission_kind = Organisation
     form_class = OrganisationForm
 
     def save(self, form):
@@ -63,8 +63,8 @@ class OrganisationDetail(OrganisationMixin, ScopedDetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["can_edit_contacts"] = permissions.can_edit(self.request.user, "contact")
-        context["can_create_contacts"] = permissions.can_create(self.request.user, "contact")
+        context["can_edit_contacts"] = permissions.can_edit(self.request.user, Contact)
+        context["can_create_contacts"] = permissions.can_create(self.request.user, Contact)
         return context
 
 
@@ -88,7 +88,7 @@ class ContactMixin:
     model = Contact
     list_url_name, list_label = ("partners:organisation_list", _("Organisations"))
     scope_function = scope.contacts_for
-    permission_kind = "contact"
+    permission_kind = Contact
     form_class = ContactForm
     service = services.contact_save
     template_name = FORM_TEMPLATE
@@ -114,7 +114,7 @@ class PartnerRoleMixin:
     model = PartnerRole
     list_url_name, list_label = ("programmes:programme_list", _("Programmes"))
     scope_function = scope.partner_roles_for
-    permission_kind = "partner_role"
+    permission_kind = PartnerRole
     form_class = PartnerRoleForm
     template_name = FORM_TEMPLATE
 
@@ -145,7 +145,7 @@ class MeetingMixin:
     model = Meeting
     list_url_name, list_label = ("partners:meeting_list", _("Comités"))
     scope_function = scope.meetings_for
-    permission_kind = "meeting"
+    permission_kind = Meeting
 
 
 class MeetingList(ExportMixin, MeetingMixin, ScopedListView):
@@ -224,7 +224,7 @@ class DecisionMixin:
     model = Decision
     list_url_name, list_label = ("partners:meeting_list", _("Comités"))
     scope_function = scope.decisions_for
-    permission_kind = "meeting"  # decisions are recorded by those who run the committee
+    permission_kind = Meeting  # decisions are recorded by those who run the committee
     form_class = DecisionForm
     service = services.decision_save
     template_name = FORM_TEMPLATE
@@ -253,7 +253,7 @@ class EventMixin:
     model = Event
     list_url_name, list_label = ("partners:event_list", _("Événements"))
     scope_function = scope.events_for
-    permission_kind = "event"
+    permission_kind = Event
     form_class = EventForm
     template_name = FORM_TEMPLATE
 

@@ -1,6 +1,6 @@
 """Deadlines shown on the home page: what ends soon without a successor, and what is overdue.
 
-Four kinds, each read through ``accounts.scope`` only (a user is never told about what they cannot see):
+Four kinds, each read through ``access.scope`` only (a user is never told about what they cannot see):
 
 - ``convention``: a State convention ending within ``HORIZON_DAYS`` days (0 <= end - today <= 90) when no
   other convention of the same SIAE starts after this one's start;
@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.urls import NoReverseMatch, reverse
 
-from accounts import scope
+from access import scope
 from accounts.enums import Role
 from core.formatting import days_ago, in_days
 from core.formatting import long_date as french_date

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBoundField
 from dsfr.utils import dsfr_input_class_attr
 
-from accounts import scope
+from access import scope
 from core.forms import DateInput, DsfrModelForm, FilterForm, apply_errors, visible_or_current, with_blank
 from partners.enums import OrganisationKind
 

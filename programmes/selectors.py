@@ -1,4 +1,4 @@
-"""Reads on the registry, always starting from what accounts.scope gives the viewer."""
+"""Reads on the registry, always starting from what access.scope gives the viewer."""
 
 from collections import defaultdict
 from dataclasses import dataclass
@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 
-from accounts import scope
+from access import scope
 
 from . import rates
 from .enums import Funder

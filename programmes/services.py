@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from accounts import permissions
+from access import permissions
 from core.formatting import format_date, format_euros
 from core.validation import period_errors
 from partners.enums import OrganisationKind

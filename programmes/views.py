@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import UpdateView
 
-from accounts import permissions, scope
+from access import permissions, scope
 from accounts.mixins import (
     ExportMixin,
     ParentMixin,
@@ -19,6 +19,7 @@ from accounts.mixins import (
     ScopedUpdateView,
 )
 from core.forms import apply_errors
+from partners.models import Meeting
 
 from . import forms as forms_module
 from . import selectors, services
@@ -53,7 +54,7 @@ class EstablishmentMixin:
     model = Establishment
     list_url_name, list_label = ("programmes:establishment_list", _("Établissements"))
     scope_function = scope.establishments_for
-    permission_kind = "establishment"
+    permission_kind = Establishment
     form_class = EstablishmentForm
 
     def save(self, form):
@@ -80,7 +81,7 @@ class EstablishmentDetail(EstablishmentMixin, ScopedDetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["can_add_meeting"] = permissions.can_create(self.request.user, "meeting")
+        context["can_add_meeting"] = permissions.can_create(self.request.user, Meeting)
         return context
 
 
@@ -98,7 +99,7 @@ class SiaeMixin:
     model = Siae
     list_url_name, list_label = ("programmes:siae_list", _("SIAE"))
     scope_function = scope.siaes_for
-    permission_kind = "siae"
+    permission_kind = Siae
     form_class = SiaeForm
     service = services.siae_save
 
@@ -134,7 +135,7 @@ class ProgrammeMixin:
     model = Programme
     list_url_name, list_label = ("programmes:programme_list", _("Programmes"))
     scope_function = scope.programmes_for
-    permission_kind = "programme"
+    permission_kind = Programme
     form_class = ProgrammeForm
     service = services.programme_save
 
@@ -161,18 +162,18 @@ class ProgrammeDetail(ProgrammeMixin, ScopedDetailView):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         bindings = selectors.programme_bindings_for(user=user, programme=self.object)
-        for kind, rows in [("state_convention", bindings["state_conventions"]),
-                           ("implantation_contract", bindings["implantation_contracts"]),
-                           ("partnership_convention", bindings["partnership_conventions"])]:
-            may_edit = permissions.can_edit(user, kind)
+        for rows in (bindings["state_conventions"], bindings["implantation_contracts"],
+                     bindings["partnership_conventions"]):
             for row in rows:
-                row.may_edit = may_edit and permissions.can_edit_object(user, row)
+                row.may_edit = permissions.may_edit(user, row)
         context["bindings"] = bindings
         context["may_add"] = {
-            kind: permissions.can_create(user, kind)
-            for kind in ("state_convention", "implantation_contract", "partnership_convention", "funding_line")
+            "state_convention": permissions.can_create(user, StateConvention),
+            "implantation_contract": permissions.can_create(user, ImplantationContract),
+            "partnership_convention": permissions.can_create(user, PartnershipConvention),
+            "funding_line": permissions.can_create(user, FundingLine),
         }
-        context["may_edit_funding"] = permissions.can_edit(user, "funding_line")
+        context["may_edit_funding"] = permissions.can_edit(user, FundingLine)
         return context
 
 
@@ -216,7 +217,7 @@ class ConventionMixin:
     model = StateConvention
     list_url_name, list_label = ("programmes:convention_list", _("Conventions avec l'État"))
     scope_function = scope.state_conventions_for
-    permission_kind = "state_convention"
+    permission_kind = StateConvention
     form_class = StateConventionForm
 
     def save(self, form):
@@ -251,11 +252,10 @@ class ConventionDetail(ConventionMixin, ScopedDetailView):
         convention = self.object
         context["can_edit"] = context["can_edit"] and permissions.can_edit_object(user, convention)
         context["can_validate"] = permissions.can_validate(user)
-        context["can_add_annex"] = permissions.can_create(user, "financial_annex")
-        may_edit_annexes = permissions.can_edit(user, "financial_annex")
+        context["can_add_annex"] = permissions.can_create(user, FinancialAnnex)
         annexes = list(convention.annexes.all())
         for annex in annexes:
-            annex.may_edit = may_edit_annexes and permissions.can_edit_object(user, annex)
+            annex.may_edit = permissions.may_edit(user, annex)
         context["annexes"] = annexes
         context["programmes"] = selectors.programme_list_for(user=user).filter(siae_id=convention.siae_id)
         return context
@@ -282,7 +282,7 @@ class AnnexMixin:
     model = FinancialAnnex
     list_url_name, list_label = ("programmes:convention_list", _("Conventions avec l'État"))
     scope_function = scope.financial_annexes_for
-    permission_kind = "financial_annex"
+    permission_kind = FinancialAnnex
     form_class = FinancialAnnexForm
     template_name = "programmes/form.html"
 
@@ -334,7 +334,7 @@ class ProgrammeChildMixin:
 class ContractMixin(ProgrammeChildMixin):
     model = ImplantationContract
     scope_function = scope.implantation_contracts_for
-    permission_kind = "implantation_contract"
+    permission_kind = ImplantationContract
     form_class = ImplantationContractForm
 
     def save(self, form):
@@ -359,7 +359,7 @@ class ContractUpdate(ContractMixin, ScopedUpdateView):
 class PartnershipMixin(ProgrammeChildMixin):
     model = PartnershipConvention
     scope_function = scope.partnership_conventions_for
-    permission_kind = "partnership_convention"
+    permission_kind = PartnershipConvention
     form_class = PartnershipConventionForm
 
 
@@ -420,7 +420,7 @@ class FundingMixin:
     model = FundingLine
     list_url_name, list_label = ("programmes:funding_list", _("Financements"))
     scope_function = scope.funding_lines_for
-    permission_kind = "funding_line"
+    permission_kind = FundingLine
     form_class = FundingLineForm
     template_name = "programmes/form.html"
 

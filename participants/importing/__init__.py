@@ -24,7 +24,7 @@ __all__ = ["COLUMNS", "COLUMN_NAMES", "COMMAND_LINE_LABEL", "EXTENSIONS", "REQUI
 def run_import(data: bytes, file_name: str, *, user=None, wet_run: bool = False, on_progress=None,
                by_label: str | None = None) -> dict:
     """Check the file (and write it when ``wet_run`` and it has no error). ``user`` None: every programme (the
-    command line, an operator); otherwise the programmes of accounts.scope.programmes_for(user)."""
+    command line, an operator); otherwise the programmes of access.scope.programmes_for(user)."""
     report = Report(file_name, wet_run)
     try:
         table = read_table(data, file_name)

@@ -6,7 +6,7 @@ from django.db import transaction
 from django.db.models.functions import Upper
 from django.utils import timezone
 
-from accounts.scope import programmes_for
+from access.scope import programmes_for
 from core.formatting import format_date
 from participants import rules
 from participants.enums import (

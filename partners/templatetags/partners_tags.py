@@ -2,8 +2,9 @@
 
 from django import template
 
-from accounts import permissions
+from access import permissions
 from partners import selectors
+from partners.models import Meeting, PartnerRole
 
 register = template.Library()
 
@@ -14,9 +15,9 @@ def programme_partners(programme, user):
     return {
         **selectors.programme_partners_for(user=user, programme=programme),
         "programme": programme,
-        "can_add_role": permissions.can_create(user, "partner_role"),
-        "can_edit_role": permissions.can_edit(user, "partner_role"),
-        "can_add_meeting": permissions.can_create(user, "meeting"),
+        "can_add_role": permissions.can_create(user, PartnerRole),
+        "can_edit_role": permissions.can_edit(user, PartnerRole),
+        "can_add_meeting": permissions.can_create(user, Meeting),
     }
 
 

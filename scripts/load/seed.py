@@ -90,7 +90,7 @@ def _accounts(establishment, users: int, password: str) -> dict:
 
 def _documents(user, wanted: int = 12) -> int:
     """READY documents in ``user``'s scope (an SIAE director): made here when fewer than ``wanted``."""
-    from accounts import scope
+    from access import scope
     from documents import kinds  # noqa: F401 - registers every kind
     from documents.enums import DocumentStatus, SubjectType
     from documents.registry import REGISTRY

@@ -89,7 +89,7 @@ def _code(stack: Stack, username: str) -> str:
 
 def document_subjects(count: int):
     """``count`` pathways of DOCUMENT_USER's scope on which DOCUMENT_KIND can be made (cycled)."""
-    from accounts import scope
+    from access import scope
     from accounts.models import User
     from documents import kinds  # noqa: F401 - registers the kinds
     from documents.registry import spec_of

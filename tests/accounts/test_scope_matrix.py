@@ -2,7 +2,7 @@
 may not edit, a redirect to the login page for anonymous visitors, 200 otherwise.
 
 The expectations come from the small tables below (written from the issue on roles), never from
-accounts.scope or accounts.permissions, so a change there that opens or closes access makes this fail.
+access.scope or access.permissions, so a change there that opens or closes access makes this fail.
 """
 
 import html

@@ -20,7 +20,7 @@ from accounts.models import User
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "rivière-pont-levis-2fa"
-# The roles that read names or the SPIP's fields, and administrators (accounts.scope): a second factor is required.
+# The roles that read names or the SPIP's fields, and administrators (access.scope): a second factor is required.
 REQUIRED = {Role.CPIP, Role.SPIP_MANAGER, Role.SIAE_DIRECTOR, Role.SIAE_STAFF, Role.ESTABLISHMENT_STAFF, Role.ADMIN}
 
 

@@ -2,7 +2,7 @@
 which level's dashboard, read by tests/dashboards/test_pages.py for every level and every persona.
 
 Written from issue 6 (section 2: "each role lands on its own scope") and the issue on roles, not from
-accounts.scope or dashboards.scopes: a dashboard shows figures, never names, so every role that sees a programme or
+access.scope or dashboards.scopes: a dashboard shows figures, never names, so every role that sees a programme or
 an establishment opens its dashboard; a territory's dashboard (interregion, region, department) is opened only by
 the staff of that territory and by national roles; the national one only by national roles. Outside: 404.
 

@@ -12,7 +12,7 @@ import re
 from django.conf import settings
 from django.db import models
 
-from accounts import scope as access
+from access import scope as access
 from dashboards import indicators, report, scopes
 from dashboards.scopes import Level
 from participants.models import AccompanimentEvent, FollowUp, Participant, Pathway, RecruitmentSession

@@ -1,6 +1,6 @@
 """Access matrix entry for the programme activity report (see tests/accounts/test_scope_matrix.py).
 
-Written from issue 6, section 2, not from accounts.permissions or dashboards.scopes: the report is asked for from
+Written from issue 6, section 2, not from access.permissions or dashboards.scopes: the report is asked for from
 the programme's dashboard and holds no names, so every role that may open that dashboard asks for it, territorial
 and national staff included (reading it afterwards follows the programme, as for the other programme documents).
 Outside the scope: 404. The URL names the programme by its code, as the dashboard's URL does.

@@ -1,6 +1,6 @@
 """Access matrix entries for the batches of a recruitment session (see tests/accounts/test_scope_matrix.py).
 
-Written from issue 5, not from accounts.permissions or accounts.scope: a batch holds the charters and contracts of
+Written from issue 5, not from access.permissions or access.scope: a batch holds the charters and contracts of
 the people a session selected, so only the roles that read names see it (SPIP, SIAE, establishment staff and
 administrators; territorial and national staff get 404 even inside their territory, as for the session itself).
 Asking for a batch is asking for participant documents: the SPIP and the SIAE that accompany the people, and

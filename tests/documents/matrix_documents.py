@@ -1,6 +1,6 @@
 """Access matrix entries for the standard documents (see tests/accounts/test_scope_matrix.py).
 
-Written from issue 5, section 3, not from accounts.permissions or accounts.scope:
+Written from issue 5, section 3, not from access.permissions or access.scope:
 - reading (the page of a document, its download) follows the subject: programme and convention documents are read
   by every role that sees the programme or the convention (every role of scope A), participant documents only by
   the roles that read names (territorial and national staff get 404, as for the pathway itself);

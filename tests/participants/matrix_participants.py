@@ -36,7 +36,7 @@ EXTRA_ARGS = {
     "participants:follow_up": [3],  # on a pathway exited by a release
 }
 
-# Written from the issue (sections 1, 3, 4 and 5), never imported from accounts.permissions or accounts.scope.
+# Written from the issue (sections 1, 3, 4 and 5), never imported from access.permissions or access.scope.
 NOMINATIVE_READERS = {"ADMIN", "CPIP", "SPIP_MANAGER", "SIAE_DIRECTOR", "SIAE_STAFF", "ESTABLISHMENT_STAFF"}
 IDENTITY_EDITORS = {"ADMIN", "CPIP", "SPIP_MANAGER"}  # the SPIP records the person
 STEP_EDITORS = {"ADMIN", "CPIP", "SPIP_MANAGER", "SIAE_DIRECTOR", "SIAE_STAFF", "ESTABLISHMENT_STAFF"}

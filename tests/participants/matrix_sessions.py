@@ -1,6 +1,6 @@
 """Access matrix entries for recruitment sessions and their candidate board (see tests/accounts/test_scope_matrix.py).
 
-Written from issue 4, not from accounts.permissions or accounts.scope: a session lists its candidates by name,
+Written from issue 4, not from access.permissions or access.scope: a session lists its candidates by name,
 so only the roles that work with the people read it (SPIP, SIAE, establishment staff, administrators);
 territorial and national staff get 404 even inside their territory. The SPIP and the SIAE run the sessions:
 they (and administrators) edit them, add candidates and record the commission's decisions; establishment staff

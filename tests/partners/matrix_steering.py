@@ -29,7 +29,7 @@ OBJECT_URLS = {
 _STEERING = {"ADMIN", "DISP_STAFF", "DREETS_STAFF", "DDETS_STAFF", "SIAE_DIRECTOR", "SPIP_MANAGER"}
 _CONTACTS = {"ADMIN", "DISP_STAFF", "DREETS_STAFF", "DDETS_STAFF", "SIAE_DIRECTOR"}
 
-# Written from the issue, never imported from accounts.permissions.
+# Written from the issue, never imported from access.permissions.
 MAY_EDIT = {
     "partner_role": {"ADMIN", "DISP_STAFF", "DREETS_STAFF", "DDETS_STAFF", "SIAE_DIRECTOR", "SPIP_MANAGER"},
     "partner_role@programme": _STEERING,

@@ -36,7 +36,7 @@ OBJECT_URLS = {
     "programmes:funding_update": ("funding_line", "update"),
 }
 
-# Written from the issue (section 4), not from accounts.permissions:
+# Written from the issue (section 4), not from access.permissions:
 # SIAE directors edit their own SIAE's conventions and annexes (in draft: the fixtures below are drafts);
 # DREETS/DDETS staff validate (and so edit) State conventions and annexes of their territory;
 # DISP and establishment staff edit implantation contracts; national staff read everything.

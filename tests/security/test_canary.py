@@ -23,7 +23,7 @@ from .crawl import crawl
 pytestmark = pytest.mark.django_db
 
 CANARY = f"CANARI-{uuid.uuid4().hex}"
-# The SPIP-only fields (accounts.scope.sees_spip_fields guards them in the views and forms).
+# The SPIP-only fields (access.scope.sees_spip_fields guards them in the views and forms).
 SPIP_ONLY_FIELDS = ["work_constraints_note"]
 
 

@@ -31,7 +31,7 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from hypothesis.database import DirectoryBasedExampleDatabase
 
-from accounts import scope as scopes
+from access import scope as scopes
 from participants.forms import STEP_FORMS
 from participants.models import Pathway
 from tests.accounts.test_scope_matrix import scope_a_object as matrix_object
@@ -160,7 +160,7 @@ def posted_data(baseline, fields, options, foreign):
 
 # --- what must not change: the rows of scope B ---------------------------------------------------------------
 
-# accounts.scope's way in for each kind of row a user may see (reference data such as regions are left out).
+# access.scope's way in for each kind of row a user may see (reference data such as regions are left out).
 SCOPE_FUNCTIONS = [
     scopes.establishments_for, scopes.programmes_for, scopes.siaes_for, scopes.organisations_for,
     scopes.state_conventions_for, scopes.financial_annexes_for, scopes.implantation_contracts_for,
@@ -175,7 +175,7 @@ SCOPE_B_OBJECTS = ["programmes:convention_detail", "partners:contact_update"]
 
 
 class OutsideRows:
-    """Rows the poster may not see (accounts.scope), and scope B's users: their values before and after each
+    """Rows the poster may not see (access.scope), and scope B's users: their values before and after each
     example. A row created by the example must be one the poster sees."""
 
     def __init__(self, poster, scope_b_users):

@@ -1,11 +1,12 @@
 """The one way in: what a user may see. Every view, form choice list and export starts here.
 
 Each function returns a queryset of what the user may read; outside it, views answer 404.
-What a role may *change* inside that scope is decided in accounts.permissions.
+What a role may *change* inside that scope is decided in access.permissions.
 """
 
 from django.db.models import Q, QuerySet
 
+from accounts.enums import Role
 from documents.models import DocumentBatch, GeneratedDocument
 from participants.models import AccompanimentEvent, FollowUp, Participant, Pathway, RecruitmentSession
 from partners.models import Contact, Decision, Event, Meeting, Organisation, PartnerRole
@@ -22,8 +23,6 @@ from programmes.models import (
     Siae,
     StateConvention,
 )
-
-from .enums import Role
 
 SEES_EVERYTHING = frozenset({Role.NATIONAL, Role.ADMIN})
 SPIP_ROLES = frozenset({Role.CPIP, Role.SPIP_MANAGER})

@@ -1,0 +1,108 @@
+"""What a role may change, inside what access.scope lets it see (403 otherwise). The tables are keyed by model."""
+
+from accounts.enums import Role
+from participants.models import AccompanimentEvent, FollowUp, ImportJob, Participant, Pathway, RecruitmentSession
+from partners.models import Contact, Decision, Event, Meeting, Organisation, PartnerRole
+from programmes.models import (
+    Establishment,
+    FinancialAnnex,
+    FundingLine,
+    ImplantationContract,
+    PartnershipConvention,
+    Programme,
+    Siae,
+    StateConvention,
+)
+
+_TERRITORY = frozenset({Role.ADMIN, Role.DISP_STAFF, Role.DREETS_STAFF, Role.DDETS_STAFF})
+_COMMITTEES = _TERRITORY | {Role.SIAE_DIRECTOR, Role.SPIP_MANAGER}
+_STATE_FUNDING = frozenset({Role.ADMIN, Role.DREETS_STAFF, Role.DDETS_STAFF, Role.SIAE_DIRECTOR})
+_ACCOMPANIMENT = frozenset({Role.ADMIN, Role.CPIP, Role.SPIP_MANAGER, Role.SIAE_DIRECTOR, Role.SIAE_STAFF})
+
+# Who may create and edit each kind of object (within their scope).
+EDITORS = {
+    Establishment: frozenset({Role.ADMIN, Role.DISP_STAFF}),
+    Siae: frozenset({Role.ADMIN, Role.DREETS_STAFF, Role.DDETS_STAFF, Role.SIAE_DIRECTOR}),
+    Programme: _TERRITORY | {Role.SIAE_DIRECTOR},
+    Organisation: _TERRITORY,
+    # State conventions and their annexes: the SIAE director drafts them, the DREETS/DDETS validate them.
+    StateConvention: _STATE_FUNDING,
+    FinancialAnnex: _STATE_FUNDING,
+    ImplantationContract: frozenset({Role.ADMIN, Role.DISP_STAFF, Role.ESTABLISHMENT_STAFF}),
+    PartnershipConvention: _TERRITORY,
+    FundingLine: _STATE_FUNDING,
+    PartnerRole: _COMMITTEES,
+    Contact: _TERRITORY | {Role.SIAE_DIRECTOR},
+    Meeting: _COMMITTEES,
+    Decision: _COMMITTEES,  # decisions are recorded by those who run the committee
+    Event: frozenset({Role.ADMIN, Role.DISP_STAFF, Role.DREETS_STAFF}),
+    # Participants: the SPIP records the person; SIAE and establishment staff move the pathway on.
+    Participant: frozenset({Role.ADMIN, Role.CPIP, Role.SPIP_MANAGER}),
+    Pathway: _ACCOMPANIMENT | {Role.ESTABLISHMENT_STAFF},
+    RecruitmentSession: _ACCOMPANIMENT,
+    AccompanimentEvent: _ACCOMPANIMENT,
+    FollowUp: _ACCOMPANIMENT,
+    ImportJob: frozenset({Role.ADMIN, Role.CPIP, Role.SPIP_MANAGER, Role.SIAE_DIRECTOR}),
+}
+# Who asks for a standard document, by the model it is about (reading and downloading follow access.scope).
+DOCUMENT_REQUESTERS = {
+    Programme: frozenset({Role.ADMIN, Role.SIAE_DIRECTOR, Role.DISP_STAFF, Role.DREETS_STAFF, Role.DDETS_STAFF}),
+    StateConvention: frozenset({Role.ADMIN, Role.SIAE_DIRECTOR, Role.DREETS_STAFF, Role.DDETS_STAFF}),
+    Pathway: _ACCOMPANIMENT,
+}
+# The programme activity report holds no names: every role that may open the programme's dashboard asks for it
+# (the dashboards' scope decides which programmes, dashboards.scopes.resolve).
+ACTIVITY_REPORT_REQUESTERS = frozenset(Role)
+# Who validates (moves out of draft) a State convention or a financial annex.
+VALIDATORS = frozenset({Role.ADMIN, Role.DREETS_STAFF, Role.DDETS_STAFF})
+# SIAE directors edit their own SIAE and programmes but do not create new ones.
+CREATORS = {
+    model: roles - {Role.SIAE_DIRECTOR} if model in {Establishment, Siae, Programme} else roles
+    for model, roles in EDITORS.items()
+}
+# What an SIAE director may still change once the State has validated it: nothing.
+DRAFT_ONLY_FOR_SIAE = (StateConvention, FinancialAnnex)
+
+
+def _has_role(user, roles) -> bool:
+    return user.is_authenticated and (user.is_superuser or user.role in roles)
+
+
+def _model(model_or_instance) -> type:
+    return model_or_instance if isinstance(model_or_instance, type) else type(model_or_instance)
+
+
+def can_edit(user, model) -> bool:
+    """Whether the user's role edits objects of this model (a model class or one of its objects)."""
+    return _has_role(user, EDITORS[_model(model)])
+
+
+def can_create(user, model) -> bool:
+    return _has_role(user, CREATORS[_model(model)])
+
+
+def can_edit_object(user, instance) -> bool:
+    """Rules on one object beyond the role: bodies without a territory (national agencies, IAE networks,
+    delegated managers) are shared by every scope, so only an administrator changes them."""
+    if isinstance(instance, Organisation) and not (instance.department_id or instance.region_id or instance.disp_id):
+        return user.is_superuser or user.role == Role.ADMIN
+    if isinstance(instance, DRAFT_ONLY_FOR_SIAE) and user.role == Role.SIAE_DIRECTOR:
+        return instance.status == "DRAFT"
+    return True
+
+
+def may_edit(user, instance) -> bool:
+    """The role and the object's own rules: what the fetch functions of each app's selectors return with it."""
+    return can_edit(user, instance) and can_edit_object(user, instance)
+
+
+def can_validate(user) -> bool:
+    return _has_role(user, VALIDATORS)
+
+
+def can_request_document(user, subject_model, *, activity_report: bool = False) -> bool:
+    """Whether the user's role asks for documents about objects of this model (a programme, a State convention, a
+    pathway); the activity report has its own, wider, list."""
+    if activity_report:
+        return _has_role(user, ACTIVITY_REPORT_REQUESTERS)
+    return _has_role(user, DOCUMENT_REQUESTERS[_model(subject_model)])
