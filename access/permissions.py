@@ -1,5 +1,8 @@
 """What a role may change, inside what access.scope lets it see (403 otherwise). The tables are keyed by model."""
 
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+
 from accounts.enums import Role
 from participants.models import AccompanimentEvent, FollowUp, ImportJob, Participant, Pathway, RecruitmentSession
 from partners.models import Contact, Decision, Event, Meeting, Organisation, PartnerRole
@@ -106,3 +109,9 @@ def can_request_document(user, subject_model, *, activity_report: bool = False) 
     if activity_report:
         return _has_role(user, ACTIVITY_REPORT_REQUESTERS)
     return _has_role(user, DOCUMENT_REQUESTERS[_model(subject_model)])
+
+
+def require(allowed: bool, message: str | None = None) -> None:
+    """The 403 of a view, after the object was found in the user's scope: `require(can_edit)`."""
+    if not allowed:
+        raise PermissionDenied(message or _("Votre rôle ne permet pas de modifier cet élément."))
