@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "participants",
     "documents",
     "dashboards",
+    "demo",  # demonstration and synthetic data (load_demo, generate_synthetic), outside the domain apps
     "audit",  # access log (append-only) and change history (issue 7, section 3)
 ]
 

@@ -9,7 +9,7 @@ The database is PostgreSQL, never the development one:
   (its role needs CREATEDB);
 - otherwise a PostgreSQL 15 cluster of its own in var/bench-dashboards/ (initdb the first time, like
   scripts/test-services.sh; started for the run on a free port of 127.0.0.1 and stopped at the end).
-Both are kept between runs: the national dataset (dashboards/synthetic.py, about 250,000 pathways and
+Both are kept between runs: the national dataset (demo/synthetic.py, about 250,000 pathways and
 2,000,000 timeline events) is generated the first time and reused while its seed is the same (``--regenerate``
 to build it again; ``rm -rf var/bench-dashboards`` to start from nothing).
 
@@ -467,7 +467,7 @@ def number(value: int) -> str:
 def dataset(seed: int, regenerate: bool) -> None:
     from django.core.management import call_command
 
-    from dashboards import synthetic
+    from demo import synthetic
 
     wanted = synthetic.mark("national", seed, 1)
     present = synthetic.describe()

@@ -136,7 +136,7 @@ def sign_in_as(demo_site, django_db_blocker):
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from accounts.models import User
-    from programmes.demo import ACCOUNTS
+    from demo.programmes import ACCOUNTS
 
     cookies = {}
     # The demo accounts; a device of their own for those that must type a code (the demo's shared key).

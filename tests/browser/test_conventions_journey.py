@@ -1,7 +1,7 @@
 """A DREETS officer sees the annex ending soon on the home page and records its successor (issue 3, section 6).
 
 The demo's last annex of Après (MEAUX-APRES) ends 45 days after the day load_demo runs, with no successor
-(programmes/demo.py): its dates are computed here from the same function, without the ORM (see conftest).
+(demo/programmes.py): its dates are computed here from the same function, without the ORM (see conftest).
 Screenshots of each step go to var/screenshots/.
 """
 
@@ -13,7 +13,7 @@ from dateutil.relativedelta import relativedelta
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from programmes import demo
+from demo import programmes as demo
 from programmes.alerts import french_date
 
 from .conftest import describe_violations, run_axe

@@ -1,7 +1,7 @@
 """Issue 7, goal S-4, over whole datasets: every dashboard a DISP officer, a DREETS officer or national staff may
 open, for a year and its quarters, shows no people cell from 1 to 4 (the indicators, the rows of the next
 level, the cohorts, the trends, the JSON) and no table with a single hidden cell in a column; and the SQL of every
-dashboard page, export and JSON reads no nominative column. On the small synthetic dataset (dashboards/synthetic.py),
+dashboard page, export and JSON reads no nominative column. On the small synthetic dataset (demo/synthetic.py),
 generated once for the module. The same walk over the demo: test_privacy_demo.py.
 """
 
@@ -15,8 +15,9 @@ from django.test.utils import CaptureQueriesContext
 
 from accounts.enums import Role
 from accounts.models import User
-from dashboards import periods, scopes, synthetic, views
+from dashboards import periods, scopes, views
 from dashboards.scopes import Level
+from demo import synthetic
 from participants.models import AccompanimentEvent, FollowUp, Participant, Pathway, RecruitmentSession
 from partners.enums import OrganisationKind
 from programmes.models import Disp, Region

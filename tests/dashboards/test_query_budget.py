@@ -1,7 +1,7 @@
 """The dashboards' query count does not grow with the data (issue 6, section 5).
 
 report.build() and the dashboard pages, for the national scope, a DISP (Paris) and one programme, are counted on
-the small synthetic dataset (dashboards/synthetic.py) and on one four times larger (four times the
+the small synthetic dataset (demo/synthetic.py) and on one four times larger (four times the
 establishments, programmes and pathways): the counts must be the same. report.build() also stays within a pinned
 budget, listed query by query below. Runs on SQLite and PostgreSQL (scripts/test-services.sh).
 """
@@ -13,7 +13,8 @@ from django.test.utils import CaptureQueriesContext
 
 from accounts.enums import Role
 from accounts.models import User
-from dashboards import periods, report, scopes, synthetic
+from dashboards import periods, report, scopes
+from demo import synthetic
 from participants.models import AccompanimentEvent, Pathway
 from programmes.models import Establishment, Programme
 

@@ -1,7 +1,7 @@
 """The programme activity report: the Meaux figures of the press release (30 March 2018) frozen in the snapshot and
 printed in the PDF, asked for from the dashboard through the user's scope, made by the document pipeline.
 
-The demo (programmes.demo.load_demo) is loaded once for the module inside a transaction rolled back at the end.
+The demo (demo.programmes.load_demo) is loaded once for the module inside a transaction rolled back at the end.
 Expected figures are the press release's (docs/domain.md §11.2): over June 2017 to March 2018, 8 sessions, 73 entrants,
 21 returns to ordinary detention, 24 releases with a job or a training (7 durable, 9 transition, 8 training), so
 73 - 21 - 24 = 28 still in the pathway, and 24 dynamic exits out of 45 exits = 53,3 %.

@@ -1,7 +1,7 @@
 """The programme and convention documents of the demo's MEAUX-APRES are archival PDFs: PDF/A-3b read back from the
 XMP metadata, with their title, author, subject and language, and every font embedded (Marianne).
 
-The demo (programmes.demo.load_demo) is loaded once for the module inside a transaction rolled back at the end.
+The demo (demo.programmes.load_demo) is loaded once for the module inside a transaction rolled back at the end.
 It does not record everything these documents certify (the SIAE's address and legal representative, the head
 of the establishment, the DISP's director, the planned places): ``complete_meaux`` enters what is missing the way
 a user would through the forms, after checking that the documents are refused without it.
@@ -21,12 +21,12 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from demo.programmes import load_demo
 from documents.enums import DocumentKind
 from documents.registry import spec_of
 from documents.renderer import render_document
 from partners.enums import OrganisationKind
 from partners.models import Contact, Organisation
-from programmes.demo import load_demo
 from programmes.models import Programme
 from tests.demo import demo_for_module
 

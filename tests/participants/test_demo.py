@@ -206,7 +206,7 @@ def test_loading_the_demo_twice_changes_no_count():
 
 
 def test_after_the_load_full_clean_checks_the_constraints_again():
-    # The demo leaves constraints and foreign keys to the database while it loads (participants/demo.py).
+    # The demo leaves constraints and foreign keys to the database while it loads (demo/participants.py).
     pathway = cohort().first()
     pathway.hours_per_week = Decimal(5)
 

@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from accounts.models import User
+from demo import programmes as demo
 from partners.models import (
     Event,
     Meeting,
@@ -17,7 +18,7 @@ from partners.models import (
     OrganisationFormerName,
     PartnerRole,
 )
-from programmes import demo, rates
+from programmes import rates
 from programmes.alerts import ANNEX, alerts_for
 from programmes.models import (
     AidRate,

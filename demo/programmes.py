@@ -51,9 +51,8 @@ from partners.models import (
     OrganisationFormerName,
     PartnerRole,
 )
-
-from . import rates
-from .enums import (
+from programmes import rates
+from programmes.enums import (
     AnnexStatus,
     AspMeasure,
     ConventionStatus,
@@ -63,8 +62,8 @@ from .enums import (
     ProgrammeStage,
     SiaeKind,
 )
-from .enums import EstablishmentKind as EK
-from .models import (
+from programmes.enums import EstablishmentKind as EK
+from programmes.models import (
     ConventionParty,
     Department,
     Disp,
@@ -79,7 +78,7 @@ from .models import (
     Siae,
     StateConvention,
 )
-from .validators import luhn_is_valid
+from programmes.validators import luhn_is_valid
 
 # (establishment, kind, department, quartiers, SIAE, SIAE kind, programme code, quartier, activity, sector)
 PILOTS = [

@@ -1,5 +1,5 @@
 """Demo pathways (issue 4, section 7), created through the services: every row is one the application itself
-could produce, and the log says who did what (the demo accounts of programmes/demo.py: cpip.meaux for the
+could produce, and the log says who did what (the demo accounts of demo/programmes.py: cpip.meaux for the
 SPIP's steps, siae.ares for the SIAE's; cpip.metz and siae.efic at Metz).
 
 Meaux (MEAUX-APRES, QNC of the CP de Meaux-Chauconin) as the press release of 30 March 2018 reports it
@@ -46,12 +46,8 @@ from django.db.models import Model
 from django.utils import timezone
 
 from accounts.models import User
-from programmes import rates
-from programmes.enums import QuartierKind
-from programmes.models import Programme, Quartier
-
-from . import services
-from .enums import (
+from participants import services
+from participants.enums import (
     OPEN_STATUSES,
     AdjustmentDecision,
     CpuOpinion,
@@ -67,7 +63,10 @@ from .enums import (
     Sex,
     SuspensionReason,
 )
-from .models import AccompanimentEvent, FollowUp, Participant, Pathway, RecruitmentSession
+from participants.models import AccompanimentEvent, FollowUp, Participant, Pathway, RecruitmentSession
+from programmes import rates
+from programmes.enums import QuartierKind
+from programmes.models import Programme, Quartier
 
 DAY = datetime.timedelta(days=1)
 SEED_DAY = datetime.date(2018, 3, 30)  # the press release: nobody leaves the programme after this day

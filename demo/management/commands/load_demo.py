@@ -1,8 +1,8 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from participants.demo import load_participants_demo
-from programmes.demo import ACCOUNTS, load_demo
+from demo.participants import load_participants_demo
+from demo.programmes import ACCOUNTS, load_demo
 
 
 class Command(BaseCommand):

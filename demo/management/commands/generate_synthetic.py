@@ -1,13 +1,13 @@
 """python manage.py generate_synthetic --scale national|small [--seed N] [--multiplier N] [--force]
 
-Writes a synthetic dataset (dashboards/synthetic.py) into the configured database, replacing the synthetic rows
+Writes a synthetic dataset (demo/synthetic.py) into the configured database, replacing the synthetic rows
 already there. A generator for the benchmark and the tests, not the services path.
 """
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from dashboards import synthetic
+from demo import synthetic
 
 LABELS = [
     ("establishments", "établissements"), ("siae", "SIAE"), ("programmes", "programmes"),

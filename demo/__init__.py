@@ -1,0 +1,7 @@
+"""Demonstration and synthetic data, outside the domain apps.
+
+- ``demo.programmes``: the client's pilot sites, conventions, partners and demo accounts (``load_demo``).
+- ``demo.participants``: the demo pathways (Meaux as the seed reports it, and a small current cohort).
+- ``demo.synthetic``: invented national-scale data for the dashboards' benchmark and tests
+  (``generate_synthetic``).
+"""
