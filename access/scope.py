@@ -8,7 +8,7 @@ from django.db.models import Q, QuerySet
 
 from accounts.enums import Role
 from documents.models import DocumentBatch, GeneratedDocument
-from participants.models import AccompanimentEvent, FollowUp, Participant, Pathway, RecruitmentSession
+from participants.models import AccompanimentEvent, FollowUp, ImportJob, Participant, Pathway, RecruitmentSession
 from partners.models import Contact, Decision, Event, Meeting, Organisation, PartnerRole
 from programmes.models import (
     Department,
@@ -280,6 +280,14 @@ def accompaniment_events_for(user) -> QuerySet[AccompanimentEvent]:
 
 def follow_ups_for(user) -> QuerySet[FollowUp]:
     return FollowUp.objects.filter(pathway__in=pathways_for(user))
+
+
+def import_jobs_for(user) -> QuerySet[ImportJob]:
+    """The import jobs a user may open: their own (the report holds the file's names); every job for an
+    administrator."""
+    if user.is_superuser or user.role == Role.ADMIN:
+        return ImportJob.objects.all()
+    return ImportJob.objects.filter(created_by=user)
 
 
 # --- Standard documents: readable where their subject is ----------------------------------------------

@@ -26,13 +26,14 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from access import scope
+from access import permissions, scope
 
 from . import rules, services
-from .enums import RELEASE_REASONS, EventKind, FollowUpMilestone, PathwayStatus, Transition
-from .models import AccompanimentEvent, FollowUp, Participant, Pathway, PathwayLog
+from .enums import ENTERED_STATUSES, RELEASE_REASONS, EventKind, FollowUpMilestone, PathwayStatus, Transition
+from .models import AccompanimentEvent, FollowUp, ImportJob, Participant, Pathway, PathwayLog, RecruitmentSession
 
 # The order of the pathway, for sorting by status: candidacy first, exits last.
 STATUS_ORDER = [
@@ -304,3 +305,61 @@ def pathway_blocks(pathways: QuerySet[Pathway], today: datetime.date | None = No
             pmsmp_entered=sum(1 for e in events if e.kind == EventKind.PMSMP),
         ))
     return blocks
+
+
+# --- Recruitment sessions and import jobs: one way in each ------------------------------------------------
+
+# The candidate board's columns, a partition of a session's pathways by their current status: no decision yet;
+# selected (and every later step up to the exit); not selected; withdrawn (before or after the commission).
+BOARD_STATUSES = {
+    "candidates": frozenset({PathwayStatus.CANDIDATE}),
+    "selected": frozenset({PathwayStatus.SELECTED, PathwayStatus.CLASSIFIED, PathwayStatus.ASSIGNED,
+                           PathwayStatus.IN_WORKSHOP, PathwayStatus.SUSPENDED, PathwayStatus.EXITED}),
+    "not_selected": frozenset({PathwayStatus.NOT_SELECTED}),
+    "withdrawn": frozenset({PathwayStatus.WITHDRAWN}),
+}
+
+
+def get_session_for(user, pk) -> tuple[RecruitmentSession, bool]:
+    """The session (programme, SIAE and establishment joined) or 404 outside the user's scope, and whether the
+    user may edit it (its board's actions included)."""
+    session = get_object_or_404(
+        scope.recruitment_sessions_for(user).select_related("programme__siae", "programme__establishment"), pk=pk
+    )
+    return session, permissions.may_edit(user, session)
+
+
+def get_import_job_for(user, pk) -> tuple[ImportJob, bool]:
+    """The import job or 404 (only its uploader and administrators open it), and whether the user may confirm
+    it (a role that imports)."""
+    job = get_object_or_404(scope.import_jobs_for(user).select_related("created_by"), pk=pk)
+    return job, permissions.may_edit(user, job)
+
+
+def session_list_for(*, user, programme=None, year: int | None = None) -> QuerySet[RecruitmentSession]:
+    """The user's sessions, latest first, with their candidates counted by column (one query per page)."""
+    qs = scope.recruitment_sessions_for(user).select_related("programme__siae", "programme__establishment")
+    if programme:
+        qs = qs.filter(programme=programme)
+    if year:
+        qs = qs.filter(date__year=year)
+
+    def count(statuses):
+        return Count("pathways", filter=Q(pathways__status__in=[status.value for status in statuses]))
+
+    return qs.annotate(
+        candidate_count=Count("pathways"),
+        selected_count=count(BOARD_STATUSES["selected"]),
+        not_selected_count=count(BOARD_STATUSES["not_selected"]),
+        withdrawn_count=count(BOARD_STATUSES["withdrawn"]),
+        entered_count=count(ENTERED_STATUSES),
+    ).order_by("-date", "programme__code")
+
+
+def session_board_pathways_for(*, user, session: RecruitmentSession) -> QuerySet[Pathway]:
+    """The session's pathways the user sees, with participant and quartier, by name."""
+    return (
+        scope.pathways_for(user).filter(session=session)
+        .select_related("participant__quartier")
+        .order_by("participant__last_name", "participant__first_names", "participant__ecrou")
+    )

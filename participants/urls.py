@@ -27,7 +27,7 @@ urlpatterns = [
          name="session_add_candidates"),
     path("sessions/<int:pk>/decisions/", session_views.SessionDecideView.as_view(), name="session_decide"),
     # --- Import of spreadsheets (import_views.py) ---------------------------------------------------------
-    path("import/", import_views.ImportUploadView.as_view(), name="import_upload"),
-    path("import/<uuid:pk>/", import_views.ImportDetailView.as_view(), name="import_detail"),
-    path("import/<uuid:pk>/confirmer/", import_views.ImportConfirmView.as_view(), name="import_confirm"),
+    path("import/", import_views.import_upload, name="import_upload"),
+    path("import/<uuid:pk>/", import_views.import_detail, name="import_detail"),
+    path("import/<uuid:pk>/confirmer/", import_views.import_confirm, name="import_confirm"),
 ]

@@ -9,9 +9,8 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from access import permissions
 from participants.importing import error_text, run_import
-from participants.models import ImportJob
+from participants.importing.jobs import may_import
 
 KINDS = (("participants", "Participant·es"), ("sessions", "Sessions de recrutement"), ("pathways", "Parcours"))
 
@@ -35,7 +34,7 @@ class Command(BaseCommand):
             user = get_user_model().objects.filter(username=by, is_active=True).first()
             if user is None:
                 raise CommandError(f"Aucun utilisateur actif « {by} ».")
-            if not permissions.can_create(user, ImportJob):
+            if not may_import(user):
                 raise CommandError(f"Le rôle de « {by} » ({user.get_role_display()}) ne permet pas d'importer des "
                                    "parcours.")
         report = run_import(path.read_bytes(), path.name, user=user, wet_run=wet_run)
