@@ -1,12 +1,14 @@
-"""Reads on the registry, always starting from what access.scope gives the viewer."""
+"""Reads on the registry, always starting from what access.scope gives the viewer; one fetch function per model
+(``get_<model>_for(user, pk) -> (object, may edit)``), the only way the views reach one object."""
 
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.shortcuts import get_object_or_404
 
-from access import scope
+from access import permissions, scope
 
 from . import rates
 from .enums import Funder
@@ -15,6 +17,7 @@ from .models import (
     Establishment,
     FinancialAnnex,
     FundingLine,
+    ImplantationContract,
     PartnershipConvention,
     Programme,
     Siae,
@@ -67,26 +70,40 @@ def programme_list_for(
     return qs.order_by("code")
 
 
-def establishment_detail_for(*, user) -> QuerySet[Establishment]:
-    return scope.establishments_for(user).select_related(
-        "department__region__disp", "delegated_manager"
-    ).prefetch_related(
-        "quartiers",
-        Prefetch("programmes", queryset=scope.programmes_for(user).select_related("siae", "quartier")),
-        "spips",
+# --- One way in per model: the object in the user's scope (404 outside: access.scope), with what its page shows,
+# and whether the user may edit it (access.permissions.may_edit: the role and the object's own rules). Programmes
+# listed on a page are those the user sees, kept apart (``visible_programmes``) so that ``obj.programmes`` still
+# means all of them to the services.
+
+
+def _visible_programmes(user, *related) -> Prefetch:
+    return Prefetch("programmes", queryset=scope.programmes_for(user).select_related(*related),
+                    to_attr="visible_programmes")
+
+
+def get_establishment_for(user, pk) -> tuple[Establishment, bool]:
+    establishment = get_object_or_404(
+        scope.establishments_for(user).select_related("department__region__disp", "delegated_manager")
+        .prefetch_related("quartiers", _visible_programmes(user, "siae", "quartier"), "spips"),
+        pk=pk,
     )
+    return establishment, permissions.may_edit(user, establishment)
 
 
-def siae_detail_for(*, user) -> QuerySet[Siae]:
-    return scope.siaes_for(user).select_related("department__region").prefetch_related(
-        Prefetch("programmes", queryset=scope.programmes_for(user).select_related("establishment", "quartier"))
+def get_siae_for(user, pk) -> tuple[Siae, bool]:
+    siae = get_object_or_404(
+        scope.siaes_for(user).select_related("department__region")
+        .prefetch_related(_visible_programmes(user, "establishment", "quartier")),
+        pk=pk,
     )
+    return siae, permissions.may_edit(user, siae)
 
 
-def programme_detail_for(*, user) -> QuerySet[Programme]:
-    return scope.programmes_for(user).select_related(
+def get_programme_for(user, pk) -> tuple[Programme, bool]:
+    programme = get_object_or_404(scope.programmes_for(user).select_related(
         "siae", "quartier", "establishment__department__region__disp", "establishment__delegated_manager"
-    )
+    ), pk=pk)
+    return programme, permissions.may_edit(user, programme)
 
 
 # --- Conventions, contracts, partnerships and funding ----------------------------------------------------
@@ -107,20 +124,43 @@ def convention_list_for(
     return qs.order_by("-start_date", "siae__name", "pk")
 
 
-def convention_detail_for(*, user) -> QuerySet[StateConvention]:
-    return scope.state_conventions_for(user).select_related("siae__department", "authority").prefetch_related(
-        Prefetch("annexes", queryset=FinancialAnnex.objects.order_by("year", "start_date"))
+def get_state_convention_for(user, pk) -> tuple[StateConvention, bool]:
+    convention = get_object_or_404(
+        scope.state_conventions_for(user).select_related("siae__department", "authority")
+        .prefetch_related(Prefetch("annexes", queryset=FinancialAnnex.objects.order_by("year", "start_date"))),
+        pk=pk,
+    )
+    return convention, permissions.may_edit(user, convention)
+
+
+def get_financial_annex_for(user, pk) -> tuple[FinancialAnnex, bool]:
+    annex = get_object_or_404(scope.financial_annexes_for(user).select_related("convention__siae"), pk=pk)
+    return annex, permissions.may_edit(user, annex)
+
+
+def get_implantation_contract_for(user, pk) -> tuple[ImplantationContract, bool]:
+    contract = get_object_or_404(scope.implantation_contracts_for(user).select_related("programme__siae"), pk=pk)
+    return contract, permissions.may_edit(user, contract)
+
+
+def _parties() -> Prefetch:
+    return Prefetch(
+        "parties",
+        queryset=ConventionParty.objects.select_related("organisation").prefetch_related("organisation__former_names")
+        .order_by("pk"),
     )
 
 
-def partnership_detail_for(*, user) -> QuerySet[PartnershipConvention]:
-    return scope.partnership_conventions_for(user).select_related("programme__siae").prefetch_related(
-        Prefetch(
-            "parties",
-            queryset=ConventionParty.objects.select_related("organisation")
-            .prefetch_related("organisation__former_names").order_by("pk"),
-        )
+def get_partnership_convention_for(user, pk) -> tuple[PartnershipConvention, bool]:
+    partnership = get_object_or_404(
+        scope.partnership_conventions_for(user).select_related("programme__siae").prefetch_related(_parties()), pk=pk
     )
+    return partnership, permissions.may_edit(user, partnership)
+
+
+def get_funding_line_for(user, pk) -> tuple[FundingLine, bool]:
+    line = get_object_or_404(scope.funding_lines_for(user).select_related("programme__siae"), pk=pk)
+    return line, permissions.may_edit(user, line)
 
 
 def funding_list_for(*, user, q: str = "", year: int | None = None, funder: str = "") -> QuerySet[FundingLine]:
@@ -179,15 +219,12 @@ def programme_bindings_for(*, user, programme: Programme) -> dict:
                 rates.smic_share_pct(contract.hourly_pay, contract.smic_at_start) if contract.smic_at_start else None
             )
     partnerships = list(
-        scope.partnership_conventions_for(user).filter(programme=programme).prefetch_related(
-            Prefetch(
-            "parties",
-            queryset=ConventionParty.objects.select_related("organisation")
-            .prefetch_related("organisation__former_names").order_by("pk"),
-        )
-        ).order_by("-start_date")
+        scope.partnership_conventions_for(user).filter(programme=programme).prefetch_related(_parties())
+        .order_by("-start_date")
     )
     lines = list(scope.funding_lines_for(user).filter(programme=programme).select_related("organisation"))
+    for row in (*conventions, *contracts, *partnerships):
+        row.may_edit = permissions.may_edit(user, row)
     return {
         "state_conventions": conventions,
         "implantation_contracts": contracts,

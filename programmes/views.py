@@ -1,43 +1,21 @@
+"""Pages of the registry: each fetches its object through selectors.get_<model>_for (404 outside the user's scope),
+checks the role (403: access.permissions.require), validates a form, calls one service, renders."""
+
 from decimal import Decimal
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.http import HttpResponseRedirect
-from django.shortcuts import get_object_or_404
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from django.views import View
-from django.views.generic import UpdateView
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from access import permissions, scope
-from accounts.mixins import (
-    ExportMixin,
-    ParentMixin,
-    ScopedCreateView,
-    ScopedDetailView,
-    ScopedListView,
-    ScopedUpdateView,
-)
-from core.forms import apply_errors
+from access import permissions
+from core.views import crumb, edit_page, form_page, list_page, object_page, posted, save_form
 from partners.models import Meeting
 
-from . import forms as forms_module
-from . import selectors, services
-from .forms import (
-    ConventionFilterForm,
-    EstablishmentFilterForm,
-    EstablishmentForm,
-    FinancialAnnexForm,
-    FundingFilterForm,
-    FundingLineForm,
-    ImplantationContractForm,
-    PartnershipConventionForm,
-    ProgrammeFilterForm,
-    ProgrammeForm,
-    SiaeFilterForm,
-    SiaeForm,
-    StateConventionForm,
-)
+from . import forms, selectors, services
+from .exports import table_response
 from .models import (
     Establishment,
     FinancialAnnex,
@@ -49,411 +27,391 @@ from .models import (
     StateConvention,
 )
 
-
-class EstablishmentMixin:
-    model = Establishment
-    list_url_name, list_label = ("programmes:establishment_list", _("Établissements"))
-    scope_function = scope.establishments_for
-    permission_kind = Establishment
-    form_class = EstablishmentForm
-
-    def save(self, form):
-        return services.establishment_save(
-            establishment=form.instance, quartiers=form.cleaned_data["quartiers"], by=self.request.user
-        )
+FORM = "programmes/form.html"
+GET_OR_POST = require_http_methods(["GET", "HEAD", "POST"])
 
 
-class EstablishmentList(EstablishmentMixin, ExportMixin, ScopedListView):
-    list_selector = selectors.establishment_list_for
-    export_filename = "etablissements"
-
-    def export_rows(self, queryset):
-        headers = ["Nom", "Type", "Département", "Région", "Interrégion", "Programmes"]
-        return headers, ([e.name, e.get_kind_display(), e.department.name, e.department.region.name,
-                          e.department.region.disp.name, e.programme_count] for e in queryset)
-    filter_form_class = EstablishmentFilterForm
-    template_name = "programmes/establishment_list.html"
+def _establishments():
+    return crumb(_("Établissements"), reverse("programmes:establishment_list"))
 
 
-class EstablishmentDetail(EstablishmentMixin, ScopedDetailView):
-    detail_selector = selectors.establishment_detail_for
-    template_name = "programmes/establishment_detail.html"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["can_add_meeting"] = permissions.can_create(self.request.user, Meeting)
-        return context
+def _siaes():
+    return crumb(_("SIAE"), reverse("programmes:siae_list"))
 
 
-class EstablishmentCreate(EstablishmentMixin, ScopedCreateView):
-    template_name = "programmes/form.html"
-    extra_context = {"title": _("Nouvel établissement")}
+def _programmes():
+    return crumb(_("Programmes"), reverse("programmes:programme_list"))
 
 
-class EstablishmentUpdate(EstablishmentMixin, ScopedUpdateView):
-    template_name = "programmes/form.html"
-    extra_context = {"title": _("Modifier l'établissement")}
+def _conventions():
+    return crumb(_("Conventions avec l'État"), reverse("programmes:convention_list"))
 
 
-class SiaeMixin:
-    model = Siae
-    list_url_name, list_label = ("programmes:siae_list", _("SIAE"))
-    scope_function = scope.siaes_for
-    permission_kind = Siae
-    form_class = SiaeForm
-    service = services.siae_save
+def _fundings():
+    return crumb(_("Financements"), reverse("programmes:funding_list"))
 
 
-class SiaeList(SiaeMixin, ExportMixin, ScopedListView):
-    list_selector = selectors.siae_list_for
-    export_filename = "siae"
-
-    def export_rows(self, queryset):
-        headers = ["Nom", "Type", "SIRET", "Forme juridique", "Réseau", "Département", "Programmes"]
-        return headers, ([s.name, s.kind, s.siret, s.legal_form, s.network, s.department.name, s.programme_count]
-                         for s in queryset)
-    filter_form_class = SiaeFilterForm
-    template_name = "programmes/siae_list.html"
+def _of(obj):
+    """The breadcrumb's link to the object a page is about."""
+    return crumb(str(obj), obj.get_absolute_url())
 
 
-class SiaeDetail(SiaeMixin, ScopedDetailView):
-    detail_selector = selectors.siae_detail_for
-    template_name = "programmes/siae_detail.html"
+# --- Establishments ---------------------------------------------------------------------------------------
 
 
-class SiaeCreate(SiaeMixin, ScopedCreateView):
-    template_name = "programmes/form.html"
-    extra_context = {"title": _("Nouvelle SIAE")}
+@require_safe
+def establishment_list(request):
+    return list_page(
+        request, "programmes/establishment_list.html", selector=selectors.establishment_list_for,
+        filter_form_class=forms.EstablishmentFilterForm, title=_("Établissements"),
+        can_create=permissions.can_create(request.user, Establishment),
+        export=lambda establishments, fmt: table_response(
+            filename="etablissements", fmt=fmt,
+            headers=["Nom", "Type", "Département", "Région", "Interrégion", "Programmes"],
+            rows=([e.name, e.get_kind_display(), e.department.name, e.department.region.name,
+                   e.department.region.disp.name, e.programme_count] for e in establishments),
+        ),
+    )
 
 
-class SiaeUpdate(SiaeMixin, ScopedUpdateView):
-    template_name = "programmes/form.html"
-    extra_context = {"title": _("Modifier la SIAE")}
+@require_safe
+def establishment_detail(request, pk):
+    establishment, can_edit = selectors.get_establishment_for(request.user, pk)
+    return object_page(request, "programmes/establishment_detail.html", establishment, parent=_establishments(),
+                       can_edit=can_edit, can_add_meeting=permissions.can_create(request.user, Meeting))
 
 
-class ProgrammeMixin:
-    model = Programme
-    list_url_name, list_label = ("programmes:programme_list", _("Programmes"))
-    scope_function = scope.programmes_for
-    permission_kind = Programme
-    form_class = ProgrammeForm
-    service = services.programme_save
+def _save_establishment(request, form):
+    return lambda: services.establishment_save(
+        establishment=form.instance, quartiers=form.cleaned_data["quartiers"], by=request.user
+    )
 
 
-class ProgrammeList(ProgrammeMixin, ExportMixin, ScopedListView):
-    list_selector = selectors.programme_list_for
-    export_filename = "programmes"
-
-    def export_rows(self, queryset):
-        headers = ["Code", "SIAE", "Établissement", "Quartier", "Activité", "Secteur", "Phase", "Étape",
-                   "Début", "Fin", "Places prévues", "ETP prévus"]
-        return headers, ([p.code, p.siae.name, p.establishment.name, p.quartier.kind if p.quartier else "",
-                          p.activity, p.sector, p.get_phase_display(), p.get_stage_display(), p.start_date,
-                          p.end_date, p.places_planned, p.etp_planned] for p in queryset)
-    filter_form_class = ProgrammeFilterForm
-    template_name = "programmes/programme_list.html"
+@GET_OR_POST
+def establishment_create(request):
+    permissions.require(permissions.can_create(request.user, Establishment))
+    form = forms.EstablishmentForm(posted(request), user=request.user)
+    return edit_page(request, FORM, form, _save_establishment(request, form), title=_("Nouvel établissement"),
+                     parent=_establishments())
 
 
-class ProgrammeDetail(ProgrammeMixin, ScopedDetailView):
-    detail_selector = selectors.programme_detail_for
-    template_name = "programmes/programme_detail.html"
+@GET_OR_POST
+def establishment_update(request, pk):
+    establishment, can_edit = selectors.get_establishment_for(request.user, pk)
+    permissions.require(can_edit)
+    form = forms.EstablishmentForm(posted(request), instance=establishment, user=request.user)
+    return edit_page(request, FORM, form, _save_establishment(request, form), title=_("Modifier l'établissement"),
+                     parent=_establishments(), current=establishment)
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        user = self.request.user
-        bindings = selectors.programme_bindings_for(user=user, programme=self.object)
-        for rows in (bindings["state_conventions"], bindings["implantation_contracts"],
-                     bindings["partnership_conventions"]):
-            for row in rows:
-                row.may_edit = permissions.may_edit(user, row)
-        context["bindings"] = bindings
-        context["may_add"] = {
+
+# --- SIAE -------------------------------------------------------------------------------------------------
+
+
+@require_safe
+def siae_list(request):
+    return list_page(
+        request, "programmes/siae_list.html", selector=selectors.siae_list_for, filter_form_class=forms.SiaeFilterForm,
+        title=_("SIAE"), can_create=permissions.can_create(request.user, Siae),
+        export=lambda siaes, fmt: table_response(
+            filename="siae", fmt=fmt,
+            headers=["Nom", "Type", "SIRET", "Forme juridique", "Réseau", "Département", "Programmes"],
+            rows=([s.name, s.kind, s.siret, s.legal_form, s.network, s.department.name, s.programme_count]
+                  for s in siaes),
+        ),
+    )
+
+
+@require_safe
+def siae_detail(request, pk):
+    siae, can_edit = selectors.get_siae_for(request.user, pk)
+    return object_page(request, "programmes/siae_detail.html", siae, parent=_siaes(), can_edit=can_edit)
+
+
+@GET_OR_POST
+def siae_create(request):
+    permissions.require(permissions.can_create(request.user, Siae))
+    form = forms.SiaeForm(posted(request), user=request.user)
+    return edit_page(request, FORM, form, lambda: services.siae_save(siae=form.instance, by=request.user),
+                     title=_("Nouvelle SIAE"), parent=_siaes())
+
+
+@GET_OR_POST
+def siae_update(request, pk):
+    siae, can_edit = selectors.get_siae_for(request.user, pk)
+    permissions.require(can_edit)
+    form = forms.SiaeForm(posted(request), instance=siae, user=request.user)
+    return edit_page(request, FORM, form, lambda: services.siae_save(siae=form.instance, by=request.user),
+                     title=_("Modifier la SIAE"), parent=_siaes(), current=siae)
+
+
+# --- Programmes -------------------------------------------------------------------------------------------
+
+
+@require_safe
+def programme_list(request):
+    return list_page(
+        request, "programmes/programme_list.html", selector=selectors.programme_list_for,
+        filter_form_class=forms.ProgrammeFilterForm, title=_("Programmes"),
+        can_create=permissions.can_create(request.user, Programme),
+        export=lambda programmes, fmt: table_response(
+            filename="programmes", fmt=fmt,
+            headers=["Code", "SIAE", "Établissement", "Quartier", "Activité", "Secteur", "Phase", "Étape", "Début",
+                     "Fin", "Places prévues", "ETP prévus"],
+            rows=([p.code, p.siae.name, p.establishment.name, p.quartier.kind if p.quartier else "", p.activity,
+                   p.sector, p.get_phase_display(), p.get_stage_display(), p.start_date, p.end_date,
+                   p.places_planned, p.etp_planned] for p in programmes),
+        ),
+    )
+
+
+@require_safe
+def programme_detail(request, pk):
+    user = request.user
+    programme, can_edit = selectors.get_programme_for(user, pk)
+    return object_page(
+        request, "programmes/programme_detail.html", programme, parent=_programmes(), can_edit=can_edit,
+        bindings=selectors.programme_bindings_for(user=user, programme=programme),
+        may_add={
             "state_convention": permissions.can_create(user, StateConvention),
             "implantation_contract": permissions.can_create(user, ImplantationContract),
             "partnership_convention": permissions.can_create(user, PartnershipConvention),
             "funding_line": permissions.can_create(user, FundingLine),
-        }
-        context["may_edit_funding"] = permissions.can_edit(user, FundingLine)
-        return context
+        },
+        may_edit_funding=permissions.can_edit(user, FundingLine),
+    )
 
 
-class ProgrammeCreate(ProgrammeMixin, ScopedCreateView):
-    template_name = "programmes/form.html"
-    extra_context = {"title": _("Nouveau programme")}
+@GET_OR_POST
+def programme_create(request):
+    permissions.require(permissions.can_create(request.user, Programme))
+    form = forms.ProgrammeForm(posted(request), user=request.user)
+    return edit_page(request, FORM, form, lambda: services.programme_save(programme=form.instance, by=request.user),
+                     title=_("Nouveau programme"), parent=_programmes())
 
 
-class ProgrammeUpdate(ProgrammeMixin, ScopedUpdateView):
-    template_name = "programmes/form.html"
-    extra_context = {"title": _("Modifier le programme")}
+@GET_OR_POST
+def programme_update(request, pk):
+    programme, can_edit = selectors.get_programme_for(request.user, pk)
+    permissions.require(can_edit)
+    form = forms.ProgrammeForm(posted(request), instance=programme, user=request.user)
+    return edit_page(request, FORM, form, lambda: services.programme_save(programme=form.instance, by=request.user),
+                     title=_("Modifier le programme"), parent=_programmes(), current=programme)
 
 
-# --- Conventions, annexes, contracts, partnerships and funding --------------------------------------------
+# --- State conventions and their financial annexes ----------------------------------------------------------
+
+VALIDATORS_ONLY = _("Seuls la DREETS et la DDETS valident les conventions et les annexes.")
 
 
-class ValidateAction(View):
-    """POST only: move a draft to its validated status (DREETS/DDETS, administrators); 404 outside the scope."""
-
-    http_method_names = ["post"]
-    scope_function = None
-    service = None
-    argument = None
-    success_message = None
-
-    def post(self, request, pk):
-        obj = get_object_or_404(type(self).scope_function(request.user), pk=pk)
-        if not permissions.can_validate(request.user):
-            raise PermissionDenied(_("Seuls la DREETS et la DDETS valident les conventions et les annexes."))
-        try:
-            type(self).service(**{self.argument: obj, "by": request.user})
-        except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
-        else:
-            messages.success(request, self.success_message)
-        return HttpResponseRedirect(obj.get_absolute_url())
+def _validated(request, obj, validate, success):
+    """After a validation action: the service's refusal, or its success, on the object's page."""
+    try:
+        validate()
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, success)
+    return redirect(obj)
 
 
-class ConventionMixin:
-    model = StateConvention
-    list_url_name, list_label = ("programmes:convention_list", _("Conventions avec l'État"))
-    scope_function = scope.state_conventions_for
-    permission_kind = StateConvention
-    form_class = StateConventionForm
-
-    def save(self, form):
-        return services.state_convention_save(convention=form.instance, by=self.request.user)
-
-
-class ConventionList(ExportMixin, ConventionMixin, ScopedListView):
-    list_selector = selectors.convention_list_for
-    filter_form_class = ConventionFilterForm
-    template_name = "programmes/convention_list.html"
-    export_filename = "conventions"
-
-    def export_rows(self, queryset):
-        headers = ["SIAE", "SIRET", "Service de l'État", "Référence", "Début", "Fin", "Statut", "Annexes",
-                   "ETP conventionnés (total des annexes)"]
-        rows = (
-            [c.siae.name, c.siae.siret, c.authority.name, c.reference, c.start_date, c.end_date,
-             c.get_status_display(), c.annex_count,
-             c.etp_total.quantize(Decimal("0.01")) if c.etp_total is not None else None]
-            for c in queryset
-        )
-        return headers, rows
+@require_safe
+def convention_list(request):
+    return list_page(
+        request, "programmes/convention_list.html", selector=selectors.convention_list_for,
+        filter_form_class=forms.ConventionFilterForm, title=_("Conventions avec l'État"),
+        can_create=permissions.can_create(request.user, StateConvention),
+        export=lambda conventions, fmt: table_response(
+            filename="conventions", fmt=fmt,
+            headers=["SIAE", "SIRET", "Service de l'État", "Référence", "Début", "Fin", "Statut", "Annexes",
+                     "ETP conventionnés (total des annexes)"],
+            rows=([c.siae.name, c.siae.siret, c.authority.name, c.reference, c.start_date, c.end_date,
+                   c.get_status_display(), c.annex_count,
+                   c.etp_total.quantize(Decimal("0.01")) if c.etp_total is not None else None] for c in conventions),
+        ),
+    )
 
 
-class ConventionDetail(ConventionMixin, ScopedDetailView):
-    detail_selector = selectors.convention_detail_for
-    template_name = "programmes/convention_detail.html"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        user = self.request.user
-        convention = self.object
-        context["can_edit"] = context["can_edit"] and permissions.can_edit_object(user, convention)
-        context["can_validate"] = permissions.can_validate(user)
-        context["can_add_annex"] = permissions.can_create(user, FinancialAnnex)
-        annexes = list(convention.annexes.all())
-        for annex in annexes:
-            annex.may_edit = permissions.may_edit(user, annex)
-        context["annexes"] = annexes
-        context["programmes"] = selectors.programme_list_for(user=user).filter(siae_id=convention.siae_id)
-        return context
+@require_safe
+def convention_detail(request, pk):
+    user = request.user
+    convention, can_edit = selectors.get_state_convention_for(user, pk)
+    annexes = list(convention.annexes.all())
+    for annex in annexes:
+        annex.may_edit = permissions.may_edit(user, annex)
+    return object_page(
+        request, "programmes/convention_detail.html", convention, parent=_conventions(), can_edit=can_edit,
+        can_validate=permissions.can_validate(user), can_add_annex=permissions.can_create(user, FinancialAnnex),
+        annexes=annexes, programmes=selectors.programme_list_for(user=user).filter(siae_id=convention.siae_id),
+    )
 
 
-class ConventionCreate(ConventionMixin, ScopedCreateView):
-    template_name = "programmes/form.html"
-    extra_context = {"title": _("Nouvelle convention avec l'État")}
+@GET_OR_POST
+def convention_create(request):
+    permissions.require(permissions.can_create(request.user, StateConvention))
+    form = forms.StateConventionForm(posted(request), user=request.user)
+    return edit_page(
+        request, FORM, form, lambda: services.state_convention_save(convention=form.instance, by=request.user),
+        title=_("Nouvelle convention avec l'État"), parent=_conventions(),
+    )
 
 
-class ConventionUpdate(ConventionMixin, ScopedUpdateView):
-    template_name = "programmes/form.html"
-    extra_context = {"title": _("Modifier la convention avec l'État")}
+@GET_OR_POST
+def convention_update(request, pk):
+    convention, can_edit = selectors.get_state_convention_for(request.user, pk)
+    permissions.require(can_edit)
+    form = forms.StateConventionForm(posted(request), instance=convention, user=request.user)
+    return edit_page(
+        request, FORM, form, lambda: services.state_convention_save(convention=form.instance, by=request.user),
+        title=_("Modifier la convention avec l'État"), parent=_conventions(), current=convention,
+    )
 
 
-class ConventionValidate(ValidateAction):
-    scope_function = scope.state_conventions_for
-    service = services.state_convention_validate
-    argument = "convention"
-    success_message = _("La convention est validée : elle passe au statut « Signée ».")
+@require_POST
+def convention_validate(request, pk):
+    convention, _can_edit = selectors.get_state_convention_for(request.user, pk)
+    permissions.require(permissions.can_validate(request.user), VALIDATORS_ONLY)
+    return _validated(
+        request, convention, lambda: services.state_convention_validate(convention=convention, by=request.user),
+        _("La convention est validée : elle passe au statut « Signée »."),
+    )
 
 
-class AnnexMixin:
-    model = FinancialAnnex
-    list_url_name, list_label = ("programmes:convention_list", _("Conventions avec l'État"))
-    scope_function = scope.financial_annexes_for
-    permission_kind = FinancialAnnex
-    form_class = FinancialAnnexForm
-    template_name = "programmes/form.html"
-
-    def save(self, form):
-        return services.annex_save(annex=form.instance, by=self.request.user)
+@GET_OR_POST
+def annex_create(request, pk):
+    convention, _can_edit = selectors.get_state_convention_for(request.user, pk)
+    permissions.require(permissions.can_create(request.user, FinancialAnnex))
+    form = forms.FinancialAnnexForm(posted(request), instance=FinancialAnnex(convention=convention), user=request.user)
+    return edit_page(request, FORM, form, lambda: services.annex_save(annex=form.instance, by=request.user),
+                     title=_("Nouvelle annexe financière"), parent=_of(convention))
 
 
-class AnnexCreate(ParentMixin, AnnexMixin, ScopedCreateView):
-    parent_scope_function = scope.state_conventions_for
-    parent_context_name = "convention"
-    extra_context = {"title": _("Nouvelle annexe financière")}
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "instance": FinancialAnnex(convention=self.parent)}
-
-
-class AnnexUpdate(AnnexMixin, ScopedUpdateView):
-    extra_context = {"title": _("Modifier l'annexe financière")}
-
-    def get_queryset(self):
-        return super().get_queryset().select_related("convention__siae")
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        convention = self.object.convention
-        context["breadcrumb_parent"] = {"label": str(convention), "url": convention.get_absolute_url()}
-        return context
+@GET_OR_POST
+def annex_update(request, pk):
+    annex, can_edit = selectors.get_financial_annex_for(request.user, pk)
+    permissions.require(can_edit)
+    form = forms.FinancialAnnexForm(posted(request), instance=annex, user=request.user)
+    return edit_page(request, FORM, form, lambda: services.annex_save(annex=form.instance, by=request.user),
+                     title=_("Modifier l'annexe financière"), parent=_of(annex.convention), current=annex)
 
 
-class AnnexValidate(ValidateAction):
-    scope_function = scope.financial_annexes_for
-    service = services.annex_validate
-    argument = "annex"
-    success_message = _("L'annexe financière est validée.")
+@require_POST
+def annex_validate(request, pk):
+    annex, _can_edit = selectors.get_financial_annex_for(request.user, pk)
+    permissions.require(permissions.can_validate(request.user), VALIDATORS_ONLY)
+    return _validated(request, annex, lambda: services.annex_validate(annex=annex, by=request.user),
+                      _("L'annexe financière est validée."))
 
 
-class ProgrammeChildMixin:
-    list_url_name, list_label = ("programmes:programme_list", _("Programmes"))
-    template_name = "programmes/form.html"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        programme = getattr(self, "parent", None) or self.object.programme
-        context["breadcrumb_parent"] = {"label": str(programme), "url": programme.get_absolute_url()}
-        context["subtitle"] = str(programme)
-        return context
+# --- What binds a programme: implantation contracts, partnerships, funding ------------------------------------
 
 
-class ContractMixin(ProgrammeChildMixin):
-    model = ImplantationContract
-    scope_function = scope.implantation_contracts_for
-    permission_kind = ImplantationContract
-    form_class = ImplantationContractForm
-
-    def save(self, form):
-        return services.implantation_contract_save(contract=form.instance, by=self.request.user)
+def _under(programme) -> dict:
+    """What binds a programme is edited with the programme in the breadcrumb and under the title."""
+    return {"parent": _of(programme), "subtitle": str(programme)}
 
 
-class ContractCreate(ParentMixin, ContractMixin, ScopedCreateView):
-    parent_scope_function = scope.programmes_for
-    extra_context = {"title": _("Nouveau contrat d'implantation")}
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "instance": ImplantationContract(programme=self.parent)}
-
-
-class ContractUpdate(ContractMixin, ScopedUpdateView):
-    extra_context = {"title": _("Modifier le contrat d'implantation")}
-
-    def get_queryset(self):
-        return super().get_queryset().select_related("programme__siae")
+@GET_OR_POST
+def contract_create(request, pk):
+    programme, _can_edit = selectors.get_programme_for(request.user, pk)
+    permissions.require(permissions.can_create(request.user, ImplantationContract))
+    form = forms.ImplantationContractForm(posted(request), instance=ImplantationContract(programme=programme),
+                                          user=request.user)
+    return edit_page(
+        request, FORM, form, lambda: services.implantation_contract_save(contract=form.instance, by=request.user),
+        title=_("Nouveau contrat d'implantation"), **_under(programme),
+    )
 
 
-class PartnershipMixin(ProgrammeChildMixin):
-    model = PartnershipConvention
-    scope_function = scope.partnership_conventions_for
-    permission_kind = PartnershipConvention
-    form_class = PartnershipConventionForm
+@GET_OR_POST
+def contract_update(request, pk):
+    contract, can_edit = selectors.get_implantation_contract_for(request.user, pk)
+    permissions.require(can_edit)
+    form = forms.ImplantationContractForm(posted(request), instance=contract, user=request.user)
+    return edit_page(
+        request, FORM, form, lambda: services.implantation_contract_save(contract=form.instance, by=request.user),
+        title=_("Modifier le contrat d'implantation"), **_under(contract.programme), current=contract,
+    )
 
 
-class PartnershipFormMixin(PartnershipMixin):
+@require_safe
+def partnership_detail(request, pk):
+    partnership, can_edit = selectors.get_partnership_convention_for(request.user, pk)
+    return object_page(request, "programmes/partnership_detail.html", partnership,
+                       can_edit=can_edit, **_under(partnership.programme))
+
+
+def _partnership_form(request, partnership, *, title, current=None):
     """The convention's fields and a repeated set of parties (organisation, role), saved together."""
-
-    template_name = "programmes/partnership_form.html"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context.setdefault("party_formset", forms_module.party_formset(
-            user=self.request.user, convention=getattr(self, "object", None)))
-        return context
-
-    def post(self, request, *args, **kwargs):
-        self.object = self.get_object() if isinstance(self, UpdateView) else None
-        form = self.get_form()
-        formset = forms_module.party_formset(user=request.user, data=request.POST)
-        if form.is_valid() and formset.is_valid():
-            try:
-                with transaction.atomic():
-                    self.object = services.partnership_save(
-                        convention=form.instance, parties=formset.parties(), by=request.user
-                    )
-            except ValidationError as error:
-                apply_errors(form, error, unplaced=formset._non_form_errors.append)
-            else:
-                messages.success(request, self.success_message)
-                return HttpResponseRedirect(self.object.get_absolute_url())
-        if not formset.is_bound or formset.management_form.errors:
-            tampered = formset.is_bound
-            formset = forms_module.party_formset(user=request.user, convention=self.object)
-            if tampered:  # the hidden row counters came back broken: say it (found by the form fuzzing)
-                formset._non_form_errors = formset.error_class([_(
-                    "La liste des parties est arrivée incomplète : rien n'a été enregistré. Vérifiez-la, puis "
-                    "enregistrez de nouveau.")])
-        return self.render_to_response(self.get_context_data(form=form, party_formset=formset))
+    user = request.user
+    form = forms.PartnershipConventionForm(posted(request), instance=partnership, user=user)
+    if request.method != "POST":
+        formset = forms.party_formset(user=user, convention=partnership)
+    else:
+        formset = forms.party_formset(user=user, data=request.POST)
+        if form.is_valid() and formset.is_valid() and (saved := save_form(
+                request, form, lambda: services.partnership_save(
+                    convention=form.instance, parties=formset.parties(), by=user),
+                unplaced=formset._non_form_errors.append)):
+            return redirect(saved)
+        if formset.management_form.errors:  # the hidden row counters came back broken: say it (form fuzzing)
+            formset = forms.party_formset(user=user, convention=current)
+            formset._non_form_errors = formset.error_class([_(
+                "La liste des parties est arrivée incomplète : rien n'a été enregistré. Vérifiez-la, puis "
+                "enregistrez de nouveau.")])
+    return form_page(request, "programmes/partnership_form.html", form, title=title, current=current,
+                     party_formset=formset, **_under(partnership.programme))
 
 
-class PartnershipCreate(ParentMixin, PartnershipFormMixin, ScopedCreateView):
-    parent_scope_function = scope.programmes_for
-    extra_context = {"title": _("Nouvelle convention de partenariat")}
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "instance": PartnershipConvention(programme=self.parent)}
-
-
-class PartnershipUpdate(PartnershipFormMixin, ScopedUpdateView):
-    extra_context = {"title": _("Modifier la convention de partenariat")}
+@GET_OR_POST
+def partnership_create(request, pk):
+    programme, _can_edit = selectors.get_programme_for(request.user, pk)
+    permissions.require(permissions.can_create(request.user, PartnershipConvention))
+    return _partnership_form(request, PartnershipConvention(programme=programme),
+                             title=_("Nouvelle convention de partenariat"))
 
 
-class PartnershipDetail(PartnershipMixin, ScopedDetailView):
-    detail_selector = selectors.partnership_detail_for
-    template_name = "programmes/partnership_detail.html"
+@GET_OR_POST
+def partnership_update(request, pk):
+    partnership, can_edit = selectors.get_partnership_convention_for(request.user, pk)
+    permissions.require(can_edit)
+    return _partnership_form(request, partnership, title=_("Modifier la convention de partenariat"),
+                             current=partnership)
 
 
-class FundingMixin:
-    model = FundingLine
-    list_url_name, list_label = ("programmes:funding_list", _("Financements"))
-    scope_function = scope.funding_lines_for
-    permission_kind = FundingLine
-    form_class = FundingLineForm
-    template_name = "programmes/form.html"
-
-    def save(self, form):
-        return services.funding_line_save(line=form.instance, by=self.request.user)
-
-
-class FundingList(ExportMixin, FundingMixin, ScopedListView):
-    list_selector = selectors.funding_list_for
-    filter_form_class = FundingFilterForm
-    template_name = "programmes/funding_list.html"
-    export_filename = "financements"
-
-    def export_rows(self, queryset):
-        headers = ["Programme", "SIAE", "Année", "Financeur", "Organisation", "Montant (€)"]
-        rows = (
-            [line.programme.code, line.programme.siae.name, line.year, line.get_funder_display(),
-             line.organisation.name if line.organisation else "", line.amount]
-            for line in queryset
-        )
-        return headers, rows
+@require_safe
+def funding_list(request):
+    return list_page(
+        request, "programmes/funding_list.html", selector=selectors.funding_list_for,
+        filter_form_class=forms.FundingFilterForm, title=_("Financements"),
+        can_edit=permissions.can_edit(request.user, FundingLine),
+        can_create=permissions.can_create(request.user, FundingLine),
+        export=lambda lines, fmt: table_response(
+            filename="financements", fmt=fmt,
+            headers=["Programme", "SIAE", "Année", "Financeur", "Organisation", "Montant (€)"],
+            rows=([line.programme.code, line.programme.siae.name, line.year, line.get_funder_display(),
+                   line.organisation.name if line.organisation else "", line.amount] for line in lines),
+        ),
+    )
 
 
-class FundingCreate(ParentMixin, ProgrammeChildMixin, FundingMixin, ScopedCreateView):
-    parent_scope_function = scope.programmes_for
-    extra_context = {"title": _("Nouvelle ligne de financement")}
+@GET_OR_POST
+def funding_create(request, pk):
+    programme, _can_edit = selectors.get_programme_for(request.user, pk)
+    permissions.require(permissions.can_create(request.user, FundingLine))
+    form = forms.FundingLineForm(posted(request), instance=FundingLine(programme=programme), user=request.user)
+    return edit_page(
+        request, FORM, form, lambda: services.funding_line_save(line=form.instance, by=request.user),
+        title=_("Nouvelle ligne de financement"), **_under(programme),
+    )
 
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "instance": FundingLine(programme=self.parent)}
 
-
-class FundingUpdate(ProgrammeChildMixin, FundingMixin, ScopedUpdateView):
-    extra_context = {"title": _("Modifier la ligne de financement")}
-
-    def get_queryset(self):
-        return super().get_queryset().select_related("programme__siae")
+@GET_OR_POST
+def funding_update(request, pk):
+    line, can_edit = selectors.get_funding_line_for(request.user, pk)
+    permissions.require(can_edit)
+    form = forms.FundingLineForm(posted(request), instance=line, user=request.user)
+    return edit_page(
+        request, FORM, form, lambda: services.funding_line_save(line=form.instance, by=request.user),
+        title=_("Modifier la ligne de financement"), **_under(line.programme), current=line,
+    )
