@@ -1,9 +1,10 @@
 import datetime
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from access import scope
+from access import permissions, scope
 
 from .enums import DecisionStatus
 from .models import Contact, Decision, Event, Meeting, MeetingAttendee, Organisation, PartnerRole
@@ -22,21 +23,54 @@ def organisation_list_for(*, user, q: str = "", kind: str = "") -> QuerySet[Orga
     return qs.order_by("name")
 
 
-def organisation_detail_for(*, user) -> QuerySet[Organisation]:
-    return scope.organisations_for(user).select_related(
-        "department", "region", "disp", "siae", "establishment"
-    ).prefetch_related(
-        "former_names", "served_establishments", Prefetch("contacts", queryset=Contact.objects.order_by(
-            "last_name", "first_name"))
+# --- One way in per model: the object in the user's scope (404 outside: access.scope), with what its page shows,
+# and whether the user may edit it (access.permissions.may_edit: the role and the object's own rules).
+
+
+def get_organisation_for(user, pk) -> tuple[Organisation, bool]:
+    organisation = get_object_or_404(
+        scope.organisations_for(user).select_related("department", "region", "disp", "siae", "establishment")
+        .prefetch_related("former_names", "served_establishments",
+                          Prefetch("contacts", queryset=Contact.objects.order_by("last_name", "first_name"))),
+        pk=pk,
     )
+    return organisation, permissions.may_edit(user, organisation)
 
 
-def contact_detail_for(*, user) -> QuerySet[Contact]:
-    return scope.contacts_for(user).select_related("organisation")
+def get_contact_for(user, pk) -> tuple[Contact, bool]:
+    contact = get_object_or_404(scope.contacts_for(user).select_related("organisation"), pk=pk)
+    return contact, permissions.may_edit(user, contact)
 
 
-def partner_role_detail_for(*, user) -> QuerySet[PartnerRole]:
-    return scope.partner_roles_for(user).select_related("programme", "organisation", "contact")
+def get_partner_role_for(user, pk) -> tuple[PartnerRole, bool]:
+    role = get_object_or_404(
+        scope.partner_roles_for(user).select_related("programme", "organisation", "contact"), pk=pk
+    )
+    return role, permissions.may_edit(user, role)
+
+
+def get_meeting_for(user, pk) -> tuple[Meeting, bool]:
+    meeting = get_object_or_404(
+        scope.meetings_for(user).select_related("programme__siae", "programme__establishment", "establishment")
+        .prefetch_related(
+            Prefetch("attendees", queryset=_attendees()),
+            Prefetch("decisions", queryset=Decision.objects.select_related("owner").order_by("due_date", "pk")),
+        ),
+        pk=pk,
+    )
+    return meeting, permissions.may_edit(user, meeting)
+
+
+def get_decision_for(user, pk) -> tuple[Decision, bool]:
+    decision = get_object_or_404(
+        scope.decisions_for(user).select_related("meeting__programme", "meeting__establishment", "owner"), pk=pk
+    )
+    return decision, permissions.may_edit(user, decision)
+
+
+def get_event_for(user, pk) -> tuple[Event, bool]:
+    event = get_object_or_404(scope.events_for(user).prefetch_related("regions", "co_organisers"), pk=pk)
+    return event, permissions.may_edit(user, event)
 
 
 def with_decision_counts(qs: QuerySet[Meeting]) -> QuerySet[Meeting]:
@@ -65,25 +99,11 @@ def meeting_list_for(
     return qs.order_by("-date", "pk")
 
 
-def meeting_detail_for(*, user) -> QuerySet[Meeting]:
-    return scope.meetings_for(user).select_related("programme__siae", "programme__establishment", "establishment") \
-        .prefetch_related(
-            Prefetch("attendees", queryset=_attendees()),
-            Prefetch("decisions", queryset=Decision.objects.select_related("owner").order_by("due_date", "pk")),
-        )
-
-
 def _attendees():
     return (
         MeetingAttendee.objects.select_related("organisation")
         .prefetch_related("organisation__former_names")
         .order_by("organisation__name", "pk")
-    )
-
-
-def decision_detail_for(*, user) -> QuerySet[Decision]:
-    return scope.decisions_for(user).select_related(
-        "meeting__programme", "meeting__establishment", "owner"
     )
 
 
@@ -98,10 +118,6 @@ def event_list_for(*, user, q: str = "", region=None, year: int | None = None) -
     if year:
         qs = qs.filter(date__year=year)
     return qs.order_by("date", "title", "pk")
-
-
-def event_detail_for(*, user) -> QuerySet[Event]:
-    return scope.events_for(user).prefetch_related("regions", "co_organisers")
 
 
 def event_projects_for(*, user, event: Event):

@@ -1,295 +1,267 @@
-from functools import cached_property
+"""Pages of partners, committees and events: each fetches its object through selectors.get_<model>_for (404
+outside the user's scope), checks the role (403: access.permissions.require), validates a form, calls one service,
+renders."""
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_http_methods, require_safe
 
-from access import permissions, scope
-from accounts.mixins import (
-    ExportMixin,
-    ParentMixin,
-    ScopedCreateView,
-    ScopedDetailView,
-    ScopedListView,
-    ScopedUpdateView,
-)
+from access import permissions
+from core.views import crumb, edit_page, list_page, object_page, posted
+from programmes.exports import table_response
+from programmes.selectors import get_establishment_for, get_programme_for
 
-from . import selectors, services
-from .forms import (
-    ContactForm,
-    DecisionForm,
-    EventFilterForm,
-    EventForm,
-    MeetingFilterForm,
-    MeetingForm,
-    OrganisationFilterForm,
-    OrganisationForm,
-    PartnerRoleForm,
-    attendee_formset,
-)
+from . import forms, selectors, services
 from .models import Contact, Decision, Event, Meeting, Organisation, PartnerRole
 
-FORM_TEMPLATE = "programmes/form.html"
+FORM = "programmes/form.html"
+GET_OR_POST = require_http_methods(["GET", "HEAD", "POST"])
 
 
-class OrganisationMixin:
-    model = Organisation
-    list_url_name, list_label = ("partners:organisation_list", _("Organisations"))
-    scope_function = scope.organisations_for
-    permission_kind = Organisation
-    form_class = OrganisationForm
+def _organisations():
+    return crumb(_("Organisations"), reverse("partners:organisation_list"))
 
-    def save(self, form):
-        return services.organisation_save(
-            organisation=form.instance,
-            served_establishments=form.cleaned_data["served_establishments"],
-            by=self.request.user,
-        )
 
+def _meetings():
+    return crumb(_("Comités"), reverse("partners:meeting_list"))
 
-class OrganisationList(OrganisationMixin, ExportMixin, ScopedListView):
-    list_selector = selectors.organisation_list_for
-    export_filename = "organisations"
 
-    def export_rows(self, queryset):
-        headers = ["Nom", "Type", "Département", "Région", "Interrégion"]
-        return headers, ([o.name, o.get_kind_display(), o.department.name if o.department else "",
-                          o.region.name if o.region else "", o.disp.name if o.disp else ""] for o in queryset)
-    filter_form_class = OrganisationFilterForm
-    template_name = "partners/organisation_list.html"
+def _events():
+    return crumb(_("Événements"), reverse("partners:event_list"))
 
 
-class OrganisationDetail(OrganisationMixin, ScopedDetailView):
-    detail_selector = selectors.organisation_detail_for
-    template_name = "partners/organisation_detail.html"
+def _of(obj):
+    """The breadcrumb's link to the object a page is about."""
+    return crumb(str(obj), obj.get_absolute_url())
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["can_edit_contacts"] = permissions.can_edit(self.request.user, Contact)
-        context["can_create_contacts"] = permissions.can_create(self.request.user, Contact)
-        return context
 
+# --- Organisations and their contacts ---------------------------------------------------------------------
 
-class OrganisationCreate(OrganisationMixin, ScopedCreateView):
-    template_name = FORM_TEMPLATE
-    extra_context = {"title": _("Nouvelle organisation")}
 
+@require_safe
+def organisation_list(request):
+    return list_page(
+        request, "partners/organisation_list.html", selector=selectors.organisation_list_for,
+        filter_form_class=forms.OrganisationFilterForm, title=_("Organisations"),
+        can_create=permissions.can_create(request.user, Organisation),
+        export=lambda organisations, fmt: table_response(
+            filename="organisations", fmt=fmt, headers=["Nom", "Type", "Département", "Région", "Interrégion"],
+            rows=([o.name, o.get_kind_display(), o.department.name if o.department else "",
+                   o.region.name if o.region else "", o.disp.name if o.disp else ""] for o in organisations),
+        ),
+    )
 
-class OrganisationUpdate(OrganisationMixin, ScopedUpdateView):
-    template_name = FORM_TEMPLATE
-    extra_context = {"title": _("Modifier l'organisation")}
 
+@require_safe
+def organisation_detail(request, pk):
+    organisation, can_edit = selectors.get_organisation_for(request.user, pk)
+    return object_page(
+        request, "partners/organisation_detail.html", organisation, parent=_organisations(), can_edit=can_edit,
+        can_edit_contacts=permissions.can_edit(request.user, Contact),
+        can_create_contacts=permissions.can_create(request.user, Contact),
+    )
+
+
+def _save_organisation(request, form):
+    return lambda: services.organisation_save(
+        organisation=form.instance, served_establishments=form.cleaned_data["served_establishments"], by=request.user
+    )
 
-# --- Pages that create something under an object of the user's scope ------------------------------------
+
+@GET_OR_POST
+def organisation_create(request):
+    permissions.require(permissions.can_create(request.user, Organisation))
+    form = forms.OrganisationForm(posted(request), user=request.user)
+    return edit_page(request, FORM, form, _save_organisation(request, form), title=_("Nouvelle organisation"),
+                     parent=_organisations())
 
-
-# --- Contacts -------------------------------------------------------------------------------------------
-
-
-class ContactMixin:
-    model = Contact
-    list_url_name, list_label = ("partners:organisation_list", _("Organisations"))
-    scope_function = scope.contacts_for
-    permission_kind = Contact
-    form_class = ContactForm
-    service = services.contact_save
-    template_name = FORM_TEMPLATE
-
-
-class ContactCreate(ParentMixin, ContactMixin, ScopedCreateView):
-    parent_scope_function = scope.organisations_for
-    parent_context_name = parent_form_kwarg = "organisation"
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(**kwargs, title=_("Nouveau contact de %(organisation)s") % {
-            "organisation": self.parent})
-
-
-class ContactUpdate(ContactMixin, ScopedUpdateView):
-    extra_context = {"title": _("Modifier le contact")}
-
-
-# --- Partner roles ----------------------------------------------------------------------------------------
-
-
-class PartnerRoleMixin:
-    model = PartnerRole
-    list_url_name, list_label = ("programmes:programme_list", _("Programmes"))
-    scope_function = scope.partner_roles_for
-    permission_kind = PartnerRole
-    form_class = PartnerRoleForm
-    template_name = FORM_TEMPLATE
-
-    def save(self, form):
-        return services.partner_role_save(partner_role=form.instance, by=self.request.user)
-
-
-class PartnerRoleCreate(ParentMixin, PartnerRoleMixin, ScopedCreateView):
-    parent_scope_function = scope.programmes_for
-    parent_context_name = parent_form_kwarg = "programme"
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(**kwargs, title=_("Nouveau partenaire du programme %(code)s") % {
-            "code": self.parent.code})
-
-
-class PartnerRoleUpdate(PartnerRoleMixin, ScopedUpdateView):
-    extra_context = {"title": _("Modifier le rôle du partenaire")}
-
-    def get_queryset(self):
-        return selectors.partner_role_detail_for(user=self.request.user)
-
-
-# --- Committees ------------------------------------------------------------------------------------------
-
-
-class MeetingMixin:
-    model = Meeting
-    list_url_name, list_label = ("partners:meeting_list", _("Comités"))
-    scope_function = scope.meetings_for
-    permission_kind = Meeting
-
-
-class MeetingList(ExportMixin, MeetingMixin, ScopedListView):
-    list_selector = selectors.meeting_list_for
-    filter_form_class = MeetingFilterForm
-    template_name = "partners/meeting_list.html"
-    export_filename = "comites"
-    export_headers = ("Date", "Instance", "Programme", "Établissement", "Ordre du jour", "Décisions à faire",
-                      "Décisions en retard")
-
-    def export_row(self, meeting):
-        return (meeting.date, meeting.get_kind_display(), meeting.programme.code if meeting.programme_id else "",
-                meeting.establishment.name if meeting.establishment_id else "", meeting.agenda,
-                meeting.open_decisions, meeting.overdue_decisions)
-
-
-class MeetingDetail(MeetingMixin, ScopedDetailView):
-    detail_selector = selectors.meeting_detail_for
-    template_name = "partners/meeting_detail.html"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        groups = {}
-        for attendee in self.object.attendees.all():
-            groups.setdefault(attendee.organisation, []).append(attendee)
-        context["attendee_groups"] = list(groups.items())
-        context["today"] = selectors._today()
-        return context
-
-
-class MeetingFormMixin(MeetingMixin):
-    form_class = MeetingForm
-    template_name = "partners/meeting_form.html"
-
-    @cached_property
-    def attendees_formset(self):
-        data = self.request.POST if self.request.method == "POST" else None
-        return attendee_formset(user=self.request.user, meeting=self.object or Meeting(), data=data)
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(**kwargs, formset=self.attendees_formset)
-
-    def form_valid(self, form):
-        if not self.attendees_formset.is_valid():
-            return self.form_invalid(form)
-        return super().form_valid(form)
-
-    def save(self, form):
-        return services.meeting_save(meeting=form.instance, attendees=self.attendees_formset.attendees(),
-                                     by=self.request.user)
-
-
-class MeetingCreate(ParentMixin, MeetingFormMixin, ScopedCreateView):
-    parent_scope_function = scope.programmes_for
-    parent_context_name = parent_form_kwarg = "programme"
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(**kwargs, title=_("Nouveau comité du programme %(code)s") % {
-            "code": self.parent.code})
-
-
-class MeetingCreateForEstablishment(ParentMixin, MeetingFormMixin, ScopedCreateView):
-    parent_scope_function = scope.establishments_for
-    parent_context_name = parent_form_kwarg = "establishment"
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(**kwargs, title=_("Nouveau comité de l'établissement %(name)s") % {
-            "name": self.parent.name})
-
-
-class MeetingUpdate(MeetingFormMixin, ScopedUpdateView):
-    extra_context = {"title": _("Modifier le comité")}
-
-
-class DecisionMixin:
-    model = Decision
-    list_url_name, list_label = ("partners:meeting_list", _("Comités"))
-    scope_function = scope.decisions_for
-    permission_kind = Meeting  # decisions are recorded by those who run the committee
-    form_class = DecisionForm
-    service = services.decision_save
-    template_name = FORM_TEMPLATE
-
-
-class DecisionCreate(ParentMixin, DecisionMixin, ScopedCreateView):
-    parent_scope_function = scope.meetings_for
-    parent_context_name = parent_form_kwarg = "meeting"
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(**kwargs, title=_("Nouvelle décision — %(meeting)s") % {
-            "meeting": self.parent})
-
-
-class DecisionUpdate(DecisionMixin, ScopedUpdateView):
-    extra_context = {"title": _("Modifier la décision")}
-
-    def get_queryset(self):
-        return selectors.decision_detail_for(user=self.request.user)
+
+@GET_OR_POST
+def organisation_update(request, pk):
+    organisation, can_edit = selectors.get_organisation_for(request.user, pk)
+    permissions.require(can_edit)
+    form = forms.OrganisationForm(posted(request), instance=organisation, user=request.user)
+    return edit_page(request, FORM, form, _save_organisation(request, form), title=_("Modifier l'organisation"),
+                     parent=_organisations(), current=organisation)
+
+
+@GET_OR_POST
+def contact_create(request, pk):
+    organisation, _can_edit = selectors.get_organisation_for(request.user, pk)
+    permissions.require(permissions.can_create(request.user, Contact))
+    form = forms.ContactForm(posted(request), user=request.user, organisation=organisation)
+    return edit_page(request, FORM, form, lambda: services.contact_save(contact=form.instance, by=request.user),
+                     title=_("Nouveau contact de %(organisation)s") % {"organisation": organisation},
+                     parent=_of(organisation))
+
+
+@GET_OR_POST
+def contact_update(request, pk):
+    contact, can_edit = selectors.get_contact_for(request.user, pk)
+    permissions.require(can_edit)
+    form = forms.ContactForm(posted(request), instance=contact, user=request.user)
+    return edit_page(request, FORM, form, lambda: services.contact_save(contact=form.instance, by=request.user),
+                     title=_("Modifier le contact"), parent=_organisations(), current=contact)
+
+
+# --- Partner roles in a programme -------------------------------------------------------------------------
+
+
+@GET_OR_POST
+def role_create(request, pk):
+    programme, _can_edit = get_programme_for(request.user, pk)
+    permissions.require(permissions.can_create(request.user, PartnerRole))
+    form = forms.PartnerRoleForm(posted(request), user=request.user, programme=programme)
+    return edit_page(
+        request, FORM, form, lambda: services.partner_role_save(partner_role=form.instance, by=request.user),
+        title=_("Nouveau partenaire du programme %(code)s") % {"code": programme.code}, parent=_of(programme),
+    )
+
+
+@GET_OR_POST
+def role_update(request, pk):
+    role, can_edit = selectors.get_partner_role_for(request.user, pk)
+    permissions.require(can_edit)
+    form = forms.PartnerRoleForm(posted(request), instance=role, user=request.user)
+    return edit_page(
+        request, FORM, form, lambda: services.partner_role_save(partner_role=form.instance, by=request.user),
+        title=_("Modifier le rôle du partenaire"), parent=crumb(_("Programmes"), reverse("programmes:programme_list")),
+        current=role,
+    )
+
+
+# --- Committees and their decisions -----------------------------------------------------------------------
+
+
+@require_safe
+def meeting_list(request):
+    return list_page(
+        request, "partners/meeting_list.html", selector=selectors.meeting_list_for,
+        filter_form_class=forms.MeetingFilterForm, title=_("Comités"),
+        can_create=permissions.can_create(request.user, Meeting),
+        export=lambda meetings, fmt: table_response(
+            filename="comites", fmt=fmt,
+            headers=["Date", "Instance", "Programme", "Établissement", "Ordre du jour", "Décisions à faire",
+                     "Décisions en retard"],
+            rows=([m.date, m.get_kind_display(), m.programme.code if m.programme_id else "",
+                   m.establishment.name if m.establishment_id else "", m.agenda, m.open_decisions,
+                   m.overdue_decisions] for m in meetings),
+        ),
+    )
+
+
+@require_safe
+def meeting_detail(request, pk):
+    meeting, can_edit = selectors.get_meeting_for(request.user, pk)
+    groups = {}
+    for attendee in meeting.attendees.all():
+        groups.setdefault(attendee.organisation, []).append(attendee)
+    return object_page(
+        request, "partners/meeting_detail.html", meeting, parent=_meetings(), can_edit=can_edit,
+        can_create=permissions.can_create(request.user, Decision), attendee_groups=list(groups.items()),
+        today=selectors._today(),
+    )
+
+
+def _meeting_form(request, form, **page):
+    """The committee's fields and its attendance list (a formset), saved together."""
+    formset = forms.attendee_formset(user=request.user, meeting=form.instance if form.instance.pk else Meeting(),
+                                     data=posted(request))
+    return edit_page(
+        request, "partners/meeting_form.html", form, lambda: services.meeting_save(
+            meeting=form.instance, attendees=formset.attendees(), by=request.user),
+        formsets=[formset], formset=formset, **page,
+    )
+
+
+@GET_OR_POST
+def meeting_create(request, pk):
+    programme, _can_edit = get_programme_for(request.user, pk)
+    permissions.require(permissions.can_create(request.user, Meeting))
+    form = forms.MeetingForm(posted(request), user=request.user, programme=programme)
+    return _meeting_form(request, form, title=_("Nouveau comité du programme %(code)s") % {"code": programme.code},
+                         parent=_of(programme))
+
+
+@GET_OR_POST
+def meeting_create_establishment(request, pk):
+    establishment, _can_edit = get_establishment_for(request.user, pk)
+    permissions.require(permissions.can_create(request.user, Meeting))
+    form = forms.MeetingForm(posted(request), user=request.user, establishment=establishment)
+    return _meeting_form(request, form, parent=_of(establishment),
+                         title=_("Nouveau comité de l'établissement %(name)s") % {"name": establishment.name})
+
+
+@GET_OR_POST
+def meeting_update(request, pk):
+    meeting, can_edit = selectors.get_meeting_for(request.user, pk)
+    permissions.require(can_edit)
+    form = forms.MeetingForm(posted(request), instance=meeting, user=request.user)
+    return _meeting_form(request, form, title=_("Modifier le comité"), parent=_meetings(), current=meeting)
+
+
+@GET_OR_POST
+def decision_create(request, pk):
+    meeting, _can_edit = selectors.get_meeting_for(request.user, pk)
+    permissions.require(permissions.can_create(request.user, Decision))
+    form = forms.DecisionForm(posted(request), user=request.user, meeting=meeting)
+    return edit_page(request, FORM, form, lambda: services.decision_save(decision=form.instance, by=request.user),
+                     title=_("Nouvelle décision — %(meeting)s") % {"meeting": meeting}, parent=_of(meeting))
+
+
+@GET_OR_POST
+def decision_update(request, pk):
+    decision, can_edit = selectors.get_decision_for(request.user, pk)
+    permissions.require(can_edit)
+    form = forms.DecisionForm(posted(request), instance=decision, user=request.user)
+    return edit_page(request, FORM, form, lambda: services.decision_save(decision=form.instance, by=request.user),
+                     title=_("Modifier la décision"), parent=_meetings(), current=decision)
 
 
 # --- Events -------------------------------------------------------------------------------------------------
 
 
-class EventMixin:
-    model = Event
-    list_url_name, list_label = ("partners:event_list", _("Événements"))
-    scope_function = scope.events_for
-    permission_kind = Event
-    form_class = EventForm
-    template_name = FORM_TEMPLATE
-
-    def save(self, form):
-        return services.event_save(
-            event=form.instance, regions=form.cleaned_data["regions"],
-            co_organisers=form.cleaned_data["co_organisers"], projects=form.cleaned_data["projects"],
-            by=self.request.user,
-        )
-
-
-class EventList(ExportMixin, EventMixin, ScopedListView):
-    list_selector = selectors.event_list_for
-    filter_form_class = EventFilterForm
-    template_name = "partners/event_list.html"
-    export_filename = "evenements"
-    export_headers = ("Date", "Intitulé", "Régions", "Co-organisateurs", "Lien du replay", "Projets issus")
-
-    def export_row(self, event):
-        return (event.date, event.title, ", ".join(r.name for r in event.regions.all()),
-                ", ".join(o.name for o in event.co_organisers.all()), event.replay_url, event.project_count)
+@require_safe
+def event_list(request):
+    return list_page(
+        request, "partners/event_list.html", selector=selectors.event_list_for,
+        filter_form_class=forms.EventFilterForm, title=_("Événements"),
+        can_create=permissions.can_create(request.user, Event),
+        export=lambda events, fmt: table_response(
+            filename="evenements", fmt=fmt,
+            headers=["Date", "Intitulé", "Régions", "Co-organisateurs", "Lien du replay", "Projets issus"],
+            rows=([event.date, event.title, ", ".join(r.name for r in event.regions.all()),
+                   ", ".join(o.name for o in event.co_organisers.all()), event.replay_url, event.project_count]
+                  for event in events),
+        ),
+    )
 
 
-class EventDetail(EventMixin, ScopedDetailView):
-    detail_selector = selectors.event_detail_for
-    template_name = "partners/event_detail.html"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["projects"] = selectors.event_projects_for(user=self.request.user, event=self.object)
-        return context
+@require_safe
+def event_detail(request, pk):
+    event, can_edit = selectors.get_event_for(request.user, pk)
+    return object_page(request, "partners/event_detail.html", event, parent=_events(), can_edit=can_edit,
+                       projects=selectors.event_projects_for(user=request.user, event=event))
 
 
-class EventCreate(EventMixin, ScopedCreateView):
-    extra_context = {"title": _("Nouvel événement")}
+def _save_event(request, form):
+    return lambda: services.event_save(
+        event=form.instance, regions=form.cleaned_data["regions"], co_organisers=form.cleaned_data["co_organisers"],
+        projects=form.cleaned_data["projects"], by=request.user,
+    )
 
 
-class EventUpdate(EventMixin, ScopedUpdateView):
-    extra_context = {"title": _("Modifier l'événement")}
+@GET_OR_POST
+def event_create(request):
+    permissions.require(permissions.can_create(request.user, Event))
+    form = forms.EventForm(posted(request), user=request.user)
+    return edit_page(request, FORM, form, _save_event(request, form), title=_("Nouvel événement"), parent=_events())
+
+
+@GET_OR_POST
+def event_update(request, pk):
+    event, can_edit = selectors.get_event_for(request.user, pk)
+    permissions.require(can_edit)
+    form = forms.EventForm(posted(request), instance=event, user=request.user)
+    return edit_page(request, FORM, form, _save_event(request, form), title=_("Modifier l'événement"),
+                     parent=_events(), current=event)
