@@ -26,6 +26,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -193,6 +194,42 @@ def pathway_detail_for(*, user) -> QuerySet[Pathway]:
         "participant__establishment", "participant__quartier", "participant__counsellor", "programme__siae",
         "programme__establishment", "session",
     )
+
+
+# --- Participants, pathways, their timeline and follow-ups: one way in each ---------------------------------
+# Each view fetches its object here: 404 outside the user's scope (access.scope), then whether the user may edit
+# it (access.permissions: the role and the object's own rules), for the view's 403 (permissions.require).
+
+
+def get_participant_for(user, pk) -> tuple[Participant, bool]:
+    """The participant (establishment, quartier and counsellor joined) or 404 outside the user's scope, and whether
+    the user may edit their record."""
+    participant = get_object_or_404(participant_detail_for(user=user), pk=pk)
+    return participant, permissions.may_edit(user, participant)
+
+
+def get_pathway_for(user, pk) -> tuple[Pathway, bool]:
+    """The pathway (participant, programme and session joined) or 404 outside the user's scope, and whether the user
+    may move it on (its steps)."""
+    pathway = get_object_or_404(pathway_detail_for(user=user), pk=pk)
+    return pathway, permissions.may_edit(user, pathway)
+
+
+def get_accompaniment_event_for(user, pk) -> tuple[AccompanimentEvent, bool]:
+    """An item of a pathway's timeline (its pathway joined) or 404 outside the user's scope, and whether the user may
+    change it (remove it)."""
+    event = get_object_or_404(scope.accompaniment_events_for(user).select_related("pathway"), pk=pk)
+    return event, permissions.may_edit(user, event)
+
+
+def get_follow_up_for(user, pathway_pk, milestone: int) -> tuple[Pathway, FollowUp | None, bool]:
+    """The follow-up of a pathway at +3, +6 or +12 months: the pathway (as get_pathway_for) or 404, its record at that
+    milestone (None while nothing is recorded), and whether the user may record it. Another milestone: 404."""
+    if milestone not in FollowUpMilestone.values:
+        raise Http404
+    pathway, _ = get_pathway_for(user, pathway_pk)
+    record = pathway.follow_ups.filter(milestone=milestone).first()
+    return pathway, record, permissions.may_edit(user, record) if record else permissions.can_edit(user, FollowUp)
 
 
 # --- What a pathway's page shows ----------------------------------------------------------------------
