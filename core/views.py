@@ -9,17 +9,25 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
 
 from .forms import CONFLICT, apply_errors
 
 PAGE_SIZE = 20
 EXPORT_FORMATS = frozenset({"csv", "xlsx"})  # audit.registry logs these lists' ?format= as exports
 SAVED = gettext_lazy("Les modifications ont été enregistrées.")
+# A form page: GET shows it, POST saves it; anything else is a 405 (list and object pages: require_safe).
+require_form_methods = require_http_methods(["GET", "HEAD", "POST"])
 
 
 def crumb(label, url: str) -> dict:
     """The breadcrumb's middle link (base.html: Accueil › this › the page)."""
     return {"label": label, "url": url}
+
+
+def link_to(obj) -> dict:
+    """The breadcrumb's link to the object a page is about (the parent of what it creates or edits)."""
+    return crumb(str(obj), obj.get_absolute_url())
 
 
 def posted(request):

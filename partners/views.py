@@ -2,12 +2,12 @@
 outside the user's scope), checks the role (403: access.permissions.require), validates a form, calls one service,
 renders."""
 
-from django.urls import reverse
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_safe
 
 from access import permissions
-from core.views import crumb, edit_page, list_page, object_page, posted
+from core.views import crumb, edit_page, link_to, list_page, object_page, posted, require_form_methods
 from programmes.exports import table_response
 from programmes.selectors import get_establishment_for, get_programme_for
 
@@ -15,24 +15,10 @@ from . import forms, selectors, services
 from .models import Contact, Decision, Event, Meeting, Organisation, PartnerRole
 
 FORM = "programmes/form.html"
-GET_OR_POST = require_http_methods(["GET", "HEAD", "POST"])
-
-
-def _organisations():
-    return crumb(_("Organisations"), reverse("partners:organisation_list"))
-
-
-def _meetings():
-    return crumb(_("Comités"), reverse("partners:meeting_list"))
-
-
-def _events():
-    return crumb(_("Événements"), reverse("partners:event_list"))
-
-
-def _of(obj):
-    """The breadcrumb's link to the object a page is about."""
-    return crumb(str(obj), obj.get_absolute_url())
+ORGANISATIONS = crumb(_("Organisations"), reverse_lazy("partners:organisation_list"))
+MEETINGS = crumb(_("Comités"), reverse_lazy("partners:meeting_list"))
+EVENTS = crumb(_("Événements"), reverse_lazy("partners:event_list"))
+PROGRAMMES = crumb(_("Programmes"), reverse_lazy("programmes:programme_list"))
 
 
 # --- Organisations and their contacts ---------------------------------------------------------------------
@@ -56,7 +42,7 @@ def organisation_list(request):
 def organisation_detail(request, pk):
     organisation, can_edit = selectors.get_organisation_for(request.user, pk)
     return object_page(
-        request, "partners/organisation_detail.html", organisation, parent=_organisations(), can_edit=can_edit,
+        request, "partners/organisation_detail.html", organisation, parent=ORGANISATIONS, can_edit=can_edit,
         can_edit_contacts=permissions.can_edit(request.user, Contact),
         can_create_contacts=permissions.can_create(request.user, Contact),
     )
@@ -68,65 +54,64 @@ def _save_organisation(request, form):
     )
 
 
-@GET_OR_POST
+@require_form_methods
 def organisation_create(request):
     permissions.require(permissions.can_create(request.user, Organisation))
     form = forms.OrganisationForm(posted(request), user=request.user)
     return edit_page(request, FORM, form, _save_organisation(request, form), title=_("Nouvelle organisation"),
-                     parent=_organisations())
+                     parent=ORGANISATIONS)
 
 
-@GET_OR_POST
+@require_form_methods
 def organisation_update(request, pk):
     organisation, can_edit = selectors.get_organisation_for(request.user, pk)
     permissions.require(can_edit)
     form = forms.OrganisationForm(posted(request), instance=organisation, user=request.user)
     return edit_page(request, FORM, form, _save_organisation(request, form), title=_("Modifier l'organisation"),
-                     parent=_organisations(), current=organisation)
+                     parent=ORGANISATIONS, current=organisation)
 
 
-@GET_OR_POST
+@require_form_methods
 def contact_create(request, pk):
     organisation, _can_edit = selectors.get_organisation_for(request.user, pk)
     permissions.require(permissions.can_create(request.user, Contact))
     form = forms.ContactForm(posted(request), user=request.user, organisation=organisation)
     return edit_page(request, FORM, form, lambda: services.contact_save(contact=form.instance, by=request.user),
                      title=_("Nouveau contact de %(organisation)s") % {"organisation": organisation},
-                     parent=_of(organisation))
+                     parent=link_to(organisation))
 
 
-@GET_OR_POST
+@require_form_methods
 def contact_update(request, pk):
     contact, can_edit = selectors.get_contact_for(request.user, pk)
     permissions.require(can_edit)
     form = forms.ContactForm(posted(request), instance=contact, user=request.user)
     return edit_page(request, FORM, form, lambda: services.contact_save(contact=form.instance, by=request.user),
-                     title=_("Modifier le contact"), parent=_organisations(), current=contact)
+                     title=_("Modifier le contact"), parent=ORGANISATIONS, current=contact)
 
 
 # --- Partner roles in a programme -------------------------------------------------------------------------
 
 
-@GET_OR_POST
+@require_form_methods
 def role_create(request, pk):
     programme, _can_edit = get_programme_for(request.user, pk)
     permissions.require(permissions.can_create(request.user, PartnerRole))
     form = forms.PartnerRoleForm(posted(request), user=request.user, programme=programme)
     return edit_page(
         request, FORM, form, lambda: services.partner_role_save(partner_role=form.instance, by=request.user),
-        title=_("Nouveau partenaire du programme %(code)s") % {"code": programme.code}, parent=_of(programme),
+        title=_("Nouveau partenaire du programme %(code)s") % {"code": programme.code}, parent=link_to(programme),
     )
 
 
-@GET_OR_POST
+@require_form_methods
 def role_update(request, pk):
     role, can_edit = selectors.get_partner_role_for(request.user, pk)
     permissions.require(can_edit)
     form = forms.PartnerRoleForm(posted(request), instance=role, user=request.user)
     return edit_page(
         request, FORM, form, lambda: services.partner_role_save(partner_role=form.instance, by=request.user),
-        title=_("Modifier le rôle du partenaire"), parent=crumb(_("Programmes"), reverse("programmes:programme_list")),
-        current=role,
+        title=_("Modifier le rôle du partenaire"), parent=PROGRAMMES, current=role,
     )
 
 
@@ -157,7 +142,7 @@ def meeting_detail(request, pk):
     for attendee in meeting.attendees.all():
         groups.setdefault(attendee.organisation, []).append(attendee)
     return object_page(
-        request, "partners/meeting_detail.html", meeting, parent=_meetings(), can_edit=can_edit,
+        request, "partners/meeting_detail.html", meeting, parent=MEETINGS, can_edit=can_edit,
         can_create=permissions.can_create(request.user, Decision), attendee_groups=list(groups.items()),
         today=selectors._today(),
     )
@@ -174,48 +159,48 @@ def _meeting_form(request, form, **page):
     )
 
 
-@GET_OR_POST
+@require_form_methods
 def meeting_create(request, pk):
     programme, _can_edit = get_programme_for(request.user, pk)
     permissions.require(permissions.can_create(request.user, Meeting))
     form = forms.MeetingForm(posted(request), user=request.user, programme=programme)
     return _meeting_form(request, form, title=_("Nouveau comité du programme %(code)s") % {"code": programme.code},
-                         parent=_of(programme))
+                         parent=link_to(programme))
 
 
-@GET_OR_POST
+@require_form_methods
 def meeting_create_establishment(request, pk):
     establishment, _can_edit = get_establishment_for(request.user, pk)
     permissions.require(permissions.can_create(request.user, Meeting))
     form = forms.MeetingForm(posted(request), user=request.user, establishment=establishment)
-    return _meeting_form(request, form, parent=_of(establishment),
+    return _meeting_form(request, form, parent=link_to(establishment),
                          title=_("Nouveau comité de l'établissement %(name)s") % {"name": establishment.name})
 
 
-@GET_OR_POST
+@require_form_methods
 def meeting_update(request, pk):
     meeting, can_edit = selectors.get_meeting_for(request.user, pk)
     permissions.require(can_edit)
     form = forms.MeetingForm(posted(request), instance=meeting, user=request.user)
-    return _meeting_form(request, form, title=_("Modifier le comité"), parent=_meetings(), current=meeting)
+    return _meeting_form(request, form, title=_("Modifier le comité"), parent=MEETINGS, current=meeting)
 
 
-@GET_OR_POST
+@require_form_methods
 def decision_create(request, pk):
     meeting, _can_edit = selectors.get_meeting_for(request.user, pk)
     permissions.require(permissions.can_create(request.user, Decision))
     form = forms.DecisionForm(posted(request), user=request.user, meeting=meeting)
     return edit_page(request, FORM, form, lambda: services.decision_save(decision=form.instance, by=request.user),
-                     title=_("Nouvelle décision — %(meeting)s") % {"meeting": meeting}, parent=_of(meeting))
+                     title=_("Nouvelle décision — %(meeting)s") % {"meeting": meeting}, parent=link_to(meeting))
 
 
-@GET_OR_POST
+@require_form_methods
 def decision_update(request, pk):
     decision, can_edit = selectors.get_decision_for(request.user, pk)
     permissions.require(can_edit)
     form = forms.DecisionForm(posted(request), instance=decision, user=request.user)
     return edit_page(request, FORM, form, lambda: services.decision_save(decision=form.instance, by=request.user),
-                     title=_("Modifier la décision"), parent=_meetings(), current=decision)
+                     title=_("Modifier la décision"), parent=MEETINGS, current=decision)
 
 
 # --- Events -------------------------------------------------------------------------------------------------
@@ -240,7 +225,7 @@ def event_list(request):
 @require_safe
 def event_detail(request, pk):
     event, can_edit = selectors.get_event_for(request.user, pk)
-    return object_page(request, "partners/event_detail.html", event, parent=_events(), can_edit=can_edit,
+    return object_page(request, "partners/event_detail.html", event, parent=EVENTS, can_edit=can_edit,
                        projects=selectors.event_projects_for(user=request.user, event=event))
 
 
@@ -251,17 +236,17 @@ def _save_event(request, form):
     )
 
 
-@GET_OR_POST
+@require_form_methods
 def event_create(request):
     permissions.require(permissions.can_create(request.user, Event))
     form = forms.EventForm(posted(request), user=request.user)
-    return edit_page(request, FORM, form, _save_event(request, form), title=_("Nouvel événement"), parent=_events())
+    return edit_page(request, FORM, form, _save_event(request, form), title=_("Nouvel événement"), parent=EVENTS)
 
 
-@GET_OR_POST
+@require_form_methods
 def event_update(request, pk):
     event, can_edit = selectors.get_event_for(request.user, pk)
     permissions.require(can_edit)
     form = forms.EventForm(posted(request), instance=event, user=request.user)
     return edit_page(request, FORM, form, _save_event(request, form), title=_("Modifier l'événement"),
-                     parent=_events(), current=event)
+                     parent=EVENTS, current=event)

@@ -6,12 +6,22 @@ from decimal import Decimal
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
-from django.urls import reverse
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.http import require_POST, require_safe
 
 from access import permissions
-from core.views import crumb, edit_page, form_page, list_page, object_page, posted, save_form
+from core.views import (
+    crumb,
+    edit_page,
+    form_page,
+    link_to,
+    list_page,
+    object_page,
+    posted,
+    require_form_methods,
+    save_form,
+)
 from partners.models import Meeting
 
 from . import forms, selectors, services
@@ -28,32 +38,10 @@ from .models import (
 )
 
 FORM = "programmes/form.html"
-GET_OR_POST = require_http_methods(["GET", "HEAD", "POST"])
-
-
-def _establishments():
-    return crumb(_("Établissements"), reverse("programmes:establishment_list"))
-
-
-def _siaes():
-    return crumb(_("SIAE"), reverse("programmes:siae_list"))
-
-
-def _programmes():
-    return crumb(_("Programmes"), reverse("programmes:programme_list"))
-
-
-def _conventions():
-    return crumb(_("Conventions avec l'État"), reverse("programmes:convention_list"))
-
-
-def _fundings():
-    return crumb(_("Financements"), reverse("programmes:funding_list"))
-
-
-def _of(obj):
-    """The breadcrumb's link to the object a page is about."""
-    return crumb(str(obj), obj.get_absolute_url())
+ESTABLISHMENTS = crumb(_("Établissements"), reverse_lazy("programmes:establishment_list"))
+SIAES = crumb(_("SIAE"), reverse_lazy("programmes:siae_list"))
+PROGRAMMES = crumb(_("Programmes"), reverse_lazy("programmes:programme_list"))
+CONVENTIONS = crumb(_("Conventions avec l'État"), reverse_lazy("programmes:convention_list"))
 
 
 # --- Establishments ---------------------------------------------------------------------------------------
@@ -77,7 +65,7 @@ def establishment_list(request):
 @require_safe
 def establishment_detail(request, pk):
     establishment, can_edit = selectors.get_establishment_for(request.user, pk)
-    return object_page(request, "programmes/establishment_detail.html", establishment, parent=_establishments(),
+    return object_page(request, "programmes/establishment_detail.html", establishment, parent=ESTABLISHMENTS,
                        can_edit=can_edit, can_add_meeting=permissions.can_create(request.user, Meeting))
 
 
@@ -87,21 +75,21 @@ def _save_establishment(request, form):
     )
 
 
-@GET_OR_POST
+@require_form_methods
 def establishment_create(request):
     permissions.require(permissions.can_create(request.user, Establishment))
     form = forms.EstablishmentForm(posted(request), user=request.user)
     return edit_page(request, FORM, form, _save_establishment(request, form), title=_("Nouvel établissement"),
-                     parent=_establishments())
+                     parent=ESTABLISHMENTS)
 
 
-@GET_OR_POST
+@require_form_methods
 def establishment_update(request, pk):
     establishment, can_edit = selectors.get_establishment_for(request.user, pk)
     permissions.require(can_edit)
     form = forms.EstablishmentForm(posted(request), instance=establishment, user=request.user)
     return edit_page(request, FORM, form, _save_establishment(request, form), title=_("Modifier l'établissement"),
-                     parent=_establishments(), current=establishment)
+                     parent=ESTABLISHMENTS, current=establishment)
 
 
 # --- SIAE -------------------------------------------------------------------------------------------------
@@ -124,24 +112,24 @@ def siae_list(request):
 @require_safe
 def siae_detail(request, pk):
     siae, can_edit = selectors.get_siae_for(request.user, pk)
-    return object_page(request, "programmes/siae_detail.html", siae, parent=_siaes(), can_edit=can_edit)
+    return object_page(request, "programmes/siae_detail.html", siae, parent=SIAES, can_edit=can_edit)
 
 
-@GET_OR_POST
+@require_form_methods
 def siae_create(request):
     permissions.require(permissions.can_create(request.user, Siae))
     form = forms.SiaeForm(posted(request), user=request.user)
     return edit_page(request, FORM, form, lambda: services.siae_save(siae=form.instance, by=request.user),
-                     title=_("Nouvelle SIAE"), parent=_siaes())
+                     title=_("Nouvelle SIAE"), parent=SIAES)
 
 
-@GET_OR_POST
+@require_form_methods
 def siae_update(request, pk):
     siae, can_edit = selectors.get_siae_for(request.user, pk)
     permissions.require(can_edit)
     form = forms.SiaeForm(posted(request), instance=siae, user=request.user)
     return edit_page(request, FORM, form, lambda: services.siae_save(siae=form.instance, by=request.user),
-                     title=_("Modifier la SIAE"), parent=_siaes(), current=siae)
+                     title=_("Modifier la SIAE"), parent=SIAES, current=siae)
 
 
 # --- Programmes -------------------------------------------------------------------------------------------
@@ -169,7 +157,7 @@ def programme_detail(request, pk):
     user = request.user
     programme, can_edit = selectors.get_programme_for(user, pk)
     return object_page(
-        request, "programmes/programme_detail.html", programme, parent=_programmes(), can_edit=can_edit,
+        request, "programmes/programme_detail.html", programme, parent=PROGRAMMES, can_edit=can_edit,
         bindings=selectors.programme_bindings_for(user=user, programme=programme),
         may_add={
             "state_convention": permissions.can_create(user, StateConvention),
@@ -181,21 +169,21 @@ def programme_detail(request, pk):
     )
 
 
-@GET_OR_POST
+@require_form_methods
 def programme_create(request):
     permissions.require(permissions.can_create(request.user, Programme))
     form = forms.ProgrammeForm(posted(request), user=request.user)
     return edit_page(request, FORM, form, lambda: services.programme_save(programme=form.instance, by=request.user),
-                     title=_("Nouveau programme"), parent=_programmes())
+                     title=_("Nouveau programme"), parent=PROGRAMMES)
 
 
-@GET_OR_POST
+@require_form_methods
 def programme_update(request, pk):
     programme, can_edit = selectors.get_programme_for(request.user, pk)
     permissions.require(can_edit)
     form = forms.ProgrammeForm(posted(request), instance=programme, user=request.user)
     return edit_page(request, FORM, form, lambda: services.programme_save(programme=form.instance, by=request.user),
-                     title=_("Modifier le programme"), parent=_programmes(), current=programme)
+                     title=_("Modifier le programme"), parent=PROGRAMMES, current=programme)
 
 
 # --- State conventions and their financial annexes ----------------------------------------------------------
@@ -240,30 +228,30 @@ def convention_detail(request, pk):
     for annex in annexes:
         annex.may_edit = permissions.may_edit(user, annex)
     return object_page(
-        request, "programmes/convention_detail.html", convention, parent=_conventions(), can_edit=can_edit,
+        request, "programmes/convention_detail.html", convention, parent=CONVENTIONS, can_edit=can_edit,
         can_validate=permissions.can_validate(user), can_add_annex=permissions.can_create(user, FinancialAnnex),
         annexes=annexes, programmes=selectors.programme_list_for(user=user).filter(siae_id=convention.siae_id),
     )
 
 
-@GET_OR_POST
+@require_form_methods
 def convention_create(request):
     permissions.require(permissions.can_create(request.user, StateConvention))
     form = forms.StateConventionForm(posted(request), user=request.user)
     return edit_page(
         request, FORM, form, lambda: services.state_convention_save(convention=form.instance, by=request.user),
-        title=_("Nouvelle convention avec l'État"), parent=_conventions(),
+        title=_("Nouvelle convention avec l'État"), parent=CONVENTIONS,
     )
 
 
-@GET_OR_POST
+@require_form_methods
 def convention_update(request, pk):
     convention, can_edit = selectors.get_state_convention_for(request.user, pk)
     permissions.require(can_edit)
     form = forms.StateConventionForm(posted(request), instance=convention, user=request.user)
     return edit_page(
         request, FORM, form, lambda: services.state_convention_save(convention=form.instance, by=request.user),
-        title=_("Modifier la convention avec l'État"), parent=_conventions(), current=convention,
+        title=_("Modifier la convention avec l'État"), parent=CONVENTIONS, current=convention,
     )
 
 
@@ -277,22 +265,22 @@ def convention_validate(request, pk):
     )
 
 
-@GET_OR_POST
+@require_form_methods
 def annex_create(request, pk):
     convention, _can_edit = selectors.get_state_convention_for(request.user, pk)
     permissions.require(permissions.can_create(request.user, FinancialAnnex))
     form = forms.FinancialAnnexForm(posted(request), instance=FinancialAnnex(convention=convention), user=request.user)
     return edit_page(request, FORM, form, lambda: services.annex_save(annex=form.instance, by=request.user),
-                     title=_("Nouvelle annexe financière"), parent=_of(convention))
+                     title=_("Nouvelle annexe financière"), parent=link_to(convention))
 
 
-@GET_OR_POST
+@require_form_methods
 def annex_update(request, pk):
     annex, can_edit = selectors.get_financial_annex_for(request.user, pk)
     permissions.require(can_edit)
     form = forms.FinancialAnnexForm(posted(request), instance=annex, user=request.user)
     return edit_page(request, FORM, form, lambda: services.annex_save(annex=form.instance, by=request.user),
-                     title=_("Modifier l'annexe financière"), parent=_of(annex.convention), current=annex)
+                     title=_("Modifier l'annexe financière"), parent=link_to(annex.convention), current=annex)
 
 
 @require_POST
@@ -308,10 +296,10 @@ def annex_validate(request, pk):
 
 def _under(programme) -> dict:
     """What binds a programme is edited with the programme in the breadcrumb and under the title."""
-    return {"parent": _of(programme), "subtitle": str(programme)}
+    return {"parent": link_to(programme), "subtitle": str(programme)}
 
 
-@GET_OR_POST
+@require_form_methods
 def contract_create(request, pk):
     programme, _can_edit = selectors.get_programme_for(request.user, pk)
     permissions.require(permissions.can_create(request.user, ImplantationContract))
@@ -323,7 +311,7 @@ def contract_create(request, pk):
     )
 
 
-@GET_OR_POST
+@require_form_methods
 def contract_update(request, pk):
     contract, can_edit = selectors.get_implantation_contract_for(request.user, pk)
     permissions.require(can_edit)
@@ -363,7 +351,7 @@ def _partnership_form(request, partnership, *, title, current=None):
                      party_formset=formset, **_under(partnership.programme))
 
 
-@GET_OR_POST
+@require_form_methods
 def partnership_create(request, pk):
     programme, _can_edit = selectors.get_programme_for(request.user, pk)
     permissions.require(permissions.can_create(request.user, PartnershipConvention))
@@ -371,7 +359,7 @@ def partnership_create(request, pk):
                              title=_("Nouvelle convention de partenariat"))
 
 
-@GET_OR_POST
+@require_form_methods
 def partnership_update(request, pk):
     partnership, can_edit = selectors.get_partnership_convention_for(request.user, pk)
     permissions.require(can_edit)
@@ -395,7 +383,7 @@ def funding_list(request):
     )
 
 
-@GET_OR_POST
+@require_form_methods
 def funding_create(request, pk):
     programme, _can_edit = selectors.get_programme_for(request.user, pk)
     permissions.require(permissions.can_create(request.user, FundingLine))
@@ -406,7 +394,7 @@ def funding_create(request, pk):
     )
 
 
-@GET_OR_POST
+@require_form_methods
 def funding_update(request, pk):
     line, can_edit = selectors.get_funding_line_for(request.user, pk)
     permissions.require(can_edit)
