@@ -160,8 +160,18 @@ class DecisionForm(forms.Form):
         help_text=_("Obligatoire pour une non-sélection. Le même motif s'applique à chaque personne cochée."),
     )
 
-    def __init__(self, *args, pathways: QuerySet[Pathway], **kwargs):
+    def __init__(self, *args, pathways: QuerySet[Pathway] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["pathways"].queryset = pathways
+        if pathways is not None:  # the board's candidates (none for the empty form shown with the board)
+            self.fields["pathways"].queryset = pathways
         dsfr_input_class_attr(self["decision"])
         dsfr_input_class_attr(self["reason"])
+
+    def posted_versions(self) -> dict:
+        """The version of each checked pathway the user's page showed (``version-<pk>`` beside its checkbox), by
+        its pk; None when absent or not a number (no conflict check)."""
+        versions = {}
+        for pathway in self.cleaned_data["pathways"]:
+            raw = self.data.get(f"version-{pathway.pk}", "")  # isascii: "²".isdigit() is true (form fuzzing)
+            versions[pathway.pk] = int(raw) if raw.isascii() and raw.isdigit() else None
+        return versions

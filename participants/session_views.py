@@ -1,37 +1,36 @@
-"""Recruitment sessions: list, page with the candidate board, bulk decisions.
+"""Recruitment sessions: list, form, the page with the candidate board, and the board's two actions (add candidates,
+bulk decisions: participants.session_services, all or nothing).
 
-The board has four columns, a partition of the session's pathways by their current status:
-"Candidat·es" (no decision yet), "Retenu·es" (selected, and every later step up to the exit: shown as a badge),
-"Non retenu·es" and "Désisté·es" (before or after the commission). The list counts the same columns, plus
-those who entered the workshop (enums.ENTERED_STATUSES).
+The board has four columns, a partition of the session's pathways by their current status
+(selectors.BOARD_STATUSES): "Candidat·es" (no decision yet), "Retenu·es" (selected, and every later step up to the
+exit: shown as a badge), "Non retenu·es" and "Désisté·es" (before or after the commission). The list counts the
+same columns, plus those who entered the workshop (enums.ENTERED_STATUSES).
 """
 
 from django.contrib import messages
-from django.core.exceptions import NON_FIELD_ERRORS as NON_FIELD
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q, QuerySet
 from django.http import HttpResponseRedirect
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
-from django.views import View
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from access import permissions, scope
-from accounts.mixins import ScopedCreateView, ScopedDetailView, ScopedListView, ScopedUpdateView
+from core.forms import CONFLICT, apply_errors
+from core.views import crumb, edit_page, form_page, list_page, posted
 
-from . import services
+from . import selectors, services, session_services
 from .enums import ENTERED_STATUSES, PathwayStatus, SessionDecision
-from .models import Pathway, RecruitmentSession
+from .models import RecruitmentSession
 from .session_forms import AddCandidatesForm, DecisionForm, SessionFilterForm, SessionForm
 
-PENDING = frozenset({PathwayStatus.CANDIDATE})
-SELECTED = frozenset({PathwayStatus.SELECTED, PathwayStatus.CLASSIFIED, PathwayStatus.ASSIGNED,
-                      PathwayStatus.IN_WORKSHOP, PathwayStatus.SUSPENDED, PathwayStatus.EXITED})
-NOT_SELECTED = frozenset({PathwayStatus.NOT_SELECTED})
-WITHDRAWN = frozenset({PathwayStatus.WITHDRAWN})
+SESSIONS = gettext_lazy("Sessions de recrutement")
+FORM = "participants/session_form.html"
+DETAIL = "participants/session_detail.html"
+GET_OR_POST = require_http_methods(["GET", "HEAD", "POST"])
 # Badge colour of the steps after selection, shown on the cards of the "Retenu·es" column.
 STEP_BADGES = {
     PathwayStatus.SELECTED: "",
@@ -42,129 +41,111 @@ STEP_BADGES = {
     PathwayStatus.EXITED: "new",
 }
 COLUMNS = [
-    ("candidates", gettext_lazy("Candidat·es"), PENDING, gettext_lazy("En attente de la décision de la commission")),
-    ("selected", gettext_lazy("Retenu·es"), SELECTED, gettext_lazy("Et leurs étapes suivantes")),
-    ("not_selected", gettext_lazy("Non retenu·es"), NOT_SELECTED, gettext_lazy("Avec le motif de la commission")),
-    ("withdrawn", gettext_lazy("Désisté·es"), WITHDRAWN, gettext_lazy("Avant ou après la commission")),
+    ("candidates", gettext_lazy("Candidat·es"), gettext_lazy("En attente de la décision de la commission")),
+    ("selected", gettext_lazy("Retenu·es"), gettext_lazy("Et leurs étapes suivantes")),
+    ("not_selected", gettext_lazy("Non retenu·es"), gettext_lazy("Avec le motif de la commission")),
+    ("withdrawn", gettext_lazy("Désisté·es"), gettext_lazy("Avant ou après la commission")),
 ]
 
-def _values(statuses) -> list[str]:
-    return [status.value for status in statuses]
+
+def _sessions():
+    return crumb(SESSIONS, reverse("participants:session_list"))
 
 
-def session_list_for(*, user, programme=None, year: int | None = None) -> QuerySet[RecruitmentSession]:
-    """The user's sessions, latest first, with their candidates counted by column (one query per page)."""
-    qs = scope.recruitment_sessions_for(user).select_related("programme__siae", "programme__establishment")
-    if programme:
-        qs = qs.filter(programme=programme)
-    if year:
-        qs = qs.filter(date__year=year)
-
-    def count(statuses):
-        return Count("pathways", filter=Q(pathways__status__in=_values(statuses)))
-
-    return qs.annotate(
-        candidate_count=Count("pathways"),
-        selected_count=count(SELECTED),
-        not_selected_count=count(NOT_SELECTED),
-        withdrawn_count=count(WITHDRAWN),
-        entered_count=count(ENTERED_STATUSES),
-    ).order_by("-date", "programme__code")
+# --- List and form ----------------------------------------------------------------------------------------
 
 
-class SessionMixin:
-    model = RecruitmentSession
-    list_url_name, list_label = ("participants:session_list", gettext_lazy("Sessions de recrutement"))
-    scope_function = scope.recruitment_sessions_for
-    permission_kind = RecruitmentSession
-    form_class = SessionForm
+@require_safe
+def session_list(request):
+    built = []  # the filter form list_page builds, for "filtered" (asked by the page only when it lists nothing)
 
-    def save(self, form):
-        return services.session_save(session=form.instance, by=self.request.user)
+    def filter_form(*args, **kwargs):
+        built.append(SessionFilterForm(*args, **kwargs))
+        return built[-1]
 
-
-class SessionListView(SessionMixin, ScopedListView):
-    list_selector = session_list_for
-    filter_form_class = SessionFilterForm
-    template_name = "participants/session_list.html"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["filtered"] = any(self.filter_form.cleaned_data.values()) if self.filter_form.is_bound else False
-        return context
+    return list_page(
+        request, "participants/session_list.html", selector=selectors.session_list_for,
+        filter_form_class=filter_form, title=SESSIONS,
+        can_create=permissions.can_create(request.user, RecruitmentSession),
+        filtered=lambda: built[-1].is_bound and any(built[-1].cleaned_data.values()),
+    )
 
 
-class SessionCreateView(SessionMixin, ScopedCreateView):
-    template_name = "participants/session_form.html"
-    extra_context = {"title": gettext_lazy("Nouvelle session de recrutement")}
-    success_message = gettext_lazy("La session de recrutement a été créée : ajoutez-y les candidat·es.")
+@GET_OR_POST
+def session_create(request):
+    permissions.require(permissions.can_create(request.user, RecruitmentSession))
+    form = SessionForm(posted(request), user=request.user, initial=_programme_asked(request))
+    if form.is_valid():
+        try:
+            with transaction.atomic():
+                session = services.session_save(session=form.instance, by=request.user)
+        except ValidationError as error:
+            apply_errors(form, error)
+        except IntegrityError:
+            form.add_error(None, CONFLICT)
+        else:
+            messages.success(request, _("La session de recrutement a été créée : ajoutez-y les candidat·es."))
+            return redirect(session)
+    return form_page(request, FORM, form, title=_("Nouvelle session de recrutement"), parent=_sessions())
 
-    def get_initial(self):
-        """``?programme=<id>`` from a programme page preselects it (if the user sees it)."""
-        initial = super().get_initial()
-        programme = self.request.GET.get("programme", "")
-        if programme.isdigit() and scope.programmes_for(self.request.user).filter(pk=programme).exists():
-            initial["programme"] = int(programme)
-        return initial
+
+def _programme_asked(request) -> dict:
+    """``?programme=<id>`` from a programme page preselects it (if the user sees it)."""
+    programme = request.GET.get("programme", "")
+    if programme.isdigit() and scope.programmes_for(request.user).filter(pk=programme).exists():
+        return {"programme": int(programme)}
+    return {}
 
 
-class SessionUpdateView(SessionMixin, ScopedUpdateView):
-    template_name = "participants/session_form.html"
-    extra_context = {"title": gettext_lazy("Modifier la session de recrutement")}
-
-    def get_queryset(self):
-        return super().get_queryset().select_related("programme")
+@GET_OR_POST
+def session_update(request, pk):
+    session, may_edit = selectors.get_session_for(request.user, pk)
+    permissions.require(may_edit)
+    form = SessionForm(posted(request), instance=session, user=request.user)
+    return edit_page(request, FORM, form, lambda: services.session_save(session=form.instance, by=request.user),
+                     title=_("Modifier la session de recrutement"), parent=_sessions(), current=session)
 
 
 # --- The candidate board ----------------------------------------------------------------------------------
 
 
-def _session_for(user, pk) -> RecruitmentSession:
-    return get_object_or_404(
-        scope.recruitment_sessions_for(user).select_related("programme__siae", "programme__establishment"), pk=pk
-    )
+@require_safe
+def session_detail(request, pk):
+    session, may_edit = selectors.get_session_for(request.user, pk)
+    return _board_page(request, session, may_edit)
 
 
-def _board_pathways(user, session) -> QuerySet[Pathway]:
-    return (
-        scope.pathways_for(user).filter(session=session)
-        .select_related("participant__quartier")
-        .order_by("participant__last_name", "participant__first_names", "participant__ecrou")
-    )
-
-
-def board_context(*, request, session: RecruitmentSession, add_form=None, decision_form=None,
-                  person_errors=None) -> dict:
-    """What the session page shows: the board, and for the roles that edit sessions, its two forms.
+def _board_page(request, session: RecruitmentSession, may_edit: bool, *, add_form=None, decision_form=None,
+                person_errors=None):
+    """The session page: the board, and for the roles that edit sessions, its two forms.
 
     ``person_errors``: [(participant, [messages])] of a refused bulk action, listed above the board.
     """
     user = request.user
     today = timezone.localdate()
-    may_edit = permissions.can_edit(user, RecruitmentSession)
-    pathways = list(_board_pathways(user, session))
-    checked = set()
-    if decision_form is not None and decision_form.is_bound:
-        checked = set(decision_form.data.getlist("pathways"))
+    pathways = list(selectors.session_board_pathways_for(user=user, session=session))
+    checked = set(decision_form.data.getlist("pathways")) if decision_form is not None and decision_form.is_bound \
+        else set()
     in_error = {participant.pk for participant, _messages in person_errors or []}
     for pathway in pathways:
         pathway.step_badge = STEP_BADGES.get(pathway.status)
         pathway.checked = str(pathway.pk) in checked
         pathway.in_error = pathway.participant_id in in_error
     columns = [
-        {"key": key, "label": label, "hint": hint, "pathways": [p for p in pathways if p.status in statuses]}
-        for key, label, statuses, hint in COLUMNS
+        {"key": key, "label": label, "hint": hint,
+         "pathways": [p for p in pathways if p.status in selectors.BOARD_STATUSES[key]]}
+        for key, label, hint in COLUMNS
     ]
     decides = may_edit and session.date <= today
     if may_edit and add_form is None:
         add_form = AddCandidatesForm(user=user, session=session)
     if decides and decision_form is None:
-        decision_form = DecisionForm(pathways=Pathway.objects.none())
-    return {
+        decision_form = DecisionForm()
+    return render(request, DETAIL, {
         "object": session,
         "session": session,
         "title": str(session),
-        "breadcrumb_parent": {"label": SessionMixin.list_label, "url": reverse(SessionMixin.list_url_name)},
+        "breadcrumb_parent": _sessions(),
         "breadcrumb_current": str(session),
         "can_edit": may_edit,
         "columns": columns,
@@ -182,152 +163,64 @@ def board_context(*, request, session: RecruitmentSession, add_form=None, decisi
         # The forms of a refused action, for the summary of what went wrong (even if the form is not shown).
         "refused_decision": decision_form if decision_form is not None and decision_form.is_bound else None,
         "refused_add": add_form if add_form is not None and add_form.is_bound else None,
-    }
+    })
 
 
-class SessionDetailView(SessionMixin, ScopedDetailView):
-    template_name = "participants/session_detail.html"
-
-    def get_object(self, queryset=None):
-        return _session_for(self.request.user, self.kwargs["pk"])
-
-    def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), **board_context(request=self.request, session=self.object)}
+# --- The board's actions: POST only, 404 outside the scope, 403 for a role that does not edit sessions --------
+# Nothing checked: back to the session with the French error (there is nothing to keep). Any other refusal shows
+# the session page again, with what was checked and typed, and says who could not be recorded and why.
 
 
-class _BoardAction(View):
-    """POST only, from the session page: 404 outside the scope, 403 for a role that does not edit sessions.
-
-    Nothing checked: back to the session with the French error (there is nothing to keep). Any other refusal
-    shows the session page again, with what was checked and typed, and says who could not be recorded and why.
-    """
-
-    http_method_names = ["post"]
-
-    def post(self, request, pk):
-        session = _session_for(request.user, pk)
-        if not permissions.can_edit(request.user, RecruitmentSession):
-            raise PermissionDenied(_("Votre rôle ne permet pas de modifier les sessions de recrutement."))
-        return self.act(request, session)
-
-    def back(self, session):
-        return HttpResponseRedirect(session.get_absolute_url() + "#tableau")
-
-    def refused(self, request, session, **forms_and_errors):
-        context = board_context(request=request, session=session, **forms_and_errors)
-        return render(request, "participants/session_detail.html", context)
-
-    @staticmethod
-    def run_all(steps):
-        """Run every ``(participant, callable)`` in one transaction; any refusal undoes them all.
-
-        Returns [(participant, [French messages])] for the people refused, and whether anything was refused
-        (a refusal may already be reported beside a field of the form: ``AlreadyReported``).
-        """
-        errors, refused = [], False
-        with transaction.atomic():
-            for participant, step in steps:
-                try:
-                    step()
-                except AlreadyReported:
-                    refused = True
-                except services.EditConflict:
-                    errors.append((participant, [_(
-                        "sa fiche a été modifiée par quelqu'un d'autre pendant votre saisie ; rechargez la page "
-                        "pour voir sa situation actuelle.")]))
-                except ValidationError as error:
-                    errors.append((participant, error.messages))
-                except IntegrityError:  # the same change saved by someone else between the check and the write
-                    errors.append((participant, [_(
-                        "quelqu'un d'autre l'a enregistrée au même moment ; rechargez la page pour voir sa "
-                        "situation actuelle.")]))
-            if errors or refused:
-                transaction.set_rollback(True)
-        return errors, bool(errors) or refused
+def _editable_session(request, pk) -> RecruitmentSession:
+    session, may_edit = selectors.get_session_for(request.user, pk)
+    permissions.require(may_edit, _("Votre rôle ne permet pas de modifier les sessions de recrutement."))
+    return session
 
 
-class AlreadyReported(Exception):
-    """A step was refused for a reason shared by every person (said once, beside the form's field)."""
+def _back(session):
+    return HttpResponseRedirect(session.get_absolute_url() + "#tableau")
 
 
-class SessionAddCandidatesView(_BoardAction):
-    def act(self, request, session):
-        form = AddCandidatesForm(request.POST, user=request.user, session=session)
-        if not request.POST.getlist("participants"):
-            messages.error(request, form.fields["participants"].error_messages["required"])
-            return self.back(session)
-        if not form.is_valid():
-            return self.refused(request, session, add_form=form)
-        people = form.cleaned_data["participants"]
-        errors, refused = self.run_all(
-            (person, lambda person=person: services.pathway_create(
-                participant=person, programme=session.programme, session=session, by=request.user))
-            for person in people
-        )
-        if refused:
-            return self.refused(request, session, add_form=form, person_errors=errors)
-        messages.success(request, ngettext(
-            "%(count)d candidat·e ajouté·e à la session.", "%(count)d candidat·es ajouté·es à la session.",
-            len(people)) % {"count": len(people)})
-        return self.back(session)
+@require_POST
+def session_add_candidates(request, pk):
+    session = _editable_session(request, pk)
+    form = AddCandidatesForm(request.POST, user=request.user, session=session)
+    if not request.POST.getlist("participants"):
+        messages.error(request, form.fields["participants"].error_messages["required"])
+        return _back(session)
+    if not form.is_valid():
+        return _board_page(request, session, True, add_form=form)
+    try:
+        count = session_services.session_add_candidates(
+            session=session, participants=form.cleaned_data["participants"], by=request.user)
+    except session_services.BulkRefused as refusal:
+        return _board_page(request, session, True, add_form=form, person_errors=refusal.people)
+    messages.success(request, ngettext(
+        "%(count)d candidat·e ajouté·e à la session.", "%(count)d candidat·es ajouté·es à la session.",
+        count) % {"count": count})
+    return _back(session)
 
 
-class SessionDecideView(_BoardAction):
-    def act(self, request, session):
-        form = DecisionForm(request.POST, pathways=_board_pathways(request.user, session))
-        if not request.POST.getlist("pathways"):
-            messages.error(request, form.fields["pathways"].error_messages["required"])
-            return self.back(session)
-        if not form.is_valid():
-            return self.refused(request, session, decision_form=form)
-        decision, reason = form.cleaned_data["decision"], form.cleaned_data["reason"]
-        pathways = form.cleaned_data["pathways"]
-
-        def decide(pathway):
-            try:
-                services.pathway_decide(pathway=pathway, decision=decision, reason=reason, by=request.user,
-                                        expected_version=_posted_version(request, pathway))
-            except services.EditConflict:
-                raise
-            except ValidationError as error:
-                _report_shared(form, error)
-
-        errors, refused = self.run_all(
-            (pathway.participant, lambda pathway=pathway: decide(pathway)) for pathway in pathways
-        )
-        if refused:
-            return self.refused(request, session, decision_form=form, person_errors=errors)
-        label = SessionDecision(decision).label.lower()
-        messages.success(request, ngettext(
-            "%(count)d décision enregistrée (%(label)s).", "%(count)d décisions enregistrées (%(label)s).",
-            len(pathways)) % {"count": len(pathways), "label": label})
-        return self.back(session)
-
-
-# Errors of pathway_decide that are the same for every person: said once, beside the form's field (None: above
-# the form). The others (the person's status) are said person by person.
-_SHARED_FIELDS = {"decision": "decision", "decision_reason": "reason", "session": None}
-
-
-def _report_shared(form, error: ValidationError):
-    """Put the shared part of a refusal beside the form's fields; raise the person's own part, if any."""
-    by_field = error.message_dict if hasattr(error, "error_dict") else {NON_FIELD: error.messages}
-    own = []
-    for field, texts in by_field.items():
-        if field not in _SHARED_FIELDS:
-            own += texts
-            continue
-        target = _SHARED_FIELDS[field]
-        for text in texts:
-            if text not in form.errors.get(target or NON_FIELD, []):
-                form.add_error(target, text)
-    if own:
-        raise ValidationError(own)
-    raise AlreadyReported
-
-
-def _posted_version(request, pathway) -> int | None:
-    """The version of the pathway the user's page showed (None if absent: no conflict check)."""
-    raw = request.POST.get(f"version-{pathway.pk}", "")
-    return int(raw) if raw.isascii() and raw.isdigit() else None  # "²".isdigit() is true (found by the form fuzzing)
-
+@require_POST
+def session_decide(request, pk):
+    session = _editable_session(request, pk)
+    form = DecisionForm(request.POST, pathways=selectors.session_board_pathways_for(user=request.user,
+                                                                                  session=session))
+    if not request.POST.getlist("pathways"):
+        messages.error(request, form.fields["pathways"].error_messages["required"])
+        return _back(session)
+    if not form.is_valid():
+        return _board_page(request, session, True, decision_form=form)
+    decision = form.cleaned_data["decision"]
+    try:
+        count = session_services.session_decide(
+            pathways=form.cleaned_data["pathways"], decision=decision, reason=form.cleaned_data["reason"],
+            versions=form.posted_versions(), by=request.user)
+    except session_services.BulkRefused as refusal:
+        if refusal.shared is not None:  # said once, beside the form's fields
+            apply_errors(form, refusal.shared)
+        return _board_page(request, session, True, decision_form=form, person_errors=refusal.people)
+    messages.success(request, ngettext(
+        "%(count)d décision enregistrée (%(label)s).", "%(count)d décisions enregistrées (%(label)s).",
+        count) % {"count": count, "label": SessionDecision(decision).label.lower()})
+    return _back(session)

@@ -259,7 +259,7 @@ CATALOGUE = [
     FormEntry("participants:session_update", "CPIP_A", from_matrix("participants:session_update"), SESSION),
     FormEntry("participants:session_add_candidates", "CPIP_A", session_with_a_newcomer,
               {"participants": "multi"}, page="participants:session_detail"),
-    # version-<pathway id> fields: the version each card showed (participants/session_views.py _posted_version)
+    # version-<pathway id> fields: the version each card showed (participants/session_forms.py posted_versions)
     FormEntry("participants:session_decide", "CPIP_A", from_matrix("participants:session_decide"),
               {"pathways": "multi", "decision": "choice", "reason": "text", "version-*": "int"},
               page="participants:session_detail"),
@@ -298,6 +298,9 @@ GET_ONLY_FUNCTION_VIEWS = {
     "dashboards:national_json": [],
     "dashboards:scope": ["region", "11"],
     "dashboards:scope_json": ["region", "11"],
+    "participants:import_detail": ["00000000-0000-0000-0000-000000000000"],
+    "participants:session_detail": [1],
+    "participants:session_list": [],
 }
 
 # The edit pages of goal R-15 (GET the filled form, POST it back unchanged: nothing changes). The pathway steps

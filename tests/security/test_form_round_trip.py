@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.urls import get_resolver, reverse
 
-from participants.models import Pathway
+from participants.models import Pathway, RecruitmentSession
 from participants.rules import ecrou_key
 from programmes.models import Region
 from tests.security.forms_catalogue import CATALOGUE, EDIT_PAGES, form_posting_to
@@ -138,11 +138,21 @@ FILL = {
 }
 
 
+# The model of the edit pages served by a function view (which has no view_class to read it from).
+FUNCTION_VIEW_MODELS = {
+    "participants:session_update": RecruitmentSession,
+}
+
+
 def edited_object(entry, args):
     """The object of the edit page, from its view's model (a pathway for the contract correction)."""
     match = get_resolver().resolve(reverse(entry.url_name, args=args))
-    view_class = match.func.view_class
-    model = Pathway if entry.url_name == "participants:pathway_step" else view_class.model
+    if entry.url_name == "participants:pathway_step":
+        model = Pathway
+    elif entry.url_name in FUNCTION_VIEW_MODELS:
+        model = FUNCTION_VIEW_MODELS[entry.url_name]
+    else:
+        model = match.func.view_class.model
     return model.objects.get(pk=args[0])
 
 
