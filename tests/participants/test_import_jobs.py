@@ -16,48 +16,44 @@ from tests.participants.test_import import csv_file, row
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def private_storage(settings, tmp_path):
-    settings.STORAGES = {**settings.STORAGES, "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)}}}
-    return tmp_path
-
-
 @pytest.fixture
-def sent(monkeypatch):
-    """The tasks sent on commit, as (task name, args), instead of going to the broker."""
+def dispatched(monkeypatch):
+    """The tasks the jobs send on commit, by name, instead of going to the broker."""
     sent = []
-    monkeypatch.setattr(tasks.check_import, "delay", lambda *args: sent.append(("check", args)))
-    monkeypatch.setattr(tasks.import_pathways, "delay", lambda *args: sent.append(("import", args)))
+    for name in ("check_import", "import_pathways"):
+        monkeypatch.setattr(getattr(tasks, name), "delay", lambda *args, name=name: sent.append((name, args)))
     return sent
 
 
 def test_a_new_job_keeps_the_file_under_a_random_name_and_sends_its_check_after_commit(
-        scope_a, personas, sent, private_storage, django_capture_on_commit_callbacks):
+        scope_a, personas, dispatched, settings, tmp_path, django_capture_on_commit_callbacks):
+    settings.STORAGES = {**settings.STORAGES, "default": {  # a private storage of the test's own
+        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)}}}
     cpip = personas["CPIP_A"]
 
     with django_capture_on_commit_callbacks(execute=True):
         job = jobs.import_job_create(upload=SimpleUploadedFile("suivi Martin.csv", csv_file([row()])), by=cpip)
 
     assert (job.status, job.file_name, job.created_by) == (ImportStatus.CHECKING, "suivi Martin.csv", cpip)
-    assert "Martin" not in job.file_path and (private_storage / job.file_path).exists()
-    assert sent == [("check", (str(job.pk), cpip.pk))]
+    assert "Martin" not in job.file_path and (tmp_path / job.file_path).exists()
+    assert dispatched == [("check_import", (str(job.pk), cpip.pk))]
 
 
 def test_confirming_a_job_that_is_not_checked_is_refused_in_french_and_sends_nothing(
-        scope_a, personas, sent, django_capture_on_commit_callbacks):
+        scope_a, personas, dispatched, django_capture_on_commit_callbacks):
     job = ImportJob.objects.create(created_by=personas["CPIP_A"], file_name="p.csv", file_path="imports/p.csv")
 
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(ValidationError) as refused:
         jobs.import_job_confirm(job=job, by=personas["CPIP_A"])
 
     assert refused.value.messages == [jobs.NOT_WAITING]
-    assert sent == []
+    assert dispatched == []
     job.refresh_from_db()
     assert job.status == ImportStatus.CHECKING
 
 
-def test_confirming_a_checked_job_starts_the_import_once(scope_a, personas, sent, django_capture_on_commit_callbacks):
+def test_confirming_a_checked_job_starts_the_import_once(scope_a, personas, dispatched,
+                                                        django_capture_on_commit_callbacks):
     cpip = personas["CPIP_A"]
     job = ImportJob.objects.create(created_by=cpip, file_name="p.csv", file_path="imports/p.csv",
                                    status=ImportStatus.CHECKED)
@@ -67,7 +63,7 @@ def test_confirming_a_checked_job_starts_the_import_once(scope_a, personas, sent
     with pytest.raises(ValidationError):
         jobs.import_job_confirm(job=job, by=cpip)  # a double click
 
-    assert sent == [("import", (str(job.pk), cpip.pk))]
+    assert dispatched == [("import_pathways", (str(job.pk), cpip.pk))]
     job.refresh_from_db()
     assert job.status == ImportStatus.IMPORTING
 
