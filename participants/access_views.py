@@ -14,9 +14,9 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
 
 from access import permissions
+from core.views import link_to, require_form_methods
 
 from .access_forms import RightOfAccessForm
 from .right_of_access import access_export, may_export_access
@@ -25,7 +25,7 @@ from .selectors import get_participant_for
 logger = logging.getLogger(__name__)
 
 
-@require_http_methods(["GET", "HEAD", "POST"])
+@require_form_methods
 def right_of_access(request, pk):
     """participants:participant_access_export: GET shows the form, a valid POST answers the JSON file."""
     participant, _may_edit = get_participant_for(request.user, pk)
@@ -45,6 +45,6 @@ def right_of_access(request, pk):
         form = RightOfAccessForm(initial={"requested_on": timezone.localdate()})
     return render(request, "participants/right_of_access.html", {
         "form": form, "participant": participant, "title": _("Droit d'accès : exporter toutes les données"),
-        "breadcrumb_parent": {"label": str(participant), "url": participant.get_absolute_url()},
+        "breadcrumb_parent": link_to(participant),
         "breadcrumb_current": _("Droit d'accès"), "cancel_url": participant.get_absolute_url(),
     })

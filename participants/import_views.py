@@ -9,9 +9,10 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.http import require_POST, require_safe
 
 from access import permissions
+from core.views import require_form_methods
 
 from .enums import ImportStatus
 from .import_forms import MAX_UPLOAD_BYTES, ImportUploadForm
@@ -23,7 +24,7 @@ RECENT_JOBS = 10
 NO_IMPORT_ROLE = "Votre rôle ne permet pas d'importer des parcours."
 
 
-@require_http_methods(["GET", "HEAD", "POST"])
+@require_form_methods
 def import_upload(request):
     permissions.require(import_jobs.may_import(request.user), NO_IMPORT_ROLE)
     posted = request.method == "POST"

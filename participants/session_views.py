@@ -12,15 +12,15 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.http import require_POST, require_safe
 
 from access import permissions, scope
 from core.forms import CONFLICT, apply_errors
-from core.views import crumb, edit_page, form_page, list_page, posted
+from core.views import crumb, edit_page, form_page, list_page, posted, require_form_methods
 
 from . import selectors, services, session_services
 from .enums import ENTERED_STATUSES, PathwayStatus, SessionDecision
@@ -28,9 +28,9 @@ from .models import RecruitmentSession
 from .session_forms import AddCandidatesForm, DecisionForm, SessionFilterForm, SessionForm
 
 SESSIONS = gettext_lazy("Sessions de recrutement")
+SESSIONS_CRUMB = crumb(SESSIONS, reverse_lazy("participants:session_list"))
 FORM = "participants/session_form.html"
 DETAIL = "participants/session_detail.html"
-GET_OR_POST = require_http_methods(["GET", "HEAD", "POST"])
 # Badge colour of the steps after selection, shown on the cards of the "Retenu·es" column.
 STEP_BADGES = {
     PathwayStatus.SELECTED: "",
@@ -46,10 +46,6 @@ COLUMNS = [
     ("not_selected", gettext_lazy("Non retenu·es"), gettext_lazy("Avec le motif de la commission")),
     ("withdrawn", gettext_lazy("Désisté·es"), gettext_lazy("Avant ou après la commission")),
 ]
-
-
-def _sessions():
-    return crumb(SESSIONS, reverse("participants:session_list"))
 
 
 # --- List and form ----------------------------------------------------------------------------------------
@@ -71,7 +67,7 @@ def session_list(request):
     )
 
 
-@GET_OR_POST
+@require_form_methods
 def session_create(request):
     permissions.require(permissions.can_create(request.user, RecruitmentSession))
     form = SessionForm(posted(request), user=request.user, initial=_programme_asked(request))
@@ -86,7 +82,7 @@ def session_create(request):
         else:
             messages.success(request, _("La session de recrutement a été créée : ajoutez-y les candidat·es."))
             return redirect(session)
-    return form_page(request, FORM, form, title=_("Nouvelle session de recrutement"), parent=_sessions())
+    return form_page(request, FORM, form, title=_("Nouvelle session de recrutement"), parent=SESSIONS_CRUMB)
 
 
 def _programme_asked(request) -> dict:
@@ -97,13 +93,13 @@ def _programme_asked(request) -> dict:
     return {}
 
 
-@GET_OR_POST
+@require_form_methods
 def session_update(request, pk):
     session, may_edit = selectors.get_session_for(request.user, pk)
     permissions.require(may_edit)
     form = SessionForm(posted(request), instance=session, user=request.user)
     return edit_page(request, FORM, form, lambda: services.session_save(session=form.instance, by=request.user),
-                     title=_("Modifier la session de recrutement"), parent=_sessions(), current=session)
+                     title=_("Modifier la session de recrutement"), parent=SESSIONS_CRUMB, current=session)
 
 
 # --- The candidate board ----------------------------------------------------------------------------------
@@ -145,7 +141,7 @@ def _board_page(request, session: RecruitmentSession, may_edit: bool, *, add_for
         "object": session,
         "session": session,
         "title": str(session),
-        "breadcrumb_parent": _sessions(),
+        "breadcrumb_parent": SESSIONS_CRUMB,
         "breadcrumb_current": str(session),
         "can_edit": may_edit,
         "columns": columns,
