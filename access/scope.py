@@ -4,6 +4,8 @@ Each function returns a queryset of what the user may read; outside it, views an
 What a role may *change* inside that scope is decided in access.permissions.
 """
 
+import functools
+
 from django.db.models import Q, QuerySet
 
 from accounts.enums import Role
@@ -37,6 +39,25 @@ def _sees_everything(user) -> bool:
     return user.is_superuser or user.role in SEES_EVERYTHING
 
 
+def _everything_or(model):
+    """Decorates `rule(user, qs)`, which narrows `qs` (all the model's rows) for the user's role, into
+    `name_for(user)`: nothing for an inactive or anonymous user, everything for the roles that see everything."""
+
+    def decorate(rule):
+        @functools.wraps(rule)
+        def queryset_for(user):
+            qs = model.objects.all()
+            if not _active(user):
+                return qs.none()
+            if _sees_everything(user):
+                return qs
+            return rule(user, qs)
+
+        return queryset_for
+
+    return decorate
+
+
 def _territory_filter(user, prefix: str) -> Q | None:
     """Filter on a department field (``prefix`` points at a Department) for territorial roles."""
     org = user.organisation
@@ -49,12 +70,8 @@ def _territory_filter(user, prefix: str) -> Q | None:
     return None
 
 
-def establishments_for(user) -> QuerySet[Establishment]:
-    qs = Establishment.objects.all()
-    if not _active(user):
-        return qs.none()
-    if _sees_everything(user):
-        return qs
+@_everything_or(Establishment)
+def establishments_for(user, qs) -> QuerySet[Establishment]:
     org = user.organisation
     if user.role in SPIP_ROLES:
         return qs.filter(spips=org)
@@ -66,12 +83,8 @@ def establishments_for(user) -> QuerySet[Establishment]:
     return qs.filter(territory) if territory is not None else qs.none()
 
 
-def programmes_for(user) -> QuerySet[Programme]:
-    qs = Programme.objects.all()
-    if not _active(user):
-        return qs.none()
-    if _sees_everything(user):
-        return qs
+@_everything_or(Programme)
+def programmes_for(user, qs) -> QuerySet[Programme]:
     if user.role in SIAE_ROLES:
         siae_id = user.organisation.siae_id
         return qs.filter(siae_id=siae_id) if siae_id else qs.none()
@@ -81,13 +94,9 @@ def programmes_for(user) -> QuerySet[Programme]:
     return qs.filter(territory) if territory is not None else qs.none()
 
 
-def siaes_for(user) -> QuerySet[Siae]:
+@_everything_or(Siae)
+def siaes_for(user, qs) -> QuerySet[Siae]:
     """SIAE running a programme the user sees; territorial roles also see the SIAE based on their territory."""
-    qs = Siae.objects.all()
-    if not _active(user):
-        return qs.none()
-    if _sees_everything(user):
-        return qs
     if user.role in SIAE_ROLES:
         siae_id = user.organisation.siae_id
         return qs.filter(pk=siae_id) if siae_id else qs.none()
@@ -98,13 +107,9 @@ def siaes_for(user) -> QuerySet[Siae]:
     return qs.filter(pk__in=Siae.objects.filter(condition).values("pk"))
 
 
-def departments_for(user) -> QuerySet[Department]:
+@_everything_or(Department)
+def departments_for(user, qs) -> QuerySet[Department]:
     """Departments the user works in: their territory, or where their establishments and programmes are."""
-    qs = Department.objects.all()
-    if not _active(user):
-        return qs.none()
-    if _sees_everything(user):
-        return qs
     territory = _territory_filter(user, "")
     if territory is not None:
         return qs.filter(territory)
@@ -114,13 +119,9 @@ def departments_for(user) -> QuerySet[Department]:
     return qs.filter(pk__in=Department.objects.filter(condition).values("pk"))
 
 
-def organisations_for(user) -> QuerySet[Organisation]:
+@_everything_or(Organisation)
+def organisations_for(user, qs) -> QuerySet[Organisation]:
     """National bodies, the user's own organisation, and organisations of the departments they work in."""
-    qs = Organisation.objects.all()
-    if not _active(user):
-        return qs.none()
-    if _sees_everything(user):
-        return qs
     departments = departments_for(user)
     condition = (
         Q(pk=user.organisation_id)
@@ -141,25 +142,17 @@ def sees_national(user) -> bool:
     return _active(user) and _sees_everything(user)
 
 
-def disps_for(user) -> QuerySet[Disp]:
+@_everything_or(Disp)
+def disps_for(user, qs) -> QuerySet[Disp]:
     """Interregions whose dashboard the user may open: national roles all, DISP staff their own."""
-    qs = Disp.objects.all()
-    if not _active(user):
-        return qs.none()
-    if _sees_everything(user):
-        return qs
     if user.role == Role.DISP_STAFF:
         return qs.filter(pk=user.organisation.disp_id)
     return qs.none()
 
 
-def regions_for(user) -> QuerySet[Region]:
+@_everything_or(Region)
+def regions_for(user, qs) -> QuerySet[Region]:
     """Regions whose dashboard the user may open: those of their interregion (DISP) or their region (DREETS)."""
-    qs = Region.objects.all()
-    if not _active(user):
-        return qs.none()
-    if _sees_everything(user):
-        return qs
     if user.role == Role.DISP_STAFF:
         return qs.filter(disp_id=user.organisation.disp_id)
     if user.role == Role.DREETS_STAFF:
@@ -167,14 +160,10 @@ def regions_for(user) -> QuerySet[Region]:
     return qs.none()
 
 
-def territory_departments_for(user) -> QuerySet[Department]:
+@_everything_or(Department)
+def territory_departments_for(user, qs) -> QuerySet[Department]:
     """Departments whose dashboard the user may open: only territorial and national roles (a department
     dashboard of an SPIP or an SIAE would show their own programmes under a territory's name)."""
-    qs = Department.objects.all()
-    if not _active(user):
-        return qs.none()
-    if _sees_everything(user):
-        return qs
     territory = _territory_filter(user, "")
     return qs.filter(territory) if territory is not None else qs.none()
 
@@ -222,13 +211,9 @@ def decisions_for(user) -> QuerySet[Decision]:
     return Decision.objects.filter(meeting__in=meetings_for(user))
 
 
-def events_for(user) -> QuerySet[Event]:
+@_everything_or(Event)
+def events_for(user, qs) -> QuerySet[Event]:
     """Regional events of the regions the user works in; national and administrators see them all."""
-    qs = Event.objects.all()
-    if not _active(user):
-        return qs.none()
-    if _sees_everything(user):
-        return qs
     return qs.filter(pk__in=Event.objects.filter(regions__departments__in=departments_for(user)).values("pk"))
 
 
