@@ -1,12 +1,15 @@
-"""Who is acting: the request being served (set by audit.middleware.AuditMiddleware), or nobody (a command, a
-Celery task), in which case the label is "système" (with the command's name under manage.py)."""
+"""Who is acting: the user a service was called for (`records_by`: its `by=`), else the request being served
+(set by audit.middleware.AuditMiddleware), else nobody (a command, a Celery task), in which case the label is
+"système" (with the command's name under manage.py)."""
 
 import contextlib
+import functools
 import sys
 from contextvars import ContextVar
 
 _request: ContextVar = ContextVar("audit_request", default=None)
 _label: ContextVar = ContextVar("audit_label", default=None)
+_by: ContextVar = ContextVar("audit_by", default=None)
 
 
 def user_label(user) -> str:
@@ -26,6 +29,9 @@ def system_label() -> str:
 
 
 def current_user():
+    by = _by.get()
+    if by is not None:
+        return by
     request = _request.get()
     user = getattr(request, "user", None)
     return user if user is not None and user.is_authenticated else None
@@ -54,3 +60,18 @@ def acting_as(label: str):
         yield
     finally:
         _label.reset(token)
+
+
+def records_by(service):
+    """Decorates a service taking `by=`: what it changes is recorded in the change history as done by `by`, whether
+    it runs for a page, the import, a command or a task (`by=None`: whoever is acting, as above)."""
+
+    @functools.wraps(service)
+    def run(*args, by=None, **kwargs):
+        token = _by.set(by if by is not None and by.is_authenticated else None)
+        try:
+            return service(*args, by=by, **kwargs)
+        finally:
+            _by.reset(token)
+
+    return run

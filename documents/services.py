@@ -22,6 +22,8 @@ from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit.context import records_by
+
 from . import renderer
 from .enums import DocumentStatus, SubjectType
 from .models import DocumentDownload, GeneratedDocument
@@ -59,6 +61,7 @@ def dispatch(document_id) -> bool:
     return True
 
 
+@records_by
 def document_request(*, kind: str, subject, by, options: dict | None = None) -> GeneratedDocument:
     """A new version of ``kind`` on ``subject`` (already checked in the user's scope by the caller). ``options``:
     what the kind lets the requester choose (registry.KindSpec.options), frozen in the snapshot with the rest."""
@@ -84,6 +87,7 @@ def document_request(*, kind: str, subject, by, options: dict | None = None) -> 
     return document
 
 
+@records_by
 def document_retry(*, document: GeneratedDocument, by) -> GeneratedDocument:
     """A failed document goes back to PENDING (same snapshot, same version) and is sent again."""
     updated = GeneratedDocument.objects.filter(pk=document.pk, status=DocumentStatus.FAILED).update(
@@ -141,5 +145,6 @@ def sweep(now: datetime.datetime | None = None) -> dict:
     return {"reset": reset, "failed": given_up, "resent": sent, "waiting": len(waiting)}
 
 
+@records_by
 def download_record(*, document: GeneratedDocument, by) -> DocumentDownload:
     return DocumentDownload.objects.create(document=document, by=by)

@@ -2,6 +2,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from audit.context import records_by
 from core.validation import period_errors
 from programmes.enums import ProgrammeStage
 
@@ -10,6 +11,7 @@ from .models import Contact, Decision, Event, Meeting, MeetingAttendee, Organisa
 from .validators import normalise_phone
 
 
+@records_by
 @transaction.atomic
 def organisation_save(*, organisation: Organisation, served_establishments=None, by) -> Organisation:
     organisation.full_clean()
@@ -19,6 +21,7 @@ def organisation_save(*, organisation: Organisation, served_establishments=None,
     return organisation
 
 
+@records_by
 @transaction.atomic
 def contact_save(*, contact: Contact, by) -> Contact:
     try:
@@ -31,6 +34,7 @@ def contact_save(*, contact: Contact, by) -> Contact:
     return contact
 
 
+@records_by
 @transaction.atomic
 def partner_role_save(*, partner_role: PartnerRole, by) -> PartnerRole:
     role = partner_role
@@ -44,6 +48,7 @@ def partner_role_save(*, partner_role: PartnerRole, by) -> PartnerRole:
     return role
 
 
+@records_by
 @transaction.atomic
 def meeting_save(*, meeting: Meeting, attendees=None, by) -> Meeting:
     """``attendees``: the full list of (organisation, role, person); it replaces the former list."""
@@ -58,6 +63,7 @@ def meeting_save(*, meeting: Meeting, attendees=None, by) -> Meeting:
     return meeting
 
 
+@records_by
 @transaction.atomic
 def decision_save(*, decision: Decision, by) -> Decision:
     meeting_date = decision.meeting.date if decision.done_on and decision.meeting_id else None
@@ -68,6 +74,7 @@ def decision_save(*, decision: Decision, by) -> Decision:
     return decision
 
 
+@records_by
 @transaction.atomic
 def event_save(*, event: Event, regions, co_organisers, projects, by) -> Event:
     """Projects an event gave rise to are programmes at the emergence stage when they are linked."""

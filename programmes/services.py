@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from access import permissions
+from audit.context import records_by
 from core.formatting import format_date, format_euros
 from core.validation import period_errors
 from partners.enums import OrganisationKind
@@ -45,12 +46,14 @@ def _save(instance, *, exclude=()):
     return instance
 
 
+@records_by
 @transaction.atomic
 def programme_save(*, programme: Programme, by) -> Programme:
     check_programme_rules(siae=programme.siae, establishment=programme.establishment, quartier=programme.quartier)
     return _save(programme)
 
 
+@records_by
 @transaction.atomic
 def establishment_save(*, establishment: Establishment, quartiers: list[str], by) -> Establishment:
     """Save an establishment and set its quartiers to exactly ``quartiers`` (codes)."""
@@ -68,6 +71,7 @@ def establishment_save(*, establishment: Establishment, quartiers: list[str], by
     return establishment
 
 
+@records_by
 @transaction.atomic
 def siae_save(*, siae: Siae, by) -> Siae:
     if siae.pk and siae.kind not in SIAE_KINDS_ALLOWED_IN_DETENTION and siae.programmes.exists():
@@ -108,12 +112,14 @@ def check_state_convention_rules(convention: StateConvention):
     _raise(errors)
 
 
+@records_by
 @transaction.atomic
 def state_convention_save(*, convention: StateConvention, by) -> StateConvention:
     check_state_convention_rules(convention)
     return _save(convention)
 
 
+@records_by
 @transaction.atomic
 def state_convention_validate(*, convention: StateConvention, by) -> StateConvention:
     """DRAFT -> SIGNED, by a DREETS/DDETS officer (or an administrator)."""
@@ -172,6 +178,7 @@ def check_annex_rules(annex: FinancialAnnex) -> dict:
     return errors
 
 
+@records_by
 @transaction.atomic
 def annex_save(*, annex: FinancialAnnex, by) -> FinancialAnnex:
     """Save an annex; an aid amount left blank is computed from the rate in force at its start."""
@@ -185,6 +192,7 @@ def annex_save(*, annex: FinancialAnnex, by) -> FinancialAnnex:
     return _save(annex)
 
 
+@records_by
 @transaction.atomic
 def annex_validate(*, annex: FinancialAnnex, by) -> FinancialAnnex:
     """DRAFT -> VALIDATED, by a DREETS/DDETS officer (or an administrator)."""
@@ -222,12 +230,14 @@ def check_contract_rules(contract: ImplantationContract):
     _raise(errors)
 
 
+@records_by
 @transaction.atomic
 def implantation_contract_save(*, contract: ImplantationContract, by) -> ImplantationContract:
     check_contract_rules(contract)
     return _save(contract)
 
 
+@records_by
 @transaction.atomic
 def partnership_save(*, convention: PartnershipConvention, parties: list[dict], by) -> PartnershipConvention:
     """Save a multi-party convention and set its parties to exactly ``parties`` ({organisation, role})."""
@@ -253,6 +263,7 @@ def partnership_save(*, convention: PartnershipConvention, parties: list[dict], 
     return convention
 
 
+@records_by
 @transaction.atomic
 def funding_line_save(*, line: FundingLine, by) -> FundingLine:
     duplicate = FundingLine.objects.filter(

@@ -13,6 +13,7 @@ from audit.enums import ChangeAction
 from audit.models import ChangeRecord
 from participants import services
 from participants.models import Participant
+from programmes import services as programme_services
 from programmes.enums import ConventionStatus
 from tests.participants.factories import PathwayFactory
 from tests.participants.test_participant_pages import participant_data
@@ -119,6 +120,19 @@ def test_convention_validation_through_the_page_records_the_officer(scope_a, per
     assert created.changes["start_date"] == [None, "01/01/2023"]
     assert (validated.user, validated.action, validated.changes) == (
         personas["DDETS_STAFF_A"], ChangeAction.UPDATE, {"status": ["Brouillon", "Signée"]})
+
+
+def test_a_service_called_outside_a_request_records_its_by_as_the_author(scope_a, personas):
+    """A command or a task calls the same services as the pages: the history names the `by=` it was given."""
+    convention = make_convention(siae=scope_a.siae, authority=scope_a.organisations["ddets"])
+    officer = personas["DDETS_STAFF_A"]
+
+    programme_services.state_convention_validate(convention=convention, by=officer)
+
+    validated = records(convention)[-1]
+    assert (validated.user, validated.user_label, validated.changes) == (
+        officer, f"{officer.username} (DDETS_STAFF)", {"status": ["Brouillon", "Signée"]})
+    assert context.actor() == (None, "système")  # nobody once the service has returned
 
 
 def StateStatus(convention):
