@@ -23,7 +23,6 @@ from core.forms import ALL, DateInput, DsfrModelForm, FilterForm, visible_or_cur
 from programmes import rates
 from programmes.models import Establishment, Quartier, SmicRate
 
-from . import services
 from .enums import (
     CLOSED_STATUSES,
     DEFAULT_OUTCOME,
@@ -323,7 +322,8 @@ def date_field(label, *, required=True, help_text=""):
 
 
 class StepForm(VersionedFormMixin, forms.Form):
-    """One step of the pathway. ``save(pathway, by, expected_version)`` calls its one service."""
+    """One step of the pathway: its fields, fitted to the pathway. The view calls the step's service with the
+    cleaned data (views.record_step)."""
 
     bound_field_class = DsfrBoundField
     submit_label = _("Enregistrer")
@@ -347,9 +347,6 @@ class StepForm(VersionedFormMixin, forms.Form):
     def layout(self):
         return None
 
-    def save(self, *, by, expected_version):
-        raise NotImplementedError
-
 
 class DecisionForm(StepForm):
     submit_label = _("Enregistrer la décision")
@@ -368,13 +365,6 @@ class DecisionForm(StepForm):
             )
             self.order_fields(["version", "session", "decision", "decision_reason"])
 
-    def save(self, *, by, expected_version):
-        return services.pathway_decide(
-            pathway=self.pathway, decision=self.cleaned_data["decision"],
-            reason=self.cleaned_data["decision_reason"], session=self.cleaned_data.get("session"),
-            by=by, expected_version=expected_version,
-        )
-
 
 class ClassificationForm(StepForm):
     submit_label = _("Enregistrer le classement")
@@ -382,19 +372,10 @@ class ClassificationForm(StepForm):
     classified_on = date_field(_("Date de la décision de classement"),
                                help_text=_("Décision du chef d'établissement, après l'avis de la CPU."))
 
-    def save(self, *, by, expected_version):
-        return services.pathway_classify(pathway=self.pathway, opinion=self.cleaned_data["cpu_opinion"],
-                                         on=self.cleaned_data["classified_on"], by=by,
-                                         expected_version=expected_version)
-
 
 class AssignmentForm(StepForm):
     submit_label = _("Enregistrer l'affectation")
     assigned_on = date_field(_("Date de la décision d'affectation"))
-
-    def save(self, *, by, expected_version):
-        return services.pathway_assign(pathway=self.pathway, on=self.cleaned_data["assigned_on"], by=by,
-                                       expected_version=expected_version)
 
 
 def pay_floors() -> list[dict]:
@@ -455,12 +436,6 @@ class StartForm(ContractFieldsMixin, StepForm):
         return [Row(Column("contract_start"), Column("contract_signed_on")), notice,
                 Row(Column("hours_per_week"), Column("hourly_pay"))]
 
-    def save(self, *, by, expected_version):
-        data = self.cleaned_data
-        return services.pathway_start(pathway=self.pathway, start=data["contract_start"],
-                                      signed_on=data["contract_signed_on"], hours_per_week=data["hours_per_week"],
-                                      hourly_pay=data["hourly_pay"], by=by, expected_version=expected_version)
-
 
 class ContractForm(ContractFieldsMixin, StepForm):
     submit_label = _("Enregistrer le contrat")
@@ -476,30 +451,16 @@ class ContractForm(ContractFieldsMixin, StepForm):
                 self.floor_notice(self.pathway.contract_start),
                 Row(Column("hours_per_week"), Column("hourly_pay"))]
 
-    def save(self, *, by, expected_version):
-        data = self.cleaned_data
-        return services.pathway_update_contract(
-            pathway=self.pathway, signed_on=data["contract_signed_on"], hours_per_week=data["hours_per_week"],
-            hourly_pay=data["hourly_pay"], by=by, expected_version=expected_version)
-
 
 class SuspensionForm(StepForm):
     submit_label = _("Enregistrer la suspension")
     start = date_field(_("Date de début de la suspension"))
     reason = forms.ChoiceField(label=_("Motif"), choices=with_blank(SuspensionReason.choices, _("Choisir un motif")))
 
-    def save(self, *, by, expected_version):
-        return services.pathway_suspend(pathway=self.pathway, start=self.cleaned_data["start"],
-                                        reason=self.cleaned_data["reason"], by=by, expected_version=expected_version)
-
 
 class ResumeForm(StepForm):
     submit_label = _("Enregistrer la reprise")
     on = date_field(_("Date de reprise"))
-
-    def save(self, *, by, expected_version):
-        return services.pathway_resume(pathway=self.pathway, on=self.cleaned_data["on"], by=by,
-                                       expected_version=expected_version)
 
 
 def default_outcome_help() -> str:
@@ -549,23 +510,11 @@ class ExitForm(StepForm):
             "exit_note",
         ]
 
-    def save(self, *, by, expected_version):
-        data = self.cleaned_data
-        return services.pathway_exit(
-            pathway=self.pathway, on=data["exit_on"], reason=data["exit_reason"], outcome=data["outcome"],
-            adjustment=data["adjustment"], return_reason=data["return_reason"], job_contract=data["job_contract"],
-            job_months=data["job_months"], note=data["exit_note"], by=by, expected_version=expected_version,
-        )
-
 
 class WithdrawalForm(StepForm):
     submit_label = _("Enregistrer le désistement")
     withdrawn_on = date_field(_("Date du désistement"))
     reason = forms.CharField(label=_("Motif"), required=False, max_length=300)
-
-    def save(self, *, by, expected_version):
-        return services.pathway_withdraw(pathway=self.pathway, on=self.cleaned_data["withdrawn_on"],
-                                         reason=self.cleaned_data["reason"], by=by, expected_version=expected_version)
 
 
 STEP_FORMS = {

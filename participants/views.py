@@ -1,30 +1,33 @@
 """Caseload, participant and pathway pages.
 
-Every object comes from access.scope (404 outside), then the role is checked (403). Writes go through one
-service each; a form built on a stale version gets the conflict message with the user's input kept.
+Each view fetches its object through participants.selectors (404 outside the user's scope), then checks the role
+(permissions.require: 403), validates a form and calls one service. A form built on a stale version gets the
+conflict message with the user's input kept.
 """
 
 import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import InvalidPage, Paginator
 from django.db import IntegrityError, transaction
 from django.http import Http404, HttpResponseRedirect, QueryDict
-from django.shortcuts import get_object_or_404
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views import View
-from django.views.generic import FormView
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from access import permissions, scope
-from accounts.mixins import ExportMixin, ScopedCreateView, ScopedDetailView, ScopedListView, ScopedUpdateView
 from core.formatting import format_date
 from core.forms import CONFLICT, apply_errors, constraint_fields
+from core.views import EXPORT_FORMATS, PAGE_SIZE, crumb, form_page, object_page, posted
+from programmes.exports import table_response
 
 from . import rules, selectors, services
-from .access_views import may_export_access
 from .enums import FollowUpMilestone, PathwayStatus
 from .forms import (
     STEP_FORMS,
@@ -38,8 +41,9 @@ from .forms import (
     follow_up_initial,
 )
 from .models import AccompanimentEvent, FollowUp, ImportJob, Participant, Pathway, Suspension
+from .right_of_access import may_export_access
 
-# --- Service errors beside their fields -------------------------------------------------------------------
+# --- Plumbing of these pages: plain functions ------------------------------------------------------------------
 
 FIELD_OF_MESSAGE = constraint_fields(
     Participant, Pathway, AccompanimentEvent, FollowUp, Suspension,
@@ -53,7 +57,20 @@ FIELD_OF_MESSAGE = constraint_fields(
 )
 
 
-# --- Display helpers ----------------------------------------------------------------------------------
+def write(form, service, **arguments):
+    """``service(**arguments)`` in a transaction: what it returns, or None with its French errors beside the form's
+    fields (core.forms.apply_errors; a constraint's message beside the field it is about). An EditConflict is left
+    to the view, which shows what the other person saved."""
+    try:
+        with transaction.atomic():
+            return service(**arguments)
+    except services.EditConflict:
+        raise
+    except ValidationError as error:
+        apply_errors(form, error, by_message=FIELD_OF_MESSAGE)
+    except IntegrityError:
+        form.add_error(None, CONFLICT)
+    return None
 
 
 def _display(instance, name: str):
@@ -79,147 +96,171 @@ def changes_since(form, current) -> list[dict]:
     return changes
 
 
-# --- Caseload and participants ------------------------------------------------------------------------
+# --- Lists of named people: the search term kept out of URLs ---------------------------------------------------
+# The name or écrou a user searches never goes in a URL (docs/security.md S-18: URLs end in the web server's and
+# runserver's logs): the search form is POSTed, the term kept in the session, then the list is redirected to (303)
+# with its other filters in the query string, so pages, sort links and exports keep working. ``?effacer=1`` clears
+# the term; an old link with ``?q=`` is moved to the session the same way.
 
-
-class ParticipantMixin:
-    model = Participant
-    list_url_name, list_label = ("participants:participant_list", gettext_lazy("Participants"))
-    scope_function = scope.participants_for
-    permission_kind = Participant
-
-
-def _filtered(filter_form) -> bool:
-    """Whether a filter narrows the list (the sort order does not)."""
-    return any(value for name, value in getattr(filter_form, "cleaned_data", {}).items() if name != "tri")
-
-
+SEARCH, CLEAR = "q", "effacer"
 SORT_COLUMNS = [("nom", gettext_lazy("Nom")), ("liberation", gettext_lazy("Libération prévisible")),
                 ("statut", gettext_lazy("Dernier parcours"))]
 
 
-class NominativeListMixin:
-    """Lists of named people: roles that read no nominative data (territorial, national) are refused."""
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not scope.reads_names(request.user):
-            raise PermissionDenied(_("Votre rôle ne donne pas accès aux données nominatives des participants."))
-        return super().dispatch(request, *args, **kwargs)
+def require_names(user) -> None:
+    """Roles that read no nominative data (territorial, national) are refused the lists of named people."""
+    if not scope.reads_names(user):
+        raise PermissionDenied(_("Votre rôle ne donne pas accès aux données nominatives des participants."))
 
 
-class SessionSearchMixin:
-    """The name or écrou a user searches never goes in a URL (docs/security.md S-18: URLs end in the web server's and
-    runserver's logs): the search form is POSTed, the term kept in the session under ``search_session_key``, then
-    the list is redirected to (303) with its other filters in the query string, so pages, sort links and exports
-    keep working. ``?effacer=1`` clears the term; an old link with ``?q=`` is moved to the session the same way."""
+def search_redirect(request, filter_form_class, session_key: str) -> HttpResponseRedirect | None:
+    """A searched term (POSTed, or an old ``?q=``) or ``?effacer=1``: the term stored in (or removed from) the
+    session, and a 303 to the list with the other filters. None for any other request."""
+    if request.method == "POST":
+        term, query = request.POST.get(SEARCH, ""), request.POST
+    elif request.method == "GET" and (SEARCH in request.GET or CLEAR in request.GET):
+        term, query = ("" if CLEAR in request.GET else request.GET[SEARCH]), request.GET
+    else:
+        return None
+    term = term.strip()[:100]
+    if term:
+        request.session[session_key] = term
+    else:
+        request.session.pop(session_key, None)
+    kept = QueryDict(mutable=True)
+    for name in sorted(set(filter_form_class(None, user=request.user).fields) - {SEARCH}):
+        values = [value for value in query.getlist(name) if value]
+        if values:
+            kept.setlist(name, values)
+    response = HttpResponseRedirect(f"{request.path}?{kept.urlencode()}" if kept else request.path)
+    response.status_code = 303  # the browser (and htmx) follows with a GET
+    return response
 
-    search_session_key = None
-    SEARCH_PARAMETER, CLEAR_PARAMETER = "q", "effacer"
 
-    def search_term(self) -> str:
-        return self.request.session.get(self.search_session_key, "")
+@dataclass(frozen=True)
+class NamedList:
+    """A list of named people: its template, its filters and selector, where its searched term is kept, its export."""
 
-    def _store_search(self, term: str) -> None:
-        term = term.strip()[:100]
-        if term:
-            self.request.session[self.search_session_key] = term
-        else:
-            self.request.session.pop(self.search_session_key, None)
+    template: str
+    filter_form_class: type
+    selector: Callable
+    search_key: str  # in the session
+    export_filename: str
+    export_headers: list[str]
+    export_row: Callable
 
-    def _list_redirect(self, query) -> HttpResponseRedirect:
-        names = set(self.filter_form_class(None, user=self.request.user).fields) - {self.SEARCH_PARAMETER}
-        kept = QueryDict(mutable=True)
-        for name in sorted(names):
-            values = [value for value in query.getlist(name) if value]
-            if values:
-                kept.setlist(name, values)
-        response = HttpResponseRedirect(f"{self.request.path}?{kept.urlencode()}" if kept else self.request.path)
-        response.status_code = 303  # the browser (and htmx) follows with a GET
-        return response
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and request.method == "GET" and (
-                self.SEARCH_PARAMETER in request.GET or self.CLEAR_PARAMETER in request.GET):
-            self.request = request
-            self._store_search("" if self.CLEAR_PARAMETER in request.GET else request.GET[self.SEARCH_PARAMETER])
-            return self._list_redirect(request.GET)
-        return super().dispatch(request, *args, **kwargs)
+def named_list_page(request, named: NamedList, page_context: Callable[[dict], dict]):
+    """The list: the filter form bound to the query string plus the term from the session (an invalid filter is
+    dropped, the valid ones still apply), ``selector(user=..., **filters)``; ``?format=csv`` or ``xlsx``: the whole
+    filtered list as a file; else one page, with ``page_context(context)`` added."""
+    require_names(request.user)
+    redirect = search_redirect(request, named.filter_form_class, named.search_key)
+    if redirect:
+        return redirect
+    data = request.GET.copy()
+    data.pop(SEARCH, None)
+    if request.session.get(named.search_key):
+        data[SEARCH] = request.session[named.search_key]
+    filter_form = named.filter_form_class(data or None, user=request.user)
+    filter_form.is_valid()
+    filters = getattr(filter_form, "cleaned_data", {})
+    rows = named.selector(user=request.user, **{name: value for name, value in filters.items() if value})
+    fmt = request.GET.get("format")
+    if fmt in EXPORT_FORMATS:
+        return table_response(filename=named.export_filename, headers=named.export_headers, fmt=fmt,
+                              rows=(named.export_row(row) for row in rows))
+    context = list_context(request, filter_form, rows, named.search_key)
+    template = named.template
+    if request.htmx:  # a request from the filter form: only the results partial
+        app, page = template.split("/")
+        template = f"{app}/includes/_{page.removesuffix('_list.html')}_results.html"
+    return render(request, template, {**context, **page_context(context)})
 
-    def post(self, request, *args, **kwargs):
-        self._store_search(request.POST.get(self.SEARCH_PARAMETER, ""))
-        return self._list_redirect(request.POST)
 
-    def get_queryset(self):
-        """ScopedListView's, with the term from the session instead of the query string."""
-        data = self.request.GET.copy()
-        data.pop(self.SEARCH_PARAMETER, None)
-        if self.search_term():
-            data[self.SEARCH_PARAMETER] = self.search_term()
-        self.filter_form = self.filter_form_class(data or None, user=self.request.user)
-        self.filter_form.is_valid()  # an invalid filter is dropped; the valid ones still apply
-        filters = getattr(self.filter_form, "cleaned_data", {})
-        return type(self).list_selector(user=self.request.user, **{k: v for k, v in filters.items() if v})
+def list_context(request, filter_form, queryset, session_key: str) -> dict:
+    """One page of rows (``?page=<n>`` or ``last``; 404 past the end), the filters, the term searched and the
+    link that clears it."""
+    paginator = Paginator(queryset, PAGE_SIZE)
+    asked = request.GET.get("page") or 1
+    try:
+        page = paginator.page(paginator.num_pages if asked == "last" else asked)
+    except InvalidPage as error:
+        raise Http404 from error
+    without_page = request.GET.copy()
+    without_page.pop("page", None)
+    clear = without_page.copy()
+    clear[CLEAR] = "1"
+    return {
+        "filter_form": filter_form, "filtered": any(
+            value for name, value in getattr(filter_form, "cleaned_data", {}).items() if name != "tri"),
+        "paginator": paginator, "page_obj": page, "is_paginated": page.has_other_pages(),
+        "object_list": page.object_list, "query_without_page": without_page.urlencode(),
+        "search_term": request.session.get(session_key, ""), "clear_search_url": f"{request.path}?{clear.urlencode()}",
+    }
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        query = self.request.GET.copy()
+
+# --- Caseload and participants --------------------------------------------------------------------------------
+
+CASELOAD_HEADERS = [
+    "Nom", "Prénom(s)", "Numéro d'écrou", "Date de naissance", "Sexe", "Établissement", "Quartier",
+    "Date de libération prévisible", "Date d'éligibilité à un aménagement de peine", "Programme du parcours en cours",
+    "Statut du parcours", "Suivi après libération à faire", "CPIP référent·e", "RSA", "ASS", "AAH",
+    "Demandeur d'emploi", "Niveau de formation", "RQTH",
+]
+
+
+def caseload_row(p: Participant) -> list:
+    return [p.last_name, p.first_names, p.ecrou, p.birth_date, p.get_sex_display(), p.establishment.name,
+            p.quartier.kind if p.quartier else "", p.expected_release_date, p.adjustment_eligibility_date,
+            p.current_programme_code or "", PathwayStatus(p.current_status).label if p.current_status else "",
+            p.has_follow_up_due, str(p.counsellor) if p.counsellor else "", p.rsa, p.ass, p.aah,
+            p.get_jobseeker_display(), p.get_education_level_display(), p.rqth]
+
+
+CASELOAD = NamedList(
+    "participants/participant_list.html", CaseloadFilterForm, selectors.caseload_for, "participants:caseload:q",
+    "file-active", CASELOAD_HEADERS, caseload_row)
+
+
+def sort_columns(request) -> tuple[dict, str]:
+    """The sortable columns' headers (link, current direction) and the sort in force (``?tri=``, "" by default)."""
+    asked = request.GET.get("tri", "")
+    current = asked if asked in selectors.CASELOAD_SORTS else selectors.DEFAULT_CASELOAD_SORT
+    columns = {}
+    for key, label in SORT_COLUMNS:
+        query = request.GET.copy()
         query.pop("page", None)
-        query[self.CLEAR_PARAMETER] = "1"
-        context.update(search_term=self.search_term(), clear_search_url=f"{self.request.path}?{query.urlencode()}")
-        return context
+        query["tri"] = f"-{key}" if current == key else key
+        columns[key] = {
+            "label": label, "url": f"?{query.urlencode()}",
+            "sort": "ascending" if current == key else "descending" if current == f"-{key}" else "",
+        }
+    return columns, asked if asked in selectors.CASELOAD_SORTS else ""
 
 
-class ParticipantListView(NominativeListMixin, SessionSearchMixin, ParticipantMixin, ExportMixin, ScopedListView):
-    search_session_key = "participants:caseload:q"
-    list_selector = selectors.caseload_for
-    filter_form_class = CaseloadFilterForm
-    template_name = "participants/participant_list.html"
-    export_filename = "file-active"
-
-    def export_rows(self, queryset):
-        headers = ["Nom", "Prénom(s)", "Numéro d'écrou", "Date de naissance", "Sexe", "Établissement", "Quartier",
-                   "Date de libération prévisible", "Date d'éligibilité à un aménagement de peine",
-                   "Programme du parcours en cours", "Statut du parcours", "Suivi après libération à faire",
-                   "CPIP référent·e", "RSA", "ASS", "AAH", "Demandeur d'emploi", "Niveau de formation", "RQTH"]
-        rows = (
-            [p.last_name, p.first_names, p.ecrou, p.birth_date, p.get_sex_display(), p.establishment.name,
-             p.quartier.kind if p.quartier else "", p.expected_release_date, p.adjustment_eligibility_date,
-             p.current_programme_code or "", PathwayStatus(p.current_status).label if p.current_status else "",
-             p.has_follow_up_due, str(p.counsellor) if p.counsellor else "", p.rsa, p.ass, p.aah,
-             p.get_jobseeker_display(), p.get_education_level_display(), p.rqth]
-            for p in queryset
-        )
-        return headers, rows
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        user = self.request.user
-        today = timezone.localdate()
-        for participant in context["object_list"]:
-            release = participant.expected_release_date
-            participant.days_to_release = (release - today).days if release else None
-            participant.current_status_label = (
-                PathwayStatus(participant.current_status).label if participant.current_status else "")
-        asked = self.request.GET.get("tri", "")
-        current = asked if asked in selectors.CASELOAD_SORTS else selectors.DEFAULT_CASELOAD_SORT
-        columns = {}
-        for key, label in SORT_COLUMNS:
-            query = self.request.GET.copy()
-            query.pop("page", None)
-            query["tri"] = f"-{key}" if current == key else key
-            columns[key] = {
-                "label": label, "url": f"?{query.urlencode()}",
-                "sort": "ascending" if current == key else "descending" if current == f"-{key}" else "",
-            }
-        context.update(
-            title=_("Participants"), columns=columns, today=today, filtered=_filtered(self.filter_form),
-            sort=asked if asked in selectors.CASELOAD_SORTS else "",
-            can_import=permissions.can_create(user, ImportJob),
-        )
-        return context
+def caseload_context(request, context: dict) -> dict:
+    """Each person's days to release and status label, the sortable columns, whether the user may add people."""
+    today = timezone.localdate()
+    for participant in context["object_list"]:
+        release = participant.expected_release_date
+        participant.days_to_release = (release - today).days if release else None
+        participant.current_status_label = (
+            PathwayStatus(participant.current_status).label if participant.current_status else "")
+    columns, sort = sort_columns(request)
+    return {"title": _("Participants"), "columns": columns, "sort": sort, "today": today,
+            "can_create": permissions.can_create(request.user, Participant),
+            "can_import": permissions.can_create(request.user, ImportJob)}
 
 
-def _pathway_context(user) -> dict:
+@require_http_methods(["GET", "HEAD", "POST"])
+def participant_list(request):
+    """The caseload: the people the user follows, with their current pathway."""
+    return named_list_page(request, CASELOAD, lambda context: caseload_context(request, context))
+
+
+def pathway_permissions(user) -> dict:
+    """What the pathway blocks offer the user (steps, timeline, follow-ups)."""
     return {
         "can_edit_pathway": permissions.can_edit(user, Pathway),
         "can_add_event": permissions.can_create(user, AccompanimentEvent),
@@ -228,208 +269,146 @@ def _pathway_context(user) -> dict:
     }
 
 
-class ParticipantDetailView(ParticipantMixin, ScopedDetailView):
-    detail_selector = selectors.participant_detail_for
-    template_name = "participants/participant_detail.html"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        user, participant = self.request.user, self.object
-        today = timezone.localdate()
-        pathways = scope.pathways_for(user).filter(participant=participant).order_by("-created_at")
-        release = participant.expected_release_date
-        context.update(
-            _pathway_context(user),
-            age=rules.age_on(participant.birth_date, today),
-            days_to_release=(release - today).days if release and not participant.stay_ended_on else None,
-            sees_spip_fields=scope.sees_spip_fields(user),
-            blocks=selectors.pathway_blocks(pathways, today),
-            can_create_pathway=permissions.can_create(user, Pathway) and not participant.stay_ended_on,
-            can_export_access=may_export_access(user),
-        )
-        return context
+def participants_crumb() -> dict:
+    return crumb(_("Participants"), reverse("participants:participant_list"))
 
 
-class ParticipantFormMixin(ParticipantMixin):
-    form_class = ParticipantForm
-    template_name = "participants/participant_form.html"
+@require_safe
+def participant_detail(request, pk):
+    participant, can_edit = selectors.get_participant_for(request.user, pk)
+    user, today = request.user, timezone.localdate()
+    pathways = scope.pathways_for(user).filter(participant=participant).order_by("-created_at")
+    release = participant.expected_release_date
+    return object_page(
+        request, "participants/participant_detail.html", participant, parent=participants_crumb(),
+        can_edit=can_edit, **pathway_permissions(user),
+        age=rules.age_on(participant.birth_date, today),
+        days_to_release=(release - today).days if release and not participant.stay_ended_on else None,
+        sees_spip_fields=scope.sees_spip_fields(user),
+        blocks=selectors.pathway_blocks(pathways, today),
+        can_create_pathway=permissions.can_create(user, Pathway) and not participant.stay_ended_on,
+        can_export_access=may_export_access(user),
+    )
 
-    def save(self, form):
-        version = None if form.instance._state.adding else form.cleaned_data.get("version")
-        return services.participant_save(participant=form.instance, by=self.request.user, expected_version=version)
 
-    def form_valid(self, form):
+def save_participant(request, form, *, done: str, **page):
+    """The participant form: validated, saved through services.participant_save, or shown again (its errors, or
+    the conflict with what the other person saved). ``page``: core.views.form_page's title and breadcrumb."""
+    template = "participants/participant_form.html"
+    if form.is_valid():
+        adding = form.instance._state.adding
         try:
-            with transaction.atomic():
-                self.object = self.save(form)
+            participant = write(form, services.participant_save, participant=form.instance, by=request.user,
+                                expected_version=None if adding else form.cleaned_data.get("version"))
         except services.EditConflict as conflict:
-            current = Participant.objects.select_related("establishment", "quartier", "counsellor").get(
-                pk=form.instance.pk)
+            current, _can_edit = selectors.get_participant_for(request.user, form.instance.pk)
             form.set_version(current.version)
-            return self.render_to_response(self.get_context_data(
-                form=form, conflict=conflict.messages[0], changes=changes_since(form, current)))
-        except ValidationError as error:
-            apply_errors(form, error, by_message=FIELD_OF_MESSAGE)
-            return self.form_invalid(form)
-        except IntegrityError:
-            form.add_error(None, CONFLICT)
-            return self.form_invalid(form)
-        messages.success(self.request, self.success_message % {"name": self.object})
-        return HttpResponseRedirect(self.object.get_absolute_url())
+            return form_page(request, template, form, **page, conflict=conflict.messages[0],
+                             changes=changes_since(form, current))
+        if participant is not None:
+            messages.success(request, done % {"name": participant})
+            return HttpResponseRedirect(participant.get_absolute_url())
+    return form_page(request, template, form, **page)
 
 
-class ParticipantCreateView(ParticipantFormMixin, ScopedCreateView):
-    success_message = gettext_lazy("Le dossier de %(name)s est créé.")
-    extra_context = {"title": gettext_lazy("Nouveau dossier de participant")}
+@require_http_methods(["GET", "HEAD", "POST"])
+def participant_create(request):
+    permissions.require(permissions.can_create(request.user, Participant))
+    form = ParticipantForm(posted(request), user=request.user)
+    return save_participant(request, form, done=_("Le dossier de %(name)s est créé."),
+                            title=_("Nouveau dossier de participant"), parent=participants_crumb())
 
 
-class ParticipantUpdateView(ParticipantFormMixin, ScopedUpdateView):
-    success_message = gettext_lazy("Le dossier de %(name)s est enregistré.")
-
-    def get_queryset(self):
-        return selectors.participant_detail_for(user=self.request.user)
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["title"] = _("Modifier le dossier de %(name)s") % {"name": self.object}
-        context["breadcrumb_parent"] = {"label": str(self.object), "url": self.object.get_absolute_url()}
-        context["breadcrumb_current"] = _("Modifier")
-        return context
+@require_http_methods(["GET", "HEAD", "POST"])
+def participant_update(request, pk):
+    participant, can_edit = selectors.get_participant_for(request.user, pk)
+    permissions.require(can_edit)
+    title = _("Modifier le dossier de %(name)s") % {"name": participant}
+    parent = crumb(str(participant), participant.get_absolute_url())
+    form = ParticipantForm(posted(request), instance=participant, user=request.user)
+    return save_participant(request, form, done=_("Le dossier de %(name)s est enregistré."), title=title,
+                            parent=parent, breadcrumb_current=_("Modifier"))
 
 
-# --- Pathways -----------------------------------------------------------------------------------------
+# --- Pathways -------------------------------------------------------------------------------------------------
+
+PATHWAY_HEADERS = [
+    "Programme", "SIAE", "Numéro d'écrou", "Nom", "Prénom(s)", "Date de naissance", "Sexe", "Statut",
+    "Date de la session", "Décision de la commission", "Motif de la décision", "Avis de la CPU",
+    "Date de classement", "Date d'affectation", "Contrat", "Date d'entrée en atelier",
+    "Date de signature du contrat", "Heures par semaine", "Rémunération horaire brute (€)",
+    "Date du désistement", "Date de sortie", "Motif de sortie", "Aménagement de peine",
+    "Motif du retour en détention ordinaire", "Situation à la sortie", "Type de contrat de l'emploi",
+    "Durée du contrat (mois)", "Précision sur la sortie", "Heures travaillées", "PMSMP",
+]
 
 
-class PathwayMixin:
-    model = Pathway
-    list_url_name, list_label = ("participants:pathway_list", gettext_lazy("Parcours"))
-    scope_function = scope.pathways_for
-    permission_kind = Pathway
+def pathway_row(p: Pathway) -> list:
+    return [p.programme.code, p.programme.siae.name, p.participant.ecrou, p.participant.last_name,
+            p.participant.first_names, p.participant.birth_date, p.participant.get_sex_display(),
+            p.get_status_display(), p.session.date if p.session else None, p.get_decision_display(),
+            p.decision_reason, p.get_cpu_opinion_display(), p.classified_on, p.assigned_on,
+            p.get_contract_kind_display(), p.contract_start, p.contract_signed_on, p.hours_per_week, p.hourly_pay,
+            p.withdrawn_on, p.exit_on, p.get_exit_reason_display(), p.get_adjustment_display(),
+            p.get_return_reason_display(), p.get_outcome_display(), p.get_job_contract_display(), p.job_months,
+            p.exit_note, p.hours_total, p.pmsmp_total]
 
 
-class PathwayListView(NominativeListMixin, SessionSearchMixin, PathwayMixin, ExportMixin, ScopedListView):
-    search_session_key = "participants:pathways:q"
-    list_selector = selectors.pathway_list_for
-    filter_form_class = PathwayFilterForm
-    template_name = "participants/pathway_list.html"
-    export_filename = "parcours"
-
-    def export_rows(self, queryset):
-        headers = [
-            "Programme", "SIAE", "Numéro d'écrou", "Nom", "Prénom(s)", "Date de naissance", "Sexe", "Statut",
-            "Date de la session", "Décision de la commission", "Motif de la décision", "Avis de la CPU",
-            "Date de classement", "Date d'affectation", "Contrat", "Date d'entrée en atelier",
-            "Date de signature du contrat", "Heures par semaine", "Rémunération horaire brute (€)",
-            "Date du désistement", "Date de sortie", "Motif de sortie", "Aménagement de peine",
-            "Motif du retour en détention ordinaire", "Situation à la sortie", "Type de contrat de l'emploi",
-            "Durée du contrat (mois)", "Précision sur la sortie", "Heures travaillées", "PMSMP",
-        ]
-        rows = (
-            [p.programme.code, p.programme.siae.name, p.participant.ecrou, p.participant.last_name,
-             p.participant.first_names, p.participant.birth_date, p.participant.get_sex_display(),
-             p.get_status_display(), p.session.date if p.session else None, p.get_decision_display(),
-             p.decision_reason, p.get_cpu_opinion_display(), p.classified_on, p.assigned_on,
-             p.get_contract_kind_display(), p.contract_start, p.contract_signed_on, p.hours_per_week, p.hourly_pay,
-             p.withdrawn_on, p.exit_on, p.get_exit_reason_display(), p.get_adjustment_display(),
-             p.get_return_reason_display(), p.get_outcome_display(), p.get_job_contract_display(), p.job_months,
-             p.exit_note, p.hours_total, p.pmsmp_total]
-            for p in queryset
-        )
-        return headers, rows
-
-    def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "title": _("Parcours"), "filtered": _filtered(self.filter_form)}
+PATHWAYS = NamedList(
+    "participants/pathway_list.html", PathwayFilterForm, selectors.pathway_list_for, "participants:pathways:q",
+    "parcours", PATHWAY_HEADERS, pathway_row)
 
 
-class PathwayDetailView(PathwayMixin, ScopedDetailView):
-    detail_selector = selectors.pathway_detail_for
-    template_name = "participants/pathway_detail.html"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        user, pathway = self.request.user, self.object
-        participant = pathway.participant
-        context.update(
-            _pathway_context(user),
-            pb=selectors.pathway_blocks(scope.pathways_for(user).filter(pk=pathway.pk))[0],
-            title=_("Parcours de %(name)s — %(code)s") % {"name": participant, "code": pathway.programme.code},
-            breadcrumb_parent={"label": str(participant), "url": participant.get_absolute_url()},
-            breadcrumb_current=_("Parcours %(code)s") % {"code": pathway.programme.code},
-            age=rules.age_on(participant.birth_date, timezone.localdate()),
-        )
-        return context
+@require_http_methods(["GET", "HEAD", "POST"])
+def pathway_list(request):
+    return named_list_page(request, PATHWAYS, lambda context: {"title": _("Parcours")})
 
 
-class ScopedObjectFormView(FormView):
-    """A form page about one object of the viewer's scope (404 outside), for roles allowed to write (403)."""
+@require_safe
+def pathway_detail(request, pk):
+    pathway, can_edit = selectors.get_pathway_for(request.user, pk)
+    user, participant = request.user, pathway.participant
+    return object_page(
+        request, "participants/pathway_detail.html", pathway,
+        parent=crumb(str(participant), participant.get_absolute_url()), can_edit=can_edit,
+        **pathway_permissions(user),
+        pb=selectors.pathway_blocks(scope.pathways_for(user).filter(pk=pathway.pk))[0],
+        title=_("Parcours de %(name)s — %(code)s") % {"name": participant, "code": pathway.programme.code},
+        breadcrumb_current=_("Parcours %(code)s") % {"code": pathway.programme.code},
+        age=rules.age_on(participant.birth_date, timezone.localdate()),
+    )
 
-    template_name = "participants/pathway_form.html"
-    refused_message = gettext_lazy("Votre rôle ne permet pas d'enregistrer cette étape.")
 
-    def get_scoped_queryset(self):
-        return selectors.pathway_detail_for(user=self.request.user)
+# --- Forms about a pathway (its steps, its timeline, its follow-ups) or a participant (a candidacy) ----------
 
-    def allowed(self) -> bool:
-        raise NotImplementedError
 
-    def refusal(self) -> str | None:
-        """Why the form cannot be used on this object in its current state (None: it can)."""
-        return None
+def pathway_form_page(request, template: str, form, *, title, pathway=None, participant=None, status: int = 200,
+                      **context):
+    """A form about a pathway (or, for a candidacy, a participant): under the person in the breadcrumb, Annuler
+    back to the pathway (or the person). ``form=None`` with a ``refusal``: why the form cannot be used now."""
+    participant = participant or pathway.participant
+    return render(request, template, {
+        "form": form, "title": title, "pathway": pathway, "participant": participant,
+        "breadcrumb_parent": crumb(str(participant), participant.get_absolute_url()), "breadcrumb_current": title,
+        "cancel_url": (pathway or participant).get_absolute_url(), **context,
+    }, status=status)
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            self.object = get_object_or_404(self.get_scoped_queryset(), pk=kwargs["pk"])
-            if not self.allowed():
-                raise PermissionDenied(self.refused_message)
-        return super().dispatch(request, *args, **kwargs)
 
-    def get(self, request, *args, **kwargs):
-        refusal = self.refusal()
-        if refusal:
-            return self.render_to_response(self.get_context_data(form=None, refusal=refusal))
-        return super().get(request, *args, **kwargs)
+def refused(request, template: str, refusal: str, **page):
+    """The form cannot be used on this object in its current state: the page says why; a POST saves nothing and
+    gets the status "conflict with the current state"."""
+    return pathway_form_page(request, template, None, refusal=refusal,
+                             status=409 if request.method == "POST" else 200, **page)
 
-    def post(self, request, *args, **kwargs):
-        refusal = self.refusal()
-        if refusal:  # nothing is saved: the page says why, with the status "conflict with the current state"
-            return self.render_to_response(self.get_context_data(form=None, refusal=refusal), status=409)
-        return super().post(request, *args, **kwargs)
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        pathway = self.object
-        participant = pathway.participant
-        context.update(
-            pathway=pathway, participant=participant, cancel_url=pathway.get_absolute_url(),
-            breadcrumb_parent={"label": str(participant), "url": participant.get_absolute_url()},
-            breadcrumb_current=context.get("title", ""),
-        )
-        return context
-
-    def save(self, form):
-        raise NotImplementedError
-
-    def success_message(self, result) -> str:
-        raise NotImplementedError
-
-    def form_valid(self, form):
-        try:
-            with transaction.atomic():
-                result = self.save(form)
-        except services.EditConflict as conflict:
-            return self.conflict(form, conflict)
-        except ValidationError as error:
-            apply_errors(form, error, by_message=FIELD_OF_MESSAGE)
-            return self.form_invalid(form)
-        messages.success(self.request, self.success_message(result))
-        return HttpResponseRedirect(self.object.get_absolute_url())
-
-    def conflict(self, form, conflict):
-        current = self.get_scoped_queryset().get(pk=self.object.pk)
-        form.set_version(current.version)
-        last = current.log.order_by("-at", "-pk").first()
-        return self.render_to_response(self.get_context_data(
-            form=form, conflict=conflict.messages[0], current=current, last_log=last))
+def conflict_page(request, template: str, form, conflict, *, pathway, **page):
+    """Someone else saved the pathway since the form was opened: the form keeps the user's input, now carrying the
+    current version, beside the pathway as it is and its last change."""
+    current, _can_edit = selectors.get_pathway_for(request.user, pathway.pk)
+    form.set_version(current.version)
+    last = current.log.order_by("-at", "-pk").first()
+    return pathway_form_page(request, template, form, pathway=pathway, conflict=conflict.messages[0],
+                             current=current, last_log=last, **page)
 
 
 STEP_TITLES = {
@@ -446,181 +425,161 @@ STEP_TITLES = {
 TRANSITION_OF_STEP = {slug: transition for transition, slug in selectors.STEP_SLUGS.items()}
 
 
-class PathwayStepView(ScopedObjectFormView):
+def step_refusal(step: str, pathway: Pathway) -> str | None:
+    """Why the step cannot be recorded from the pathway's status (None: it can)."""
+    if step == selectors.CONTRACT_SLUG:
+        if pathway.contract_start:
+            return None
+        return _("Ce parcours n'a pas encore de contrat : enregistrez d'abord l'entrée en atelier.")
+    return rules.check_allowed(TRANSITION_OF_STEP[step], pathway.status).get(None)
+
+
+def record_step(*, step: str, pathway: Pathway, data: dict, by) -> Pathway:
+    """The one service of each step, given the step form's cleaned data and the version the user saw."""
+    version = data.get("version")
+    match step:
+        case "decision":
+            return services.pathway_decide(pathway=pathway, decision=data["decision"], reason=data["decision_reason"],
+                                           session=data.get("session"), by=by, expected_version=version)
+        case "classement":
+            return services.pathway_classify(pathway=pathway, opinion=data["cpu_opinion"], on=data["classified_on"],
+                                             by=by, expected_version=version)
+        case "affectation":
+            return services.pathway_assign(pathway=pathway, on=data["assigned_on"], by=by, expected_version=version)
+        case "entree":
+            return services.pathway_start(
+                pathway=pathway, start=data["contract_start"], signed_on=data["contract_signed_on"],
+                hours_per_week=data["hours_per_week"], hourly_pay=data["hourly_pay"], by=by, expected_version=version)
+        case "contrat":
+            return services.pathway_update_contract(
+                pathway=pathway, signed_on=data["contract_signed_on"], hours_per_week=data["hours_per_week"],
+                hourly_pay=data["hourly_pay"], by=by, expected_version=version)
+        case "suspension":
+            return services.pathway_suspend(pathway=pathway, start=data["start"], reason=data["reason"], by=by,
+                                            expected_version=version)
+        case "reprise":
+            return services.pathway_resume(pathway=pathway, on=data["on"], by=by, expected_version=version)
+        case "sortie":
+            return services.pathway_exit(
+                pathway=pathway, on=data["exit_on"], reason=data["exit_reason"], outcome=data["outcome"],
+                adjustment=data["adjustment"], return_reason=data["return_reason"], job_contract=data["job_contract"],
+                job_months=data["job_months"], note=data["exit_note"], by=by, expected_version=version)
+        case "desistement":
+            return services.pathway_withdraw(pathway=pathway, on=data["withdrawn_on"], reason=data["reason"], by=by,
+                                             expected_version=version)
+    raise ValueError(step)
+
+
+def needs_session(step: str, pathway: Pathway, form) -> bool:
+    """A decision on a candidacy attached to no session, while the programme has no session to choose."""
+    return step == "decision" and pathway.session_id is None and not form.fields["session"].queryset.exists()
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def pathway_step(request, pk, step):
     """One step of the pathway (participants:pathway_step): the form of the step, if the status allows it."""
-
-    def dispatch(self, request, *args, **kwargs):
-        self.step = kwargs["step"]
-        if self.step not in STEP_FORMS:
-            raise Http404
-        return super().dispatch(request, *args, **kwargs)
-
-    def allowed(self):
-        return permissions.can_edit(self.request.user, Pathway)
-
-    def refusal(self):
-        pathway = self.object
-        if self.step == selectors.CONTRACT_SLUG:
-            if pathway.contract_start:
-                return None
-            return _("Ce parcours n'a pas encore de contrat : enregistrez d'abord l'entrée en atelier.")
-        errors = rules.check_allowed(TRANSITION_OF_STEP[self.step], pathway.status)
-        return errors.get(None)
-
-    def get_form_class(self):
-        return STEP_FORMS[self.step]
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "pathway": self.object, "user": self.request.user}
-
-    def get_context_data(self, **kwargs):
-        kwargs.setdefault("title", STEP_TITLES[self.step])
-        context = super().get_context_data(**kwargs)
-        context["step"] = self.step
-        context["needs_session"] = (
-            self.step == "decision" and self.object.session_id is None and context.get("form") is not None
-            and not context["form"].fields["session"].queryset.exists()
-        )
-        return context
-
-    def save(self, form):
-        return form.save(by=self.request.user, expected_version=form.cleaned_data.get("version"))
-
-    def success_message(self, pathway):
-        return _("%(step)s enregistrée pour %(name)s. Statut du parcours : %(status)s.") % {
-            "step": STEP_TITLES[self.step], "name": pathway.participant, "status": pathway.get_status_display()}
-
-
-class PathwayCreateView(ScopedObjectFormView):
-    """A candidacy of the participant of the URL in one of the programmes of their establishment."""
-
-    form_class = PathwayCreateForm
-    refused_message = gettext_lazy("Votre rôle ne permet pas d'enregistrer une candidature.")
-
-    def get_scoped_queryset(self):
-        return selectors.participant_detail_for(user=self.request.user)
-
-    def allowed(self):
-        return permissions.can_create(self.request.user, Pathway)
-
-    def refusal(self):
-        if self.object.stay_ended_on:
-            return _("Cette personne a quitté l'établissement le %(date)s : une nouvelle candidature se saisit "
-                     "dans le dossier de son nouveau séjour.") % {"date": format_date(self.object.stay_ended_on)}
-        if not candidacy_programmes(self.request.user, self.object).exists():
-            return _("Cette personne a déjà un parcours en cours dans chacun des programmes de son établissement "
-                     "que vous suivez.")
-        return None
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "participant": self.object, "user": self.request.user}
-
-    def get_context_data(self, **kwargs):
-        kwargs.setdefault("title", _("Nouvelle candidature"))
-        context = FormView.get_context_data(self, **kwargs)
-        participant = self.object
-        context.update(
-            participant=participant, cancel_url=participant.get_absolute_url(),
-            breadcrumb_parent={"label": str(participant), "url": participant.get_absolute_url()},
-            breadcrumb_current=context["title"],
-        )
-        return context
-
-    def form_valid(self, form):
+    if step not in STEP_FORMS:
+        raise Http404
+    pathway, can_edit = selectors.get_pathway_for(request.user, pk)
+    permissions.require(can_edit, _("Votre rôle ne permet pas d'enregistrer cette étape."))
+    template, page = "participants/pathway_form.html", {"pathway": pathway, "title": STEP_TITLES[step], "step": step}
+    refusal = step_refusal(step, pathway)
+    if refusal:
+        return refused(request, template, refusal, **page)
+    form = STEP_FORMS[step](posted(request), pathway=pathway, user=request.user)
+    if form.is_valid():
         try:
-            with transaction.atomic():
-                pathway = services.pathway_create(participant=self.object, programme=form.cleaned_data["programme"],
-                                                  session=form.cleaned_data["session"], by=self.request.user)
-        except ValidationError as error:
-            apply_errors(form, error, by_message=FIELD_OF_MESSAGE)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Candidature de %(name)s enregistrée dans le programme %(code)s.")
-                         % {"name": self.object, "code": pathway.programme.code})
-        return HttpResponseRedirect(pathway.get_absolute_url())
+            saved = write(form, record_step, step=step, pathway=pathway, data=form.cleaned_data, by=request.user)
+        except services.EditConflict as conflict:
+            return conflict_page(request, template, form, conflict, needs_session=needs_session(step, pathway, form),
+                                 **page)
+        if saved is not None:
+            messages.success(request, _("%(step)s enregistrée pour %(name)s. Statut du parcours : %(status)s.") % {
+                "step": STEP_TITLES[step], "name": saved.participant, "status": saved.get_status_display()})
+            return HttpResponseRedirect(pathway.get_absolute_url())
+    return pathway_form_page(request, template, form, needs_session=needs_session(step, pathway, form), **page)
 
 
-# --- Timeline and follow-up ---------------------------------------------------------------------------
+@require_http_methods(["GET", "HEAD", "POST"])
+def pathway_create(request, pk):
+    """A candidacy of the participant of the URL in one of the programmes of their establishment."""
+    participant, _can_edit = selectors.get_participant_for(request.user, pk)
+    permissions.require(permissions.can_create(request.user, Pathway),
+                        _("Votre rôle ne permet pas d'enregistrer une candidature."))
+    template, page = "participants/pathway_form.html", {"participant": participant, "title": _("Nouvelle candidature")}
+    if participant.stay_ended_on:
+        return refused(request, template, _(
+            "Cette personne a quitté l'établissement le %(date)s : une nouvelle candidature se saisit dans le dossier "
+            "de son nouveau séjour.") % {"date": format_date(participant.stay_ended_on)}, **page)
+    if not candidacy_programmes(request.user, participant).exists():
+        return refused(request, template, _(
+            "Cette personne a déjà un parcours en cours dans chacun des programmes de son établissement que vous "
+            "suivez."), **page)
+    form = PathwayCreateForm(posted(request), participant=participant, user=request.user)
+    if form.is_valid():
+        pathway = write(form, services.pathway_create, participant=participant,
+                        programme=form.cleaned_data["programme"], session=form.cleaned_data["session"],
+                        by=request.user)
+        if pathway is not None:
+            messages.success(request, _("Candidature de %(name)s enregistrée dans le programme %(code)s.")
+                             % {"name": participant, "code": pathway.programme.code})
+            return HttpResponseRedirect(pathway.get_absolute_url())
+    return pathway_form_page(request, template, form, **page)
 
 
-class EventCreateView(ScopedObjectFormView):
-    form_class = EventForm
-    template_name = "participants/event_form.html"
-    refused_message = gettext_lazy("Votre rôle ne permet pas d'enregistrer une action d'accompagnement.")
+# --- Timeline and follow-up -----------------------------------------------------------------------------------
 
-    def allowed(self):
-        return permissions.can_create(self.request.user, AccompanimentEvent)
 
-    def get_context_data(self, **kwargs):
-        kwargs.setdefault("title", _("Nouvelle action d'accompagnement"))
-        return super().get_context_data(**kwargs)
-
-    def save(self, form):
+@require_http_methods(["GET", "HEAD", "POST"])
+def event_create(request, pk):
+    pathway, _can_edit = selectors.get_pathway_for(request.user, pk)
+    permissions.require(permissions.can_create(request.user, AccompanimentEvent),
+                        _("Votre rôle ne permet pas d'enregistrer une action d'accompagnement."))
+    form = EventForm(posted(request))
+    if form.is_valid():
         data = form.cleaned_data
-        return services.event_record(
-            pathway=self.object, kind=data["kind"], on=data["on"], end_on=data["end_on"], detail=data["detail"],
-            hours=data["hours"], adjustment_decision=data["adjustment_decision"], by=self.request.user)
-
-    def success_message(self, event):
-        return _("Action ajoutée à la chronologie : %(kind)s du %(date)s.") % {
-            "kind": event.get_kind_display(), "date": event.on.strftime("%d/%m/%Y")}
-
-
-class EventDeleteView(View):
-    """POST only: removes an item of the timeline, then back to its pathway."""
-
-    http_method_names = ["post"]
-
-    def post(self, request, pk):
-        event = get_object_or_404(scope.accompaniment_events_for(request.user).select_related("pathway"), pk=pk)
-        if not permissions.can_edit(request.user, AccompanimentEvent):
-            raise PermissionDenied(_("Votre rôle ne permet pas de supprimer une action d'accompagnement."))
-        pathway = event.pathway
-        label = _("%(kind)s du %(date)s") % {"kind": event.get_kind_display(), "date": event.on.strftime("%d/%m/%Y")}
-        services.event_delete(event=event, by=request.user)
-        messages.success(request, _("Action supprimée de la chronologie : %(label)s.") % {"label": label})
-        return HttpResponseRedirect(reverse("participants:pathway_detail", args=[pathway.pk]) + "#chronologie")
+        event = write(form, services.event_record, pathway=pathway, kind=data["kind"], on=data["on"],
+                      end_on=data["end_on"], detail=data["detail"], hours=data["hours"],
+                      adjustment_decision=data["adjustment_decision"], by=request.user)
+        if event is not None:
+            messages.success(request, _("Action ajoutée à la chronologie : %(kind)s du %(date)s.") % {
+                "kind": event.get_kind_display(), "date": event.on.strftime("%d/%m/%Y")})
+            return HttpResponseRedirect(pathway.get_absolute_url())
+    return pathway_form_page(request, "participants/event_form.html", form, pathway=pathway,
+                             title=_("Nouvelle action d'accompagnement"))
 
 
-class FollowUpView(ScopedObjectFormView):
-    form_class = FollowUpForm
-    template_name = "participants/follow_up_form.html"
-    refused_message = gettext_lazy("Votre rôle ne permet pas d'enregistrer un suivi après la libération.")
+@require_POST
+def event_delete(request, pk):
+    """Removes an item of the timeline, then back to its pathway."""
+    event, can_edit = selectors.get_accompaniment_event_for(request.user, pk)
+    permissions.require(can_edit, _("Votre rôle ne permet pas de supprimer une action d'accompagnement."))
+    pathway = event.pathway
+    label = _("%(kind)s du %(date)s") % {"kind": event.get_kind_display(), "date": event.on.strftime("%d/%m/%Y")}
+    services.event_delete(event=event, by=request.user)
+    messages.success(request, _("Action supprimée de la chronologie : %(label)s.") % {"label": label})
+    return HttpResponseRedirect(reverse("participants:pathway_detail", args=[pathway.pk]) + "#chronologie")
 
-    def dispatch(self, request, *args, **kwargs):
-        if kwargs["milestone"] not in FollowUpMilestone.values:
-            raise Http404
-        self.milestone = FollowUpMilestone(kwargs["milestone"])
-        return super().dispatch(request, *args, **kwargs)
 
-    def allowed(self):
-        return permissions.can_edit(self.request.user, FollowUp)
-
-    def refusal(self):
-        if services.follow_up_due_on(self.object, self.milestone.value) is None:
-            return _("Le suivi après la libération se saisit pour un parcours terminé par une libération.")
-        return None
-
-    def record(self):
-        return self.object.follow_ups.filter(milestone=self.milestone.value).first()
-
-    def get_initial(self):
-        return follow_up_initial(self.record())
-
-    def get_context_data(self, **kwargs):
-        kwargs.setdefault("title", _("Suivi à %(months)s mois après la libération") % {"months": self.milestone.value})
-        context = super().get_context_data(**kwargs)
-        due_on = services.follow_up_due_on(self.object, self.milestone.value)
-        context.update(due_on=due_on, record=self.record(), milestone=self.milestone)
-        return context
-
-    def save(self, form):
+@require_http_methods(["GET", "HEAD", "POST"])
+def follow_up(request, pk, milestone):
+    pathway, record, can_edit = selectors.get_follow_up_for(request.user, pk, milestone)
+    permissions.require(can_edit, _("Votre rôle ne permet pas d'enregistrer un suivi après la libération."))
+    due_on = services.follow_up_due_on(pathway, milestone)
+    template, page = "participants/follow_up_form.html", {
+        "pathway": pathway, "title": _("Suivi à %(months)s mois après la libération") % {"months": milestone},
+        "due_on": due_on, "record": record, "milestone": FollowUpMilestone(milestone)}
+    if due_on is None:
+        return refused(request, template, _(
+            "Le suivi après la libération se saisit pour un parcours terminé par une libération."), **page)
+    form = FollowUpForm(posted(request), initial=follow_up_initial(record))
+    if form.is_valid():
         data = form.cleaned_data
-        return services.follow_up_record(
-            pathway=self.object, milestone=self.milestone.value, reached=data["reached"],
-            contacted_on=data["contacted_on"], situation=data["situation"],
-            continued_in_siae=data["continued_in_siae"], note=data["note"], by=self.request.user)
-
-    def success_message(self, follow_up):
-        return _("Suivi à %(months)s mois enregistré pour %(name)s.") % {
-            "months": self.milestone.value, "name": self.object.participant}
-
+        saved = write(form, services.follow_up_record, pathway=pathway, milestone=milestone, reached=data["reached"],
+                      contacted_on=data["contacted_on"], situation=data["situation"],
+                      continued_in_siae=data["continued_in_siae"], note=data["note"], by=request.user)
+        if saved is not None:
+            messages.success(request, _("Suivi à %(months)s mois enregistré pour %(name)s.") % {
+                "months": milestone, "name": pathway.participant})
+            return HttpResponseRedirect(pathway.get_absolute_url())
+    return pathway_form_page(request, template, form, **page)

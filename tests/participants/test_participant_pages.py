@@ -5,11 +5,12 @@ import re
 
 import pytest
 from dateutil.relativedelta import relativedelta
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.enums import Role
-from participants import rules, services
+from participants import rules, selectors, services
 from participants.enums import EventKind, FollowUpMilestone, Outcome, PathwayStatus, Transition
 from participants.models import Participant
 from partners.enums import OrganisationKind
@@ -458,3 +459,16 @@ def test_no_candidacy_form_when_the_person_is_already_in_every_programme(client_
 
     assert "a déjà un parcours en cours dans chacun des programmes" in page_text(page)
     assert page.context["form"] is None
+
+
+# --- The one way in: participants.selectors ----------------------------------------------------------
+
+
+def test_get_participant_for_is_a_404_outside_the_scope_and_says_only_the_spip_edits_the_record(personas, scope_a):
+    participant = candidacy(scope_a.programme).participant
+
+    assert selectors.get_participant_for(personas["CPIP_A"], participant.pk) == (participant, True)
+    assert selectors.get_participant_for(personas["SIAE_STAFF_A"], participant.pk) == (participant, False)
+    for outsider in ("CPIP_B", "DDETS_STAFF_A"):  # another scope; a role that reads no names
+        with pytest.raises(Http404):
+            selectors.get_participant_for(personas[outsider], participant.pk)

@@ -7,11 +7,12 @@ import re
 
 import pytest
 from dateutil.relativedelta import relativedelta
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
 from core.formatting import format_euros
-from participants import services
+from participants import selectors, services
 from participants.enums import (
     DEFAULT_OUTCOME,
     EventKind,
@@ -578,3 +579,39 @@ def test_pathway_list_pages_and_empty_state(client_as, scope_a):
     second = client_as("CPIP_A").get(PATHWAYS, {"page": 2})
 
     assert listed(second) == ["Personne21", "Personne22"]
+
+
+# --- The one way in: participants.selectors ----------------------------------------------------------
+
+
+def test_get_pathway_for_is_a_404_outside_the_scope_and_says_who_moves_it_on(personas, scope_a):
+    pathway = candidacy(scope_a.programme)
+
+    found, can_edit = selectors.get_pathway_for(personas["ESTABLISHMENT_STAFF_A"], pathway.pk)
+
+    assert found == pathway and can_edit
+    for outsider in ("SIAE_STAFF_B", "DREETS_STAFF_A"):  # another scope; a role that reads no names
+        with pytest.raises(Http404):
+            selectors.get_pathway_for(personas[outsider], pathway.pk)
+
+
+def test_get_accompaniment_event_for_says_establishment_staff_read_but_may_not_remove(personas, scope_a):
+    event = services.event_record(pathway=candidacy(scope_a.programme), kind=EventKind.CIP_INTERVIEW,
+                                  on=datetime.date(2025, 3, 3), by=personas["CPIP_A"])
+
+    assert selectors.get_accompaniment_event_for(personas["SIAE_STAFF_A"], event.pk) == (event, True)
+    assert selectors.get_accompaniment_event_for(personas["ESTABLISHMENT_STAFF_A"], event.pk) == (event, False)
+    with pytest.raises(Http404):
+        selectors.get_accompaniment_event_for(personas["SIAE_STAFF_B"], event.pk)
+
+
+def test_get_follow_up_for_gives_the_record_of_the_milestone_and_404_for_another_milestone(personas, released):
+    cpip = personas["CPIP_A"]
+    assert selectors.get_follow_up_for(cpip, released.pk, 3) == (released, None, True)
+    record = services.follow_up_record(pathway=released, milestone=6, reached=False,
+                                       contacted_on=released.exit_on + relativedelta(months=6), by=cpip)
+
+    assert selectors.get_follow_up_for(cpip, released.pk, 6) == (released, record, True)
+    assert selectors.get_follow_up_for(personas["ESTABLISHMENT_STAFF_A"], released.pk, 6) == (released, record, False)
+    with pytest.raises(Http404):
+        selectors.get_follow_up_for(cpip, released.pk, 4)

@@ -298,6 +298,8 @@ GET_ONLY_FUNCTION_VIEWS = {
     "dashboards:national_json": [],
     "dashboards:scope": ["region", "11"],
     "dashboards:scope_json": ["region", "11"],
+    "participants:participant_detail": ["00000000-0000-0000-0000-000000000000"],
+    "participants:pathway_detail": ["00000000-0000-0000-0000-000000000000"],
     "participants:import_detail": ["00000000-0000-0000-0000-000000000000"],
     "participants:session_detail": [1],
     "participants:session_list": [],

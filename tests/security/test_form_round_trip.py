@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.urls import get_resolver, reverse
 
-from participants.models import Pathway, RecruitmentSession
+from participants.models import Participant, Pathway, RecruitmentSession
 from participants.rules import ecrou_key
 from programmes.models import Region
 from tests.security.forms_catalogue import CATALOGUE, EDIT_PAGES, form_posting_to
@@ -140,6 +140,7 @@ FILL = {
 
 # The model of the edit pages served by a function view (which has no view_class to read it from).
 FUNCTION_VIEW_MODELS = {
+    "participants:participant_update": Participant,
     "participants:session_update": RecruitmentSession,
 }
 
