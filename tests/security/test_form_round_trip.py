@@ -16,7 +16,18 @@ from django.urls import get_resolver, reverse
 
 from participants.models import Participant, Pathway, RecruitmentSession
 from participants.rules import ecrou_key
-from programmes.models import Region
+from partners.models import Contact, Decision, Event, Meeting, Organisation, PartnerRole
+from programmes.models import (
+    Establishment,
+    FinancialAnnex,
+    FundingLine,
+    ImplantationContract,
+    PartnershipConvention,
+    Programme,
+    Region,
+    Siae,
+    StateConvention,
+)
 from tests.security.forms_catalogue import CATALOGUE, EDIT_PAGES, form_posting_to
 
 NOT_COMPARED = {"version", "updated_at"}
@@ -140,6 +151,13 @@ FILL = {
 
 # The model of the edit pages served by a function view (which has no view_class to read it from).
 FUNCTION_VIEW_MODELS = {
+    "programmes:establishment_update": Establishment, "programmes:siae_update": Siae,
+    "programmes:programme_update": Programme, "programmes:convention_update": StateConvention,
+    "programmes:annex_update": FinancialAnnex, "programmes:contract_update": ImplantationContract,
+    "programmes:partnership_update": PartnershipConvention, "programmes:funding_update": FundingLine,
+    "partners:organisation_update": Organisation, "partners:contact_update": Contact,
+    "partners:role_update": PartnerRole, "partners:meeting_update": Meeting, "partners:decision_update": Decision,
+    "partners:event_update": Event,
     "participants:participant_update": Participant,
     "participants:session_update": RecruitmentSession,
 }
