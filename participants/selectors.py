@@ -33,7 +33,15 @@ from django.utils import timezone
 from access import permissions, scope
 
 from . import rules, services
-from .enums import ENTERED_STATUSES, RELEASE_REASONS, EventKind, FollowUpMilestone, PathwayStatus, Transition
+from .enums import (
+    ENTERED_STATUSES,
+    OPEN_STATUSES,
+    RELEASE_REASONS,
+    EventKind,
+    FollowUpMilestone,
+    PathwayStatus,
+    Transition,
+)
 from .models import AccompanimentEvent, FollowUp, ImportJob, Participant, Pathway, PathwayLog, RecruitmentSession
 
 # The order of the pathway, for sorting by status: candidacy first, exits last.
@@ -391,6 +399,21 @@ def session_list_for(*, user, programme=None, year: int | None = None) -> QueryS
         withdrawn_count=count(BOARD_STATUSES["withdrawn"]),
         entered_count=count(ENTERED_STATUSES),
     ).order_by("-date", "programme__code")
+
+
+def session_eligible_participants_for(*, user, session: RecruitmentSession) -> QuerySet[Participant]:
+    """Who may become a candidate at this session: people of the user's scope staying in the programme's
+    establishment, with no open pathway in the programme."""
+    open_pathway = Pathway.objects.filter(
+        participant=OuterRef("pk"), programme_id=session.programme_id, status__in=[s.value for s in OPEN_STATUSES]
+    )
+    return (
+        scope.participants_for(user)
+        .filter(establishment_id=session.programme.establishment_id, stay_ended_on__isnull=True)
+        .exclude(Exists(open_pathway))
+        .select_related("quartier")
+        .order_by("last_name", "first_names", "ecrou")
+    )
 
 
 def session_board_pathways_for(*, user, session: RecruitmentSession) -> QuerySet[Pathway]:

@@ -3,7 +3,7 @@
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBoundField
 from dsfr.utils import dsfr_input_class_attr
@@ -13,8 +13,9 @@ from access import scope
 from core.forms import ALL, DateInput, DsfrModelForm, FilterForm, visible_or_current
 from programmes.models import Programme
 
-from .enums import OPEN_STATUSES, SessionDecision
+from .enums import SessionDecision
 from .models import Participant, Pathway, RecruitmentSession
+from .selectors import session_eligible_participants_for
 
 # The database constraint whose French message belongs beside a field the generic form cannot guess
 # (a uniqueness over two fields): the date is what the user changes to fix it.
@@ -92,21 +93,6 @@ class SessionFilterForm(FilterForm):
 # --- The board's actions ---------------------------------------------------------------------------------
 
 
-def eligible_participants(*, user, session: RecruitmentSession) -> QuerySet[Participant]:
-    """Who may become a candidate at this session: people of the user's scope staying in the programme's
-    establishment, with no open pathway in the programme."""
-    open_pathway = Pathway.objects.filter(
-        participant=OuterRef("pk"), programme_id=session.programme_id, status__in=[s.value for s in OPEN_STATUSES]
-    )
-    return (
-        scope.participants_for(user)
-        .filter(establishment_id=session.programme.establishment_id, stay_ended_on__isnull=True)
-        .exclude(Exists(open_pathway))
-        .select_related("quartier")
-        .order_by("last_name", "first_names", "ecrou")
-    )
-
-
 class ParticipantChoices(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj):
         return str(obj)
@@ -128,7 +114,7 @@ class AddCandidatesForm(forms.Form):
 
     def __init__(self, *args, user, session: RecruitmentSession, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["participants"].queryset = eligible_participants(user=user, session=session)
+        self.fields["participants"].queryset = session_eligible_participants_for(user=user, session=session)
 
 
 class PathwayChoices(forms.ModelMultipleChoiceField):
