@@ -18,7 +18,7 @@ from .enums import ImportStatus
 from .import_forms import MAX_UPLOAD_BYTES, ImportUploadForm
 from .importing import COLUMNS, error_text
 from .importing import jobs as import_jobs
-from .selectors import get_import_job_for
+from .selectors import get_import_job_for, own_import_jobs_for
 
 RECENT_JOBS = 10
 NO_IMPORT_ROLE = "Votre rôle ne permet pas d'importer des parcours."
@@ -39,7 +39,7 @@ def import_upload(request):
         "breadcrumb_current": "Importer des parcours",
         "columns": COLUMNS,
         "max_megabytes": MAX_UPLOAD_BYTES // (1024 * 1024),
-        "recent_jobs": import_jobs.recent_jobs_for(request.user)[:RECENT_JOBS],
+        "recent_jobs": own_import_jobs_for(user=request.user)[:RECENT_JOBS],
     })
 
 

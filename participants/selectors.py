@@ -381,6 +381,11 @@ def get_import_job_for(user, pk) -> tuple[ImportJob, bool]:
     return job, permissions.may_edit(user, job)
 
 
+def own_import_jobs_for(*, user) -> QuerySet[ImportJob]:
+    """The jobs the user uploaded, latest first (the upload page lists them; administrators too see only theirs)."""
+    return scope.import_jobs_for(user).filter(created_by=user)
+
+
 def session_list_for(*, user, programme=None, year: int | None = None) -> QuerySet[RecruitmentSession]:
     """The user's sessions, latest first, with their candidates counted by column (one query per page)."""
     qs = scope.recruitment_sessions_for(user).select_related("programme__siae", "programme__establishment")

@@ -42,11 +42,6 @@ def may_import(user) -> bool:
     return permissions.can_create(user, ImportJob)
 
 
-def recent_jobs_for(user):
-    """The user's own jobs, latest first (the upload page lists them)."""
-    return ImportJob.objects.filter(created_by=user)
-
-
 def import_job_create(*, upload, by) -> ImportJob:
     """Store the uploaded file under a random name and send its check once the row is committed."""
     extension = Path(upload.name).suffix.lower()
