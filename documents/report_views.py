@@ -6,11 +6,11 @@ sense is refused with the dashboards' French message, back on the page the reque
 """
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views import View
+from django.views.decorators.http import require_POST
 
 from access import permissions
 from dashboards import periods
@@ -21,31 +21,29 @@ from . import services
 from .enums import DocumentKind
 
 
-class ActivityReportRequestView(View):
-    http_method_names = ["post"]
+@require_POST
+def activity_report_request(request, code):
+    scope = resolve(request.user, Level.PROGRAMME, code)  # Http404 outside the user's scope
+    permissions.require(permissions.can_request_document(request.user, Programme, activity_report=True),
+                        _("Votre rôle ne permet pas de demander ce document."))
+    try:
+        period = periods.parse(**{name: request.POST.get(name, "") for name in ("periode", "du", "au")})
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return HttpResponseRedirect(_back(request, scope.url))
+    programme = scope.programmes.get()
+    document = services.document_request(kind=DocumentKind.ACTIVITY_REPORT, subject=programme, by=request.user,
+                                         options={"period": period})
+    messages.success(request, _("Votre demande est enregistrée : le rapport d'activité est en cours de "
+                                "préparation."))
+    return HttpResponseRedirect(document.get_absolute_url())
 
-    def post(self, request, code):
-        scope = resolve(request.user, Level.PROGRAMME, code)  # Http404 outside the user's scope
-        if not permissions.can_request_document(request.user, Programme, activity_report=True):
-            raise PermissionDenied(_("Votre rôle ne permet pas de demander ce document."))
-        try:
-            period = periods.parse(**{name: request.POST.get(name, "") for name in ("periode", "du", "au")})
-        except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
-            return HttpResponseRedirect(self.back(request, scope.url))
-        programme = scope.programmes.get()
-        document = services.document_request(kind=DocumentKind.ACTIVITY_REPORT, subject=programme, by=request.user,
-                                             options={"period": period})
-        messages.success(request, _("Votre demande est enregistrée : le rapport d'activité est en cours de "
-                                    "préparation."))
-        return HttpResponseRedirect(document.get_absolute_url())
 
-    @staticmethod
-    def back(request, default: str) -> str:
-        """The page the form was on (the dashboard with its filters), when it is one of ours."""
-        referer = request.headers.get("Referer", "")
-        if referer and url_has_allowed_host_and_scheme(referer, allowed_hosts={request.get_host()},
-                                                       require_https=request.is_secure()):
-            return referer
-        return default
+def _back(request, default: str) -> str:
+    """The page the form was on (the dashboard with its filters), when it is one of ours."""
+    referer = request.headers.get("Referer", "")
+    if referer and url_has_allowed_host_and_scheme(referer, allowed_hosts={request.get_host()},
+                                                   require_https=request.is_secure()):
+        return referer
+    return default

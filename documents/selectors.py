@@ -1,5 +1,7 @@
 """Reads for the document pages, always for a viewer (access.scope is the one way in).
 
+- ``get_document_for`` / ``get_batch_for``: the one way in to a document or a batch (404 outside the user's scope),
+  with whether the user's role may ask for it (again);
 - ``document_list_for``: "Mes documents", filtered;
 - ``document_section``: the kinds of one subject (programme, convention, pathway) with their latest version,
   for the section shown on the subject's page;
@@ -10,6 +12,7 @@
 from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 
@@ -18,7 +21,7 @@ from participants.models import Pathway
 from programmes.models import Programme, StateConvention
 
 from .enums import DocumentKind, DocumentStatus, SubjectType
-from .models import GeneratedDocument
+from .models import DocumentBatch, GeneratedDocument
 from .registry import KindSpec, specs_for
 
 SUBJECT_FIELD = {SubjectType.PROGRAMME: "programme", SubjectType.CONVENTION: "convention",
@@ -92,8 +95,23 @@ def document_list_for(*, user, kind: str = "", programme: Programme | None = Non
     return qs.order_by("-requested_at", "-version")
 
 
-def document_detail_for(*, user) -> QuerySet[GeneratedDocument]:
-    return _with_subjects(scope.documents_for(user))
+# --- One document, one batch: the one way in -----------------------------------------------------------------
+
+
+def get_document_for(user, pk) -> tuple[GeneratedDocument, bool]:
+    """The document with its subject (404 outside the user's scope), and whether the user may ask for it again."""
+    document = get_object_or_404(_with_subjects(scope.documents_for(user)), pk=pk)
+    return document, may_request(user, document.subject_type, document.kind)
+
+
+def get_batch_for(user, pk) -> tuple[DocumentBatch, bool]:
+    """The batch with its session (404 outside the user's scope), and whether the user may ask for a batch."""
+    batch = get_object_or_404(
+        scope.document_batches_for(user).select_related("session__programme__siae",
+                                                        "session__programme__establishment", "requested_by"),
+        pk=pk,
+    )
+    return batch, permissions.can_request_document(user, Pathway)
 
 
 def other_versions(*, user, document: GeneratedDocument) -> list[GeneratedDocument]:

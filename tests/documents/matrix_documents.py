@@ -127,6 +127,7 @@ def stored_pdf() -> tuple[str, str]:
 def make_document(*, kind, subject, status=DocumentStatus.PENDING, version=1, title=None, by=None, **fields):
     subject_type = {DocumentKind.PROJECT_SHEET: SubjectType.PROGRAMME, DocumentKind.APPLICATION_FILE:
                     SubjectType.PROGRAMME, DocumentKind.IMPLANTATION_CONTRACT: SubjectType.PROGRAMME,
+                    DocumentKind.ACTIVITY_REPORT: SubjectType.PROGRAMME,
                     DocumentKind.STATE_CONVENTION: SubjectType.CONVENTION}.get(kind, SubjectType.PATHWAY)
     field = {SubjectType.PROGRAMME: "programme", SubjectType.CONVENTION: "convention",
              SubjectType.PATHWAY: "pathway"}[subject_type]
