@@ -1,329 +1,23 @@
 """Dashboards (issue 6): a scope's indicators for a period, as a page, as table exports and as JSON.
 
 Every figure comes from ``report.build()`` (the same as the command, the JSON and the PDF): the views read the
-request (scope, period, SIAE kind, child level, sort), format the values in French and lay the tables out.
-Outside the viewer's scope: 404 (scopes.resolve).
+request (scope, period, SIAE kind, child level, sort) and render; the tables, formatted in French, are laid out
+in dashboards/tables.py. Outside the viewer's scope: 404 (scopes.resolve).
 """
-
-import re
-import unicodedata
-from dataclasses import dataclass, field
-from decimal import Decimal
-from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
-from django.utils.html import format_html
-from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
 from access import scope as access
-from core.formatting import format_euros
 from programmes.exports import table_response
 
-from . import charts, indicators, periods, report, scopes
+from . import indicators, periods, report, scopes, tables
 from .forms import DashboardFilterForm
 
-NBSP = "\u00a0"
-NOT_COMPUTABLE = mark_safe('<span class="app-muted" title="non calculable">—'
-                           '<span class="fr-sr-only"> (non calculable)</span></span>')
-KEY_FIGURES = ["entrants", "in_pathway", "exits", "returns_to_ordinary_detention", "releases", "rate_dynamic_exits",
-               "rate_employment", "occupation_rate"]
-# Above the programme, the cohorts table lists each session up to this many; beyond, the scope's funnel.
-MAX_SESSIONS_LISTED = 50
-COHORT_COLUMNS = [
-    ("candidates", "Candidatures"), ("selected", "Personnes retenues"), ("entrants", "Entrées en atelier"),
-    ("exits", "Sorties"), ("returns_to_ordinary_detention", "Retours en détention ordinaire"),
-    ("outcome_dynamic", "Sorties en emploi ou en formation"), ("in_pathway", "Encore en parcours"),
-]
-TREND_COLUMNS = [
-    ("entrants", "Entrées en atelier", "people"), ("exits", "Sorties", "people"),
-    ("outcome_durable", "Emploi durable", "people"), ("outcome_transition", "Emploi de transition", "people"),
-    ("outcome_positive", "Sortie positive", "people"), ("outcome_other", "Autre sortie", "people"),
-    ("outcome_neutralised", "Sortie neutralisée", "people"),
-    ("rate_dynamic_exits", "Taux de sorties dynamiques", "pct"),
-    ("rate_employment", "Taux de sortie vers l'emploi", "pct"),
-]
-UNIT_LABELS = {"people": "personnes", "count": "nombre", "pct": "%", "days": "jours", "hours": "heures",
-               "etp": "ETP", "ratio": "ratio", "euros": "euros"}
 EXPORT_TABLES = ("indicateurs", "detail", "cohortes", "tendances", "financements")  # ?tableau=
 EXPORT_FORMATS = ("csv", "xlsx")
-
-
-# --- Values in French -------------------------------------------------------------------------------------
-
-
-def _french(text: str) -> str:
-    """"21,253.5" (Python's grouping) -> "21 253,5"."""
-    return text.replace(",", NBSP).replace(".", ",")
-
-
-def _up_to_one_decimal(value) -> str:
-    number = Decimal(str(value)).quantize(Decimal("0.1"))
-    return _french(f"{number:,.0f}" if number == number.to_integral_value() else f"{number:,.1f}")
-
-
-def format_value(value, unit: str) -> str:
-    """66.0 "pct" -> "66,0 %"; 1234 "people" -> "1 234"; 14.02 "etp" -> "14,02 ETP"; 102.0 "days" -> "102 j"."""
-    if unit in ("people", "count"):
-        return _french(f"{int(value):,}")
-    if unit == "pct":
-        return _french(f"{Decimal(value):,.1f}") + NBSP + "%"
-    if unit == "etp":
-        return _french(f"{Decimal(value):,.2f}") + NBSP + "ETP"
-    if unit == "days":
-        return _up_to_one_decimal(value) + NBSP + "j"
-    if unit == "hours":
-        return _up_to_one_decimal(value) + NBSP + "h"
-    if unit == "euros":
-        return format_euros(value)
-    if unit == "text":
-        return str(value)
-    return _up_to_one_decimal(value)
-
-
-@dataclass(frozen=True)
-class Cell:
-    """One value as the page shows it and as the exports write it."""
-
-    value: object  # the number (or text); None when hidden or not computable
-    unit: str
-    hidden: bool = False
-    threshold: int | None = None
-
-    @property
-    def html(self):
-        if self.hidden:
-            return format_html('<span class="app-secret" title="secret statistique">&lt; {}</span>', self.threshold)
-        if self.value is None:
-            return NOT_COMPUTABLE
-        return format_value(self.value, self.unit)
-
-    @property
-    def export(self):
-        """Numbers stay numbers (XLSX); a hidden cell is "< 5"; a value that cannot be computed is empty."""
-        if self.hidden:
-            return f"< {self.threshold}"
-        return self.value
-
-    @property
-    def numeric(self) -> bool:
-        return self.unit != "text"
-
-    @property
-    def chart(self):
-        """For the charts: a plain number, None (a gap) when hidden or not computable."""
-        if self.hidden or self.value is None:
-            return None
-        return float(self.value) if isinstance(self.value, Decimal) else self.value
-
-
-@dataclass
-class Column:
-    key: str
-    label: str
-    sort_url: str = ""  # sortable tables only
-    sort_label: str = ""
-    aria_sort: str = ""  # "ascending" / "descending" on the column the table is sorted by
-    numeric: bool = True  # right-aligned
-
-
-@dataclass
-class Line:
-    label: str
-    cells: list[Cell]
-    url: str = ""
-    label_export: object = None  # what the exports write in the first column (default: the label)
-
-
-@dataclass
-class Table:
-    slug: str  # the export's ``tableau``
-    caption: str
-    first: Column  # the column of the line labels
-    columns: list[Column]
-    lines: list[Line] = field(default_factory=list)
-
-    def export(self) -> tuple[list[str], list[list]]:
-        headers = [self.first.label] + [column.label for column in self.columns]
-        rows = [[line.label if line.label_export is None else line.label_export] + [cell.export for cell in line.cells]
-                for line in self.lines]
-        return headers, rows
-
-
-def _cells(values: dict, hidden, keys_units, threshold) -> list[Cell]:
-    return [Cell(values.get(key), unit, key in hidden, threshold) for key, unit in keys_units]
-
-
-# --- Query strings ----------------------------------------------------------------------------------------
-
-
-def period_params(period: periods.Period) -> dict[str, str]:
-    """A year or a quarter as ``periode`` (so the form shows it again as such), any other period as two dates."""
-    if period == periods.year(period.start.year):
-        return {"periode": str(period.start.year)}
-    if period.quarters() == [period]:
-        return {"periode": f"{period.start.year}-T{(period.start.month - 1) // 3 + 1}"}
-    return period.query
-
-
-@dataclass(frozen=True)
-class Filters:
-    period: periods.Period
-    kind: str
-    child_level: str | None
-    tri: str
-
-    def query(self, *, child=False, **extra) -> str:
-        """The query string that keeps these filters (``child``: only what a child's dashboard shares)."""
-        params = {**period_params(self.period)}
-        if self.kind:
-            params["type"] = self.kind
-        if not child:
-            if self.child_level:
-                params["par"] = self.child_level
-            if self.tri:
-                params["tri"] = self.tri
-        params.update({key: value for key, value in extra.items() if value is not None})
-        return urlencode(params)
-
-
-# --- The tables of a dashboard ------------------------------------------------------------------------------
-
-
-def _fold(text: str) -> str:
-    return unicodedata.normalize("NFD", text).encode("ascii", "ignore").decode().lower()
-
-
-def sort_rows(rows: list, tri: str) -> list:
-    """``tri`` = "key" (ascending) or "-key"; hidden and not computable values last, whatever the direction."""
-    descending, key = tri.startswith("-"), tri.lstrip("-")
-    if key == "label":
-        return sorted(rows, key=lambda row: _fold(row.label), reverse=descending)
-    known = [row for row in rows if row.values.get(key) is not None]
-    unknown = [row for row in rows if row.values.get(key) is None]
-    return sorted(known, key=lambda row: row.values[key], reverse=descending) + unknown
-
-
-def valid_sort(tri: str) -> str:
-    return tri if tri.lstrip("-") in ["label", *indicators.CHILD_KEYS] and tri.count("-") <= 1 else ""
-
-
-def _sort_column(key: str, label: str, filters: Filters) -> Column:
-    current = filters.tri
-    if current == key:
-        aria, following, word = "ascending", f"-{key}", "décroissant"
-    elif current == f"-{key}":
-        aria, following, word = "descending", key, "croissant"
-    else:  # numbers: the largest first; names: alphabetical
-        aria, following = "", key if key == "label" else f"-{key}"
-        word = "croissant" if key == "label" else "décroissant"
-    url = "?" + filters.query(tri=following) + "#detail"
-    return Column(key, label, url, f"Trier par « {label} », ordre {word}", aria)
-
-
-def children_table(dashboard, filters: Filters) -> Table | None:
-    if not dashboard.child_level:
-        return None
-    grouping = scopes.GROUPINGS[dashboard.child_level]
-    units = [(key, indicators.BY_KEY[key].unit) for key in indicators.CHILD_KEYS]
-    title = grouping.title if grouping.title.isupper() else grouping.title[0].lower() + grouping.title[1:]
-    table = Table("detail", f"Détail par {title}", _sort_column("label", grouping.title, filters),
-                  [_sort_column(key, indicators.BY_KEY[key].label, filters) for key in indicators.CHILD_KEYS])
-    child_query = filters.query(child=True)
-    rows = sort_rows(dashboard.children, filters.tri) if filters.tri else dashboard.children
-    for row in rows:
-        table.lines.append(Line(row.label, _cells(row.values, row.hidden, units, dashboard.threshold),
-                                f"{row.url}?{child_query}"))
-    return table
-
-
-def indicator_sections(dashboard) -> list[Table]:
-    tables: dict[str, Table] = {}
-    for indicator in indicators.CATALOGUE:
-        table = tables.setdefault(indicator.section, Table(
-            "indicateurs", indicator.section, Column("indicator", "Indicateur"), [Column("value", "Valeur")]))
-        cell = Cell(dashboard.values.get(indicator.key), indicator.unit, indicator.key in dashboard.hidden,
-                    dashboard.threshold)
-        table.lines.append(Line(indicator.label, [cell]))
-    return list(tables.values())
-
-
-def cohorts_table(dashboard) -> tuple[Table, bool]:
-    """Per session; above the programme with more than MAX_SESSIONS_LISTED sessions, the scope's own funnel."""
-    units = [(key, "people") for key, _label in COHORT_COLUMNS]
-    columns = [Column(key, label) for key, label in COHORT_COLUMNS]
-    per_session = (dashboard.scope.level == scopes.Level.PROGRAMME
-                   or len(dashboard.cohorts) <= MAX_SESSIONS_LISTED)
-    if per_session:
-        table = Table("cohortes", "Entonnoir par session de recrutement", Column("session", "Session"), columns)
-        for row in dashboard.cohorts:
-            table.lines.append(Line(row.label, _cells(row.values, row.hidden, units, dashboard.threshold)))
-        return table, True
-    table = Table("cohortes", "Entonnoir de l'ensemble des sessions de la période", Column("scope", "Périmètre"),
-                  columns)
-    values, hidden = dict(dashboard.values), set(dashboard.hidden)
-    dynamic = ["outcome_durable", "outcome_transition", "outcome_positive"]
-    if any(key in hidden for key in dynamic):
-        hidden.add("outcome_dynamic")
-    else:
-        values["outcome_dynamic"] = sum(values.get(key) or 0 for key in dynamic)
-    label = f"{len(dashboard.cohorts)} sessions"
-    table.lines.append(Line(label, _cells(values, hidden, units, dashboard.threshold)))
-    return table, False
-
-
-def trends_table(dashboard) -> Table:
-    table = Table("tendances", "Entrées, sorties et taux par trimestre", Column("quarter", "Trimestre"),
-                  [Column(key, label) for key, label, _unit in TREND_COLUMNS])
-    units = [(key, unit) for key, _label, unit in TREND_COLUMNS]
-    for row in dashboard.trends:
-        table.lines.append(Line(row.label, _cells(row.values, row.hidden, units, dashboard.threshold)))
-    return table
-
-
-def funding_table(dashboard) -> Table:
-    table = Table("financements", "Financements par année et par financeur", Column("year", "Année"),
-                  [Column("funder", "Financeur", numeric=False), Column("amount", "Montant")])
-    for line in dashboard.funding:
-        table.lines.append(Line(str(line["year"]), [Cell(line["funder_label"], "text"), Cell(line["amount"], "euros")],
-                                label_export=line["year"]))
-    return table
-
-
-def indicators_export(dashboard) -> tuple[list[str], list[list]]:
-    """The indicator table as the command's CSV has it (report.indicator_rows), with its section and unit."""
-    rows = [[indicator.section, label, value, UNIT_LABELS.get(indicator.unit, indicator.unit), key]
-            for indicator, (key, label, value) in zip(indicators.CATALOGUE, report.indicator_rows(dashboard),
-                                                      strict=True)]
-    for row in rows:
-        row[2] = None if row[2] == "" else row[2]
-    return ["Section", "Indicateur", "Valeur", "Unité", "Clé"], rows
-
-
-# --- Charts (dashboards/charts.py) ----------------------------------------------------------------------------
-
-
-def build_charts(dashboard, key_cells: dict[str, Cell], trends: Table, funnel_steps) -> dict:
-    """{name: {"title", "svg"}}: each chart beside its table (the table is the accessible version)."""
-    categories = [line.label for line in trends.lines]
-    by_column = {column.key: [line.cells[index].chart for line in trends.lines]
-                 for index, column in enumerate(trends.columns)}
-    specs = {
-        "flows": (charts.bar_chart, "Entrées et sorties par trimestre", {
-            "categories": categories,
-            "series": [("Entrées en atelier", by_column["entrants"]), ("Sorties", by_column["exits"])]}),
-        "rates": (charts.line_chart, "Taux de sorties par trimestre", {
-            "categories": categories, "unit": "%", "max_value": 100,
-            "series": [("Taux de sorties dynamiques", by_column["rate_dynamic_exits"]),
-                       ("Taux de sortie vers l'emploi", by_column["rate_employment"])]}),
-        "outcomes": (charts.hbar_chart, "Sorties par catégorie", {
-            "items": [(indicators.BY_KEY[key].label, key_cells[key].chart) for key in indicators.OUTCOME_KEYS]}),
-        "funnel": (charts.funnel, "De la candidature à la sortie", {"steps": funnel_steps}),
-    }
-    return {name: {"title": title, "svg": draw(title=title, **arguments)}
-            for name, (draw, title, arguments) in specs.items()}
 
 
 # --- Views --------------------------------------------------------------------------------------------------
@@ -346,16 +40,6 @@ def landing(request):
     })
 
 
-def _export_name(scope, period: periods.Period, kind: str, tableau: str) -> str:
-    parts = ["tableau-de-bord", scope.level]
-    if scope.key:
-        parts.append(re.sub(r"[^A-Za-z0-9_-]+", "-", scope.key))
-    parts += [period.start.isoformat(), period.end.isoformat()]
-    if kind:
-        parts.append(kind.lower())
-    return "-".join(parts + [tableau])
-
-
 @require_GET
 def dashboard(request, level, key):
     scope = scopes.resolve(request.user, level, key)
@@ -363,38 +47,22 @@ def dashboard(request, level, key):
     form.is_valid()
     kind = form.value("type")
     child_level = form.value("par") or None
-    filters = Filters(form.period, kind, child_level if len(scope.child_levels()) > 1 else None,
-                      valid_sort(form.value("tri")))
+    filters = tables.Filters(form.period, kind, child_level if len(scope.child_levels()) > 1 else None,
+                             tables.valid_sort(form.value("tri")))
     fmt, tableau = request.GET.get("format", ""), request.GET.get("tableau", "indicateurs")
     exporting = fmt in EXPORT_FORMATS and not form.errors
     if exporting and tableau not in EXPORT_TABLES:
         raise Http404("Tableau inconnu.")
     dashboard = report.build(scopes.with_siae_kind(scope, kind), form.period, siae_kind=kind,
                              child_level=child_level, with_children=not exporting or tableau == "detail")
-    threshold = dashboard.threshold
-    children = children_table(dashboard, filters)
-    cohorts, per_session = cohorts_table(dashboard)
-    trends = trends_table(dashboard)
-    funding = funding_table(dashboard)
-
     if exporting:
-        if tableau == "indicateurs":
-            headers, rows = indicators_export(dashboard)
-        else:
-            table = {"detail": children, "cohortes": cohorts, "tendances": trends, "financements": funding}[tableau]
-            if table is None:
-                raise Http404("Ce niveau n'a pas de tableau de détail.")
-            headers, rows = table.export()
-        return table_response(filename=_export_name(scope, form.period, kind, tableau), headers=headers, rows=rows,
-                              fmt=fmt)
+        exported = tables.export_rows(dashboard, filters, tableau)
+        if exported is None:
+            raise Http404("Ce niveau n'a pas de tableau de détail.")
+        headers, rows = exported
+        return table_response(filename=tables.export_name(scope, form.period, kind, tableau), headers=headers,
+                              rows=rows, fmt=fmt)
 
-    key_cells = {key: Cell(dashboard.values.get(key), indicators.BY_KEY[key].unit, key in dashboard.hidden,
-                           threshold) for key in KEY_FIGURES + indicators.OUTCOME_KEYS}
-    funnel_keys = ["candidates", "selected", "entrants", "releases_dynamic"]
-    funnel_steps = [(indicators.BY_KEY[key].label,
-                     None if key in dashboard.hidden else dashboard.values.get(key)) for key in funnel_keys]
-    anything_hidden = bool(dashboard.hidden) or any(
-        row.hidden for row in [*dashboard.children, *dashboard.cohorts, *dashboard.trends])
     display_form = form if form.errors else DashboardFilterForm.showing(
         form.period, kind=kind, child_level=dashboard.child_level, tri=filters.tri,
         child_levels=scope.child_levels())
@@ -409,17 +77,7 @@ def dashboard(request, level, key):
         "query": filters.query(),
         "child_query": filters.query(child=True),
         "is_programme": scope.level == scopes.Level.PROGRAMME,
-        "key_figures": [(indicators.BY_KEY[key].label, key_cells[key]) for key in KEY_FIGURES],
-        "children": children,
-        "sections": indicator_sections(dashboard),
-        "cohorts": cohorts,
-        "cohorts_per_session": per_session,
-        "max_sessions": MAX_SESSIONS_LISTED,
-        "trends": trends,
-        "funding": funding,
-        "charts": build_charts(dashboard, key_cells, trends, funnel_steps),
-        "threshold": threshold,
-        "anything_hidden": anything_hidden,
+        **tables.page_tables(dashboard, filters),
         "outcome_section": indicators.OUTCOMES,
     })
 

@@ -583,7 +583,7 @@ def test_the_json_refuses_a_bad_period_or_kind_with_a_french_400(demo, query, me
 
 
 def test_above_the_programme_many_sessions_give_the_scopes_funnel(demo, monkeypatch):
-    monkeypatch.setattr("dashboards.views.MAX_SESSIONS_LISTED", 7)  # Meaux held 8 sessions in the period
+    monkeypatch.setattr("dashboards.tables.MAX_SESSIONS_LISTED", 7)  # Meaux held 8 sessions in the period
     client = demo_client("disp.paris")
 
     disp_page = client.get(dashboard_url("disp", "DISP_PARIS"), MEAUX_PERIOD)
