@@ -7,9 +7,11 @@ tests/audit/test_registry.py fails when a URL that exports or downloads (its nam
 
 from dataclasses import dataclass
 
+from core.views import EXPORT_FORMATS
+
 from .enums import AccessAction
 
-LIST_FORMATS = frozenset({"csv", "xlsx"})  # accounts.mixins.ExportMixin and dashboards.views.EXPORT_FORMATS
+LIST_FORMATS = EXPORT_FORMATS  # the lists of core.views.list_page and the caseload; dashboards.views has the same
 
 
 @dataclass(frozen=True)
@@ -41,7 +43,7 @@ ROUTES: dict[str, Route] = {
     # The right of access (GDPR art. 15): a valid POST answers the JSON file of everything held on the person.
     "participants:participant_access_export": Route(AccessAction.RIGHT_OF_ACCESS_EXPORT, "participant",
                                                     method="POST", attachment_only=True),
-    # Lists exported with ?format=csv|xlsx (accounts.mixins.ExportMixin).
+    # Lists exported with ?format=csv|xlsx (core.views.list_page and the caseload).
     "participants:participant_list": _list_export("participant"),
     "participants:pathway_list": _list_export("pathway"),
     "programmes:establishment_list": _list_export("establishment"),

@@ -11,13 +11,13 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from access import scope as access
+from core.views import EXPORT_FORMATS
 from programmes.exports import table_response
 
 from . import indicators, periods, report, scopes, tables
 from .forms import DashboardFilterForm
 
 EXPORT_TABLES = ("indicateurs", "detail", "cohortes", "tendances", "financements")  # ?tableau=
-EXPORT_FORMATS = ("csv", "xlsx")
 
 
 # --- Views --------------------------------------------------------------------------------------------------

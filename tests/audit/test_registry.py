@@ -14,7 +14,7 @@ from audit.registry import ROUTES
 
 NAME_WORDS = ("export", "download", "telecharg")
 FILE_MARKERS = ("table_response(", "FileResponse(", "as_attachment", "Content-Disposition")
-QUERY_MARKERS = ('GET.get("format"', "GET.get('format'")
+QUERY_MARKERS = ('GET.get("format"', "GET.get('format'", "export=")  # export=: core.views.list_page's ?format=
 
 
 def url_names(patterns=None, namespace=None):
@@ -31,11 +31,15 @@ def url_names(patterns=None, namespace=None):
 
 
 def view_source(callback) -> str:
-    """The code of the view: a function view (decorators unwrapped), or every class of a class-based view's MRO
-    written in this project (so a mixin that exports counts)."""
+    """The code of the view: a function view (decorators unwrapped) with the functions of its own module it calls (so
+    a helper that exports counts), or every class of a class-based view's MRO written in this project."""
     view_class = getattr(callback, "view_class", None)
     if view_class is None:
-        return inspect.getsource(inspect.unwrap(callback))
+        function = inspect.unwrap(callback)
+        helpers = [helper for name in function.__code__.co_names
+                   if inspect.isfunction(helper := function.__globals__.get(name))
+                   and helper.__module__ == function.__module__]
+        return "\n".join(inspect.getsource(code) for code in [function, *helpers])
     return "\n".join(inspect.getsource(cls) for cls in view_class.__mro__
                      if not cls.__module__.startswith(("django.", "builtins")) and cls is not object)
 

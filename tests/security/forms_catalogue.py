@@ -312,6 +312,11 @@ GET_ONLY_FUNCTION_VIEWS = {
     "participants:import_detail": ["00000000-0000-0000-0000-000000000000"],
     "participants:session_detail": [1],
     "participants:session_list": [],
+    "documents:document_list": [],
+    "documents:document_detail": ["00000000-0000-0000-0000-000000000000"],
+    "documents:document_download": ["00000000-0000-0000-0000-000000000000"],
+    "documents:batch_detail": ["00000000-0000-0000-0000-000000000000"],
+    "documents:batch_download": ["00000000-0000-0000-0000-000000000000"],
 }
 
 # The edit pages of goal R-15 (GET the filled form, POST it back unchanged: nothing changes). The pathway steps
