@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit.context import records_by
 from core.formatting import format_date
 from programmes import rates
 
@@ -110,6 +111,7 @@ def check_participant(participant: Participant, today: datetime.date) -> dict:
     return errors
 
 
+@records_by
 @transaction.atomic
 def participant_save(*, participant: Participant, by, expected_version: int | None = None) -> Participant:
     """Create or correct a participant. ``expected_version``: the version the editor's form was built on."""
@@ -139,6 +141,7 @@ def participant_save(*, participant: Participant, by, expected_version: int | No
 # --- Recruitment sessions -------------------------------------------------------------------------------
 
 
+@records_by
 @transaction.atomic
 def session_save(*, session: RecruitmentSession, by) -> RecruitmentSession:
     if session.pk and session.programme_id != RecruitmentSession.objects.get(pk=session.pk).programme_id:
@@ -152,6 +155,7 @@ def session_save(*, session: RecruitmentSession, by) -> RecruitmentSession:
 # --- Pathway steps ------------------------------------------------------------------------------------
 
 
+@records_by
 @transaction.atomic
 def pathway_create(*, participant: Participant, programme, session: RecruitmentSession | None = None,
                    by) -> Pathway:
@@ -184,6 +188,7 @@ _DECISION_STATUS = {
 }
 
 
+@records_by
 @transaction.atomic
 def pathway_decide(*, pathway: Pathway, decision: str, reason: str = "", session: RecruitmentSession | None = None,
                    by, expected_version: int | None = None) -> Pathway:
@@ -216,6 +221,7 @@ def _previous_step_date(pathway: Pathway):
     return max(dates) if dates else None
 
 
+@records_by
 @transaction.atomic
 def pathway_classify(*, pathway: Pathway, opinion: str, on: datetime.date, by,
                      expected_version: int | None = None) -> Pathway:
@@ -235,6 +241,7 @@ def pathway_classify(*, pathway: Pathway, opinion: str, on: datetime.date, by,
     return _save_step(pathway, Transition.CLASSIFY, before, on, by)
 
 
+@records_by
 @transaction.atomic
 def pathway_assign(*, pathway: Pathway, on: datetime.date, by, expected_version: int | None = None) -> Pathway:
     pathway = _lock_pathway(pathway, expected_version)
@@ -256,6 +263,7 @@ def _smic_or_none(day):
         return None
 
 
+@records_by
 @transaction.atomic
 def pathway_start(*, pathway: Pathway, start: datetime.date, hours_per_week=None, hourly_pay=None,
                   signed_on: datetime.date | None = None, by, expected_version: int | None = None) -> Pathway:
@@ -275,6 +283,7 @@ def pathway_start(*, pathway: Pathway, start: datetime.date, hours_per_week=None
     return _save_step(pathway, Transition.START, before, start, by)
 
 
+@records_by
 @transaction.atomic
 def pathway_update_contract(*, pathway: Pathway, signed_on, hours_per_week, hourly_pay, by,
                             expected_version: int | None = None) -> Pathway:
@@ -290,6 +299,7 @@ def pathway_update_contract(*, pathway: Pathway, signed_on, hours_per_week, hour
     return _save_step(pathway, Transition.EDIT, pathway.status, None, by)
 
 
+@records_by
 @transaction.atomic
 def pathway_suspend(*, pathway: Pathway, start: datetime.date, reason: str, by,
                     expected_version: int | None = None) -> Pathway:
@@ -310,6 +320,7 @@ def pathway_suspend(*, pathway: Pathway, start: datetime.date, reason: str, by,
     return _save_step(pathway, Transition.SUSPEND, before, start, by)
 
 
+@records_by
 @transaction.atomic
 def pathway_resume(*, pathway: Pathway, on: datetime.date, by, expected_version: int | None = None) -> Pathway:
     pathway = _lock_pathway(pathway, expected_version)
@@ -327,6 +338,7 @@ def pathway_resume(*, pathway: Pathway, on: datetime.date, by, expected_version:
     return _save_step(pathway, Transition.RESUME, before, on, by)
 
 
+@records_by
 @transaction.atomic
 def pathway_exit(*, pathway: Pathway, on: datetime.date, reason: str, outcome: str = "", adjustment: str = "",
                  return_reason: str = "", job_contract: str = "", job_months: int | None = None, note: str = "",
@@ -362,6 +374,7 @@ def pathway_exit(*, pathway: Pathway, on: datetime.date, reason: str, outcome: s
     return _save_step(pathway, Transition.EXIT, before, on, by)
 
 
+@records_by
 @transaction.atomic
 def pathway_withdraw(*, pathway: Pathway, on: datetime.date, reason: str = "", by,
                      expected_version: int | None = None) -> Pathway:
@@ -388,6 +401,7 @@ PLANNABLE_EVENTS = frozenset({EventKind.FRANCE_TRAVAIL, EventKind.MISSION_LOCALE
 PLANNING_HORIZON = relativedelta(years=1)
 
 
+@records_by
 @transaction.atomic
 def event_record(*, pathway: Pathway, kind: str, on: datetime.date, end_on=None, detail: str = "", hours=None,
                  adjustment_decision: str = "", by) -> AccompanimentEvent:
@@ -424,6 +438,7 @@ def event_record(*, pathway: Pathway, kind: str, on: datetime.date, end_on=None,
     return event
 
 
+@records_by
 @transaction.atomic
 def event_delete(*, event: AccompanimentEvent, by) -> None:
     event.delete()
@@ -435,6 +450,7 @@ def follow_up_due_on(pathway: Pathway, milestone: int) -> datetime.date | None:
     return pathway.exit_on + relativedelta(months=milestone)
 
 
+@records_by
 @transaction.atomic
 def follow_up_record(*, pathway: Pathway, milestone: int, reached: bool, contacted_on: datetime.date,
                      situation: str = "", continued_in_siae: bool = False, note: str = "", by) -> FollowUp:

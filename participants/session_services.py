@@ -9,6 +9,8 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from audit.context import records_by
+
 from . import services
 from .models import RecruitmentSession
 
@@ -28,6 +30,7 @@ class BulkRefused(Exception):
         self.shared = shared
 
 
+@records_by
 def session_add_candidates(*, session: RecruitmentSession, participants, by) -> int:
     """A candidacy at ``session`` for each of ``participants``; how many were added."""
     participants = list(participants)
@@ -39,6 +42,7 @@ def session_add_candidates(*, session: RecruitmentSession, participants, by) -> 
     return len(participants)
 
 
+@records_by
 def session_decide(*, pathways, decision: str, reason: str, versions: dict, by) -> int:
     """The same decision (and reason) for each of ``pathways``; ``versions``: the version of each pathway the user's
     page showed, by its pk (None or absent: no conflict check). How many were decided."""

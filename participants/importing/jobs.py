@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from access import permissions
+from audit.context import records_by
 from participants import tasks
 from participants.enums import ImportStatus
 from participants.models import ImportJob
@@ -42,6 +43,7 @@ def may_import(user) -> bool:
     return permissions.can_create(user, ImportJob)
 
 
+@records_by
 def import_job_create(*, upload, by) -> ImportJob:
     """Store the uploaded file under a random name and send its check once the row is committed."""
     extension = Path(upload.name).suffix.lower()
@@ -53,6 +55,7 @@ def import_job_create(*, upload, by) -> ImportJob:
     return job
 
 
+@records_by
 def import_job_confirm(*, job: ImportJob, by) -> None:
     """Start the import of a checked file (the task checks it again, then writes all or nothing).
 
