@@ -63,7 +63,7 @@ test: deps install
 # on 1 January, 29 February and 31 December 2028 (README).
 TEST_NOW ?= 2028-02-29
 DATE_SENSITIVE = $(shell grep -rlE 'localdate\(\)|timezone\.now\(\)|date\.today\(\)|load_demo|demo_for_module' tests \
-	--include='test_*.py' | grep -v '^tests/browser/' | sort) tests/accounts/test_alerts.py tests/accounts/test_home.py \
+	--include='test_*.py' | sort) tests/browser/test_dashboards_journey.py tests/accounts/test_alerts.py tests/accounts/test_home.py \
 	tests/dashboards/test_periods.py tests/audit/test_retention.py tests/participants/test_retention.py
 .PHONY: test-dates
 test-dates: deps install
