@@ -24,7 +24,7 @@ from .models import (
     StateConvention,
 )
 from .rates import MEASURES_BY_KIND, annex_aid_amount
-from .services import check_programme_rules
+from .rules import check_programme_rules
 
 
 def departments_choices(user, instance):

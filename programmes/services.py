@@ -11,7 +11,7 @@ from core.validation import period_errors
 from partners.enums import OrganisationKind
 
 from . import rates
-from .enums import SIAE_KINDS_ALLOWED_IN_DETENTION, AnnexStatus, ConventionStatus, ImplantationRegime, SiaeKind
+from .enums import SIAE_KINDS_ALLOWED_IN_DETENTION, AnnexStatus, ConventionStatus, ImplantationRegime
 from .models import (
     ConventionParty,
     Establishment,
@@ -24,20 +24,7 @@ from .models import (
     Siae,
     StateConvention,
 )
-
-
-def check_programme_rules(*, siae: Siae | None, establishment: Establishment | None, quartier: Quartier | None):
-    """Rules across tables that constraints cannot hold; raises ValidationError keyed by field."""
-    errors = {}
-    if siae is not None and siae.kind not in SIAE_KINDS_ALLOWED_IN_DETENTION:
-        errors["siae"] = _(
-            "Seuls un atelier et chantier d'insertion (ACI) ou une entreprise d'insertion (EI) peuvent "
-            "porter un programme en détention ; %(name)s est de type %(kind)s."
-        ) % {"name": siae.name, "kind": SiaeKind(siae.kind).label}
-    if quartier is not None and establishment is not None and quartier.establishment_id != establishment.pk:
-        errors["quartier"] = _("Ce quartier n'appartient pas à l'établissement choisi.")
-    if errors:
-        raise ValidationError(errors)
+from .rules import check_programme_rules
 
 
 def _save(instance, *, exclude=()):
