@@ -64,8 +64,9 @@ def list_page(request, template: str, *, selector, filter_form_class, export=Non
     })
 
 
-def save_form(request, form, save, *, unplaced=None):
-    """``save()``, the one service call of a valid form, in a transaction. Returns what it saved, after saying so; or
+def save_form(request, form, save, *, unplaced=None, message=SAVED):
+    """``save()``, the one service call of a valid form, in a transaction. Returns what it saved, after saying so
+    (``message``); or
     None, the service's French errors now beside the fields (``core.forms.apply_errors``; ``unplaced`` takes those
     naming no field of the form) or, for a conflict with an existing row, above the form."""
     try:
@@ -77,7 +78,7 @@ def save_form(request, form, save, *, unplaced=None):
     except IntegrityError:
         form.add_error(None, CONFLICT)
         return None
-    messages.success(request, SAVED)
+    messages.success(request, message)
     return saved
 
 

@@ -8,8 +8,6 @@ same columns, plus those who entered the workshop (enums.ENTERED_STATUSES).
 """
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
@@ -19,8 +17,8 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST, require_safe
 
 from access import permissions, scope
-from core.forms import CONFLICT, apply_errors
-from core.views import crumb, edit_page, form_page, list_page, posted, require_form_methods
+from core.forms import apply_errors
+from core.views import crumb, edit_page, form_page, list_page, posted, require_form_methods, save_form
 
 from . import selectors, services, session_services
 from .enums import ENTERED_STATUSES, PathwayStatus, SessionDecision
@@ -71,17 +69,10 @@ def session_list(request):
 def session_create(request):
     permissions.require(permissions.can_create(request.user, RecruitmentSession))
     form = SessionForm(posted(request), user=request.user, initial=_programme_asked(request))
-    if form.is_valid():
-        try:
-            with transaction.atomic():
-                session = services.session_save(session=form.instance, by=request.user)
-        except ValidationError as error:
-            apply_errors(form, error)
-        except IntegrityError:
-            form.add_error(None, CONFLICT)
-        else:
-            messages.success(request, _("La session de recrutement a été créée : ajoutez-y les candidat·es."))
-            return redirect(session)
+    if form.is_valid() and (session := save_form(
+            request, form, lambda: services.session_save(session=form.instance, by=request.user),
+            message=_("La session de recrutement a été créée : ajoutez-y les candidat·es."))):
+        return redirect(session)
     return form_page(request, FORM, form, title=_("Nouvelle session de recrutement"), parent=SESSIONS_CRUMB)
 
 
