@@ -47,6 +47,14 @@ def list_page(request, template: str, *, selector, filter_form_class, export=Non
     fmt = request.GET.get("format")
     if export is not None and fmt in EXPORT_FORMATS:
         return export(queryset, fmt)
+    return render(request, results_template(request, template), {
+        "filter_form": filter_form, **one_page(request, queryset), **context,
+    })
+
+
+def one_page(request, queryset) -> dict:
+    """One page of rows (``?page=<n>`` or ``last``; 404 past the end), and the query string without the page for
+    the pagination's links."""
     paginator = Paginator(queryset, PAGE_SIZE)
     number = request.GET.get("page") or 1
     try:
@@ -55,13 +63,17 @@ def list_page(request, template: str, *, selector, filter_form_class, export=Non
         raise Http404(_("Page introuvable.")) from error
     query = request.GET.copy()
     query.pop("page", None)
-    if request.htmx:
-        app, name = template.split("/")
-        template = f"{app}/includes/_{name.removesuffix('_list.html')}_results.html"
-    return render(request, template, {
-        "filter_form": filter_form, "paginator": paginator, "page_obj": page, "is_paginated": page.has_other_pages(),
-        "object_list": page.object_list, "query_without_page": query.urlencode(), **context,
-    })
+    return {"paginator": paginator, "page_obj": page, "is_paginated": page.has_other_pages(),
+            "object_list": page.object_list, "query_without_page": query.urlencode()}
+
+
+def results_template(request, template: str) -> str:
+    """An htmx request from a list's filter form gets only the results partial, ``<app>/includes/_<name>_results.html``
+    beside ``<app>/<name>_list.html``."""
+    if not request.htmx:
+        return template
+    app, name = template.split("/")
+    return f"{app}/includes/_{name.removesuffix('_list.html')}_results.html"
 
 
 def save_form(request, form, save, *, unplaced=None, message=SAVED):

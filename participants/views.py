@@ -11,7 +11,6 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import InvalidPage, Paginator
 from django.db import IntegrityError, transaction
 from django.http import Http404, HttpResponseRedirect, QueryDict
 from django.shortcuts import render
@@ -24,7 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from access import permissions, scope
 from core.formatting import format_date
 from core.forms import CONFLICT, apply_errors, constraint_fields
-from core.views import EXPORT_FORMATS, PAGE_SIZE, crumb, form_page, object_page, posted
+from core.views import EXPORT_FORMATS, crumb, form_page, object_page, one_page, posted, results_template
 from programmes.exports import table_response
 
 from . import rules, selectors, services
@@ -171,31 +170,18 @@ def named_list_page(request, named: NamedList, page_context: Callable[[dict], di
         return table_response(filename=named.export_filename, headers=named.export_headers, fmt=fmt,
                               rows=(named.export_row(row) for row in rows))
     context = list_context(request, filter_form, rows, named.search_key)
-    template = named.template
-    if request.htmx:  # a request from the filter form: only the results partial
-        app, page = template.split("/")
-        template = f"{app}/includes/_{page.removesuffix('_list.html')}_results.html"
-    return render(request, template, {**context, **page_context(context)})
+    return render(request, results_template(request, named.template), {**context, **page_context(context)})
 
 
 def list_context(request, filter_form, queryset, session_key: str) -> dict:
-    """One page of rows (``?page=<n>`` or ``last``; 404 past the end), the filters, the term searched and the
-    link that clears it."""
-    paginator = Paginator(queryset, PAGE_SIZE)
-    asked = request.GET.get("page") or 1
-    try:
-        page = paginator.page(paginator.num_pages if asked == "last" else asked)
-    except InvalidPage as error:
-        raise Http404 from error
-    without_page = request.GET.copy()
-    without_page.pop("page", None)
-    clear = without_page.copy()
+    """One page of rows (core.views.one_page), the filters, the term searched and the link that clears it."""
+    clear = request.GET.copy()
+    clear.pop("page", None)
     clear[CLEAR] = "1"
     return {
         "filter_form": filter_form, "filtered": any(
             value for name, value in getattr(filter_form, "cleaned_data", {}).items() if name != "tri"),
-        "paginator": paginator, "page_obj": page, "is_paginated": page.has_other_pages(),
-        "object_list": page.object_list, "query_without_page": without_page.urlencode(),
+        **one_page(request, queryset),
         "search_term": request.session.get(session_key, ""), "clear_search_url": f"{request.path}?{clear.urlencode()}",
     }
 
