@@ -3,8 +3,8 @@ whatever the day the suite runs, so no test depends on the calendar.
 
 The moment is IAE_TEST_NOW (an ISO date or date-time, Paris time when no offset is given), by default
 DEFAULT_NOW. The clock ticks from there (timeouts, polling and second-factor codes behave as usual);
-only the starting point is moved. `make test-dates` runs the date-sensitive modules at other moments
-(1 January, 29 February, 31 December).
+only the starting point is moved. `make test-dates` runs the tests that read the clock at another moment (29 February
+2028 by default, TEST_NOW=... for another); the whole suite passed on 1 January, 29 February and 31 December 2028.
 
 Run as a module, it starts the clock from IAE_TEST_NOW and then runs a command line as `python -m`
 would: `python -m tests.clock celery -A iae_detention worker ...` gives the worker the tests' clock.
