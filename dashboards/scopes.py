@@ -195,6 +195,14 @@ def landing_for(user) -> tuple[str, str] | None:
     return None
 
 
+def landing_choices(user) -> tuple[list, list]:
+    """For a role without a scope of its own to land on: (establishment, url) and (programme, url) it may open."""
+    establishments = access.establishments_for(user).select_related("department").order_by("name")
+    programmes = access.programmes_for(user).select_related("siae", "establishment").order_by("code")
+    return ([(establishment, url_of(Level.ESTABLISHMENT, str(establishment.pk))) for establishment in establishments],
+            [(programme, url_of(Level.PROGRAMME, programme.code)) for programme in programmes])
+
+
 def from_spec(spec: str) -> tuple[str, str]:
     """``national``, ``disp:CODE``, ``region:CODE``... as (level, key); ValueError with a French message."""
     spec = (spec or "").strip()

@@ -10,7 +10,6 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
-from access import scope as access
 from core.views import EXPORT_FORMATS
 from programmes.exports import table_response
 
@@ -29,14 +28,9 @@ def landing(request):
     target = scopes.landing_for(request.user)
     if target:
         return redirect(scopes.url_of(*target))
-    establishments = access.establishments_for(request.user).select_related("department").order_by("name")
-    programmes = access.programmes_for(request.user).select_related("siae", "establishment").order_by("code")
+    establishments, programmes = scopes.landing_choices(request.user)
     return render(request, "dashboards/landing.html", {
-        "title": "Tableaux de bord",
-        "establishments": [(establishment, scopes.url_of(scopes.Level.ESTABLISHMENT, str(establishment.pk)))
-                           for establishment in establishments],
-        "programmes": [(programme, scopes.url_of(scopes.Level.PROGRAMME, programme.code))
-                       for programme in programmes],
+        "title": "Tableaux de bord", "establishments": establishments, "programmes": programmes,
     })
 
 

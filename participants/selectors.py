@@ -322,6 +322,16 @@ class PathwayBlock:
     pmsmp_entered: int = 0
 
 
+def participant_pathway_blocks_for(*, user, participant: Participant, today=None) -> list[PathwayBlock]:
+    """The participant's pathways the user sees, latest first, as the participant's page shows them."""
+    return pathway_blocks(scope.pathways_for(user).filter(participant=participant).order_by("-created_at"), today)
+
+
+def pathway_block_for(*, user, pathway: Pathway) -> PathwayBlock:
+    """One pathway as its page shows it (timeline, log, suspensions, follow-ups)."""
+    return pathway_blocks(scope.pathways_for(user).filter(pk=pathway.pk))[0]
+
+
 def pathway_blocks(pathways: QuerySet[Pathway], today: datetime.date | None = None) -> list[PathwayBlock]:
     """``pathways`` (already scoped) with their events, log, suspensions and follow-ups: 5 queries in all."""
     today = _today(today)

@@ -16,9 +16,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST, require_safe
 
-from access import permissions, scope
+from access import permissions
 from core.forms import apply_errors
 from core.views import crumb, edit_page, form_page, list_page, posted, require_form_methods, save_form
+from programmes import selectors as programme_selectors
 
 from . import selectors, services, session_services
 from .enums import ENTERED_STATUSES, PathwayStatus, SessionDecision
@@ -79,7 +80,7 @@ def session_create(request):
 def _programme_asked(request) -> dict:
     """``?programme=<id>`` from a programme page preselects it (if the user sees it)."""
     programme = request.GET.get("programme", "")
-    if programme.isdigit() and scope.programmes_for(request.user).filter(pk=programme).exists():
+    if programme.isdigit() and programme_selectors.sees_programme(user=request.user, pk=programme):
         return {"programme": int(programme)}
     return {}
 

@@ -263,7 +263,6 @@ def participants_crumb() -> dict:
 def participant_detail(request, pk):
     participant, can_edit = selectors.get_participant_for(request.user, pk)
     user, today = request.user, timezone.localdate()
-    pathways = scope.pathways_for(user).filter(participant=participant).order_by("-created_at")
     release = participant.expected_release_date
     return object_page(
         request, "participants/participant_detail.html", participant, parent=participants_crumb(),
@@ -271,7 +270,7 @@ def participant_detail(request, pk):
         age=rules.age_on(participant.birth_date, today),
         days_to_release=(release - today).days if release and not participant.stay_ended_on else None,
         sees_spip_fields=scope.sees_spip_fields(user),
-        blocks=selectors.pathway_blocks(pathways, today),
+        blocks=selectors.participant_pathway_blocks_for(user=user, participant=participant, today=today),
         can_create_pathway=permissions.can_create(user, Pathway) and not participant.stay_ended_on,
         can_export_access=may_export_access(user),
     )
@@ -358,7 +357,7 @@ def pathway_detail(request, pk):
         request, "participants/pathway_detail.html", pathway,
         parent=crumb(str(participant), participant.get_absolute_url()), can_edit=can_edit,
         **pathway_permissions(user),
-        pb=selectors.pathway_blocks(scope.pathways_for(user).filter(pk=pathway.pk))[0],
+        pb=selectors.pathway_block_for(user=user, pathway=pathway),
         title=_("Parcours de %(name)s — %(code)s") % {"name": participant, "code": pathway.programme.code},
         breadcrumb_current=_("Parcours %(code)s") % {"code": pathway.programme.code},
         age=rules.age_on(participant.birth_date, timezone.localdate()),

@@ -50,6 +50,11 @@ def siae_list_for(*, user, q: str = "", kind: str = "") -> QuerySet[Siae]:
     return qs.order_by("name")
 
 
+def sees_programme(*, user, pk) -> bool:
+    """Whether the programme is in the user's scope (a page preselecting it from ``?programme=<id>``)."""
+    return scope.programmes_for(user).filter(pk=pk).exists()
+
+
 def programme_list_for(
     *, user, q: str = "", stage: str = "", phase: str = "", disp: str = ""
 ) -> QuerySet[Programme]:
