@@ -16,6 +16,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 
 from access import permissions
+from core.views import link_to
 from participants.models import Pathway
 from participants.selectors import get_session_for
 
@@ -62,7 +63,7 @@ def batch_detail(request, pk):
         title=_("Documents des personnes retenues — %(session)s") % {"session": session},
         session=session,
         skipped=batches.batch_skipped(batch, user=request.user),
-        breadcrumb_parent={"label": str(session), "url": session.get_absolute_url()},
+        breadcrumb_parent=link_to(session),
         breadcrumb_current=_("Documents des personnes retenues"),
     )
     return render(request, "documents/batch_detail.html", context)
@@ -83,7 +84,7 @@ def batch_download(request, pk):
         logger.error("batch %s: ZIP missing or unreadable in storage", batch.pk)
         return render(request, "documents/batch_unavailable.html", {
             "title": _("Fichier indisponible"), "batch": batch,
-            "breadcrumb_parent": {"label": str(batch.session), "url": batch.session.get_absolute_url()},
+            "breadcrumb_parent": link_to(batch.session),
             "breadcrumb_current": _("Fichier indisponible"),
         }, status=500)
     handle.seek(0)

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from access import permissions
-from core.views import list_page
+from core.views import crumb, link_to, list_page
 from participants.selectors import get_pathway_for
 from programmes.selectors import get_programme_for, get_state_convention_for
 
@@ -73,7 +73,7 @@ def document_request(request, pk, kind, *, subject_type):
         return render(request, "documents/document_missing.html", {
             "title": _("Des informations manquent pour établir ce document"),
             "kind_label": DocumentKind(kind).label, "subject": subject, "missing": error.missing,
-            "breadcrumb_parent": {"label": str(subject), "url": subject.get_absolute_url()},
+            "breadcrumb_parent": link_to(subject),
             "breadcrumb_current": DocumentKind(kind).label,
         })
     messages.success(request, _("Votre demande est enregistrée : le document est en cours de préparation."))
@@ -101,7 +101,7 @@ def document_detail(request, pk):
         subject=subject,
         subject_label=selectors.subject_label(document),
         versions=selectors.other_versions(user=request.user, document=document),
-        breadcrumb_parent={"label": _("Mes documents"), "url": reverse("documents:document_list")},
+        breadcrumb_parent=crumb(_("Mes documents"), reverse("documents:document_list")),
         breadcrumb_current=str(document),
     )
     return render(request, "documents/document_detail.html", context)

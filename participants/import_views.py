@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
 from access import permissions
-from core.views import require_form_methods
+from core.views import crumb, require_form_methods
 
 from .enums import ImportStatus
 from .import_forms import MAX_UPLOAD_BYTES, ImportUploadForm
@@ -35,7 +35,7 @@ def import_upload(request):
     return render(request, "participants/import_upload.html", {
         "form": form,
         "title": "Importer des parcours",
-        "breadcrumb_parent": {"label": "Participants", "url": reverse("participants:participant_list")},
+        "breadcrumb_parent": crumb("Participants", reverse("participants:participant_list")),
         "breadcrumb_current": "Importer des parcours",
         "columns": COLUMNS,
         "max_megabytes": MAX_UPLOAD_BYTES // (1024 * 1024),
@@ -61,7 +61,7 @@ def import_detail(request, pk):
         return render(request, "participants/includes/_import_status.html", context)
     context.update(
         title=f"Import du fichier « {job.file_name} »",
-        breadcrumb_parent={"label": "Importer des parcours", "url": reverse("participants:import_upload")},
+        breadcrumb_parent=crumb("Importer des parcours", reverse("participants:import_upload")),
         breadcrumb_current=job.file_name,
     )
     return render(request, "participants/import_detail.html", context)
