@@ -41,7 +41,7 @@ class DashboardFilterForm(forms.Form):
         self.period_error = ""
         years = list(range(self.today.year, FIRST_YEAR - 1, -1))
         wanted = str((self.data or {}).get("annee") or self.initial.get("annee") or "")
-        if wanted.isdigit() and len(wanted) == 4 and 2000 <= int(wanted) < FIRST_YEAR:
+        if wanted.isdigit() and len(wanted) == 4 and periods.EARLIEST_YEAR <= int(wanted) < FIRST_YEAR:
             years.append(int(wanted))  # a year asked through a link stays shown in the select
         self.fields["annee"].choices = [("", "Choisir une année")] + [(str(year), str(year)) for year in years]
         if len(child_levels) > 1:

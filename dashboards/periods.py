@@ -15,6 +15,9 @@ from django.utils import timezone
 from core.formatting import format_date
 
 MAX_DAYS = 366 * 20  # twenty years: enough for any programme's history
+# Years a period may touch: the indicators compare with the year before and walk the quarters, which must stay
+# inside the dates Python knows (``?periode=9999`` and ``?periode=0000`` were server errors, issue 14).
+EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
 
 
 @dataclass(frozen=True)
@@ -87,9 +90,10 @@ def parse(*, periode: str = "", du: str = "", au: str = "", today: datetime.date
         period = Period(_date(du, "de début"), _date(au, "de fin"))
     elif periode:
         if match := re.fullmatch(r"(\d{4})", periode):
-            period = year(int(match[1]))
+            period = year(_year_within_bounds(int(match[1])))
         elif match := re.fullmatch(r"(\d{4})-T([1-4])", periode, flags=re.IGNORECASE):
-            period = _quarter_of(datetime.date(int(match[1]), (int(match[2]) - 1) * 3 + 1, 1))
+            first_month = (int(match[2]) - 1) * 3 + 1
+            period = _quarter_of(datetime.date(_year_within_bounds(int(match[1])), first_month, 1))
         else:
             raise ValidationError(f"Période « {periode} » non reconnue : attendu une année (2024) ou un trimestre "
                                   "(2024-T2).")
@@ -99,6 +103,14 @@ def parse(*, periode: str = "", du: str = "", au: str = "", today: datetime.date
         raise ValidationError("La fin de la période précède son début.")
     if period.days > MAX_DAYS:
         raise ValidationError("La période ne peut pas dépasser vingt ans.")
-    if period.start.year < 2000:
-        raise ValidationError("La période commence avant 2000 : vérifiez l'année.")
+    _year_within_bounds(period.start.year)
+    _year_within_bounds(period.end.year)
     return period
+
+
+def _year_within_bounds(value: int) -> int:
+    if value < EARLIEST_YEAR:
+        raise ValidationError(f"La période commence avant {EARLIEST_YEAR} : vérifiez l'année.")
+    if value > LATEST_YEAR:
+        raise ValidationError(f"La période se termine après {LATEST_YEAR} : vérifiez l'année.")
+    return value

@@ -69,6 +69,18 @@ def test_no_value_gives_the_last_twelve_months_up_to_today():
     ({"du": "2018-03-31", "au": "2017-06-01"}, "La fin de la période précède son début."),
     ({"du": "2000-01-01", "au": "2021-01-01"}, "La période ne peut pas dépasser vingt ans."),
     ({"periode": "1999"}, "La période commence avant 2000 : vérifiez l'année."),
+    # Years the calendar cannot compute with (issue 14: they were server errors).
+    ({"periode": "0000"}, "La période commence avant 2000 : vérifiez l'année."),
+    ({"periode": "0000-T1"}, "La période commence avant 2000 : vérifiez l'année."),
+    ({"periode": "9999"}, "La période se termine après 2100 : vérifiez l'année."),
+    ({"periode": "9999-T4"}, "La période se termine après 2100 : vérifiez l'année."),
+    ({"du": "9999-12-01", "au": "9999-12-31"}, "La période se termine après 2100 : vérifiez l'année."),
+    ({"du": "2090-01-01", "au": "2101-01-01"}, "La période se termine après 2100 : vérifiez l'année."),
+    ({"du": "0000-01-01", "au": "2001-01-01"}, "La date de début « 0000-01-01 » n'est pas une date valide"),
+    ({"periode": "-1"}, "Période « -1 » non reconnue"),
+    ({"periode": "2026-13"}, "Période « 2026-13 » non reconnue"),
+    ({"periode": "9" * 40}, "Période « 9999"),
+    ({"du": "2026-01-01", "au": "9" * 40}, "La date de fin « 9999"),
 ])
 def test_a_period_that_makes_no_sense_gives_a_french_message(kwargs, message):
     with pytest.raises(ValidationError) as raised:
@@ -79,6 +91,10 @@ def test_a_period_that_makes_no_sense_gives_a_french_message(kwargs, message):
 
 def test_twenty_years_are_accepted():
     assert periods.parse(du="2000-01-01", au="2019-12-31").days == 7305
+
+
+def test_the_last_year_accepted_is_2100():
+    assert periods.parse(periode="2100-T4") == Period(D(2100, 10, 1), D(2100, 12, 31))
 
 
 def test_shifted_gives_the_same_period_months_earlier():
