@@ -10,6 +10,7 @@ import logging
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_login_failed
+from django.core.exceptions import ValidationError
 from django.dispatch import receiver
 from django.utils import timezone
 
@@ -41,6 +42,18 @@ def locked_until(username, now: datetime.datetime | None = None) -> datetime.dat
     if len(failures) < settings.LOGIN_MAX_FAILURES:
         return None
     return failures[0] + datetime.timedelta(minutes=settings.LOGIN_COOLOFF_MINUTES)
+
+
+def refuse_if_locked(username) -> None:
+    """Raises the French form error when the account is locked: the login form and the password asked again
+    before replacing the second factor (accounts.two_factor_views) say the same."""
+    until = locked_until(username)
+    if until is not None:
+        raise ValidationError(
+            "Trop d'essais infructueux : ce compte est bloqué jusqu'à %(time)s. Réessayez ensuite ou "
+            "demandez à votre administrateur de vérifier votre compte.",
+            code="locked", params={"time": timezone.localtime(until).strftime("%H h %M")},
+        )
 
 
 def _client_ip(request) -> str | None:

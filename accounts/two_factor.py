@@ -11,8 +11,10 @@ code works once.
 """
 
 import logging
+import time
 
 from django.conf import settings
+from django.contrib.auth import authenticate
 from django.contrib.auth.views import redirect_to_login
 from django.db import transaction
 from django.urls import reverse
@@ -30,6 +32,9 @@ logger = logging.getLogger("accounts.security")
 TOTP_NAME = "Application d'authentification"
 RECOVERY_NAME = "Codes de secours"
 RECOVERY_CODES = 10
+# Replacing a confirmed device: the password typed again opens it for this long, once (session key below).
+REPLACEMENT_WINDOW_SECONDS = 10 * 60
+REPLACEMENT_SESSION_KEY = "two_factor_replacement_until"
 # Pages a signed-in user may open before the second factor: this step's own pages and the sign-out.
 OPEN_URL_NAMES = frozenset({"accounts:two_factor_verify", "accounts:two_factor_setup", "accounts:logout",
                             "accounts:two_factor_recovery_codes"})
@@ -69,12 +74,41 @@ def confirm_enrolment(request, device: TOTPDevice, token: str) -> list[str] | No
     if not device.verify_token(token):
         logger.info("second factor: enrolment code refused for user %s", request.user.pk)
         return None
-    TOTPDevice.objects.filter(user=request.user).exclude(pk=device.pk).delete()
+    replaced, _ = TOTPDevice.objects.filter(user=request.user).exclude(pk=device.pk).delete()
     device.confirmed = True
     device.save(update_fields=["confirmed"])
-    otp_login(request, device)
-    logger.info("second factor: enrolled for user %s", request.user.pk)
+    _verified(request, device)
+    request.session.pop(REPLACEMENT_SESSION_KEY, None)
+    logger.info("second factor: %s for user %s", "replaced" if replaced else "enrolled", request.user.pk)
     return new_recovery_codes(request.user)
+
+
+def may_replace_device(request) -> bool:
+    """Enrolling while a device is confirmed replaces it: only a verified session that typed its password again in
+    the last REPLACEMENT_WINDOW_SECONDS may (a session left open must not move the second factor elsewhere)."""
+    if not is_enrolled(request.user):
+        return True
+    return is_verified(request) and request.session.get(REPLACEMENT_SESSION_KEY, 0) > time.time()
+
+
+def confirm_password(request, password: str) -> bool:
+    """The password typed again before replacing the device. A wrong one is a login failure (counted by
+    accounts.lockout, as at the login); the caller refuses a locked account first. A right one opens the
+    replacement and gives the session a new id."""
+    user = request.user
+    if authenticate(request, username=user.get_username(), password=password) != user:
+        logger.warning("second factor: password refused before replacing the device of user %s", user.pk)
+        return False
+    request.session[REPLACEMENT_SESSION_KEY] = time.time() + REPLACEMENT_WINDOW_SECONDS
+    request.session.cycle_key()
+    return True
+
+
+def _verified(request, device) -> None:
+    """The session is past the second factor: django-otp remembers the device, and the session gets a new id (an id
+    seen before this step, e.g. set by someone else on a shared computer, does not become a verified session)."""
+    otp_login(request, device)
+    request.session.cycle_key()
 
 
 def new_recovery_codes(user) -> list[str]:
@@ -99,7 +133,7 @@ def verify(request, token: str) -> bool:
     with transaction.atomic():
         for device in devices_for_user(request.user, confirmed=True, for_verify=True):
             if device.verify_token(token):
-                otp_login(request, device)
+                _verified(request, device)
                 logger.info("second factor: verified for user %s (%s)", request.user.pk, type(device).__name__)
                 return True
     logger.warning("second factor: code refused for user %s", request.user.pk)
@@ -135,6 +169,15 @@ class TwoFactorMiddleware:
         if requires_two_factor(user):
             return redirect_to_login(request.get_full_path(), reverse("accounts:two_factor_setup"))
         return None
+
+
+@transaction.atomic
+def reset(user) -> None:
+    """The administration's reset (lost phone): every device of the user goes, the TOTP one and the recovery codes;
+    the user enrols again at the next request or sign-in."""
+    TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()
+    logger.info("second factor: reset for user %s", user.pk)
 
 
 def forget_verification(request) -> None:

@@ -8,9 +8,10 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
-from . import two_factor
+from . import lockout, two_factor
 
 CODES_SESSION_KEY = "two_factor_new_codes"
 
@@ -23,6 +24,23 @@ class CodeForm(forms.Form):
     )
 
 
+class PasswordForm(forms.Form):
+    password = forms.CharField(
+        label="Mot de passe", strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "autofocus": True}),
+    )
+
+    def __init__(self, request, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.request = request
+
+    def clean_password(self):
+        lockout.refuse_if_locked(self.request.user.get_username())
+        if not two_factor.confirm_password(self.request, self.cleaned_data["password"]):
+            raise forms.ValidationError("Mot de passe incorrect.", code="invalid_password")
+        return ""
+
+
 def _next_url(request) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
     if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
@@ -31,11 +49,15 @@ def _next_url(request) -> str:
     return settings.LOGIN_REDIRECT_URL
 
 
+@sensitive_post_parameters("password")
 @require_http_methods(["GET", "POST"])
 def setup(request):
-    """Enrolment: scan the QR code (or type the key), then type the first code to confirm it."""
+    """Enrolment: scan the QR code (or type the key), then type the first code to confirm it. Replacing a confirmed
+    device asks for the password first (two_factor.may_replace_device)."""
     if two_factor.is_enrolled(request.user) and not two_factor.is_verified(request):
         return redirect("accounts:two_factor_verify")
+    if not two_factor.may_replace_device(request):
+        return _confirm_password(request)
     device = two_factor.pending_device(request.user)
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -53,6 +75,14 @@ def setup(request):
         "secret": _grouped(device.config_url.split("secret=")[1].split("&")[0]),
         "required": two_factor.requires_two_factor(request.user),
     })
+
+
+def _confirm_password(request):
+    form = PasswordForm(request, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        return redirect(f"{reverse('accounts:two_factor_setup')}?{urlencode({'next': _next_url(request)})}")
+    return render(request, "accounts/two_factor_password.html", {
+        "title": "Changer d'application d'authentification", "form": form, "next": _next_url(request)})
 
 
 @require_http_methods(["GET", "POST"])

@@ -1,8 +1,11 @@
+from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import AuthenticationForm
-from django.core.exceptions import ValidationError
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
-from django.utils import timezone
+from django.urls import reverse
 
 from . import lockout, selectors
 
@@ -11,13 +14,7 @@ class LockoutAuthenticationForm(AuthenticationForm):
     """Refuses a locked account before checking its password (accounts.lockout)."""
 
     def clean(self):
-        until = lockout.locked_until(self.cleaned_data.get("username"))
-        if until is not None:
-            raise ValidationError(
-                "Trop d'essais infructueux : ce compte est bloqué jusqu'à %(time)s. Réessayez ensuite ou "
-                "demandez à votre administrateur de vérifier votre compte.",
-                code="locked", params={"time": timezone.localtime(until).strftime("%H h %M")},
-            )
+        lockout.refuse_if_locked(self.cleaned_data.get("username"))
         return super().clean()
 
 
@@ -25,6 +22,16 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
     authentication_form = LockoutAuthenticationForm
+
+
+@login_not_required
+def admin_login(request):
+    """The administration's own login page (/gestion/login/) checks no password: one way in, the application's
+    login above (lockout, second factor, logs), then on to the administration page asked for. A signed-in user
+    without the administration's rights gets 403 (the login page would send them back here: a loop)."""
+    if request.user.is_authenticated and not admin.site.has_permission(request):
+        raise PermissionDenied
+    return redirect_to_login(request.GET.get("next") or reverse("admin:index"))
 
 
 def home(request):

@@ -16,7 +16,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts import two_factor
 from accounts.enums import Role
 from accounts.management.commands.demo_code import current_code
-from accounts.models import User
+from accounts.models import LoginFailure, User
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "rivière-pont-levis-2fa"
@@ -260,3 +260,101 @@ def test_the_demo_code_command_gives_a_code_the_demo_account_accepts(make_user, 
     device.refresh_from_db()
     second, _ = sign_in("cpip.demo")  # the code of this step is used: the command gives the next step's
     assert second.post(reverse("accounts:two_factor_verify"), {"code": current_code(device)}).status_code == 302
+
+
+# Re-enrolment and the session id (issue 14 item 6). The probe's requests: a session past the code opened
+# GET /connexion/double-authentification/, read a new secret and confirmed it with POST {"code": ...}, replacing
+# the device without the password; the session id was the same before and after POST /connexion/code/.
+
+def signed_in_with_code(user, device):
+    client, _ = sign_in(user.username)
+    client.post(reverse("accounts:two_factor_verify"), {"code": code_of(device)})
+    assert client.get(reverse("accounts:home")).status_code == 200
+    return client
+
+
+def test_the_code_step_gives_the_session_a_new_id(make_user):
+    user = make_user()
+    device = enrolled(user)
+    client, _ = sign_in("agent.2fa")
+    before = client.session.session_key
+
+    client.post(reverse("accounts:two_factor_verify"), {"code": code_of(device)})
+
+    assert client.session.session_key != before
+    assert client.get(reverse("accounts:home")).status_code == 200
+
+
+def test_the_first_enrolment_gives_the_session_a_new_id(make_user):
+    make_user()
+    client, _ = sign_in("agent.2fa")
+    client.get(reverse("accounts:two_factor_setup"))
+    before = client.session.session_key
+    device = TOTPDevice.objects.get(user__username="agent.2fa")
+
+    client.post(reverse("accounts:two_factor_setup"), {"code": code_of(device)})
+
+    assert client.session.session_key != before
+    assert client.get(reverse("accounts:home")).status_code == 200
+
+
+def test_a_session_past_the_code_cannot_replace_the_device_without_the_password(make_user):
+    user = make_user()
+    device = enrolled(user)
+    client = signed_in_with_code(user, device)
+
+    page = client.get(reverse("accounts:two_factor_setup"))
+    pending = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    if pending is not None:  # what the probe did: confirm the new secret it was shown
+        client.post(reverse("accounts:two_factor_setup"), {"code": code_of(pending)})
+
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Confirmez votre mot de passe" in text
+    assert "two-factor-secret" not in text and "data:image/svg+xml" not in text
+    assert list(TOTPDevice.objects.filter(user=user)) == [device]
+
+
+def test_a_wrong_password_opens_nothing_and_counts_as_a_login_failure(make_user):
+    user = make_user()
+    device = enrolled(user)
+    client = signed_in_with_code(user, device)
+
+    response = client.post(reverse("accounts:two_factor_setup"), {"password": "pas-le-bon"})
+
+    assert response.status_code == 200 and "Mot de passe incorrect" in response.content.decode()
+    assert "two-factor-secret" not in client.get(reverse("accounts:two_factor_setup")).content.decode()
+    assert LoginFailure.objects.filter(username="agent.2fa").count() == 1
+
+
+def test_the_password_opens_re_enrolment_with_new_session_ids_and_the_new_device_replaces_the_old(make_user):
+    user = make_user()
+    device = enrolled(user)
+    client = signed_in_with_code(user, device)
+    before = client.session.session_key
+
+    confirmed = client.post(reverse("accounts:two_factor_setup"), {"password": PASSWORD})
+    after_password = client.session.session_key
+    page = client.get(confirmed["Location"])
+    new = TOTPDevice.objects.get(user=user, confirmed=False)
+    enrolment = client.post(reverse("accounts:two_factor_setup"), {"code": code_of(new)})
+
+    assert confirmed.status_code == 302 and after_password != before
+    assert "two-factor-secret" in page.content.decode()
+    assert enrolment.status_code == 302 and client.session.session_key not in {before, after_password}
+    assert list(TOTPDevice.objects.filter(user=user)) == [new] and TOTPDevice.objects.get(pk=new.pk).confirmed
+    # The confirmation served once: replacing the device again asks for the password again.
+    assert "Confirmez votre mot de passe" in client.get(reverse("accounts:two_factor_setup")).content.decode()
+
+
+def test_a_locked_account_cannot_confirm_its_password_for_re_enrolment(make_user):
+    user = make_user()
+    device = enrolled(user)
+    client = signed_in_with_code(user, device)
+    for _ in range(5):
+        Client().post(reverse("accounts:login"), {"username": "agent.2fa", "password": "pas-le-bon"})
+
+    response = client.post(reverse("accounts:two_factor_setup"), {"password": PASSWORD})
+
+    assert response.status_code == 200 and "Trop d&#x27;essais infructueux" in response.content.decode()
+    assert not TOTPDevice.objects.filter(user=user, confirmed=False).exists()
