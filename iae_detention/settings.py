@@ -64,7 +64,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "iae_detention.security.CSPMiddleware",  # django-csp's, on DEBUG's 404 and 500 pages too
     "iae_detention.security.ClearSiteDataOnLogoutMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -164,6 +164,9 @@ STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", VAR_DIR / "staticfiles"))
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns on every request when it is missing
+# No `Access-Control-Allow-Origin: *` on static files (whitenoise's default): only this site's pages use them, and
+# WeasyPrint reads them from disk, not over HTTP (issue 14 item 12).
+WHITENOISE_ALLOW_ALL_ORIGINS = False
 STORAGES = {
     "default": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
