@@ -1,9 +1,11 @@
 """What a role may change, inside what access.scope lets it see (403 otherwise). The tables are keyed by model."""
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.enums import Role
+from accounts.models import User
 from participants.models import AccompanimentEvent, FollowUp, ImportJob, Participant, Pathway, RecruitmentSession
 from partners.models import Contact, Decision, Event, Meeting, Organisation, PartnerRole
 from programmes.models import (
@@ -67,6 +69,17 @@ CREATORS = {
 DRAFT_ONLY_FOR_SIAE = (StateConvention, FinancialAnnex)
 
 
+# Relations that decide who reads what (issue 14): the establishments an SPIP serves, the establishment or SIAE an
+# organisation stands for, a user's organisation and role. Only an administrator changes them: the application's
+# forms leave them out for anyone else, the administration shows them read only, the services refuse them.
+SCOPE_FIELDS = {
+    Organisation: ("siae", "establishment", "served_establishments"),
+    User: ("organisation", "role"),
+}
+SCOPE_CHANGE_REFUSED = gettext_lazy(
+    "Seul·e un·e administrateur·rice modifie ce rattachement : il décide de qui lit quelles données.")
+
+
 def _has_role(user, roles) -> bool:
     return user.is_authenticated and (user.is_superuser or user.role in roles)
 
@@ -97,6 +110,25 @@ def can_edit_object(user, instance) -> bool:
 def may_edit(user, instance) -> bool:
     """The role and the object's own rules: what the fetch functions of each app's selectors return with it."""
     return can_edit(user, instance) and can_edit_object(user, instance)
+
+
+def may_change_scope(user) -> bool:
+    return _has_role(user, {Role.ADMIN})
+
+
+def locked_scope_fields(user, model) -> tuple[str, ...]:
+    """The scope fields of ``model`` (a model class or one of its objects) this user may not change."""
+    return () if may_change_scope(user) else SCOPE_FIELDS[_model(model)]
+
+
+def require_scope_change(user, model, changed) -> None:
+    """The services' check: ValidationError (a French message on each field) when ``changed`` names a scope field
+    the user may not change. ``user`` None is a command run on the server, which may."""
+    if user is None:
+        return
+    refused = [name for name in changed if name in locked_scope_fields(user, model)]
+    if refused:
+        raise ValidationError({name: [SCOPE_CHANGE_REFUSED] for name in refused})
 
 
 def can_validate(user) -> bool:

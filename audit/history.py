@@ -13,7 +13,7 @@ import decimal
 from dataclasses import dataclass, field
 
 from django.db import models
-from django.db.models.signals import post_delete, post_save, pre_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.utils import timezone
 
 from access import scope
@@ -29,10 +29,14 @@ class Tracked:
     excluded: frozenset  # derived, technical or identifying-twice fields
     # field -> who may read its values in the history (else the field is left out for that viewer)
     restricted: dict = field(default_factory=dict)
+    creations: bool = True  # False: only the changes of an existing row (and its deletion) are written
+    m2m: tuple = ()  # many-to-many fields recorded too, changed from either side (_m2m_changed)
 
 
 def _tracked_models():
+    from accounts.models import User
     from participants.models import Participant, Pathway
+    from partners.models import Organisation
     from programmes.models import StateConvention
 
     common = {"id", "version", "created_at", "updated_at"}
@@ -42,7 +46,15 @@ def _tracked_models():
         # The participant never changes on a pathway (and would copy the name); the age is derived.
         Pathway: Tracked("pathway", frozenset(common | {"participant", "age_at_entry"})),
         StateConvention: Tracked("state_convention", frozenset(common)),
+        # What decides who reads what (issue 14: access.permissions.SCOPE_FIELDS): an organisation's establishment,
+        # SIAE and served establishments, a user's organisation and role (a user's history keeps nothing else: no
+        # password, no name). Their creation is not written (the administration's own log has it).
+        Organisation: Tracked("organisation", frozenset({"id"}), creations=False, m2m=("served_establishments",)),
+        User: Tracked("user", frozenset(f.name for f in User._meta.concrete_fields) - USER_FIELDS, creations=False),
     }
+
+
+USER_FIELDS = {"role", "organisation", "is_active", "is_staff", "is_superuser"}
 
 
 TRACKED: dict = {}
@@ -55,6 +67,15 @@ def tracked(model) -> Tracked | None:
 def _fields(model):
     spec = TRACKED[model]
     return [f for f in model._meta.concrete_fields if f.name not in spec.excluded]
+
+
+def _tracks(model, update_fields=None, created=False) -> bool:
+    """Whether a save is written: a tracked model, not a creation its history leaves out, not a save of untracked
+    fields only (a user's last login)."""
+    spec = TRACKED.get(model)
+    if spec is None or (created and not spec.creations):
+        return False
+    return update_fields is None or any(model_field.name in update_fields for model_field in _fields(model))
 
 
 def display(instance, model_field):
@@ -84,7 +105,7 @@ def _raw(instance, model_field):
 
 
 def _before_save(sender, instance, raw=False, **kwargs):
-    if raw or sender not in TRACKED:
+    if raw or not _tracks(sender, kwargs.get("update_fields")):
         return
     instance._audit_before = None
     if instance.pk is not None and not instance._state.adding:
@@ -92,7 +113,7 @@ def _before_save(sender, instance, raw=False, **kwargs):
 
 
 def _after_save(sender, instance, created, raw=False, **kwargs):
-    if raw or sender not in TRACKED:
+    if raw or not _tracks(sender, kwargs.get("update_fields"), created):
         return
     before = getattr(instance, "_audit_before", None)
     instance._audit_before = None
@@ -125,6 +146,39 @@ def connect():
         pre_save.connect(_before_save, sender=model, dispatch_uid=f"audit_pre_save_{model._meta.label}")
         post_save.connect(_after_save, sender=model, dispatch_uid=f"audit_post_save_{model._meta.label}")
         post_delete.connect(_after_delete, sender=model, dispatch_uid=f"audit_post_delete_{model._meta.label}")
+        for name in TRACKED[model].m2m:
+            through = model._meta.get_field(name).remote_field.through
+            _M2M[through] = (model, name)
+            m2m_changed.connect(_m2m_changed, sender=through, dispatch_uid=f"audit_m2m_{model._meta.label}_{name}")
+
+
+# --- Many-to-many fields: one UPDATE row per object whose list changed, with the list before and after ---------
+
+_M2M: dict = {}  # through model -> (tracked model, field name)
+
+
+def _m2m_display(owner, name: str) -> str | None:
+    return ", ".join(sorted(str(related) for related in getattr(owner, name).all())) or None
+
+
+def _m2m_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    """``spip.served_establishments.add(...)`` or ``establishment.spips.add(spip)``: the lists of the tracked
+    objects concerned are read before and after the change."""
+    model, name = _M2M[sender]
+    if action in ("pre_add", "pre_remove", "pre_clear"):
+        if not reverse:
+            owners = [instance]
+        elif pk_set is not None:
+            owners = model._default_manager.filter(pk__in=pk_set)
+        else:  # establishment.spips.clear()
+            owners = model._default_manager.filter(**{name: instance})
+        instance._audit_m2m_before = {owner.pk: (owner, _m2m_display(owner, name)) for owner in owners}
+    elif action in ("post_add", "post_remove", "post_clear"):
+        for owner, before in getattr(instance, "_audit_m2m_before", {}).values():
+            after = _m2m_display(owner, name)
+            if after != before:
+                _record(model, owner, ChangeAction.UPDATE, {name: [before, after]})
+        instance._audit_m2m_before = {}
 
 
 # --- Reading and erasing ------------------------------------------------------------------------------------

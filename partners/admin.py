@@ -1,5 +1,8 @@
 from django.contrib import admin
 
+from access import permissions
+
+from . import services
 from .models import (
     Contact,
     Decision,
@@ -24,6 +27,16 @@ class OrganisationAdmin(admin.ModelAdmin):
     search_fields = ["name", "former_names__name"]
     filter_horizontal = ["served_establishments"]
     inlines = [FormerNameInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        """The relations that decide who reads names: read only for a staff member who is not an administrator."""
+        return [*super().get_readonly_fields(request, obj),
+                *permissions.locked_scope_fields(request.user, Organisation)]
+
+    def save_model(self, request, obj, form, change):
+        """Through the service, as the application's form: its checks, and the change history names the user."""
+        services.organisation_save(organisation=obj, served_establishments=form.cleaned_data.get(
+            "served_establishments"), by=request.user)
 
 
 @admin.register(Contact)

@@ -3,7 +3,7 @@ import datetime
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from access import scope
+from access import permissions, scope
 from core.forms import DateInput, DsfrModelForm, FilterForm, visible_or_current, with_blank
 from programmes.enums import ProgrammeStage
 from programmes.models import Disp, Programme, Region
@@ -43,18 +43,15 @@ class OrganisationForm(DsfrModelForm):
         self.fields["department"].queryset = departments
         self.fields["region"].queryset = Region.objects.filter(departments__in=departments).distinct()
         self.fields["disp"].queryset = Disp.objects.filter(regions__departments__in=departments).distinct()
-        self.fields["siae"].queryset = scope.siaes_for(user)
-        self.fields["establishment"].queryset = scope.establishments_for(user)
-        self.visible_establishments = scope.establishments_for(user)
-        self.fields["served_establishments"].queryset = self.visible_establishments
-
-    def clean_served_establishments(self):
-        """Ticking boxes changes only what the user sees; establishments outside their scope stay served."""
-        chosen = self.cleaned_data["served_establishments"]
-        if not self.instance.pk:
-            return chosen
-        hidden = self.instance.served_establishments.exclude(pk__in=self.visible_establishments.values("pk"))
-        return chosen | hidden
+        # The relations that decide who reads names: only an administrator (who sees every establishment and SIAE)
+        # gets them; for anyone else they are left out, so a posted value changes nothing.
+        for name in permissions.locked_scope_fields(user, Organisation):
+            del self.fields[name]
+        choices = {"siae": scope.siaes_for(user), "establishment": scope.establishments_for(user),
+                   "served_establishments": scope.establishments_for(user)}
+        for name, queryset in choices.items():
+            if name in self.fields:
+                self.fields[name].queryset = queryset
 
 
 class OrganisationFilterForm(FilterForm):

@@ -2,6 +2,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from access import permissions
 from audit.context import records_by
 from core.validation import period_errors
 from programmes.enums import ProgrammeStage
@@ -14,11 +15,26 @@ from .validators import normalise_phone
 @records_by
 @transaction.atomic
 def organisation_save(*, organisation: Organisation, served_establishments=None, by) -> Organisation:
+    """``served_establishments``: the full list (objects or ids) replacing the former one; None leaves it as it is.
+    The relations that decide who reads names change only by an administrator (access.permissions)."""
+    permissions.require_scope_change(by, Organisation, _scope_changes(organisation, served_establishments))
     organisation.full_clean()
     organisation.save()
     if served_establishments is not None:
         organisation.served_establishments.set(served_establishments)
     return organisation
+
+
+def _scope_changes(organisation: Organisation, served_establishments) -> list[str]:
+    """Which of the organisation's scope relations this save changes, compared with the row as stored."""
+    stored = Organisation.objects.filter(pk=organisation.pk).first() if organisation.pk else None
+    changed = [name for name in ("siae", "establishment")
+               if getattr(organisation, f"{name}_id") != (getattr(stored, f"{name}_id") if stored else None)]
+    if served_establishments is not None:
+        before = {str(pk) for pk in stored.served_establishments.values_list("pk", flat=True)} if stored else set()
+        if {str(getattr(establishment, "pk", establishment)) for establishment in served_establishments} != before:
+            changed.append("served_establishments")
+    return changed
 
 
 @records_by

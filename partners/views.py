@@ -50,7 +50,8 @@ def organisation_detail(request, pk):
 
 def _save_organisation(request, form):
     return lambda: services.organisation_save(
-        organisation=form.instance, served_establishments=form.cleaned_data["served_establishments"], by=request.user
+        organisation=form.instance, served_establishments=form.cleaned_data.get("served_establishments"),
+        by=request.user,
     )
 
 

@@ -125,7 +125,8 @@ def test_disp_posted_without_interregion_shows_the_french_error_and_creates_noth
     assert Organisation.objects.count() == count
 
 
-def test_organisation_form_of_disp_paris_offers_only_its_departments_and_establishments(client_as, scope_a, scope_b):
+def test_organisation_form_of_disp_paris_offers_only_its_departments_and_no_scope_relation(client_as, scope_a,
+                                                                                           scope_b):
     EstablishmentFactory(name="MA de Meaux", department_code="77")
 
     response = client_as("DISP_STAFF_A").get(CREATE)
@@ -137,8 +138,18 @@ def test_organisation_form_of_disp_paris_offers_only_its_departments_and_establi
         "---------", "Direction interrégionale des services pénitentiaires de Paris"
     ]
     text = page_text(response)
-    assert "MA de Meaux" in text and "CP Alpha" in text
-    assert "CP Bravo" not in text
+    # Who an SPIP serves, the establishment or SIAE an organisation stands for: an administrator's decision.
+    assert "Établissements desservis" not in text
+    assert "MA de Meaux" not in text and "CP Alpha" not in text and "CP Bravo" not in text
+
+
+def test_organisation_form_of_an_administrator_offers_every_establishment(client_as, scope_a, scope_b):
+    EstablishmentFactory(name="MA de Meaux", department_code="77")
+
+    text = page_text(client_as("ADMIN").get(CREATE))
+
+    assert "Établissements desservis" in text
+    assert "MA de Meaux" in text and "CP Alpha" in text and "CP Bravo" in text
 
 
 def test_organisation_post_with_a_department_outside_the_scope_is_refused(client_as, scope_a):
@@ -173,7 +184,7 @@ def test_only_an_administrator_may_edit_a_body_without_territory(client_as):
     assert client_as("ADMIN").get(url).status_code == 200
 
 
-def test_editing_a_spip_keeps_the_establishments_it_serves_outside_the_editors_scope(client_as, scope_a, scope_b):
+def test_a_disp_officer_editing_a_spip_leaves_the_establishments_it_serves_as_they_were(client_as, scope_a, scope_b):
     spip = scope_a.organisations["spip"]
     spip.served_establishments.add(scope_b.establishment)
 
@@ -183,13 +194,23 @@ def test_editing_a_spip_keeps_the_establishments_it_serves_outside_the_editors_s
     )
 
     assert response.status_code == 302
-    assert set(spip.served_establishments.all()) == {scope_b.establishment}
+    assert set(spip.served_establishments.all()) == {scope_a.establishment, scope_b.establishment}
 
 
-def test_a_new_spip_serves_the_establishments_ticked_in_its_form(client_as, scope_a):
-    response = client_as("DISP_STAFF_A").post(
+def test_a_new_spip_serves_the_establishments_an_administrator_ticks_in_its_form(client_as, scope_a):
+    response = client_as("ADMIN").post(
         CREATE, organisation_data(kind="SPIP", name="SPIP de Meaux", served_establishments=[scope_a.establishment.pk])
     )
 
     assert response.status_code == 302
     assert list(Organisation.objects.get(name="SPIP de Meaux").served_establishments.all()) == [scope_a.establishment]
+
+
+def test_a_new_spip_created_by_a_disp_officer_serves_no_establishment_until_an_administrator_says_so(client_as,
+                                                                                                       scope_a):
+    response = client_as("DISP_STAFF_A").post(
+        CREATE, organisation_data(kind="SPIP", name="SPIP de Meaux", served_establishments=[scope_a.establishment.pk])
+    )
+
+    assert response.status_code == 302
+    assert not Organisation.objects.get(name="SPIP de Meaux").served_establishments.exists()
