@@ -19,6 +19,11 @@ MAY_EDIT = {
     "organisation": {"ADMIN", "DISP_STAFF", "DREETS_STAFF", "DDETS_STAFF"},
 }
 
+# Relations that decide who reads names (issue 14): field of the organisation form -> the organisation of scope A
+# it is posted for. Only these roles change them; anyone else's post leaves them as they were.
+SCOPE_RELATIONS = {"served_establishments": "spip", "siae": "siae", "establishment": "establishment"}
+MAY_CHANGE_SCOPE = {"ADMIN"}
+
 
 def scope_a_object(scope_a, kind: str):
     if kind == "organisation":

@@ -18,7 +18,9 @@ from django.test import Client
 from django.urls import NoReverseMatch, URLResolver, get_resolver, include, path, reverse
 from django.urls.resolvers import RegexPattern
 
+from tests.accounts.matrix_registry import MAY_CHANGE_SCOPE, SCOPE_RELATIONS
 from tests.accounts.personas import PERSONAS
+from tests.programmes.factories import EstablishmentFactory, SiaeFactory
 
 # Each tests/<app>/matrix_*.py module declares, for the URLs of its pages that take an id:
 #   OBJECT_URLS = {url name: (kind of object, page)}  page: "detail" (GET only), "update" (GET shows a form,
@@ -134,6 +136,59 @@ def test_outsider_gets_the_same_answer_as_for_an_id_that_does_not_exist(url_name
     send = client.post if OBJECT_URLS[url_name][1] == "action" else client.get  # actions answer POST only
 
     assert send(url).status_code == send(missing).status_code == 404
+
+
+# --- relations that decide who reads names: only an administrator changes them ------------------------------
+
+
+def scope_relation(organisation, field: str):
+    if field == "served_establishments":
+        return set(organisation.served_establishments.values_list("pk", flat=True))
+    return getattr(type(organisation).objects.get(pk=organisation.pk), f"{field}_id")
+
+
+def scope_relation_post(organisation, field: str) -> dict:
+    """The organisation's form as it is, but for one more establishment served, or another SIAE or establishment
+    (of the same department: the territorial roles see them)."""
+    data = {"kind": organisation.kind, "name": organisation.name, "department": organisation.department_id or "",
+            "region": organisation.region_id or "", "disp": organisation.disp_id or ""}
+    if field == "served_establishments":
+        return {**data, field: [*scope_relation(organisation, field), EstablishmentFactory(department_code="77").pk]}
+    factory = SiaeFactory if field == "siae" else EstablishmentFactory
+    return {**data, field: factory(department_code="77").pk}
+
+
+def scope_relation_status(persona) -> int:
+    if persona.role is None:
+        return 302  # to the login page
+    if persona.scope == "B":
+        return 404
+    if persona.role not in MAY_EDIT["organisation"]:
+        return 403
+    return 302  # saved: the other fields, and the relation only for an administrator
+
+
+@pytest.mark.parametrize("field", list(SCOPE_RELATIONS))
+def test_only_an_administrator_changes_a_relation_that_defines_a_scope(field, scope_a, personas, subtests):
+    """The probe of issue 14: a DISP officer ticked an establishment for an SPIP, and its CPIP read the people
+    there. Every persona posts the change; the relation moves only for an administrator."""
+    organisation = scope_a.organisations[SCOPE_RELATIONS[field]]
+    url = reverse("partners:organisation_update", args=[organisation.pk])
+    before = scope_relation(organisation, field)
+    for persona in PERSONAS:
+        with subtests.test(persona=persona.name), transaction.atomic():
+            try:
+                client = Client()
+                if personas[persona.name] is not None:
+                    client.force_login(personas[persona.name])
+
+                response = client.post(url, scope_relation_post(organisation, field))
+
+                assert response.status_code == scope_relation_status(persona)
+                changed = scope_relation(organisation, field) != before
+                assert changed == (persona.role in MAY_CHANGE_SCOPE)
+            finally:
+                transaction.set_rollback(True)
 
 
 # --- the matrix covers every object URL -----------------------------------------------------------
