@@ -107,8 +107,9 @@ PARTNERSHIP = {"title": "text", "purpose": "text", "start_date": "date", "end_da
                "parties-TOTAL_FORMS": "int", "parties-INITIAL_FORMS": "int", "parties-MIN_NUM_FORMS": "int",
                "parties-MAX_NUM_FORMS": "int", "parties-*-organisation": "fk", "parties-*-role": "text"}
 FUNDING = {"year": "int", "funder": "choice", "organisation": "fk", "amount": "decimal"}
-ORGANISATION = {"kind": "choice", "name": "text", "department": "fk", "region": "fk", "disp": "fk", "siae": "fk",
-                "establishment": "fk", "served_establishments": "multi"}
+ORGANISATION = {"kind": "choice", "name": "text", "department": "fk", "region": "fk", "disp": "fk"}
+# The relations that decide who reads names: only an administrator's form has them (issue 14).
+ORGANISATION_SCOPE = {**ORGANISATION, "siae": "fk", "establishment": "fk", "served_establishments": "multi"}
 CONTACT = {"first_name": "text", "last_name": "text", "function": "text", "email": "email", "phone": "text"}
 ROLE = {"organisation": "fk", "role": "choice", "start_date": "date", "end_date": "date", "contact": "fk"}
 MEETING = {"kind": "choice", "date": "date", "agenda": "text", "minutes": "text",
@@ -182,9 +183,10 @@ CATALOGUE = [
     # --- partners -----------------------------------------------------------------------------------------
     FormEntry("partners:organisation_create", "DDETS_STAFF_A", no_args, ORGANISATION,
               baseline=lambda scope: {"kind": "MISSION_LOCALE", "name": "Mission locale de Meaux",
-                                      "department": "77", "region": "", "disp": "", "siae": "",
-                                      "establishment": ""}),
+                                      "department": "77", "region": "", "disp": ""}),
     FormEntry("partners:organisation_update", "DISP_STAFF_A", organisation("spip"), ORGANISATION),
+    FormEntry("partners:organisation_update", "ADMIN", organisation("spip"), ORGANISATION_SCOPE,
+              label="partners:organisation_update:administrateur"),
     FormEntry("partners:contact_create", "DISP_STAFF_A", organisation("spip"), CONTACT,
               baseline=lambda scope: {"first_name": "Inès", "last_name": "Morel"}),
     FormEntry("partners:contact_update", "DISP_STAFF_A", from_matrix("partners:contact_update"), CONTACT),

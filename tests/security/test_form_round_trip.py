@@ -139,6 +139,7 @@ FILL = {
     "programmes:partnership_update": fill_partnership,
     "programmes:funding_update": fill_funding,
     "partners:organisation_update": fill_organisation,
+    "partners:organisation_update:administrateur": fill_organisation,  # with the scope relations (issue 14)
     "partners:contact_update": fill_contact,
     "partners:role_update": fill_role,
     "partners:meeting_update": fill_meeting,
