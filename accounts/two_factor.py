@@ -94,11 +94,13 @@ def may_replace_device(request) -> bool:
 def confirm_password(request, password: str) -> bool:
     """The password typed again before replacing the device. A wrong one is a login failure (counted by
     accounts.lockout, as at the login); the caller refuses a locked account first. A right one opens the
-    replacement and gives the session a new id."""
+    replacement with a new key and gives the session a new id."""
     user = request.user
     if authenticate(request, username=user.get_username(), password=password) != user:
         logger.warning("second factor: password refused before replacing the device of user %s", user.pk)
         return False
+    # A key shown before this confirmation (to whoever held the session then) is not the one to enrol.
+    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
     request.session[REPLACEMENT_SESSION_KEY] = time.time() + REPLACEMENT_WINDOW_SECONDS
     request.session.cycle_key()
     return True

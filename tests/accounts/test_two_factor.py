@@ -332,6 +332,7 @@ def test_the_password_opens_re_enrolment_with_new_session_ids_and_the_new_device
     device = enrolled(user)
     client = signed_in_with_code(user, device)
     before = client.session.session_key
+    seen_before = TOTPDevice.objects.create(user=user, name="Téléphone", confirmed=False)  # a key shown earlier
 
     confirmed = client.post(reverse("accounts:two_factor_setup"), {"password": PASSWORD})
     after_password = client.session.session_key
@@ -340,7 +341,7 @@ def test_the_password_opens_re_enrolment_with_new_session_ids_and_the_new_device
     enrolment = client.post(reverse("accounts:two_factor_setup"), {"code": code_of(new)})
 
     assert confirmed.status_code == 302 and after_password != before
-    assert "two-factor-secret" in page.content.decode()
+    assert "two-factor-secret" in page.content.decode() and new.pk != seen_before.pk
     assert enrolment.status_code == 302 and client.session.session_key not in {before, after_password}
     assert list(TOTPDevice.objects.filter(user=user)) == [new] and TOTPDevice.objects.get(pk=new.pk).confirmed
     # The confirmation served once: replacing the device again asks for the password again.
