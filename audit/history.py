@@ -2,8 +2,8 @@
 
 pre_save reads the row as stored, post_save compares it with what was saved and writes one ChangeRecord in the
 same transaction (every service that saves these models is atomic, so a rolled-back change leaves no history).
-Writes that send no signal are NOT recorded: QuerySet.update(), bulk_create/bulk_update and the import's
-insert_many/update_many (participants/importing/writing.py).
+Writes that send no signal are recorded only when their caller says so: the import's insert_many/update_many
+(participants/importing/writing.py) call ``record_many``; QuerySet.update() and bulk_update are not recorded.
 
 The history is personal data: the retention calls erase_for(object_type, object_id) when it anonymises a record.
 """
@@ -112,21 +112,27 @@ def _before_save(sender, instance, raw=False, **kwargs):
         instance._audit_before = sender._default_manager.filter(pk=instance.pk).first()
 
 
-def _after_save(sender, instance, created, raw=False, **kwargs):
-    if raw or not _tracks(sender, kwargs.get("update_fields"), created):
-        return
-    before = getattr(instance, "_audit_before", None)
-    instance._audit_before = None
+def _changes(model, before, instance) -> dict:
+    """field -> [before, after] as the pages show them; ``before`` None: a creation (every value given)."""
     changes = {}
-    for model_field in _fields(sender):
-        if created or before is None:
+    for model_field in _fields(model):
+        if before is None:
             after = display(instance, model_field)
             if after is not None:
                 changes[model_field.name] = [None, after]
         elif _raw(before, model_field) != _raw(instance, model_field):
             changes[model_field.name] = [display(before, model_field), display(instance, model_field)]
-    if changes or created or before is None:
-        _record(sender, instance, ChangeAction.CREATE if created or before is None else ChangeAction.UPDATE, changes)
+    return changes
+
+
+def _after_save(sender, instance, created, raw=False, **kwargs):
+    if raw or not _tracks(sender, kwargs.get("update_fields"), created):
+        return
+    before = None if created else getattr(instance, "_audit_before", None)
+    instance._audit_before = None
+    changes = _changes(sender, before, instance)
+    if changes or before is None:
+        _record(sender, instance, ChangeAction.CREATE if before is None else ChangeAction.UPDATE, changes)
 
 
 def _after_delete(sender, instance, **kwargs):
@@ -138,6 +144,22 @@ def _record(model, instance, action, changes):
     user, label = context.actor()
     ChangeRecord.objects.create(user=user, user_label=label, object_type=TRACKED[model].object_type,
                                 object_id=str(instance.pk), action=action, changes=changes)
+
+
+def record_many(model, pairs, *, by=None) -> int:
+    """The history of writes that send no signal (the import's bulk statements), in one INSERT: ``pairs`` are
+    (object as it was read, or None for a creation; object as written). By ``by``, else whoever is acting.
+    Returns the number of rows written (an update that changed nothing writes none)."""
+    user, label = (by, context.user_label(by)) if by is not None else context.actor()
+    records = []
+    for before, instance in pairs:
+        changes = _changes(model, before, instance)
+        if changes or before is None:
+            records.append(ChangeRecord(user=user, user_label=label, object_type=TRACKED[model].object_type,
+                                        object_id=str(instance.pk), changes=changes,
+                                        action=ChangeAction.CREATE if before is None else ChangeAction.UPDATE))
+    ChangeRecord.objects.bulk_create(records, batch_size=500)
+    return len(records)
 
 
 def connect():

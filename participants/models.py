@@ -12,7 +12,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from core.validation import period_in_order
+from core.validation import period_in_order, validate_identifier, validate_person_name
 
 from .enums import (
     CLOSED_STATUSES,
@@ -55,12 +55,12 @@ class Participant(models.Model):
         "programmes.Quartier", on_delete=models.SET_NULL, null=True, blank=True, related_name="participants",
         verbose_name=_("quartier"),
     )
-    ecrou = models.CharField(_("numéro d'écrou"), max_length=20)
+    ecrou = models.CharField(_("numéro d'écrou"), max_length=20, validators=[validate_identifier])
     # The écrou as compared: upper case, letters and digits only, leading zeros dropped (services.ecrou_key).
     ecrou_key = models.CharField(max_length=20, editable=False)
     stay_ended_on = models.DateField(_("fin du séjour dans l'établissement"), null=True, blank=True)
-    last_name = models.CharField(_("nom"), max_length=100)
-    first_names = models.CharField(_("prénoms"), max_length=150)
+    last_name = models.CharField(_("nom"), max_length=100, validators=[validate_person_name])
+    first_names = models.CharField(_("prénoms"), max_length=150, validators=[validate_person_name])
     birth_date = models.DateField(_("date de naissance"))
     sex = models.CharField(_("sexe"), max_length=1, choices=Sex.choices)
     expected_release_date = models.DateField(_("date de libération prévisible"), null=True, blank=True)

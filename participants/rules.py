@@ -12,6 +12,7 @@ from dateutil.relativedelta import relativedelta
 from django.utils.translation import gettext as _
 
 from core.formatting import format_date, format_euros
+from core.validation import normalise_identifier
 from programmes import rates
 
 from .enums import (
@@ -49,9 +50,11 @@ ALLOWED_FROM = {
 
 
 def ecrou_key(raw: str) -> str:
-    """"  00123-a " and "123A" are the same écrou: letters and digits only, upper case, no leading zeros."""
-    key = re.sub(r"[^0-9A-Za-z]", "", raw or "").upper().lstrip("0")
-    return key or ("0" if re.search(r"0", raw or "") else "")
+    """"  00123-a " and "123A" are the same écrou: letters and digits only, upper case, no leading zeros. Full-width
+    or other compatibility forms ("３３９２６") are read as the digits they stand for (core.validation.normalise)."""
+    text = normalise_identifier(raw)
+    key = re.sub(r"[^0-9A-Za-z]", "", text).upper().lstrip("0")
+    return key or ("0" if "0" in text else "")
 
 
 def contract_kind_on(start: datetime.date) -> str:

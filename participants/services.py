@@ -127,7 +127,7 @@ def participant_save(*, participant: Participant, by, expected_version: int | No
                 "puis un nouveau dossier dans le nouvel établissement.")})
         participant.version = current.version + 1
     _raise(check_participant(participant, _today()))
-    participant.ecrou = participant.ecrou.strip()
+    participant.ecrou = rules.normalise_identifier(participant.ecrou)
     participant.ecrou_key = rules.ecrou_key(participant.ecrou)
     participant.full_clean()
     participant.save()

@@ -30,23 +30,25 @@ def build_file(rows: int) -> bytes:
     """A realistic mix: a quarter not selected, a quarter in the workshop, a quarter exited, a quarter selected."""
     header = ("programme;numero_ecrou;nom;prenom;date_naissance;sexe;date_session;decision_session;date_entree;"
               "date_sortie;motif_sortie;situation_sortie;date_liberation_previsible;rsa;deld;niveau_formation;"
-              "heures_travaillees;pmsmp")
+              "heures_travaillees;pmsmp;motif_retour;type_contrat;duree_contrat_mois")
     lines = [header]
     for n in range(rows):
         birth = (datetime.date(1970, 1, 1) + datetime.timedelta(days=n % 12000)).strftime("%d/%m/%Y")
         session = (datetime.date(2023, 1, 9) + datetime.timedelta(weeks=n % 50)).strftime("%d/%m/%Y")
-        entry, exit_on, reason, outcome, hours = "", "", "", "", ""
+        entry, exit_on, reason, outcome, hours, back, contract, months = "", "", "", "", "", "", "", ""
         decision = "non_retenu" if n % 4 == 0 else "retenu"
         if n % 4 in (1, 2):
             entry = (datetime.date(2023, 1, 9) + datetime.timedelta(weeks=n % 50, days=14)).strftime("%d/%m/%Y")
             hours = str(100 + n % 300)
         if n % 4 == 2:
             exit_on = "30/06/2024"
-            reason, outcome = ("liberation_fin_de_peine", "emploi_transition") if n % 8 == 2 else (
-                "retour_detention_ordinaire", "")
+            reason, outcome, back, contract, months = (
+                ("liberation_fin_de_peine", "emploi_transition", "", "cdd", "4") if n % 8 == 2
+                else ("retour_detention_ordinaire", "", "a_sa_demande", "", ""))
         lines.append(";".join([
             "BENCH-1", f"{100000 + n}", f"Nom{n}", "Alex", birth, "F" if n % 3 else "M", session, decision, entry,
-            exit_on, reason, outcome, "", "oui" if n % 5 == 0 else "non", "non", "4", hours, str(n % 3),
+            exit_on, reason, outcome, "", "oui" if n % 5 == 0 else "non", "non", "4", hours, str(n % 3), back,
+            contract, months,
         ]))
     return ("\r\n".join(lines) + "\r\n").encode("utf-8")
 

@@ -1,12 +1,15 @@
 """Checking the rows against the database (lookups preloaded in five queries), then writing all or nothing."""
 
+import copy
 from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.db.models.functions import Upper
 from django.utils import timezone
 
-from access.scope import programmes_for
+from access import permissions
+from access.scope import participants_for, programmes_for
+from audit.history import record_many
 from core.formatting import format_date
 from participants import rules
 from participants.enums import (
@@ -30,7 +33,6 @@ from .format import (
     PATHWAY_FIELDS,
     PREVIEW_ROWS,
     PROGRESS_EVERY,
-    UNKNOWN_ALLOWED,
     identity_text,
 )
 from .reading import Row
@@ -50,8 +52,16 @@ class Person:
     stay_ends: list = field(default_factory=list)  # (exit date, line)
     open_lines: list = field(default_factory=list)
     action: str = ""  # created, updated, unchanged
+    recorded: Participant | None = None  # as read, for the change history of an update
 
 
+# The same answer for an écrou nobody has and for a person outside the importer's scope: no existence oracle.
+NOT_YOURS = ("aucune personne de vos programmes n'a le numéro d'écrou « {ecrou} » avec cette date de naissance, et "
+             "votre rôle ne permet pas de créer le dossier d'une personne : c'est le SPIP qui l'enregistre. "
+             "Demandez-le-lui, puis importez à nouveau cette ligne.")
+NO_IDENTITY_EDIT = ("« {value} » diffère du dossier de la personne ({recorded}) et votre rôle ne permet pas de "
+                    "modifier ce dossier : c'est le SPIP qui le corrige. Laissez la cellule vide ou écrivez la valeur "
+                    "enregistrée.")
 PERSON_COLUMNS = {"nom": "last_name", "prenom": "first_names", "sexe": "sex",
                   "date_liberation_previsible": "expected_release_date", "rsa": "rsa", "deld": "jobseeker",
                   "niveau_formation": "education_level"}
@@ -61,9 +71,23 @@ def _date(day) -> str:
     return format_date(day) if day else ""
 
 
+def _shown(model_field, value) -> str:
+    """A participant's value as a message shows it."""
+    if value in (None, ""):
+        return "non renseigné"
+    if isinstance(value, bool):
+        return "oui" if value else "non"
+    if model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
+    return _date(value) if hasattr(value, "isoformat") else str(value)
+
+
 class Importer:
     def __init__(self, rows: list[Row], *, user, report: Report, on_progress=None):
         self.rows, self.user, self.report, self.on_progress = rows, user, report, on_progress
+        # The permissions of the forms: who creates a person's file, who corrects it (None: an operator's command).
+        self.creates_people = user is None or permissions.can_create(user, Participant)
+        self.edits_people = user is None or permissions.can_edit(user, Participant)
         self.today = timezone.localdate()
         self.people: dict[tuple, Person] = {}
         self.new_sessions: dict[tuple, RecruitmentSession] = {}
@@ -73,19 +97,22 @@ class Importer:
         self.targets: list[tuple[Row, Pathway, str]] = []  # row, pathway, status before ("" when new)
         self.original_versions: dict = {}
         self.closed_suspensions: list[Suspension] = []
+        self.recorded: dict = {}  # pathway pk -> the pathway as read (None when new), for the change history
 
     # Preloading: five queries, whatever the number of rows.
     def load(self):
         codes = {row.values["programme"].upper() for row in self.rows if row.values["programme"]}
         scope = Programme.objects.all() if self.user is None else programmes_for(self.user)
         self.programmes = {p.code.upper(): p for p in scope.annotate(code_upper=Upper("code"))
-                           .filter(code_upper__in=codes).select_related("establishment")}
+                           .filter(code_upper__in=codes).select_related("establishment", "quartier__establishment")}
         programme_ids = [p.pk for p in self.programmes.values()]
         establishment_ids = {p.establishment_id for p in self.programmes.values()}
-        self.sessions = {(s.programme_id, s.date): s
-                         for s in RecruitmentSession.objects.filter(programme_id__in=programme_ids)}
+        self.sessions = {(s.programme_id, s.date): s for s in RecruitmentSession.objects.filter(
+            programme_id__in=programme_ids).select_related("programme")}
         self.db_people: dict[tuple, list[Participant]] = {}
-        for person in Participant.objects.filter(establishment_id__in=establishment_ids):
+        # Only the people the importer may read: anyone else is matched as nobody (access.scope).
+        people = Participant.objects.all() if self.user is None else participants_for(self.user)
+        for person in people.filter(establishment_id__in=establishment_ids):
             self.db_people.setdefault((person.establishment_id, person.ecrou_key), []).append(person)
         for candidates in self.db_people.values():
             candidates.sort(key=lambda p: p.stay_ended_on is not None)  # active stay first
@@ -161,6 +188,9 @@ class Importer:
         if person is None:
             candidates = self.db_people.get(key, [])
             match = next((p for p in candidates if p.birth_date == v["date_naissance"]), None)
+            if match is None and not self.creates_people:
+                self._error(row, "numero_ecrou", NOT_YOURS.format(ecrou=v["numero_ecrou"]))
+                return None
             if match is None and any(p.stay_ended_on is None for p in candidates):
                 self._error(row, "numero_ecrou", f"une personne présente dans cet établissement porte déjà le numéro "
                                                  f"d'écrou « {v['numero_ecrou']} », avec une autre date de naissance : "
@@ -170,6 +200,8 @@ class Importer:
                 Participant, establishment_id=programme.establishment_id, quartier_id=programme.quartier_id,
                 ecrou=v["numero_ecrou"], ecrou_key=key[1], birth_date=v["date_naissance"],
             )
+            if match is None:  # the history names them without a query per row
+                participant.establishment, participant.quartier = programme.establishment, programme.quartier
             person = self.people[key] = Person(row.line, identity, participant, existing=match is not None)
         for column, attribute in PERSON_COLUMNS.items():
             value = v[column]
@@ -247,9 +279,6 @@ class Importer:
                 on=exit_on, entry=entry, reason=facts["reason"], outcome=facts["outcome"],
                 adjustment=facts["adjustment"], return_reason=facts["return_reason"],
                 job_contract=facts["job_contract"], job_months=facts["job_months"], today=self.today)
-            for name in UNKNOWN_ALLOWED:
-                if name in exit_errors and facts[name] in ("", None):
-                    del exit_errors[name]
             errors = exit_errors | errors
             suspension = self.open_suspensions.get(existing.pk) if existing else None
             if suspension and "exit_on" not in errors:
@@ -294,6 +323,8 @@ class Importer:
         self.used_sessions.add(session_key)
         status = self._status(facts, existing)
         pathway = existing or new_instance(Pathway, participant_id=participant.pk, programme_id=programme.pk)
+        recorded = copy.copy(existing) if existing is not None else None
+        pathway.programme = programme
         before = {name: getattr(pathway, name if name != "session" else "session_id") for name in PATHWAY_FIELDS}
         entry = facts["entry"]
         contract_kind = pathway.contract_kind if entry and entry == pathway.contract_start else (
@@ -319,6 +350,7 @@ class Importer:
         row.pathway, row.session = pathway, session
         if row.action != "unchanged":
             self.targets.append((row, pathway, before["status"] if existing else ""))
+            self.recorded[pathway.pk] = recorded
             suspension = self.open_suspensions.get(pathway.pk) if existing else None
             if status == PathwayStatus.EXITED and suspension:
                 suspension.end = facts["exit"]
@@ -354,10 +386,15 @@ class Importer:
         for person in self.people.values():
             participant = person.participant
             before = {name: getattr(participant, name) for name in PARTICIPANT_FIELDS}
-            for attribute, (value, _line) in person.values.items():
+            if person.existing:
+                person.recorded = copy.copy(participant)
+            for attribute, (value, line) in person.values.items():
                 if attribute in {"last_name", "first_names"} and person.existing and \
                         identity_text(getattr(participant, attribute)) == identity_text(value):
                     continue  # same name, written otherwise ("DUPONT", "Dupont"): left as recorded
+                if person.existing and not self.edits_people and getattr(participant, attribute) != value:
+                    self._refuse_identity_edit(line, attribute, value, participant)
+                    continue
                 setattr(participant, attribute, value)
             if person.stay_ends:
                 ended_on, line = max(person.stay_ends)
@@ -373,6 +410,12 @@ class Importer:
                 participant.version += 1
             else:
                 person.action = "unchanged"
+
+    def _refuse_identity_edit(self, line: int, attribute: str, value, participant: Participant):
+        column = next(name for name, field_name in PERSON_COLUMNS.items() if field_name == attribute)
+        model_field = Participant._meta.get_field(attribute)
+        self.report.error(line, column, NO_IDENTITY_EDIT.format(
+            value=_shown(model_field, value), recorded=_shown(model_field, getattr(participant, attribute))))
 
     def _count(self):
         counts = self.report.counts
@@ -432,6 +475,10 @@ class Importer:
                         [name if name != "session" else "session_id" for name in PATHWAY_FIELDS]
                         + ["age_at_entry", "version", "updated_at"])
             update_many(Suspension, self.closed_suspensions, ["end"])
+            record_many(Participant, [(person.recorded, person.participant) for person in self.people.values()
+                                      if person.action in {"created", "updated"}], by=self.user)
+            record_many(Pathway, [(self.recorded[pathway.pk], pathway) for _row, pathway, _before in self.targets],
+                        by=self.user)
             insert_many(PathwayLog, [
                 new_instance(PathwayLog, pathway_id=pathway.pk, transition=Transition.IMPORT, from_status=before,
                              to_status=pathway.status, on=pathway.exit_on or pathway.contract_start or row.session.date,

@@ -5,12 +5,25 @@ import csv
 import datetime
 import io
 import re
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from participants.models import Participant, Pathway, RecruitmentSession
 
-from .format import COLUMN_NAMES, EXTENSIONS, HEADER_ALIASES, PARSERS, REQUIRED_COLUMNS, REQUIRED_SET, CellError, token
+from .format import (
+    COLUMN_NAMES,
+    EXTENSIONS,
+    HEADER_ALIASES,
+    MAX_COLUMNS,
+    MAX_ROWS,
+    MAX_XLSX_UNCOMPRESSED,
+    PARSERS,
+    REQUIRED_COLUMNS,
+    REQUIRED_SET,
+    CellError,
+    token,
+)
 from .report import FileProblem, Report
 
 
@@ -76,11 +89,20 @@ def read_table(data: bytes, file_name: str) -> Table:
     headers, rows = None, []
     try:
         for line, cells in enumerate(records, start=1):
+            if len(cells) > MAX_COLUMNS and not _is_blank(cells[MAX_COLUMNS:]):
+                raise FileProblem(f"La ligne {line} a {_count(len(cells))} cellules : le fichier en a {MAX_COLUMNS} au "
+                                  f"plus par ligne (le format compte {len(COLUMN_NAMES)} colonnes). Supprimez les "
+                                  f"colonnes en trop.")
+            cells = cells[:MAX_COLUMNS]
             if headers is None:
                 if _is_blank(cells):
                     raise FileProblem("La première ligne du fichier doit porter les noms des colonnes : elle est vide.")
                 headers = cells
             elif not _is_blank(cells):
+                if len(rows) == MAX_ROWS:
+                    raise FileProblem(f"Le fichier a plus de {_count(MAX_ROWS)} lignes de données : découpez-le en "
+                                      f"fichiers de {_count(MAX_ROWS)} lignes au plus, chacun avec la ligne d'en-tête, "
+                                      f"et importez-les l'un après l'autre.")
                 rows.append((line, cells))
     except csv.Error as error:
         raise FileProblem(f"Le fichier CSV est mal formé ({error}).") from error
@@ -92,6 +114,7 @@ def read_table(data: bytes, file_name: str) -> Table:
 def _xlsx_records(data: bytes):
     import openpyxl  # only XLSX files need it
 
+    _check_unzipped_size(data)
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds of errors for a damaged file
@@ -103,6 +126,24 @@ def _xlsx_records(data: bytes):
             yield [_cell(value) for value in row]
     finally:
         workbook.close()
+
+
+def _check_unzipped_size(data: bytes) -> None:
+    """An XLSX is a zip: refuse it before openpyxl reads it when its parts would unzip to too much."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            size = sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, ValueError) as error:
+        raise FileProblem("Le fichier XLSX ne peut pas être lu : enregistrez-le à nouveau depuis votre tableur.") \
+            from error
+    if size > MAX_XLSX_UNCOMPRESSED:
+        raise FileProblem(f"Le classeur XLSX décompressé pèse {size // (1024 * 1024)} Mo, au-delà des "
+                          f"{MAX_XLSX_UNCOMPRESSED // (1024 * 1024)} Mo acceptés : gardez une seule feuille, avec "
+                          f"les colonnes du format, ou enregistrez-la en CSV.")
+
+
+def _count(number: int) -> str:
+    return f"{number:,}".replace(",", "\u202f")
 
 
 def map_headers(headers, report: Report) -> dict:

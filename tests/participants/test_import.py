@@ -27,6 +27,8 @@ from tests.participants.factories import ParticipantFactory, pathway_in_workshop
 BASE_COLUMNS = ["programme", "numero_ecrou", "nom", "prenom", "date_naissance", "sexe", "date_session",
                 "decision_session", "date_entree", "date_sortie", "motif_sortie", "situation_sortie",
                 "date_liberation_previsible", "rsa", "deld", "niveau_formation", "heures_travaillees", "pmsmp"]
+# The exit details: a release under adjustment names its measure, a return its reason, a job its contract.
+FULL_COLUMNS = [*BASE_COLUMNS, "amenagement", "motif_retour", "type_contrat", "duree_contrat_mois"]
 DEFAULTS = {"programme": "ALPHA-1", "numero_ecrou": "1001", "nom": "Martin", "prenom": "Paul",
             "date_naissance": "12/04/1990", "sexe": "M", "date_session": "06/01/2025", "decision_session": "retenu"}
 
@@ -35,7 +37,7 @@ def row(**values) -> dict:
     return {**DEFAULTS, **values}
 
 
-def csv_file(rows, *, columns=BASE_COLUMNS, sep=";", encoding="utf-8", bom=False) -> bytes:
+def csv_file(rows, *, columns=FULL_COLUMNS, sep=";", encoding="utf-8", bom=False) -> bytes:
     lines = [sep.join(columns)] + [sep.join(str(r.get(c, "")) for c in columns) for r in rows]
     data = ("\r\n".join(lines) + "\r\n").encode(encoding)
     return b"\xef\xbb\xbf" + data if bom else data
@@ -115,7 +117,8 @@ def test_the_status_follows_from_the_decision_and_the_dates(scope_a, cpip):
         person(2, decision_session="desiste"),
         person(3),
         person(4, date_entree="03/02/2025"),
-        person(5, date_entree="03/02/2025", date_sortie="30/06/2025", motif_sortie="retour_detention_ordinaire"),
+        person(5, date_entree="03/02/2025", date_sortie="30/06/2025", motif_sortie="retour_detention_ordinaire",
+               motif_retour="a_sa_demande"),
     ])
 
     report = run_import(data, "parcours.csv", user=cpip, wet_run=True)
@@ -132,10 +135,11 @@ def test_the_status_follows_from_the_decision_and_the_dates(scope_a, cpip):
 
 def test_an_empty_outcome_takes_the_default_of_the_exit_reason(scope_a, cpip):
     data = csv_file([
-        person(1, date_entree="03/02/2025", date_sortie="30/06/2025", motif_sortie="retour_detention_ordinaire"),
+        person(1, date_entree="03/02/2025", date_sortie="30/06/2025", motif_sortie="retour_detention_ordinaire",
+               motif_retour="a_sa_demande"),
         person(2, date_entree="03/02/2025", date_sortie="30/06/2025", motif_sortie="transfert"),
         person(3, date_entree="03/02/2025", date_sortie="30/06/2025", motif_sortie="liberation_fin_de_peine",
-               situation_sortie="emploi_durable"),
+               situation_sortie="emploi_durable", type_contrat="cdi"),
     ])
 
     report = run_import(data, "parcours.csv", user=cpip, wet_run=True)
@@ -528,7 +532,7 @@ def test_importing_the_same_file_again_changes_nothing(scope_a, cpip):
         person(1, decision_session="non_retenu"),
         person(2, date_entree="03/02/2025", heures_travaillees="120", rsa="oui"),
         person(3, date_entree="03/02/2025", date_sortie="30/06/2025", motif_sortie="liberation_fin_de_peine",
-               situation_sortie="emploi_transition"),
+               situation_sortie="emploi_transition", type_contrat="cdd", duree_contrat_mois="4"),
         person(4, date_entree="03/02/2025", date_sortie="30/06/2025", motif_sortie="transfert"),
     ])
     run_import(data, "parcours.csv", user=cpip, wet_run=True)
@@ -549,7 +553,7 @@ def test_a_changed_row_updates_its_pathway_and_logs_the_import(scope_a, cpip):
 
     report = run_import(csv_file([
         person(1, date_entree="03/02/2025", date_sortie="30/06/2025", motif_sortie="liberation_fin_de_peine",
-               situation_sortie="emploi_durable"),
+               situation_sortie="emploi_durable", type_contrat="cdi"),
         person(2),
     ]), "parcours.csv", user=cpip, wet_run=True)
 
@@ -672,7 +676,8 @@ def test_a_file_of_10000_rows_imports(scope_a, cpip):
             rows.append(person(n, date_entree="03/02/2025", heures_travaillees="150"))
         elif n % 4 == 2:
             rows.append(person(n, date_entree="03/02/2025", date_sortie="30/06/2025",
-                               motif_sortie="retour_detention_ordinaire"))
+                               motif_sortie="retour_detention_ordinaire",
+               motif_retour="a_sa_demande"))
         else:
             rows.append(person(n, date_session="03/03/2025"))
     progress = []
