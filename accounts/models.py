@@ -3,12 +3,16 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.validation import validate_person_name
+
 from .enums import Role
 
 
 class User(AbstractUser):
     """A person using the application, acting for one organisation with one role."""
 
+    first_name = models.CharField(_("prénom"), max_length=150, blank=True, validators=[validate_person_name])
+    last_name = models.CharField(_("nom"), max_length=150, blank=True, validators=[validate_person_name])
     role = models.CharField(_("rôle"), max_length=20, choices=Role.choices)
     # RESTRICT: a user's organisation decides what they see; it cannot disappear under them.
     organisation = models.ForeignKey(

@@ -63,3 +63,14 @@ def test_organisation_with_users_cannot_be_deleted_under_them():
         organisation.delete()
 
     assert organisation.users.count() == 1
+
+
+@pytest.mark.parametrize("name", ["<img src=x onerror=alert(1)>", '=HYPERLINK("http://x.example")'])
+def test_a_user_s_name_refuses_markup_and_formulas_as_every_person_s_name(name):
+    user = User(username="cpip.test", role=Role.NATIONAL, first_name=name, last_name=name)
+
+    with pytest.raises(ValidationError) as error:
+        user.full_clean(exclude=["password"])
+
+    assert set(error.value.message_dict) == {"first_name", "last_name"}
+    assert "Un nom ne contient ni balise, ni formule" in error.value.message_dict["last_name"][0]
