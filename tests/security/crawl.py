@@ -67,9 +67,9 @@ def read_member(content: bytes, scratch: Path) -> str:
 
 
 def crawl(client, starts, scratch: Path, *, prefixes=("/participants/", "/documents/"), limit=300,
-          htmx=True) -> list[Answer]:
-    """Every page reachable from ``starts`` by links, within ``prefixes`` (and the start URLs themselves).
-    List pages are also fetched as htmx fragments."""
+          htmx=True, skipped=SKIPPED_PREFIXES) -> list[Answer]:
+    """Every page reachable from ``starts`` by links, within ``prefixes`` (and the start URLs themselves), none
+    under ``skipped``. List pages are also fetched as htmx fragments."""
     seen, queue, answers = set(), deque(starts), []
     while queue and len(seen) < limit:
         url = queue.popleft()
@@ -93,7 +93,7 @@ def crawl(client, starts, scratch: Path, *, prefixes=("/participants/", "/docume
             target = urljoin(url, html.unescape(link)).split("#")[0]
             if "tri=" in target:  # another order of the same rows: nothing new to read
                 continue
-            if not target.startswith("/") or target.startswith(SKIPPED_PREFIXES) or target in seen:
+            if not target.startswith("/") or target.startswith(skipped) or target in seen:
                 continue
             if target.startswith(prefixes):
                 queue.append(target)
