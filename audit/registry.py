@@ -1,7 +1,12 @@
 """Which pages write an access-log row: URL name -> what the row says.
 
-A page listed with ``action`` writes one row per successful GET (2xx). A list page listed with ``export_param``
-writes a row only when that query parameter asks for a file (``?format=csv``): showing the list is no export.
+Every page that shows a participant's identity or pathway is listed (tests/audit/test_personal_pages.py crawls the
+application and the administration with a canary in a person's name and écrou, and fails on a page that shows it
+without a row). A listed page writes one row per successful answer (2xx) to one of its ``methods``: a form page also
+on POST, since the form shown again (refused input, or the conflict after a stale save with every current value)
+shows the person again; a valid POST redirects, and a refused access (403, 404) answers no 2xx: no row. A list page
+with ``export_param`` writes an export row instead when that query parameter asks for a file (``?format=csv``);
+a list with no ``action`` (no names on it) is logged only when exported.
 tests/audit/test_registry.py fails when a URL that exports or downloads (its name, or its view's code) is missing.
 """
 
@@ -16,13 +21,13 @@ LIST_FORMATS = EXPORT_FORMATS  # the lists of core.views.list_page and the casel
 
 @dataclass(frozen=True)
 class Route:
-    action: str | None  # the action of a plain GET; None: only its export is logged
+    action: str | None  # the action of the page shown; None: only its export is logged
     object_type: str = ""
     id_kwargs: tuple[str, ...] = ("pk",)  # URL arguments that make the object id (joined with "/")
     export_param: str | None = None  # the query parameter that turns the page into a file
     export_values: frozenset = LIST_FORMATS
-    method: str = "GET"  # the method of the read (a form that answers a file on POST: "POST")
-    attachment_only: bool = False  # logged only when the response is a file (not the form shown again)
+    methods: tuple[str, ...] = ("GET",)  # the methods whose answer shows the data
+    file_action: str | None = None  # the action when the answer is a file (the form shown again: ``action``)
 
     def object_id(self, kwargs: dict) -> str:
         return "/".join(str(kwargs[name]) for name in self.id_kwargs if kwargs.get(name) not in (None, ""))
@@ -32,20 +37,56 @@ def _list_export(object_type: str) -> Route:
     return Route(action=None, object_type=object_type, id_kwargs=(), export_param="format")
 
 
+def _page(action: str, object_type: str, *, form: bool = False, **options) -> Route:
+    """A page about one object; ``form``: also its POST, which shows the form again when it is refused."""
+    return Route(action, object_type, methods=("GET", "POST") if form else ("GET",), **options)
+
+
+def _admin(app_model: str, action: str, object_type: str, *, changelist: bool = True) -> dict[str, Route]:
+    """The administration's pages of a model (read only): its list and search, one object, its history."""
+    routes = {f"admin:{app_model}_{page}": Route(action, object_type, id_kwargs=("object_id",))
+              for page in ("change", "history")}
+    if changelist:
+        routes[f"admin:{app_model}_changelist"] = Route(AccessAction.LIST_VIEW, object_type, id_kwargs=())
+    return routes
+
+
+PARTICIPANT, PATHWAY = AccessAction.PARTICIPANT_VIEW, AccessAction.PATHWAY_VIEW
+
 ROUTES: dict[str, Route] = {
-    # Reads of one person's file.
-    "participants:participant_detail": Route(AccessAction.PARTICIPANT_VIEW, "participant"),
-    "participants:participant_update": Route(AccessAction.PARTICIPANT_VIEW, "participant"),  # the form shows it all
-    "participants:pathway_detail": Route(AccessAction.PATHWAY_VIEW, "pathway"),
-    # Documents.
-    "documents:document_download": Route(AccessAction.DOCUMENT_DOWNLOAD, "document"),
-    "documents:batch_download": Route(AccessAction.DOCUMENT_DOWNLOAD, "document_batch"),
-    # The right of access (GDPR art. 15): a valid POST answers the JSON file of everything held on the person.
-    "participants:participant_access_export": Route(AccessAction.RIGHT_OF_ACCESS_EXPORT, "participant",
-                                                    method="POST", attachment_only=True),
-    # Lists exported with ?format=csv|xlsx (core.views.list_page and the caseload).
-    "participants:participant_list": _list_export("participant"),
-    "participants:pathway_list": _list_export("pathway"),
+    # One person's file, and the forms that show it (a pathway's forms: the pathway's id).
+    "participants:participant_detail": _page(PARTICIPANT, "participant"),
+    "participants:participant_update": _page(PARTICIPANT, "participant", form=True),
+    "participants:pathway_create": _page(PARTICIPANT, "participant", form=True),
+    "participants:pathway_detail": _page(PATHWAY, "pathway"),
+    "participants:pathway_step": _page(PATHWAY, "pathway", form=True),
+    "participants:event_create": _page(PATHWAY, "pathway", form=True),
+    "participants:follow_up": _page(PATHWAY, "pathway", form=True),
+    # The right of access (GDPR art. 15): the form shows the person; a valid POST answers the JSON file of everything
+    # held on them.
+    "participants:participant_access_export": _page(PARTICIPANT, "participant", form=True,
+                                                    file_action=AccessAction.RIGHT_OF_ACCESS_EXPORT),
+    # The lists of named people (the caseload's HTML carries the columns of its export), the session board (also
+    # shown again by its refused actions), the import reports (the file's rows, by name and écrou).
+    "participants:participant_list": Route(AccessAction.LIST_VIEW, "participant", id_kwargs=(), export_param="format"),
+    "participants:pathway_list": Route(AccessAction.LIST_VIEW, "pathway", id_kwargs=(), export_param="format"),
+    "participants:session_detail": _page(AccessAction.SESSION_VIEW, "recruitment_session"),
+    "participants:session_add_candidates": Route(AccessAction.SESSION_VIEW, "recruitment_session", methods=("POST",)),
+    "participants:session_decide": Route(AccessAction.SESSION_VIEW, "recruitment_session", methods=("POST",)),
+    "participants:import_detail": _page(AccessAction.IMPORT_VIEW, "import_job"),
+    # Documents: their titles name the person.
+    "documents:document_list": Route(AccessAction.LIST_VIEW, "document", id_kwargs=()),
+    "documents:document_detail": _page(AccessAction.DOCUMENT_VIEW, "document"),
+    "documents:document_download": _page(AccessAction.DOCUMENT_DOWNLOAD, "document"),
+    "documents:batch_detail": _page(AccessAction.DOCUMENT_VIEW, "document_batch"),
+    "documents:batch_download": _page(AccessAction.DOCUMENT_DOWNLOAD, "document_batch"),
+    # The administration (/gestion/), read only: participants and pathways (lists, searches, records, history),
+    # the import jobs (their report), the change history (the values before and after).
+    **_admin("participants_participant", PARTICIPANT, "participant"),
+    **_admin("participants_pathway", PATHWAY, "pathway"),
+    **_admin("participants_importjob", AccessAction.IMPORT_VIEW, "import_job", changelist=False),
+    **_admin("audit_changerecord", AccessAction.HISTORY_VIEW, "change_record", changelist=False),
+    # Lists with no names, exported with ?format=csv|xlsx (core.views.list_page).
     "programmes:establishment_list": _list_export("establishment"),
     "programmes:siae_list": _list_export("siae"),
     "programmes:programme_list": _list_export("programme"),
@@ -67,8 +108,10 @@ def is_attachment(response) -> bool:
 def action_for(view_name: str, method: str, query, response) -> tuple[Route, str, str] | None:
     """(route, action, detail) when this successful request is to be logged, else None."""
     route = ROUTES.get(view_name)
-    if route is None or method != route.method or (route.attachment_only and not is_attachment(response)):
+    if route is None or method not in route.methods:
         return None
+    if route.file_action and is_attachment(response):
+        return route, route.file_action, ""
     if route.export_param:
         value = query.get(route.export_param, "")
         if value in route.export_values:

@@ -1,5 +1,6 @@
 """Access log (issue 7 section 3, goal S-17): exactly one row per read of a participant or pathway page, per export
-and per document download, with the user, the action and the object; no row for a refused access or a plain list."""
+and per document download, with the user, the action and the object; no row for a refused access or a list without
+names. The other pages that show a person: test_access_log_pages.py; all of them, by a crawl: test_personal_pages.py."""
 
 import pytest
 from django.test import Client
@@ -97,11 +98,24 @@ def test_each_list_export_writes_one_export_row(scope_a, personas, client_as, ro
     assert "Dupont" not in f"{row.object_id}{row.detail}{row.route}"  # the query string is never kept
 
 
-@pytest.mark.parametrize("route", [name for name, _type in LIST_EXPORTS])
-def test_showing_a_list_is_no_export_and_writes_nothing(scope_a, client_as, route):
+NAMED_LISTS = {"participants:participant_list": "participant", "participants:pathway_list": "pathway"}
+
+
+@pytest.mark.parametrize("route", [name for name, _type in LIST_EXPORTS if name not in NAMED_LISTS])
+def test_showing_a_list_without_names_is_no_export_and_writes_nothing(scope_a, client_as, route):
     assert client_as("ADMIN").get(reverse(route)).status_code == 200
     assert client_as("ADMIN").get(reverse(route), {"format": "pdf"}).status_code == 200  # not a file format
     assert AccessLog.objects.count() == 0
+
+
+@pytest.mark.parametrize("route", NAMED_LISTS)
+def test_showing_a_list_of_named_people_is_a_consultation_not_an_export(scope_a, personas, client_as, route):
+    """The caseload's page carries the columns of its export: each page shown is one row."""
+    PathwayFactory(programme=scope_a.programme)
+    assert client_as("ADMIN").get(reverse(route)).status_code == 200
+    assert client_as("ADMIN").get(reverse(route), {"format": "pdf"}).status_code == 200  # not a file format
+    assert list(AccessLog.objects.values_list("user", "action", "object_type", "object_id", "detail")) == [
+        (personas["ADMIN"].pk, AccessAction.LIST_VIEW, NAMED_LISTS[route], "", "")] * 2
 
 
 def test_dashboard_exports_are_logged_and_the_page_is_not(scope_a, personas, client_as):
@@ -140,11 +154,13 @@ def test_document_download_writes_one_row_and_a_refused_one_none(scope_a, person
         "documents:document_download")
 
 
-def test_a_post_writes_no_access_row(scope_a, client_as):
-    """Saving the form is a change (the history records it), not a read."""
+def test_a_refused_post_shows_the_person_again_and_writes_one_row(scope_a, client_as):
+    """The form shown again with its errors shows the person: a read (a saved form redirects: a change, recorded by
+    the history, tests/audit/test_access_log_pages.py)."""
     participant = PathwayFactory(programme=scope_a.programme).participant
-    client_as("CPIP_A").post(reverse("participants:participant_update", args=[participant.pk]), {})
-    assert AccessLog.objects.count() == 0
+    response = client_as("CPIP_A").post(reverse("participants:participant_update", args=[participant.pk]), {})
+    assert response.status_code == 200
+    assert (only_row().action, only_row().object_id) == (AccessAction.PARTICIPANT_VIEW, str(participant.pk))
 
 
 def test_the_row_outlives_the_account(scope_a, client_as):
@@ -178,12 +194,13 @@ def test_right_of_access_export_is_logged_once_when_the_file_is_sent(scope_a, pe
     participant = PathwayFactory(programme=scope_a.programme).participant
     url = reverse("participants:participant_access_export", args=[participant.pk])
     client = client_as("CPIP_A")
-    assert client.get(url).status_code == 200  # the form
+    assert client.get(url).status_code == 200  # the form, under the person's name
     assert client.post(url, {"requested_on": "2999-01-01"}).status_code == 200  # refused date: the form again
-    assert AccessLog.objects.count() == 0
+    assert list(AccessLog.objects.values_list("action", flat=True)) == [AccessAction.PARTICIPANT_VIEW] * 2
     response = client.post(url, {"requested_on": "2026-11-02"})
     assert response.status_code == 200 and response["Content-Disposition"].startswith("attachment")
-    row = only_row()
+    assert AccessLog.objects.count() == 3  # the file: one row, and no second one as a consultation
+    row = AccessLog.objects.get(action=AccessAction.RIGHT_OF_ACCESS_EXPORT)
     assert (row.user, row.action, row.object_type, row.object_id, row.route) == (
         personas["CPIP_A"], AccessAction.RIGHT_OF_ACCESS_EXPORT, "participant", str(participant.pk),
         "participants:participant_access_export")
