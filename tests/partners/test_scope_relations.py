@@ -186,3 +186,24 @@ def test_the_administration_shows_the_scope_fields_read_only_to_a_staff_member_w
     assert set(permissions.SCOPE_FIELDS[Organisation]) <= set(organisation_admin.get_readonly_fields(request))
     request.user = personas["ADMIN"]
     assert not set(permissions.SCOPE_FIELDS[Organisation]) & set(organisation_admin.get_readonly_fields(request))
+
+
+def test_a_change_of_served_establishments_in_the_administration_is_in_the_history(
+        client_as, personas, scope_a, second_establishment):
+    establishment, _participant = second_establishment
+    admin = personas["ADMIN"]
+    admin.is_staff = admin.is_superuser = True
+    admin.save()
+    spip = scope_a.organisations["spip"]
+    fixtures = len(history(spip))
+
+    response = client_as("ADMIN").post(reverse("admin:partners_organisation_change", args=[spip.pk]), {
+        "kind": "SPIP", "name": spip.name, "department": spip.department_id, "region": "", "disp": "", "siae": "",
+        "establishment": "", "served_establishments": [scope_a.establishment.pk, establishment.pk],
+        "former_names-TOTAL_FORMS": "0", "former_names-INITIAL_FORMS": "0",
+    })
+
+    assert response.status_code == 302
+    assert set(spip.served_establishments.all()) == {scope_a.establishment, establishment}
+    [record] = history(spip, after=fixtures)
+    assert (record.user, record.changes) == (admin, {"served_establishments": ["CP Alpha", "CP Alpha, MA Alpha-Sud"]})
