@@ -42,13 +42,12 @@ def _page(action: str, object_type: str, *, form: bool = False, **options) -> Ro
     return Route(action, object_type, methods=("GET", "POST") if form else ("GET",), **options)
 
 
-def _admin(app_model: str, action: str, object_type: str, *, changelist: bool = True) -> dict[str, Route]:
-    """The administration's pages of a model (read only): its list and search, one object, its history."""
-    routes = {f"admin:{app_model}_{page}": Route(action, object_type, id_kwargs=("object_id",))
-              for page in ("change", "history")}
-    if changelist:
-        routes[f"admin:{app_model}_changelist"] = Route(AccessAction.LIST_VIEW, object_type, id_kwargs=())
-    return routes
+def _admin(app_model: str, action: str, object_type: str, pages=("changelist", "change", "history")) -> dict:
+    """The administration's pages of a model (read only): its list and search, one object, its history (whose title
+    is the object's name)."""
+    return {f"admin:{app_model}_{page}": Route(AccessAction.LIST_VIEW if page == "changelist" else action, object_type,
+                                               id_kwargs=() if page == "changelist" else ("object_id",))
+            for page in pages}
 
 
 PARTICIPANT, PATHWAY = AccessAction.PARTICIPANT_VIEW, AccessAction.PATHWAY_VIEW
@@ -84,8 +83,8 @@ ROUTES: dict[str, Route] = {
     # the import jobs (their report), the change history (the values before and after).
     **_admin("participants_participant", PARTICIPANT, "participant"),
     **_admin("participants_pathway", PATHWAY, "pathway"),
-    **_admin("participants_importjob", AccessAction.IMPORT_VIEW, "import_job", changelist=False),
-    **_admin("audit_changerecord", AccessAction.HISTORY_VIEW, "change_record", changelist=False),
+    **_admin("participants_importjob", AccessAction.IMPORT_VIEW, "import_job", pages=["change"]),
+    **_admin("audit_changerecord", AccessAction.HISTORY_VIEW, "change_record", pages=["change"]),
     # Lists with no names, exported with ?format=csv|xlsx (core.views.list_page).
     "programmes:establishment_list": _list_export("establishment"),
     "programmes:siae_list": _list_export("siae"),

@@ -7,6 +7,7 @@ the personas who see them; every answer that shows the canary must have written 
 The crawl must also reach every page of the URL configuration that answers a GET (or the page is listed below with
 the reason it is not reached): a new page cannot escape the test for want of a link to it."""
 
+import datetime
 import uuid
 
 import pytest
@@ -14,10 +15,12 @@ from django.test import Client
 from django.urls import resolve, reverse
 
 from audit.models import AccessLog
+from audit.registry import ROUTES
 from documents import services as documents
 from documents.enums import DocumentKind
 from documents.models import DocumentBatch
-from participants.enums import ExitReason, ImportStatus, PathwayStatus
+from participants import services
+from participants.enums import EventKind, ExitReason, ImportStatus, PathwayStatus
 from participants.models import ImportJob
 from tests.accounts.factories import UserFactory
 from tests.participants.factories import STEP_DAYS, counsellor, pathway_at, released_pathway
@@ -62,7 +65,8 @@ def canary_in(text: str) -> bool:
 @pytest.fixture
 def canary_files(scope_a, settings, tmp_path):
     """Two people of CP Alpha named by the canary: one in the workshop, one released with follow-ups due, both in
-    the session of STEP_DAYS; a charter of the first (ready, in a temporary storage) and a batch of the session."""
+    the session of STEP_DAYS; an item of the first's timeline, their charter (ready, in a temporary storage), a batch
+    of the session."""
     settings.STORAGES = {**settings.STORAGES, "default": {
         "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path / "files")}}}
     referent = counsellor(establishment=scope_a.establishment)
@@ -70,6 +74,8 @@ def canary_files(scope_a, settings, tmp_path):
                          participant__last_name=f"{CANARY}a", participant__ecrou=ECROU)
     released = released_pathway(scope_a.programme, exit_on=STEP_DAYS["exit"], reason=ExitReason.RELEASE_END_OF_SENTENCE,
                                 participant__last_name=f"{CANARY}b")
+    services.event_record(pathway=working, kind=EventKind.CIP_INTERVIEW, on=datetime.date(2025, 4, 7),
+                          detail="Entretien", by=referent)
     charter = documents.document_request(kind=DocumentKind.ACCOMPANIMENT_CHARTER, subject=working, by=referent)
     assert documents.document_generate(charter.pk) == "ready"
     batch = DocumentBatch.objects.create(session=working.session)
@@ -126,14 +132,13 @@ def crawled(canary_files, administrator, client_as, personas, tmp_path):
     skipped = ("/static/", "/gestion/", "/deconnexion", "/tableaux-de-bord/")
     results = []
     for persona in ("CPIP_A", "SIAE_DIRECTOR_A"):
-        results += crawl_as(client_as(persona), app_starts, tmp_path, prefixes=everything,
-                            skipped=skipped)
+        results += crawl_as(client_as(persona), app_starts, tmp_path, prefixes=everything, skipped=skipped)
     admin_client = Client()
     admin_client.force_login(administrator)
-    results += crawl_as(admin_client, app_starts, tmp_path,
-                        prefixes=everything, skipped=skipped)
-    results += crawl_as(admin_client, [reverse("admin:index")], tmp_path, prefixes=("/gestion/",),
-                        skipped=("/gestion/logout/",))
+    results += crawl_as(admin_client, app_starts, tmp_path, prefixes=everything, skipped=skipped)
+    search = f'{reverse("admin:participants_participant_changelist")}?q={CANARY}'
+    results += crawl_as(admin_client, [reverse("admin:index"), search], tmp_path, prefixes=("/gestion/",),
+                        skipped=("/gestion/logout/",), queries=False)
     return results
 
 
@@ -143,9 +148,11 @@ def test_every_page_that_shows_a_person_writes_an_access_log_row(crawled):
     not_reached = sorted(name for name, _callback in url_names()
                          if name not in reached and name not in NOT_CRAWLED)
     assert not_reached == [], f"Not reached (add a link or a start, or say why in NOT_CRAWLED): {not_reached}"
+    admin_registered = {name for name in ROUTES if name.startswith("admin:")}
+    assert sorted(admin_registered - reached) == []
     shown = {view_name(answer.url) for answer, _rows in crawled if answer.status == 200 and canary_in(answer.text)}
     assert {"participants:participant_detail", "participants:session_detail", "participants:import_detail",
-            "admin:participants_participant_change"} <= shown
+            "admin:participants_participant_change", "admin:participants_participant_changelist"} <= shown
 
     unlogged = sorted({view_name(answer.url) for answer, rows in crawled
                        if answer.status == 200 and canary_in(answer.text) and rows == 0})

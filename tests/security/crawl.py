@@ -67,9 +67,10 @@ def read_member(content: bytes, scratch: Path) -> str:
 
 
 def crawl(client, starts, scratch: Path, *, prefixes=("/participants/", "/documents/"), limit=300,
-          htmx=True, skipped=SKIPPED_PREFIXES) -> list[Answer]:
+          htmx=True, skipped=SKIPPED_PREFIXES, queries=True) -> list[Answer]:
     """Every page reachable from ``starts`` by links, within ``prefixes`` (and the start URLs themselves), none
-    under ``skipped``. List pages are also fetched as htmx fragments."""
+    under ``skipped``; ``queries=False``: no link with a query string (the administration's filters and orders of
+    the same rows). List pages are also fetched as htmx fragments."""
     seen, queue, answers = set(), deque(starts), []
     while queue and len(seen) < limit:
         url = queue.popleft()
@@ -91,7 +92,7 @@ def crawl(client, starts, scratch: Path, *, prefixes=("/participants/", "/docume
                                   html.unescape(fragment.content.decode())))
         for link in LINK.findall(text):
             target = urljoin(url, html.unescape(link)).split("#")[0]
-            if "tri=" in target:  # another order of the same rows: nothing new to read
+            if "tri=" in target or (not queries and "?" in target):  # the same rows again: nothing new to read
                 continue
             if not target.startswith("/") or target.startswith(skipped) or target in seen:
                 continue
