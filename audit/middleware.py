@@ -2,10 +2,13 @@
 one access-log row after each successful read that audit.registry lists (a GET, or the POST of a form that
 answers a file).
 
-A refused access (403, 404, a redirect to the login or to the second factor) writes no row: nothing was read.
+A refused access (403, 404, a redirect to the login or to the second factor) writes no row: nothing was read. A
+change refused in the object's current state (409, participants.views.refused) shows the page again: logged as read.
 A response sent as an attachment by a page missing from the registry is still logged, as an export of its route.
 If the row cannot be written, the response is not sent (500): no read without its trace.
 """
+
+from http import HTTPStatus
 
 from . import context, registry
 from .enums import AccessAction
@@ -19,7 +22,7 @@ class AuditMiddleware:
     def __call__(self, request):
         with context.serving(request):
             response = self.get_response(request)
-            if 200 <= response.status_code < 300:
+            if 200 <= response.status_code < 300 or response.status_code == HTTPStatus.CONFLICT:
                 try:
                     record_access(request, response)
                 except Exception:

@@ -66,6 +66,16 @@ def test_a_step_form_is_a_read_of_the_pathway(scope_a, client_as):
     assert rows() == [(AccessAction.PATHWAY_VIEW, "pathway", str(pathway.pk), "participants:pathway_step", "")] * 2
 
 
+def test_a_step_refused_in_the_current_status_still_shows_the_pathway_and_is_logged(scope_a, client_as):
+    pathway = pathway_at(PathwayStatus.CANDIDATE, programme=scope_a.programme, participant__last_name="Refusnom")
+    url = reverse("participants:pathway_step", args=[pathway.pk, "sortie"])  # no exit before the workshop
+
+    response = client_as("CPIP_A").post(url, {"exit_on": "2025-05-02", "version": pathway.version})
+
+    assert response.status_code == 409 and "REFUSNOM" in response.content.decode().upper()
+    assert rows() == [(AccessAction.PATHWAY_VIEW, "pathway", str(pathway.pk), "participants:pathway_step", "")]
+
+
 @pytest.mark.parametrize("route", ["participants:event_create", "participants:pathway_step", "participants:follow_up"])
 def test_a_refused_access_to_a_pathway_form_writes_nothing(scope_a, client_as, route):
     pathway = pathway_at(PathwayStatus.IN_WORKSHOP, programme=scope_a.programme)
