@@ -89,3 +89,21 @@ def test_a_file_sent_by_a_page_missing_from_the_registry_is_still_logged(client_
     row = AccessLog.objects.get()
     assert (row.user, row.action, row.route, row.object_id, row.detail) == (
         personas["NATIONAL"], AccessAction.EXPORT, "essai_piece_jointe", "", "")
+
+
+POST_MARKERS = ("posted(request)", "request.POST", 'request.method == "POST"')
+
+
+def takes_a_form(callback) -> bool:
+    return any(marker in view_source(callback) for marker in POST_MARKERS)
+
+
+def test_a_registered_page_that_takes_a_form_is_logged_on_post_too():
+    """A refused form is shown again on POST (and the conflict after a stale save, with every current value): a page
+    logged when shown must be logged on POST as well."""
+    callbacks = dict(url_names())
+    forms = {name for name, route in ROUTES.items() if route.action and name in callbacks
+             and takes_a_form(callbacks[name])}
+    assert {"participants:participant_update", "participants:pathway_step", "participants:follow_up",
+            "participants:session_decide"} <= forms  # the detector sees them
+    assert sorted(name for name in forms if "POST" not in ROUTES[name].methods) == []
