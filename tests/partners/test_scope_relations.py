@@ -207,3 +207,11 @@ def test_a_change_of_served_establishments_in_the_administration_is_in_the_histo
     assert set(spip.served_establishments.all()) == {scope_a.establishment, establishment}
     [record] = history(spip, after=fixtures)
     assert (record.user, record.changes) == (admin, {"served_establishments": ["CP Alpha", "CP Alpha, MA Alpha-Sud"]})
+
+
+def test_the_organisation_page_says_who_changes_the_served_establishments(client_as, scope_a):
+    spip = scope_a.organisations["spip"]
+
+    text = client_as("DISP_STAFF_A").get(reverse("partners:organisation_detail", args=[spip.pk])).content.decode()
+
+    assert "seul·e un·e administrateur·rice les modifie" in text
