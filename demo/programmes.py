@@ -34,6 +34,7 @@ from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -53,6 +54,7 @@ from partners.models import (
 )
 from programmes import rates
 from programmes.enums import (
+    AidScheme,
     AnnexStatus,
     AspMeasure,
     ConventionStatus,
@@ -64,6 +66,7 @@ from programmes.enums import (
 )
 from programmes.enums import EstablishmentKind as EK
 from programmes.models import (
+    AidRate,
     ConventionParty,
     Department,
     Disp,
@@ -326,15 +329,38 @@ def soon_annex_period(today: datetime.date) -> tuple[datetime.date, datetime.dat
     return end - relativedelta(years=1) + datetime.timedelta(days=1), end
 
 
-def _annex(convention, siae, *, start, end, etp, structure_code, status):
+def _demo_typed_amount(annex) -> Decimal:
+    """The demo's signed amount where the table lacks the socle (ACI from 1 January 2025, not found in the sources):
+    the latest socle the table knows, as the signed annex might say. The table itself is never filled by the demo."""
+    siae = annex.convention.siae
+    known = (AidRate.objects.filter(scheme=AidScheme.COMMON, siae_kind=siae.kind, territory=rates.territory_of(siae),
+                                    valid_from__lte=annex.start_date, base_amount__isnull=False)
+             .latest("valid_from"))
+    socle = rates.AidSocle(socle=known.base_amount, modulated_pct=Decimal(5), etp_cap=None, socle_row=known,
+                           rule_row=known)
+    return rates.annex_aid_with(annex, socle).amount
+
+
+def _annex(convention, siae, *, start, end, etp, structure_code, status, establishment):
+    """An annex of the programme's prison measure; its aid is computed from the table in force at its start
+    (programmes.rates). Before 1 August 2022 the specific prison aid paid 10 ETP per establishment at most: the
+    demo's annexes of those years convention that many (Meaux: 10 of its 16 ETP)."""
     measure = measure_of(siae)
-    amount = rates.aid_amount(
-        measure=measure, etp=etp, rate=rates.aid_rate_on(siae.kind, rates.territory_of(siae), start)
-    )
+    annex = FinancialAnnex(convention=convention, measure=measure, year=start.year, start_date=start, end_date=end,
+                           etp=etp, establishment=establishment)
+    try:
+        socle = rates.annex_socle(annex)
+    except ValidationError:
+        amount = _demo_typed_amount(annex)
+    else:
+        if socle.etp_cap is not None:
+            annex.etp = min(etp, socle.etp_cap)
+        amount = rates.annex_aid_with(annex, socle).amount
     annex, _ = FinancialAnnex.objects.update_or_create(
         convention=convention, measure=measure, year=start.year,
         defaults={"asp_number": asp_number(siae, start.year, structure_code), "start_date": start,
-                  "end_date": end, "etp": etp, "aid_amount": amount, "status": status},
+                  "end_date": end, "etp": annex.etp, "aid_amount": amount, "status": status,
+                  "establishment": establishment},
     )
     return annex
 
@@ -356,24 +382,24 @@ def _state_conventions(programmes: dict, authorities: dict, today: datetime.date
     year = today.year
     for structure_code, code in enumerate(BINDINGS, start=1):
         programme = programmes[code]
-        siae, etp = programme.siae, BINDINGS[code][0]
+        siae, etp, place = programme.siae, BINDINGS[code][0], programme.establishment
         authority = authorities[siae.department_id]
         if code == "MEAUX-APRES":
             # The experimental period, signed with the unité départementale of the DIRECCTE.
             old = _convention(siae, authority, "DEMO-77-APRES-2017", MEAUX_START, MEAUX_END, ConventionStatus.EXPIRED)
             _annex(old, siae, start=MEAUX_START, end=datetime.date(2017, 12, 31), etp=etp,
-                   structure_code=structure_code, status=AnnexStatus.VALIDATED)
+                   structure_code=structure_code, status=AnnexStatus.VALIDATED, establishment=place)
             _annex(old, siae, start=datetime.date(2018, 1, 1), end=MEAUX_END, etp=etp,
-                   structure_code=structure_code, status=AnnexStatus.VALIDATED)
+                   structure_code=structure_code, status=AnnexStatus.VALIDATED, establishment=place)
             # Today's convention: its last annex ends soon and nothing follows it yet.
             soon_start, soon_end = soon_annex_period(today)
             previous_start = soon_start - relativedelta(years=1)
             current = _convention(siae, authority, "DEMO-77-APRES-EI-MP", previous_start,
                                   soon_end + relativedelta(years=1), ConventionStatus.ACTIVE)
             _annex(current, siae, start=previous_start, end=soon_start - datetime.timedelta(days=1), etp=etp,
-                   structure_code=structure_code, status=AnnexStatus.VALIDATED)
+                   structure_code=structure_code, status=AnnexStatus.VALIDATED, establishment=place)
             _annex(current, siae, start=soon_start, end=soon_end, etp=etp,
-                   structure_code=structure_code, status=AnnexStatus.VALIDATED)
+                   structure_code=structure_code, status=AnnexStatus.VALIDATED, establishment=place)
             _prune(current)
             continue
         start, end = datetime.date(year - 1, 1, 1), datetime.date(year + 1, 12, 31)
@@ -381,7 +407,7 @@ def _state_conventions(programmes: dict, authorities: dict, today: datetime.date
                                  ConventionStatus.ACTIVE)
         for annex_year in (year - 1, year, year + 1):
             _annex(convention, siae, start=datetime.date(annex_year, 1, 1), end=datetime.date(annex_year, 12, 31),
-                   etp=etp, structure_code=structure_code,
+                   etp=etp, structure_code=structure_code, establishment=place,
                    status=AnnexStatus.DRAFT if annex_year > year else AnnexStatus.VALIDATED)
         _prune(convention)
 

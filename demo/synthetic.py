@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from dateutil.relativedelta import relativedelta
+from django.core.exceptions import ValidationError
 from django.core.management.color import no_style
 from django.db import connection, models, transaction
 from django.utils import timezone
@@ -450,10 +451,23 @@ class Generator:
     def _smic(self, day):
         return rates.smic_in_force(self.smic_rates, day) or self.smic_rates[-1].hourly_amount
 
-    def _aid_rate(self, kind, day):
-        candidates = [r for r in self.aid_rates if r.siae_kind == kind and r.valid_from <= day
-                      and r.territory == "METROPOLE"]
-        return max(candidates, key=lambda r: r.valid_from)
+    def _aid(self, kind, measure, etp, start, end) -> tuple[Decimal, Decimal]:
+        """ETP and aid of an annex from the table in force at its start (programmes.rates), the ETP within the cap of
+        the specific prison aid; where the table lacks the socle (ACI from 2025, not found), the latest socle it
+        knows, as a signed annex might say (a demo figure, never written to the table)."""
+        try:
+            socle = rates.aid_socle_in_force(self.aid_rates, siae_kind=kind, territory="METROPOLE", measure=measure,
+                                             day=start)
+        except ValidationError:
+            known = max((r for r in self.aid_rates if r.scheme == "COMMON" and r.siae_kind == kind
+                         and r.territory == "METROPOLE" and r.base_amount and r.valid_from <= start),
+                        key=lambda r: r.valid_from)
+            socle = rates.AidSocle(socle=known.base_amount, modulated_pct=Decimal(5), etp_cap=None, socle_row=known,
+                                   rule_row=known)
+        if socle.etp_cap is not None:
+            etp = min(etp, socle.etp_cap)
+        days, year_days = rates.year_share(start, end)
+        return etp, rates.AidComputation(etp=etp, socle=socle, days=days, year_days=year_days).amount
 
     # --- establishments, SIAE, programmes, conventions, funding --------------------------------------------
 
@@ -572,10 +586,10 @@ class Generator:
                     continue
                 etp = sum((p.etp for p in running), Decimal(0))
                 annex_start = max(start, min(p.start for p in running))
-                aid = rates.aid_amount(measure=measure, etp=etp, rate=self._aid_rate(kind, annex_start))
+                annex_etp, aid = self._aid(kind, measure, etp, annex_start, end)
                 self.writer.add(FinancialAnnex, id=self.new_id(FinancialAnnex), convention_id=convention,
                                 asp_number=f"{kind.value}{_asp_department(department)}{year % 100:02d}{structure:04d}",
-                                measure=measure.value, year=year, start_date=annex_start, end_date=end, etp=etp,
+                                measure=measure.value, year=year, start_date=annex_start, end_date=end, etp=annex_etp,
                                 aid_amount=aid,
                                 status=(AnnexStatus.DRAFT if year > today.year else AnnexStatus.VALIDATED).value)
                 if year > today.year:

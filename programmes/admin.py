@@ -73,8 +73,9 @@ class SmicRateAdmin(admin.ModelAdmin):
 
 @admin.register(AidRate)
 class AidRateAdmin(admin.ModelAdmin):
-    list_display = ["siae_kind", "territory", "valid_from", "base_amount", "detention_modulated_pct"]
-    list_filter = ["siae_kind", "territory"]
+    list_display = ["scheme", "siae_kind", "territory", "valid_from", "base_amount", "follows_common", "modulated_pct",
+                    "etp_cap_per_establishment", "source"]
+    list_filter = ["scheme", "siae_kind", "territory"]
 
 
 class FinancialAnnexInline(admin.TabularInline):

@@ -79,6 +79,14 @@ class AidTerritory(models.TextChoices):
     MAYOTTE = "MAYOTTE", _("Mayotte")
 
 
+class AidScheme(models.TextChoices):
+    """Which socle a row of the aid table gives: the droit-commun one, or the specific aid of the prison measures
+    (its own, lower socle until 31 July 2022; from 1 August 2022 a row that points to the droit-commun socle)."""
+
+    COMMON = "COMMON", _("Droit commun")
+    PRISON = "PRISON", _("Milieu pénitentiaire (aide spécifique)")
+
+
 class ImplantationRegime(models.TextChoices):
     R2016 = "R2016", _("Régime 2016 (DISP, chef d'établissement, SIAE)")
     R2022 = "R2022", _("Régime 2022 (chef d'établissement, SIAE ; 7 ans au plus, tacite reconduction)")

@@ -157,26 +157,34 @@ class StateConventionForm(DsfrModelForm):
 
 class FinancialAnnexForm(DsfrModelForm):
     aid_amount = forms.DecimalField(
-        label=_("Aide au poste annuelle (€)"), required=False, min_value=0, max_digits=11, decimal_places=2,
+        label=_("Aide au poste de l'annexe (€)"), required=False, min_value=0, max_digits=11, decimal_places=2,
         localize=True,
-        help_text=_("Laissez vide : elle est calculée depuis le barème en vigueur au début de l'annexe "
-                    "(ETP × montant socle, plus la part modulée de 5 % en détention). Saisissez-la seulement si "
-                    "l'annexe signée indique un autre montant."),
+        help_text=_("Laissez vide : elle est calculée depuis le barème en vigueur au début de l'annexe : ETP × montant "
+                    "socle × (1 + part modulée de 5 % en détention) × durée de l'annexe en jours / 365 (une année "
+                    "civile entière compte pour 1). Saisissez-la seulement si l'annexe signée indique un autre "
+                    "montant."),
     )
 
     class Meta:
         model = FinancialAnnex
-        fields = ["asp_number", "measure", "year", "start_date", "end_date", "etp", "aid_amount"]
+        fields = ["asp_number", "measure", "establishment", "year", "start_date", "end_date", "etp", "aid_amount"]
         localized_fields = ["etp"]  # "1,5" as a French user types it
         widgets = {"start_date": DateInput(), "end_date": DateInput()}
         labels = {
             "asp_number": _("Numéro d'annexe ASP"), "measure": _("Mesure"), "year": _("Année"),
+            "establishment": _("Établissement (mesure en milieu pénitentiaire)"),
             "start_date": _("Date de début"), "end_date": _("Date de fin"), "etp": _("ETP conventionnés"),
         }
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         kind = self.instance.convention.siae.kind
+        # Where the SIAE has a programme that the user sees (plus the annex's own, editing must not force a move).
+        places = Programme.objects.filter(siae_id=self.instance.convention.siae_id,
+                                          establishment__in=scope.establishments_for(user)).values("establishment_id")
+        current = [self.instance.establishment_id] if self.instance.establishment_id else []
+        self.fields["establishment"].queryset = visible_or_current(
+            Establishment.objects.filter(pk__in=places), Establishment, current)
         allowed = MEASURES_BY_KIND.get(kind)
         if allowed and not self.is_bound:
             self.fields["measure"].choices = [("", "---------"), *[(m.value, m.label) for m in allowed]]
@@ -188,7 +196,7 @@ class FinancialAnnexForm(DsfrModelForm):
             except ValidationError:
                 pass
         self.helper.layout = Layout(
-            Fieldset(_("Annexe"), Row(Column("asp_number"), Column("measure"), Column("year"))),
+            Fieldset(_("Annexe"), Row(Column("asp_number"), Column("measure"), Column("year")), "establishment"),
             Fieldset(_("Période"), Row(Column("start_date"), Column("end_date"))),
             Fieldset(_("Postes et aide"), Row(Column("etp"), Column("aid_amount"))),
         )

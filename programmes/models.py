@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from core.validation import period_in_order
 
 from .enums import (
+    AidScheme,
     AidTerritory,
     AnnexStatus,
     AspMeasure,
@@ -256,35 +257,74 @@ class SmicRate(models.Model):
 
 
 class AidRate(models.Model):
-    """Aide au poste: base amount per full-time post and year, by SIAE kind and territory."""
+    """Aide au poste: the socle per full-time post and year, by scheme, SIAE kind and territory, from a date.
 
+    A droit-commun row gives the socle (its part modulée, 0 to 10 % on results, is not computed). A prison row
+    gives the rule of the specific aid of the prison measures (EI_MP, ACI_MP): its own socle, or the droit-commun
+    socle in force (``follows_common``), its fixed part modulée and its cap of ETP per establishment. A row whose
+    socle is empty and that does not follow the droit commun is a change known to exist whose amount was not
+    found: the administrator enters it; until then no amount is computed from it.
+    """
+
+    scheme = models.CharField(_("régime de l'aide"), max_length=6, choices=AidScheme.choices,
+                              default=AidScheme.COMMON)
     siae_kind = models.CharField(_("type de SIAE"), max_length=5, choices=SiaeKind.choices)
     territory = models.CharField(_("territoire"), max_length=10, choices=AidTerritory.choices)
     valid_from = models.DateField(_("en vigueur à partir du"))
-    base_amount = models.DecimalField(_("montant socle par ETP (€/an)"), max_digits=9, decimal_places=2)
-    detention_modulated_pct = models.DecimalField(
-        _("part modulée en détention (%)"), max_digits=5, decimal_places=2, default=5
+    base_amount = models.DecimalField(
+        _("montant socle par ETP (€/an)"), max_digits=9, decimal_places=2, null=True, blank=True,
+        help_text=_("Vide : montant à saisir (non trouvé dans les sources), ou socle du droit commun pour une "
+                    "ligne « milieu pénitentiaire » qui le suit."),
     )
+    follows_common = models.BooleanField(
+        _("socle du droit commun"), default=False,
+        help_text=_("Milieu pénitentiaire : le socle est celui du droit commun en vigueur (depuis le 1er août 2022)."),
+    )
+    modulated_pct = models.DecimalField(
+        _("part modulée fixe (%)"), max_digits=5, decimal_places=2, null=True, blank=True,
+        help_text=_("Milieu pénitentiaire : part modulée fixe (5 %). Vide en droit commun (0 à 10 % selon les "
+                    "résultats, non calculée)."),
+    )
+    etp_cap_per_establishment = models.DecimalField(
+        _("plafond d'ETP par établissement et par an"), max_digits=6, decimal_places=2, null=True, blank=True,
+        help_text=_("Aide spécifique en détention jusqu'au 31 juillet 2022 : 10 postes par établissement."),
+    )
+    source = models.CharField(_("source"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("taux d'aide au poste")
         verbose_name_plural = _("taux d'aide au poste")
-        ordering = ["siae_kind", "territory", "-valid_from"]
+        ordering = ["scheme", "siae_kind", "territory", "-valid_from"]
         constraints = [
             models.UniqueConstraint(
-                fields=["siae_kind", "territory", "valid_from"], name="aid_rate_one_per_date",
-                violation_error_message=_("Un taux existe déjà pour ce type, ce territoire et cette date."),
+                fields=["scheme", "siae_kind", "territory", "valid_from"], name="aid_rate_one_per_scheme_and_date",
+                violation_error_message=_("Un taux existe déjà pour ce régime, ce type, ce territoire et cette date."),
             ),
             models.CheckConstraint(
-                condition=Q(base_amount__gt=0) & Q(detention_modulated_pct__gte=0)
-                & Q(detention_modulated_pct__lte=10),
-                name="aid_rate_amounts_in_range",
-                violation_error_message=_("Le socle doit être positif et la part modulée entre 0 et 10 %."),
+                condition=(Q(base_amount__isnull=True) | Q(base_amount__gt=0))
+                & (Q(modulated_pct__isnull=True) | (Q(modulated_pct__gte=0) & Q(modulated_pct__lte=10)))
+                & (Q(etp_cap_per_establishment__isnull=True) | Q(etp_cap_per_establishment__gt=0)),
+                name="aid_rate_values_in_range",
+                violation_error_message=_(
+                    "Le socle et le plafond d'ETP doivent être positifs et la part modulée entre 0 et 10 %."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(follows_common=False) | (Q(scheme=AidScheme.PRISON) & Q(base_amount__isnull=True)),
+                name="aid_rate_follows_common_only_in_prison",
+                violation_error_message=_(
+                    "Seule une ligne « milieu pénitentiaire » sans montant propre suit le socle du droit commun."
+                ),
             ),
         ]
 
     def __str__(self):
-        return f"{self.siae_kind} {self.get_territory_display()} au {self.valid_from:%d/%m/%Y}"
+        return (f"{self.siae_kind} {self.get_scheme_display().lower()} {self.get_territory_display()} "
+                f"au {self.valid_from:%d/%m/%Y}")
+
+    @property
+    def amount_missing(self) -> bool:
+        return self.base_amount is None and not self.follows_common
 
 
 # --- What binds a programme ---------------------------------------------------------------------------
@@ -330,13 +370,21 @@ class FinancialAnnex(models.Model):
                     "ACI077170123A1."),
     )
     measure = models.CharField(_("mesure"), max_length=6, choices=AspMeasure.choices)
+    # RESTRICT: the specific prison aid is capped per establishment; an annex keeps the establishment it counts in.
+    establishment = models.ForeignKey(
+        Establishment, on_delete=models.RESTRICT, null=True, blank=True, related_name="financial_annexes",
+        verbose_name=_("établissement"),
+        help_text=_("Mesure en milieu pénitentiaire : l'établissement où sont les postes (rempli d'office quand la "
+                    "SIAE n'est implantée que dans un établissement)."),
+    )
     year = models.PositiveSmallIntegerField(_("année"))
     start_date = models.DateField(_("date de début"))
     end_date = models.DateField(_("date de fin"))
     etp = models.DecimalField(_("ETP conventionnés"), max_digits=6, decimal_places=2)
     aid_amount = models.DecimalField(
-        _("aide au poste annuelle (€)"), max_digits=11, decimal_places=2,
-        help_text=_("Calculée depuis le barème en vigueur ; modifiable si l'annexe signée dit autrement."),
+        _("aide au poste de l'annexe (€)"), max_digits=11, decimal_places=2,
+        help_text=_("Calculée depuis le barème en vigueur à son début, au prorata de sa durée ; modifiable si "
+                    "l'annexe signée dit autrement."),
     )
     status = models.CharField(_("statut"), max_length=10, choices=AnnexStatus.choices, default=AnnexStatus.DRAFT)
 

@@ -25,13 +25,29 @@ def load_reference(disp_model, region_model, department_model) -> None:
         )
 
 
+def _decimal_or_none(text: str) -> str | None:
+    return text.strip() or None
+
+
 def load_rates(smic_model, aid_rate_model) -> None:
-    """SMIC and aide au poste tables (programmes/data/*.csv); later changes are entered in the admin."""
+    """SMIC and aide au poste tables (programmes/data/*.csv); later changes are entered in the admin.
+
+    An aid row's empty socle is a change whose amount was not found in the sources: loaded empty, never guessed.
+    A row the administrator has completed since keeps its amount (the file does not blank it again).
+    """
     for row in read_rows("smic_rates.csv"):
         smic_model.objects.update_or_create(valid_from=row["valid_from"],
                                             defaults={"hourly_amount": row["hourly_amount"]})
     for row in read_rows("aid_rates.csv"):
+        values = {
+            "follows_common": row["follows_common"] == "1",
+            "modulated_pct": _decimal_or_none(row["modulated_pct"]),
+            "etp_cap_per_establishment": _decimal_or_none(row["etp_cap_per_establishment"]),
+            "source": row["source"],
+        }
+        if row["base_amount"].strip() or values["follows_common"]:
+            values["base_amount"] = _decimal_or_none(row["base_amount"])
         aid_rate_model.objects.update_or_create(
-            siae_kind=row["siae_kind"], territory=row["territory"], valid_from=row["valid_from"],
-            defaults={"base_amount": row["base_amount"], "detention_modulated_pct": row["detention_modulated_pct"]},
+            scheme=row["scheme"], siae_kind=row["siae_kind"], territory=row["territory"],
+            valid_from=row["valid_from"], defaults=values,
         )

@@ -10,7 +10,7 @@ from core.formatting import format_date, format_euros
 from core.validation import period_errors
 from partners.enums import OrganisationKind
 
-from . import rates
+from . import aid, rates
 from .enums import SIAE_KINDS_ALLOWED_IN_DETENTION, AnnexStatus, ConventionStatus, ImplantationRegime
 from .models import (
     ConventionParty,
@@ -168,13 +168,24 @@ def check_annex_rules(annex: FinancialAnnex) -> dict:
 @records_by
 @transaction.atomic
 def annex_save(*, annex: FinancialAnnex, by) -> FinancialAnnex:
-    """Save an annex; an aid amount left blank is computed from the rate in force at its start."""
+    """Save an annex; an aid amount left blank is computed from the rate in force at its start (programmes.rates).
+
+    Over the cap of the specific prison aid, a computed amount is refused; a typed one (the signed annex says so)
+    is kept, and the convention page flags it (programmes.aid).
+    """
     errors = check_annex_rules(annex)
+    if not errors:
+        errors |= aid.establishment_errors(annex)
     if annex.aid_amount is None and not errors:
-        try:
-            annex.aid_amount = rates.annex_aid_amount(annex)
-        except ValidationError as error:
-            errors["aid_amount"] = [*error.messages, _("Saisissez le montant de l'aide inscrit dans l'annexe.")]
+        excess = aid.cap_excess(annex)
+        if excess is not None:
+            errors["etp"] = [excess.message, _("Réduisez les ETP, ou saisissez le montant inscrit dans l'annexe "
+                                               "signée si elle en dit autrement.")]
+        else:
+            try:
+                annex.aid_amount = rates.annex_aid_amount(annex)
+            except ValidationError as error:
+                errors["aid_amount"] = [*error.messages, _("Saisissez le montant de l'aide inscrit dans l'annexe.")]
     _raise(errors)
     return _save(annex)
 

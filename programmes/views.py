@@ -24,7 +24,7 @@ from core.views import (
 )
 from partners.models import Meeting
 
-from . import forms, selectors, services
+from . import aid, forms, selectors, services
 from .exports import table_response
 from .models import (
     Establishment,
@@ -224,9 +224,11 @@ def convention_list(request):
 def convention_detail(request, pk):
     user = request.user
     convention, can_edit = selectors.get_state_convention_for(user, pk)
-    annexes = list(convention.annexes.all())
+    annexes = list(convention.annexes.select_related("establishment"))
+    summaries = aid.summaries_for(annexes)  # the formula with its figures, a typed amount, the cap
     for annex in annexes:
         annex.may_edit = permissions.may_edit(user, annex)
+        annex.aid = summaries[annex.pk]
     return object_page(
         request, "programmes/convention_detail.html", convention, parent=CONVENTIONS, can_edit=can_edit,
         can_validate=permissions.can_validate(user), can_add_annex=permissions.can_create(user, FinancialAnnex),

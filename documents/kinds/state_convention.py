@@ -8,13 +8,16 @@ before 1 April 2021, a DREETS or DDETS since). The SIAE signs through its legal 
 import datetime
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
+
+from programmes import rates
 from programmes.enums import AnnexStatus, AspMeasure, SiaeKind
 
 from ..enums import DocumentKind, SubjectType
 from ..registry import KindSpec, register
 from . import common as c
 
-TEMPLATE_VERSION = "2026.1"
+TEMPLATE_VERSION = "2026.2"  # 2026.2: the aid's basis (ETP × socle × part modulée × days/365)
 
 
 def title(convention) -> str:
@@ -71,6 +74,16 @@ def siae_party(siae) -> dict:
     )
 
 
+def _aid_basis(annex) -> str:
+    try:
+        computation = rates.annex_aid(annex)
+    except ValidationError:
+        return "montant inscrit dans l'annexe signée"
+    if computation.amount != annex.aid_amount:
+        return "montant inscrit dans l'annexe signée"
+    return computation.terms.replace("\u00a0", " ")
+
+
 def annex_row(annex) -> dict:
     return {
         "asp_number": annex.asp_number,
@@ -79,7 +92,9 @@ def annex_row(annex) -> dict:
         "measure": c.label(AspMeasure, annex.measure),
         "etp": c.number(annex.etp),
         "aid_amount": c.euros(annex.aid_amount),
-        "per_etp": c.euros(annex.aid_amount / annex.etp) if annex.etp else "",
+        # How the amount follows from the table in force at the annex's start (programmes.rates): the basis when the
+        # amount is the computed one; a typed amount is the signed annex's.
+        "aid_basis": _aid_basis(annex),
         "draft": annex.status == AnnexStatus.DRAFT,
         "status": annex.get_status_display(),
     }

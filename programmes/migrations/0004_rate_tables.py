@@ -1,10 +1,12 @@
 from django.db import migrations
 
-from programmes.reference import load_rates
-
 
 def forwards(apps, schema_editor):
-    load_rates(apps.get_model("programmes", "SmicRate"), apps.get_model("programmes", "AidRate"))
+    """Superseded by 0005: the aid table gained its prison rows and columns, which this historical model lacks.
+
+    Databases migrated before loaded the first tables here; 0005 removes the unverified 2014 rows and loads the
+    current files on every database.
+    """
 
 
 class Migration(migrations.Migration):

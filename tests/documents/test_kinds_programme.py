@@ -198,7 +198,7 @@ def test_state_convention_prints_each_annex_with_its_number_period_and_aid(world
         "MEAUX-BATIR", ESTABLISHMENT, "du 1er juillet 2019 au 30 juin 2021, soit une durée de 2 ans",
         "le SPIP de Seine-et-Marne",
         "Annexe financière n° EI077190042", "Du 1er juillet 2019 au 30 juin 2020",
-        "EI en milieu pénitentiaire (EI_MP)", "4,00 ETP", "48 711,60 €", "soit 12 177,90 € par ETP",
+        "EI en milieu pénitentiaire (EI_MP)", "4,00 ETP", "48 711,60 € (montant inscrit dans l'annexe signée)",
         "Agence de services et de paiement (ASP)", "Pour la SIAE " + SIAE_NAME,
     ])
 

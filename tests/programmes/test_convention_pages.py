@@ -146,7 +146,7 @@ def test_annex_form_is_labelled_in_french_and_offers_the_siae_measures(client_as
     text = page_text(response)
 
     for label in ("Numéro d'annexe ASP", "Mesure", "Année", "Date de début", "Date de fin", "ETP conventionnés",
-                  "Aide au poste annuelle (€)"):
+                  "Aide au poste de l'annexe (€)", "Établissement (mesure en milieu pénitentiaire)"):
         assert label in text
     assert "Laissez vide : elle est calculée depuis le barème" in text
     assert option_labels(response, "measure") == [
@@ -159,9 +159,12 @@ def test_annex_created_with_a_blank_aid_gets_the_computed_amount(client_as, ei_c
         reverse("programmes:annex_create", args=[ei_convention.pk]), annex_data(), follow=True)
 
     annex = FinancialAnnex.objects.get()
-    assert annex.aid_amount == Decimal("25370.10")  # 2 x 12 081 x 1,05
+    # 1 June - 31 December 2023 = 214 days: 2 x 12 081 x 1,05 x 214/365 = 14 874,5244... -> 14 874,52 €
+    assert annex.aid_amount == Decimal("14874.52")
     assert annex.status == "DRAFT"
-    assert f"25{NBSP}370,10{NBSP}€" in page_text(response)
+    text = page_text(response)
+    assert f"14{NBSP}874,52{NBSP}€" in text
+    assert f"2{NBSP}ETP × 12{NBSP}081{NBSP}€ × 1,05 × 214/365 = 14{NBSP}874,52{NBSP}€" in text
 
 
 def test_annex_created_with_an_amount_keeps_it(client_as, ei_convention):
@@ -210,7 +213,7 @@ def test_annex_edit_recomputes_a_computed_amount_when_the_etp_change(client_as, 
     client.post(reverse("programmes:annex_update", args=[annex.pk]), annex_data(etp="1"))
 
     annex.refresh_from_db()
-    assert annex.aid_amount == Decimal("12685.05")
+    assert annex.aid_amount == Decimal("7437.26")  # 1 x 12 081 x 1,05 x 214/365 = 7 437,2622...
 
 
 def test_siae_director_may_not_edit_a_validated_annex(client_as, ei_convention):

@@ -202,7 +202,8 @@ def test_annex_without_a_rate_in_force_asks_for_the_amount():
     errors = refused(services.annex_save, annex=_new_annex(convention, asp_number="ACI976230001"), by=None)
 
     assert errors == {"aid_amount": [
-        "Aucun barème d'aide au poste n'est connu pour le type ACI (Mayotte) au 01/01/2023.",
+        # Since 1 August 2022 the prison measures take the droit-commun socle; Mayotte's is known from November 2024.
+        "Aucun barème d'aide au poste n'est connu pour le type ACI (droit commun, Mayotte) au 01/01/2023.",
         "Saisissez le montant de l'aide inscrit dans l'annexe.",
     ]}
 

@@ -1,10 +1,11 @@
 """load_demo, issue 3: conventions, contracts, partners, the Meaux committee and the 2021 Tour de France."""
 
 import datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from io import StringIO
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.urls import reverse
 
@@ -21,7 +22,6 @@ from partners.models import (
 from programmes import rates
 from programmes.alerts import ANNEX, alerts_for
 from programmes.models import (
-    AidRate,
     ConventionParty,
     FinancialAnnex,
     FundingLine,
@@ -137,9 +137,32 @@ def test_every_demo_convention_and_annex_meets_the_rules_and_the_aid_follows_the
         assert annex.measure == ("EI_MP" if siae.kind == "EI" else "ACI_MP")
         assert annex.asp_number[len(siae.kind):len(siae.kind) + 5] == f"{siae.department_id.zfill(3)}" \
             f"{annex.year % 100:02d}"
-        rate = AidRate.objects.filter(siae_kind=siae.kind, territory="METROPOLE",
-                                      valid_from__lte=annex.start_date).order_by("-valid_from").first()
-        assert annex.aid_amount == (annex.etp * rate.base_amount * Decimal("1.05")).quantize(Decimal("0.01"))
+        assert annex.establishment_id is not None, annex.asp_number
+        try:
+            computed = rates.annex_aid(annex)
+        except ValidationError:
+            # The ACI socle from 1 January 2025 is not in the sources: the demo types the amount an annex signed
+            # with the latest known socle would say (1 November 2024: 23 921 €, 5 %, days / 365).
+            assert siae.kind == "ACI" and annex.start_date >= datetime.date(2025, 1, 1), annex.asp_number
+            days, year_days = rates.year_share(annex.start_date, annex.end_date)
+            typed = annex.etp * Decimal("23921") * Decimal("1.05") * days / year_days
+            assert annex.aid_amount == typed.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP), annex.asp_number
+        else:
+            assert annex.aid_amount == computed.amount, annex.asp_number
+            if computed.socle.etp_cap is not None:
+                assert annex.etp <= computed.socle.etp_cap, annex.asp_number
+
+
+def test_the_2017_and_2018_meaux_annexes_carry_the_prison_socle_of_their_months_for_10_etp(demo_loaded):
+    meaux = FinancialAnnex.objects.filter(convention__reference="DEMO-77-APRES-2017").order_by("start_date")
+
+    # The specific prison aid paid 10 ETP per establishment at most until 31 July 2022 (Meaux plans 16).
+    # 1 July - 31 December 2017 = 184 days: 10 x 6 142 x 1,05 x 184/365 = 32 510,5315... -> 32 510,53 €
+    # (before: 168 000 €, "10 500 €/ETP", a full year of the unverified 2014 droit-commun row for 16 ETP);
+    # 2018, a full calendar year: 10 x 6 218 x 1,05 = 65 289,00 €.
+    assert [(annex.year, annex.etp, annex.aid_amount) for annex in meaux] == [
+        (2017, Decimal("10.00"), Decimal("32510.53")), (2018, Decimal("10.00"), Decimal("65289.00")),
+    ]
 
 
 @pytest.mark.parametrize("today", [TODAY, datetime.date(2027, 1, 1), datetime.date(2027, 10, 15),
