@@ -4,6 +4,7 @@ SHELL := /bin/bash
 PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
+RUN_ADDR ?= 127.0.0.1:8000
 STAMP := $(VENV)/.installed-pyproject
 NODE_STAMP := node_modules/.installed-package-lock
 DEMO_USERS := cpip.meaux siae.ares disp.paris dreets.idf national admin cpip.metz siae.efic disp.strasbourg
@@ -47,9 +48,22 @@ run: install
 	@$(PY) manage.py shell -c "from django.conf import settings; print('Mot de passe commun :', settings.DEMO_PASSWORD)"
 	@$(PY) manage.py shell -c "import base64; from django.conf import settings; print('Double authentification (cpip.*, siae.*, admin) : code affiché par « $(PY) manage.py demo_code <identifiant> », ou clé à saisir dans une application :', base64.b32encode(bytes.fromhex(settings.DEMO_TOTP_KEY)).decode())"
 	@echo
-	@$(VENV)/bin/celery -A iae_detention worker --beat -l info --concurrency 1 --schedule var/celerybeat-schedule & worker=$$!; \
-	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
-	$(PY) manage.py runserver 127.0.0.1:8000
+	@redis=""; worker=""; \
+	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null; kill -TERM $$redis 2>/dev/null; wait $$redis 2>/dev/null' EXIT; \
+	if [ -z "$$REDIS_URL" ]; then \
+		$(PY) scripts/embedded_redis.py & redis=$$!; \
+		$(PY) scripts/embedded_redis.py --wait || exit 1; \
+	fi; \
+	$(VENV)/bin/celery -A iae_detention worker --beat -l info --concurrency 1 --schedule $${IAE_VAR_DIR:-var}/celerybeat-schedule & worker=$$!; \
+	$(PY) manage.py runserver $(RUN_ADDR)
+
+# Issue 14, item 10: `make run` itself (SQLite, the embedded Redis, its worker and beat) in a throwaway folder on a
+# free port; 30 document requests at the same instant, then 30 spread over 15 s, each client polling its page as the
+# browser does. Exits 1 unless every document is READY, the worker never logged "Unrecoverable error" and is the
+# same process at the end, and Ctrl-C leaves nothing running (the Redis included). About 2 to 3 min.
+.PHONY: run-burst
+run-burst: install
+	$(PY) scripts/run_burst.py $(RUN_BURST_ARGS)
 
 # Two pytest-xdist processes (the machine has two cores); the browser and Celery worker tests run in one of them
 # (tests/conftest.py). `make test PYTEST_WORKERS=0` runs everything in one process. The clock of the tests is fixed
@@ -81,7 +95,7 @@ bench-import: install
 
 # What the document pipeline adds to WeasyPrint (median request → READY through the broker and one worker, against
 # the renderer alone) and one worker's documents per minute on a batch of 200, on a throwaway database and
-# private storage; the broker is Redis when REDIS_URL is set, otherwise the filesystem one. Prints figures,
+# private storage; the broker is Redis when REDIS_URL is set, otherwise the embedded one of `make run`. Prints figures,
 # asserts nothing.
 .PHONY: bench-documents
 bench-documents: install

