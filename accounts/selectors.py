@@ -6,6 +6,7 @@ from django.utils import timezone
 from access import scope
 from participants import alerts as pathway_alerts
 from programmes import alerts as programme_alerts
+from programmes import rate_watch
 from programmes.enums import ProgrammeStage
 
 from .enums import Role
@@ -41,9 +42,11 @@ def home_for(*, user, today: datetime.date | None = None) -> dict:
         "stages": [(label, by_stage.get(value, 0)) for value, label in ProgrammeStage.choices],
         # Deadlines of the programmes and of the pathways (participants/alerts.py), soonest first.
         "alerts": sorted(
-            programme_alerts.alerts_for(user=user, today=today) + pathway_alerts.alerts_for(user=user, today=today),
+            programme_alerts.alerts_for(user=user, today=today) + pathway_alerts.alerts_for(user=user, today=today)
+            + rate_watch.alerts_for(user=user, today=today),
             key=lambda alert: (alert.date, alert.kind, alert.message),
         ),
-        "alerts_shown": bool(programme_alerts.kinds_for(user) or pathway_alerts.kinds_for(user)),
+        "alerts_shown": bool(programme_alerts.kinds_for(user) or pathway_alerts.kinds_for(user)
+                             or rate_watch.kinds_for(user)),
         "alert_horizon": programme_alerts.HORIZON_DAYS,
     }

@@ -276,12 +276,15 @@ def test_home_page_of_a_role_concerned_says_when_nothing_is_due(client_as, scope
     assert "Aucune échéance dans les 90 prochains jours." in text
 
 
-def test_home_page_of_national_staff_has_no_alert_block(client_as, scope_a):
+def test_home_page_of_national_staff_has_no_programme_deadline(client_as, scope_a):
     annex_for(convention_for(scope_a), start=datetime.date(2026, 1, 1), end=days(10))
 
     text = page_text(client_as("NATIONAL").get(HOME))
 
-    assert "Échéances" not in text and "Aucune échéance" not in text
+    # National staff read dashboards: no deadline of a programme; only the dated tables left without their row
+    # for the year (programmes/rate_watch.py, issue 15).
+    assert "L'annexe financière" not in text
+    assert "La table des taux d'aide au poste n'a aucune ligne pour 2026" in text
 
 
 @pytest.mark.parametrize(("day", "text"), [
