@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 
 from .models import (
@@ -17,6 +18,7 @@ from .models import (
     SmicRate,
     StateConvention,
 )
+from .rules import implantation_contract_errors
 
 
 @admin.register(Disp)
@@ -92,8 +94,21 @@ class StateConventionAdmin(admin.ModelAdmin):
     inlines = [FinancialAnnexInline]
 
 
+class ImplantationContractAdminForm(forms.ModelForm):
+    """The administration refuses what the service refuses: the regime for the start date, hours within 10–35."""
+
+    def clean(self):
+        data = super().clean()
+        errors = implantation_contract_errors(regime=data.get("regime"), start_date=data.get("start_date"),
+                                              weekly_hours=data.get("weekly_hours"))
+        for name, message in errors.items():
+            self.add_error(name, message)
+        return data
+
+
 @admin.register(ImplantationContract)
 class ImplantationContractAdmin(admin.ModelAdmin):
+    form = ImplantationContractAdminForm
     list_display = ["programme", "regime", "start_date", "end_date", "posts", "hourly_pay"]
     list_filter = ["regime"]
     list_select_related = ["programme__siae"]

@@ -24,7 +24,7 @@ from .models import (
     Siae,
     StateConvention,
 )
-from .rules import check_programme_rules
+from .rules import check_programme_rules, implantation_contract_errors
 
 
 def _save(instance, *, exclude=()):
@@ -207,6 +207,7 @@ def annex_validate(*, annex: FinancialAnnex, by) -> FinancialAnnex:
 def check_contract_rules(contract: ImplantationContract):
     start, end = contract.start_date, contract.end_date
     errors = period_errors(start, end)
+    errors |= implantation_contract_errors(regime=contract.regime, start_date=start, weekly_hours=contract.weekly_hours)
     if (not errors and start and end and contract.regime == ImplantationRegime.R2022
             and end > rates.add_years(start, R2022_CONTRACT_MAX_YEARS)):
         errors["end_date"] = _(
