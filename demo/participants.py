@@ -21,8 +21,9 @@ experiment predates the DDSE (2020): the two "placement sous surveillance élect
 recorded as DDSE with a note saying so. Identities, numéros d'écrou and profiles are invented.
 
 A small current cohort, dated from the day load_demo runs, so that today's screens and alerts show something:
-at Meaux a session 3 weeks ago (2 candidates awaiting the decision, 1 not selected, 3 in the workshop: one
-to be released within 45 days with no pre-release action, one whose contract data is not entered yet); at Metz
+at Meaux a session 3 weeks ago (2 candidates awaiting the decision, 1 not selected, 3 classified and assigned, one
+to be released within 45 days with no pre-release action; they do not enter the workshop while the programme
+MEAUX-APRES and its implantation contract end on 31 December 2018: no entry outside them, issue 15); at Metz
 (METZ-EFIC) a session 8 months ago (one released 4 months ago, no follow-up recorded yet; one released
 6 months ago, followed up at +3 months) and a session 2 months ago with 4 entrants.
 
@@ -65,6 +66,7 @@ from participants.enums import (
 )
 from participants.models import AccompanimentEvent, FollowUp, Participant, Pathway, RecruitmentSession
 from programmes import rates
+from programmes import rules as programme_rules
 from programmes.enums import QuartierKind
 from programmes.models import Programme, Quartier
 
@@ -406,6 +408,10 @@ class Builder:
         pathway = services.pathway_classify(pathway=pathway, opinion=CpuOpinion.FAVOURABLE, on=plan.classified_on,
                                             by=spip)
         pathway = services.pathway_assign(pathway=pathway, on=plan.assigned_on, by=spip)
+        if programme_rules.workshop_frame_errors(self.actors.programme, plan.start):
+            # No entry in a workshop whose programme has ended or has no implantation contract in force (issue 15):
+            # today's Meaux cohort stays assigned while MEAUX-APRES ends on 31 December 2018 (demo/programmes.py).
+            return pathway
         if contract:
             pay = rates.pay_floor(rates.smic_on(plan.start))
             return services.pathway_start(pathway=pathway, start=plan.start, hours_per_week=plan.hours,

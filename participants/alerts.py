@@ -9,7 +9,10 @@ Three kinds, each read from ``access.scope.pathways_for`` only (nobody is told a
   milestones more than ``FOLLOW_UP_WINDOW_MONTHS`` months overdue are left out, so that old cohorts (imported
   years of history) do not flood the page: the alert is for contacts that can still be made;
 - ``contract``: a pathway in the workshop (or suspended) whose contract lacks its signature date, its hours per
-  week or its hourly pay.
+  week or its hourly pay;
+- ``engagement_act``: a pathway in the workshop (or suspended) still under an acte d'engagement after 31 December
+  2022, when every one had to have become a contrat d'emploi pénitentiaire (issue 15): « à transformer en contrat
+  d'emploi pénitentiaire », with the page that does it (participants:pathway_step, "transformation-cep").
 
 Only the roles that read names get them (access.scope.reads_names: SPIP, SIAE and establishment staff,
 administrators); territorial and national staff read aggregates. Messages name the person (the home page is
@@ -26,9 +29,10 @@ from access import scope
 from core.formatting import days_ago, in_days, long_date
 from programmes.alerts import ERROR, WARNING, Alert
 
-from . import services
-from .enums import OPEN_STATUSES, RELEASE_REASONS, EventKind, FollowUpMilestone, PathwayStatus
+from . import rules, services
+from .enums import OPEN_STATUSES, RELEASE_REASONS, ContractKind, EventKind, FollowUpMilestone, PathwayStatus
 from .models import AccompanimentEvent, FollowUp
+from .selectors import CONVERSION_SLUG
 
 RELEASE_HORIZON_DAYS = 60
 FOLLOW_UP_WINDOW_MONTHS = 6
@@ -36,10 +40,12 @@ FOLLOW_UP_WINDOW_MONTHS = 6
 RELEASE = "release"
 FOLLOW_UP = "follow_up"
 CONTRACT = "contract"
-KINDS = frozenset({RELEASE, FOLLOW_UP, CONTRACT})
+ENGAGEMENT_ACT = "engagement_act"
+KINDS = frozenset({RELEASE, FOLLOW_UP, CONTRACT, ENGAGEMENT_ACT})
 
-# The contract step of the pathway page (participants:pathway_step).
+# The contract step and the conversion step of the pathway page (participants:pathway_step).
 CONTRACT_STEP = "contrat"
+CONVERSION_STEP = CONVERSION_SLUG
 CONTRACT_FIELDS = {
     "contract_signed_on": "la date de signature",
     "hours_per_week": "les heures par semaine",
@@ -55,7 +61,8 @@ def alerts_for(*, user, today: datetime.date) -> list[Alert]:
     """The user's pathway alerts, soonest date first (the home page merges them with the programme alerts)."""
     if not kinds_for(user):
         return []
-    alerts = [*_release_alerts(user, today), *_follow_up_alerts(user, today), *_contract_alerts(user, today)]
+    alerts = [*_release_alerts(user, today), *_follow_up_alerts(user, today), *_contract_alerts(user, today),
+              *_engagement_act_alerts(user, today)]
     return sorted(alerts, key=lambda alert: (alert.date, alert.kind, alert.message))
 
 
@@ -150,5 +157,27 @@ def _contract_alerts(user, today):
             url=reverse("participants:pathway_step", args=[pathway.pk, CONTRACT_STEP]),
             link_label="Compléter le contrat",
             subject=f"contrat de {_who(pathway)}",
+            severity=ERROR,
+        )
+
+
+def _engagement_act_alerts(user, today):
+    if today <= rules.ENGAGEMENT_ACT_CONVERSION_DEADLINE:
+        return
+    pathways = (
+        scope.pathways_for(user)
+        .filter(contract_kind=ContractKind.ENGAGEMENT_ACT, status__in=sorted(rules.CONVERTIBLE_STATUSES))
+        .select_related("participant", "programme")
+    )
+    for pathway in pathways:
+        yield Alert(
+            kind=ENGAGEMENT_ACT,
+            message=(f"{_who(pathway)} travaille toujours sous acte d'engagement (depuis le "
+                     f"{long_date(pathway.contract_start)}) : à transformer en contrat d'emploi pénitentiaire, "
+                     f"obligatoire depuis le 1er janvier 2023."),
+            date=rules.ENGAGEMENT_ACT_CONVERSION_DEADLINE + datetime.timedelta(days=1),
+            url=reverse("participants:pathway_step", args=[pathway.pk, CONVERSION_STEP]),
+            link_label="Transformer en CEP",
+            subject=f"acte d'engagement de {_who(pathway)}",
             severity=ERROR,
         )

@@ -40,13 +40,16 @@ class PathwayStatus(models.TextChoices):
     NOT_SELECTED = "NOT_SELECTED", _("Non retenu·e")
     WITHDRAWN = "WITHDRAWN", _("Désisté·e")
     CLASSIFIED = "CLASSIFIED", _("Classé·e au travail")
+    # The establishment head refused the classification for work (after the CPU's opinion): the pathway closes.
+    NOT_CLASSIFIED = "NOT_CLASSIFIED", _("Classement refusé")
     ASSIGNED = "ASSIGNED", _("Affecté·e")
     IN_WORKSHOP = "IN_WORKSHOP", _("En atelier")
     SUSPENDED = "SUSPENDED", _("Suspendu·e")
     EXITED = "EXITED", _("Sorti·e")
 
 
-CLOSED_STATUSES = frozenset({PathwayStatus.NOT_SELECTED, PathwayStatus.WITHDRAWN, PathwayStatus.EXITED})
+CLOSED_STATUSES = frozenset(
+    {PathwayStatus.NOT_SELECTED, PathwayStatus.NOT_CLASSIFIED, PathwayStatus.WITHDRAWN, PathwayStatus.EXITED})
 OPEN_STATUSES = frozenset(set(PathwayStatus) - CLOSED_STATUSES)
 # Entered the workshop (a contract started): what the indicators call an entrant.
 ENTERED_STATUSES = frozenset({PathwayStatus.IN_WORKSHOP, PathwayStatus.SUSPENDED, PathwayStatus.EXITED})
@@ -55,6 +58,13 @@ ENTERED_STATUSES = frozenset({PathwayStatus.IN_WORKSHOP, PathwayStatus.SUSPENDED
 class CpuOpinion(models.TextChoices):
     FAVOURABLE = "FAVOURABLE", _("Favorable")
     UNFAVOURABLE = "UNFAVOURABLE", _("Défavorable")
+
+
+class ClassificationDecision(models.TextChoices):
+    """The establishment head's decision on the request for classification, after the CPU's opinion (domain §4.2)."""
+
+    GRANTED = "GRANTED", _("Classement accordé")
+    REFUSED = "REFUSED", _("Classement refusé")
 
 
 class ContractKind(models.TextChoices):
@@ -183,6 +193,9 @@ class Transition(models.TextChoices):
     EXIT = "EXIT", _("Sortie du programme")
     WITHDRAW = "WITHDRAW", _("Désistement")
     EDIT = "EDIT", _("Correction des données")
+    # An open acte d'engagement becomes a CEP (issue 15): the acte ends the day before the CEP starts.
+    END_ACT = "END_ACT", _("Fin de l'acte d'engagement")
+    CONVERT = "CONVERT", _("Début du contrat d'emploi pénitentiaire (transformation de l'acte d'engagement)")
     IMPORT = "IMPORT", _("Import d'un fichier")
 
 

@@ -28,6 +28,7 @@ from .enums import (
     DEFAULT_OUTCOME,
     JOB_OUTCOMES,
     AdjustmentDecision,
+    ClassificationDecision,
     CpuOpinion,
     EducationLevel,
     EventKind,
@@ -369,8 +370,19 @@ class DecisionForm(StepForm):
 class ClassificationForm(StepForm):
     submit_label = _("Enregistrer le classement")
     cpu_opinion = forms.ChoiceField(label=_("Avis de la CPU"), choices=CpuOpinion.choices, widget=InlineRadioSelect)
+    classification_decision = forms.ChoiceField(
+        label=_("Décision du chef d'établissement"), choices=ClassificationDecision.choices, widget=InlineRadioSelect,
+        initial=ClassificationDecision.GRANTED,
+        help_text=_("Un refus de classement clôt le parcours (statut « Classement refusé »)."))
     classified_on = date_field(_("Date de la décision de classement"),
                                help_text=_("Décision du chef d'établissement, après l'avis de la CPU."))
+    classification_refusal_reason = forms.CharField(label=_("Motif du refus"), required=False, max_length=300,
+                                                    help_text=_("Obligatoire pour un refus de classement."))
+
+    def layout(self):
+        return ["cpu_opinion", "classification_decision", "classified_on",
+                show_if("classification_decision", [ClassificationDecision.REFUSED.value],
+                        "classification_refusal_reason")]
 
 
 class AssignmentForm(StepForm):
@@ -452,6 +464,26 @@ class ContractForm(ContractFieldsMixin, StepForm):
                 Row(Column("hours_per_week"), Column("hourly_pay"))]
 
 
+class ConversionForm(ContractFieldsMixin, StepForm):
+    """An open acte d'engagement becomes a CEP from a chosen date; the acte ends the day before."""
+
+    submit_label = _("Transformer en contrat d'emploi pénitentiaire")
+    cep_start = date_field(
+        _("Début du contrat d'emploi pénitentiaire"),
+        help_text=_("L'acte d'engagement prend fin la veille. Au plus tôt le 1er mai 2022."))
+
+    def setup(self):
+        self.contract_fields()
+        for name in ("hours_per_week", "hourly_pay"):
+            self.initial.setdefault(name, getattr(self.pathway, name))
+
+    def layout(self):
+        notice = self.floor_notice(None)
+        self.fields["cep_start"].widget.attrs["data-pay-floors"] = self.floors_json
+        return [Row(Column("cep_start"), Column("contract_signed_on")), notice,
+                Row(Column("hours_per_week"), Column("hourly_pay"))]
+
+
 class SuspensionForm(StepForm):
     submit_label = _("Enregistrer la suspension")
     start = date_field(_("Date de début de la suspension"))
@@ -527,6 +559,7 @@ STEP_FORMS = {
     "reprise": ResumeForm,
     "sortie": ExitForm,
     "desistement": WithdrawalForm,
+    "transformation-cep": ConversionForm,
 }
 
 

@@ -4,6 +4,7 @@ What may not be stored is simply absent: no offence, sentence, criminal record o
 (docs/domain.md §10.1). Rules across rows (state machine, dates against sessions, pay floor) live in services.py.
 """
 
+import datetime
 import uuid
 
 from django.conf import settings
@@ -190,10 +191,14 @@ class Pathway(models.Model):
     decision_reason = models.CharField(_("motif de la décision"), max_length=300, blank=True)
     cpu_opinion = models.CharField(_("avis de la CPU"), max_length=16, choices=CpuOpinion.choices, blank=True)
     classified_on = models.DateField(_("date de la décision de classement"), null=True, blank=True)
+    classification_refusal_reason = models.CharField(_("motif du refus de classement"), max_length=300, blank=True)
     assigned_on = models.DateField(_("date de la décision d'affectation"), null=True, blank=True)
     contract_kind = models.CharField(_("contrat"), max_length=16, choices=ContractKind.choices, blank=True)
     contract_start = models.DateField(_("date d'entrée en atelier"), null=True, blank=True)
     contract_signed_on = models.DateField(_("date de signature du contrat"), null=True, blank=True)
+    # An acte d'engagement transformed into a CEP: the CEP's first day (the acte ended the day before). The entry in
+    # the workshop (contract_start) stays the acte's first day.
+    cep_from = models.DateField(_("début du contrat d'emploi pénitentiaire"), null=True, blank=True)
     hours_per_week = models.DecimalField(_("heures par semaine"), max_digits=4, decimal_places=1, null=True,
                                          blank=True)
     hourly_pay = models.DecimalField(_("rémunération horaire brute (€)"), max_digits=6, decimal_places=2,
@@ -276,6 +281,11 @@ class Pathway(models.Model):
     def is_open(self) -> bool:
         return self.status not in CLOSED_STATUSES
 
+    @property
+    def engagement_act_ended_on(self):
+        """The last day of an acte d'engagement transformed into a CEP (the day before the CEP)."""
+        return self.cep_from - datetime.timedelta(days=1) if self.cep_from else None
+
 
 class Suspension(models.Model):
     pathway = models.ForeignKey(Pathway, on_delete=models.CASCADE, related_name="suspensions")
@@ -308,6 +318,9 @@ class PathwayLog(models.Model):
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                            related_name="+", verbose_name=_("par"))
     by_label = models.CharField(_("auteur"), max_length=200, help_text=_("Nom et rôle au moment de l'étape."))
+    # A step the import inferred (a file giving an entry in the workshop without the classification and assignment
+    # before it): recorded so that the pathway follows the code pénitentiaire, shown as such, never silently.
+    reconstituted = models.BooleanField(_("reconstitué à l'import"), default=False)
 
     class Meta:
         verbose_name = _("étape du parcours")

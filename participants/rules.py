@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from core.formatting import format_date, format_euros
 from core.validation import normalise_identifier
@@ -34,18 +35,37 @@ MIN_HOURS_PER_WEEK = Decimal("10")
 MAX_HOURS_PER_WEEK = Decimal("35")
 MIN_AGE, MAX_AGE = 16, 100
 
-# Which statuses each step may start from. The quick actions and the checks read this one table.
+# The last day an acte d'engagement could start; every open one had to become a CEP by 1 January 2023.
+ENGAGEMENT_ACT_UNTIL = CEP_FROM - datetime.timedelta(days=1)
+ENGAGEMENT_ACT_CONVERSION_DEADLINE = datetime.date(2022, 12, 31)
+
+# Which statuses each step may start from. The quick actions and the checks read this one table. The code
+# pénitentiaire's order (docs/domain.md §4.2): selection, classification after the CPU's opinion (granted or refused),
+# assignment, then the contract; no step is skipped.
 ALLOWED_FROM = {
     Transition.DECIDE: frozenset({PathwayStatus.CANDIDATE}),
     Transition.CLASSIFY: frozenset({PathwayStatus.SELECTED}),
-    Transition.ASSIGN: frozenset({PathwayStatus.SELECTED, PathwayStatus.CLASSIFIED}),
-    Transition.START: frozenset({PathwayStatus.SELECTED, PathwayStatus.CLASSIFIED, PathwayStatus.ASSIGNED}),
+    Transition.ASSIGN: frozenset({PathwayStatus.CLASSIFIED}),
+    Transition.START: frozenset({PathwayStatus.ASSIGNED}),
     Transition.SUSPEND: frozenset({PathwayStatus.IN_WORKSHOP}),
     Transition.RESUME: frozenset({PathwayStatus.SUSPENDED}),
     Transition.EXIT: frozenset({PathwayStatus.IN_WORKSHOP, PathwayStatus.SUSPENDED}),
     Transition.WITHDRAW: frozenset(
         {PathwayStatus.CANDIDATE, PathwayStatus.SELECTED, PathwayStatus.CLASSIFIED, PathwayStatus.ASSIGNED}
     ),
+}
+# What each step needs first, said to the user when it is refused (the step before it in the pathway).
+MISSING_STEP = {
+    Transition.CLASSIFY: _lazy("enregistrez d'abord la décision de la commission de sélection (personne retenue)"),
+    Transition.ASSIGN: _lazy("enregistrez d'abord le classement au travail, décidé après l'avis de la CPU"),
+    Transition.START: _lazy("enregistrez d'abord l'affectation, décidée après le classement au travail"),
+}
+# The steps the import records, marked "reconstitué à l'import", when a file gives an entry in the workshop for a
+# pathway the application has not seen classified or assigned (the file knows only the selection and the dates).
+STEPS_BEFORE_ENTRY = {
+    PathwayStatus.SELECTED: [(Transition.CLASSIFY, PathwayStatus.CLASSIFIED),
+                             (Transition.ASSIGN, PathwayStatus.ASSIGNED)],
+    PathwayStatus.CLASSIFIED: [(Transition.ASSIGN, PathwayStatus.ASSIGNED)],
 }
 
 
@@ -69,8 +89,59 @@ def check_allowed(transition: str, status: str) -> dict:
     if status in ALLOWED_FROM[transition]:
         return {}
     allowed = ", ".join(f"« {PathwayStatus(s).label} »" for s in sorted(ALLOWED_FROM[transition]))
-    return {None: _("Le parcours est « %(status)s » : l'étape « %(step)s » n'est possible que depuis %(allowed)s.")
-            % {"status": PathwayStatus(status).label, "step": Transition(transition).label, "allowed": allowed}}
+    message = _("Le parcours est « %(status)s » : l'étape « %(step)s » n'est possible que depuis %(allowed)s.") % {
+        "status": PathwayStatus(status).label, "step": Transition(transition).label, "allowed": allowed}
+    if transition in MISSING_STEP and status in _BEFORE[transition]:
+        message += " " + _("Rien n'a été enregistré : %(missing)s.") % {"missing": MISSING_STEP[transition]}
+    return {None: message}
+
+
+# The statuses a step comes too early from (the pathway has not reached the step before it yet).
+_BEFORE = {
+    Transition.CLASSIFY: frozenset({PathwayStatus.CANDIDATE}),
+    Transition.ASSIGN: frozenset({PathwayStatus.CANDIDATE, PathwayStatus.SELECTED}),
+    Transition.START: frozenset({PathwayStatus.CANDIDATE, PathwayStatus.SELECTED, PathwayStatus.CLASSIFIED}),
+}
+
+
+def contract_kind_errors(field: str, start: datetime.date | None, kind: str) -> dict:
+    """No acte d'engagement starts after 30 April 2022 (a CEP since 1 May 2022), and no CEP before."""
+    if start and kind == ContractKind.ENGAGEMENT_ACT and start > ENGAGEMENT_ACT_UNTIL:
+        return {field: _("Un acte d'engagement ne peut pas commencer après le 30 avril 2022 (saisi : %(date)s) : "
+                         "depuis le 1er mai 2022, c'est un contrat d'emploi pénitentiaire (CEP).")
+                % {"date": format_date(start)}}
+    if start and kind == ContractKind.CEP and start < CEP_FROM:
+        return {field: _("Un contrat d'emploi pénitentiaire ne peut pas commencer avant le 1er mai 2022 (saisi : "
+                         "%(date)s) : c'était alors un acte d'engagement.") % {"date": format_date(start)}}
+    return {}
+
+
+def engagement_act_to_convert(pathway, today: datetime.date) -> bool:
+    """An acte d'engagement still open after 31 December 2022: it had to become a CEP."""
+    return (pathway.contract_kind == ContractKind.ENGAGEMENT_ACT and pathway.status in CONVERTIBLE_STATUSES
+            and today > ENGAGEMENT_ACT_CONVERSION_DEADLINE)
+
+
+CONVERTIBLE_STATUSES = frozenset({PathwayStatus.IN_WORKSHOP, PathwayStatus.SUSPENDED})
+
+
+def check_conversion(*, pathway, on: datetime.date | None, today: datetime.date) -> dict:
+    """An open acte d'engagement becomes a CEP from ``on``: the acte ends the day before (so not before the day after
+    its start), not before 1 May 2022 and not in the future."""
+    if pathway.contract_kind != ContractKind.ENGAGEMENT_ACT or pathway.status not in CONVERTIBLE_STATUSES:
+        return {None: _("Seul un acte d'engagement en cours (parcours en atelier ou suspendu) se transforme en "
+                        "contrat d'emploi pénitentiaire.")}
+    errors = check_required("cep_start", on, _("la date de début du contrat d'emploi pénitentiaire"))
+    if errors:
+        return errors
+    errors = check_not_future("cep_start", on, today, _("Le début du contrat d'emploi pénitentiaire"))
+    errors |= check_not_before("cep_start", on, CEP_FROM, _(
+        "Le contrat d'emploi pénitentiaire (%(date)s) ne peut pas commencer avant le %(earlier)s, date où il remplace "
+        "l'acte d'engagement."))
+    errors |= check_not_before("cep_start", on, pathway.contract_start + datetime.timedelta(days=1), _(
+        "Le contrat d'emploi pénitentiaire (%(date)s) commence au plus tôt le %(earlier)s, lendemain du début de "
+        "l'acte d'engagement."))
+    return errors
 
 
 def check_required(field: str, day, what: str) -> dict:

@@ -37,6 +37,7 @@ from .enums import (
     ENTERED_STATUSES,
     OPEN_STATUSES,
     RELEASE_REASONS,
+    ContractKind,
     EventKind,
     FollowUpMilestone,
     PathwayStatus,
@@ -48,7 +49,7 @@ from .models import AccompanimentEvent, FollowUp, ImportJob, Participant, Pathwa
 STATUS_ORDER = [
     PathwayStatus.CANDIDATE, PathwayStatus.SELECTED, PathwayStatus.CLASSIFIED, PathwayStatus.ASSIGNED,
     PathwayStatus.IN_WORKSHOP, PathwayStatus.SUSPENDED, PathwayStatus.EXITED, PathwayStatus.NOT_SELECTED,
-    PathwayStatus.WITHDRAWN,
+    PathwayStatus.NOT_CLASSIFIED, PathwayStatus.WITHDRAWN,
 ]
 RELEASE_WITHIN_DAYS = (30, 60, 90, 180)
 MILESTONES = [milestone.value for milestone in FollowUpMilestone]
@@ -254,6 +255,7 @@ STEP_SLUGS = {
     Transition.WITHDRAW: "desistement",
 }
 CONTRACT_SLUG = "contrat"
+CONVERSION_SLUG = "transformation-cep"  # an open acte d'engagement becomes a CEP (rules.check_conversion)
 STEP_BUTTONS = {
     "decision": "Enregistrer la décision de la commission",
     "classement": "Enregistrer le classement au travail",
@@ -264,6 +266,7 @@ STEP_BUTTONS = {
     "reprise": "Enregistrer la reprise",
     "sortie": "Enregistrer la sortie",
     "desistement": "Enregistrer un désistement",
+    CONVERSION_SLUG: "Transformer en contrat d'emploi pénitentiaire",
 }
 # Steps that pause or end a pathway early, or correct it: after the steps forward.
 SECONDARY_STEPS = frozenset({"suspension", "desistement", "contrat"})
@@ -274,6 +277,8 @@ def next_steps(pathway: Pathway) -> list[dict]:
     slugs = [STEP_SLUGS[transition] for transition in rules.transitions_from(pathway.status)]
     if pathway.contract_start:
         slugs.append(CONTRACT_SLUG)
+    if pathway.contract_kind == ContractKind.ENGAGEMENT_ACT and pathway.status in rules.CONVERTIBLE_STATUSES:
+        slugs.insert(0, CONVERSION_SLUG)
     slugs.sort(key=lambda slug: slug in SECONDARY_STEPS)
     # One main button: the first step forward; the others (and any pause, withdrawal or correction) secondary.
     contract_complete = all([pathway.contract_signed_on, pathway.hours_per_week, pathway.hourly_pay])
@@ -368,8 +373,9 @@ def pathway_blocks(pathways: QuerySet[Pathway], today: datetime.date | None = No
 # selected (and every later step up to the exit); not selected; withdrawn (before or after the commission).
 BOARD_STATUSES = {
     "candidates": frozenset({PathwayStatus.CANDIDATE}),
-    "selected": frozenset({PathwayStatus.SELECTED, PathwayStatus.CLASSIFIED, PathwayStatus.ASSIGNED,
-                           PathwayStatus.IN_WORKSHOP, PathwayStatus.SUSPENDED, PathwayStatus.EXITED}),
+    "selected": frozenset({PathwayStatus.SELECTED, PathwayStatus.CLASSIFIED, PathwayStatus.NOT_CLASSIFIED,
+                           PathwayStatus.ASSIGNED, PathwayStatus.IN_WORKSHOP, PathwayStatus.SUSPENDED,
+                           PathwayStatus.EXITED}),
     "not_selected": frozenset({PathwayStatus.NOT_SELECTED}),
     "withdrawn": frozenset({PathwayStatus.WITHDRAWN}),
 }

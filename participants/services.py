@@ -16,12 +16,15 @@ from django.utils.translation import gettext as _
 from audit.context import records_by
 from core.formatting import format_date
 from programmes import rates
+from programmes import rules as programme_rules
 
 from . import rules
 from .enums import (
     CLOSED_STATUSES,
     RELEASE_REASONS,
     STAY_ENDING_REASONS,
+    ClassificationDecision,
+    ContractKind,
     EventKind,
     FollowUpMilestone,
     PathwayStatus,
@@ -224,8 +227,10 @@ def _previous_step_date(pathway: Pathway):
 @records_by
 @transaction.atomic
 def pathway_classify(*, pathway: Pathway, opinion: str, on: datetime.date, by,
+                     decision: str = ClassificationDecision.GRANTED, reason: str = "",
                      expected_version: int | None = None) -> Pathway:
-    """The establishment head's classification for work, after the CPU's opinion."""
+    """The establishment head's decision on the classification for work, after the CPU's opinion: granted (the
+    pathway goes on to the assignment) or refused, with its reason (the pathway closes: « Classement refusé »)."""
     pathway = _lock_pathway(pathway, expected_version)
     errors = rules.check_allowed(Transition.CLASSIFY, pathway.status)
     _raise(errors)
@@ -235,9 +240,19 @@ def pathway_classify(*, pathway: Pathway, opinion: str, on: datetime.date, by,
         "Le classement (%(date)s) ne peut pas précéder la commission de sélection (%(earlier)s)."))
     if not opinion:
         errors["cpu_opinion"] = _("Indiquez l'avis de la CPU.")
+    if decision not in ClassificationDecision.values:
+        errors["classification_decision"] = _("Indiquez la décision : classement accordé ou refusé.")
+    elif decision == ClassificationDecision.REFUSED and not reason.strip():
+        errors["classification_refusal_reason"] = _("Indiquez le motif du refus de classement.")
+    elif decision == ClassificationDecision.GRANTED and reason.strip():
+        errors["classification_refusal_reason"] = _("Le motif ne se saisit que pour un refus de classement.")
     _raise(errors)
     before = pathway.status
-    pathway.cpu_opinion, pathway.classified_on, pathway.status = opinion, on, PathwayStatus.CLASSIFIED
+    pathway.cpu_opinion, pathway.classified_on = opinion, on
+    if decision == ClassificationDecision.REFUSED:
+        pathway.status, pathway.classification_refusal_reason = PathwayStatus.NOT_CLASSIFIED, reason.strip()
+    else:
+        pathway.status = PathwayStatus.CLASSIFIED
     return _save_step(pathway, Transition.CLASSIFY, before, on, by)
 
 
@@ -254,6 +269,12 @@ def pathway_assign(*, pathway: Pathway, on: datetime.date, by, expected_version:
     before = pathway.status
     pathway.assigned_on, pathway.status = on, PathwayStatus.ASSIGNED
     return _save_step(pathway, Transition.ASSIGN, before, on, by)
+
+
+def _workshop_frame(field: str, programme, day) -> dict:
+    """The programme open and an implantation contract in force on ``day`` (programmes.rules)."""
+    messages = programme_rules.workshop_frame_errors(programme, day) if day else []
+    return {field: messages} if messages else {}
 
 
 def _smic_or_none(day):
@@ -275,8 +296,11 @@ def pathway_start(*, pathway: Pathway, start: datetime.date, hours_per_week=None
         start=start, signed_on=signed_on, hours_per_week=hours_per_week, hourly_pay=hourly_pay,
         smic=_smic_or_none(start) if start else None, earliest=_previous_step_date(pathway), today=_today(),
     ))
+    _raise(_workshop_frame("contract_start", pathway.programme, start))
+    kind = rules.contract_kind_on(start)
+    _raise(rules.contract_kind_errors("contract_start", start, kind))
     before = pathway.status
-    pathway.contract_start, pathway.contract_kind = start, rules.contract_kind_on(start)
+    pathway.contract_start, pathway.contract_kind = start, kind
     pathway.fill_age_at_entry()
     pathway.contract_signed_on, pathway.hours_per_week, pathway.hourly_pay = signed_on, hours_per_week, hourly_pay
     pathway.status = PathwayStatus.IN_WORKSHOP
@@ -297,6 +321,39 @@ def pathway_update_contract(*, pathway: Pathway, signed_on, hours_per_week, hour
     ))
     pathway.contract_signed_on, pathway.hours_per_week, pathway.hourly_pay = signed_on, hours_per_week, hourly_pay
     return _save_step(pathway, Transition.EDIT, pathway.status, None, by)
+
+
+@records_by
+@transaction.atomic
+def pathway_convert_to_cep(*, pathway: Pathway, on: datetime.date, hours_per_week=None, hourly_pay=None,
+                           signed_on: datetime.date | None = None, by,
+                           expected_version: int | None = None) -> Pathway:
+    """An open acte d'engagement becomes a contrat d'emploi pénitentiaire from ``on``; the acte ends the day before.
+    The CEP needs what any new contract needs (programme open, implantation contract in force, hours, pay floor).
+    The log gets both: the end of the acte (the day before) and the start of the CEP."""
+    pathway = _lock_pathway(pathway, expected_version)
+    today = _today()
+    _raise(rules.check_conversion(pathway=pathway, on=on, today=today))
+    _raise(rules.check_contract(
+        start=on, signed_on=signed_on, hours_per_week=hours_per_week, hourly_pay=hourly_pay, smic=_smic_or_none(on),
+        earliest=None, today=today,
+    ))
+    last = pathway.suspensions.order_by("-start").first()
+    if last is not None:
+        _raise(rules.check_not_before("cep_start", on, last.end or last.start, _(
+            "Le contrat d'emploi pénitentiaire (%(date)s) ne peut pas commencer avant la dernière suspension ou "
+            "reprise (%(earlier)s).")))
+    _raise(_workshop_frame("cep_start", pathway.programme, on))
+    _raise(rules.contract_kind_errors("cep_start", on, ContractKind.CEP))
+    status = pathway.status
+    pathway.contract_kind, pathway.cep_from = ContractKind.CEP, on
+    pathway.contract_signed_on, pathway.hours_per_week, pathway.hourly_pay = signed_on, hours_per_week, hourly_pay
+    pathway.version += 1
+    pathway.full_clean()
+    pathway.save()
+    _log(pathway, Transition.END_ACT, status, on - datetime.timedelta(days=1), by)
+    _log(pathway, Transition.CONVERT, status, on, by)
+    return pathway
 
 
 @records_by

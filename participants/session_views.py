@@ -34,6 +34,7 @@ DETAIL = "participants/session_detail.html"
 STEP_BADGES = {
     PathwayStatus.SELECTED: "",
     PathwayStatus.CLASSIFIED: "info",
+    PathwayStatus.NOT_CLASSIFIED: "error",
     PathwayStatus.ASSIGNED: "info",
     PathwayStatus.IN_WORKSHOP: "success",
     PathwayStatus.SUSPENDED: "warning",

@@ -406,6 +406,7 @@ STEP_TITLES = {
     "reprise": gettext_lazy("Reprise après suspension"),
     "sortie": gettext_lazy("Sortie du programme"),
     "desistement": gettext_lazy("Désistement"),
+    selectors.CONVERSION_SLUG: gettext_lazy("Transformation en contrat d'emploi pénitentiaire"),
 }
 TRANSITION_OF_STEP = {slug: transition for transition, slug in selectors.STEP_SLUGS.items()}
 
@@ -416,6 +417,8 @@ def step_refusal(step: str, pathway: Pathway) -> str | None:
         if pathway.contract_start:
             return None
         return _("Ce parcours n'a pas encore de contrat : enregistrez d'abord l'entrée en atelier.")
+    if step == selectors.CONVERSION_SLUG:
+        return rules.check_conversion(pathway=pathway, on=rules.CEP_FROM, today=rules.CEP_FROM).get(None)
     return rules.check_allowed(TRANSITION_OF_STEP[step], pathway.status).get(None)
 
 
@@ -427,8 +430,10 @@ def record_step(*, step: str, pathway: Pathway, data: dict, by) -> Pathway:
             return services.pathway_decide(pathway=pathway, decision=data["decision"], reason=data["decision_reason"],
                                            session=data.get("session"), by=by, expected_version=version)
         case "classement":
-            return services.pathway_classify(pathway=pathway, opinion=data["cpu_opinion"], on=data["classified_on"],
-                                             by=by, expected_version=version)
+            return services.pathway_classify(
+                pathway=pathway, opinion=data["cpu_opinion"], on=data["classified_on"],
+                decision=data["classification_decision"], reason=data["classification_refusal_reason"], by=by,
+                expected_version=version)
         case "affectation":
             return services.pathway_assign(pathway=pathway, on=data["assigned_on"], by=by, expected_version=version)
         case "entree":
@@ -449,6 +454,10 @@ def record_step(*, step: str, pathway: Pathway, data: dict, by) -> Pathway:
                 pathway=pathway, on=data["exit_on"], reason=data["exit_reason"], outcome=data["outcome"],
                 adjustment=data["adjustment"], return_reason=data["return_reason"], job_contract=data["job_contract"],
                 job_months=data["job_months"], note=data["exit_note"], by=by, expected_version=version)
+        case selectors.CONVERSION_SLUG:
+            return services.pathway_convert_to_cep(
+                pathway=pathway, on=data["cep_start"], signed_on=data["contract_signed_on"],
+                hours_per_week=data["hours_per_week"], hourly_pay=data["hourly_pay"], by=by, expected_version=version)
         case "desistement":
             return services.pathway_withdraw(pathway=pathway, on=data["withdrawn_on"], reason=data["reason"], by=by,
                                              expected_version=version)

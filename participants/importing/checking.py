@@ -14,6 +14,7 @@ from core.formatting import format_date
 from participants import rules
 from participants.enums import (
     CLOSED_STATUSES,
+    ENTERED_STATUSES,
     STAY_ENDING_REASONS,
     ExitReason,
     Outcome,
@@ -22,7 +23,8 @@ from participants.enums import (
     Transition,
 )
 from participants.models import Participant, Pathway, PathwayLog, RecruitmentSession, Suspension
-from programmes.models import Programme
+from programmes import rules as programme_rules
+from programmes.models import ImplantationContract, Programme
 
 from .format import (
     BATCH,
@@ -98,6 +100,9 @@ class Importer:
         self.original_versions: dict = {}
         self.closed_suspensions: list[Suspension] = []
         self.recorded: dict = {}  # pathway pk -> the pathway as read (None when new), for the change history
+        # pathway pk -> the steps (transition, status after) the file implies before its entry in the workshop and the
+        # application has not recorded: logged marked "reconstitué à l'import" (rules.STEPS_BEFORE_ENTRY)
+        self.reconstituted: dict = {}
 
     # Preloading: five queries, whatever the number of rows.
     def load(self):
@@ -125,6 +130,9 @@ class Importer:
                 self.db_open.setdefault((pathway.participant_id, pathway.programme_id), []).append(pathway)
         self.open_suspensions = {s.pathway_id: s for s in Suspension.objects.filter(
             pathway__programme_id__in=programme_ids, end__isnull=True)}
+        self.contracts: dict[int, list[ImplantationContract]] = {pk: [] for pk in programme_ids}
+        for contract in ImplantationContract.objects.filter(programme_id__in=programme_ids):
+            self.contracts[contract.programme_id].append(contract)
 
     def resolve(self):
         self.load()
@@ -264,6 +272,9 @@ class Importer:
             else:
                 errors["date_entree"] = (f"une entrée en atelier suppose la décision « retenu » (ici "
                                          f"« {row.raw['decision_session']} ») : pas d'entrée sans sélection.")
+        if entry and existing is not None and existing.status == PathwayStatus.NOT_CLASSIFIED:
+            errors["date_entree"] = (f"le classement au travail a été refusé le {_date(existing.classified_on)} "
+                                     f"selon l'application : pas d'entrée en atelier sans classement.")
         if entry:
             errors |= rules.check_contract(start=entry, signed_on=None, hours_per_week=None, hourly_pay=None,
                                            smic=None, earliest=None, today=self.today)
@@ -272,6 +283,12 @@ class Importer:
             steps = [day for day in (existing.classified_on, existing.assigned_on) if day] if existing else []
             errors |= rules.check_not_before("contract_start", entry, max(steps) if steps else None, (
                 "L'entrée en atelier (%(date)s) ne peut pas précéder l'étape précédente du parcours (%(earlier)s)."))
+            if existing is None or existing.contract_start != entry:  # a new entry: the workshop open on that day
+                programme = self.programmes.get((v["programme"] or "").upper())
+                frame = programme_rules.workshop_frame_errors(programme, entry, self.contracts[programme.pk]) \
+                    if programme is not None else []
+                if frame:
+                    errors["contract_start"] = " ".join(frame)
         if exit_on and not entry:
             errors["exit_on"] = "Une sortie suppose une entrée en atelier : date_entree est vide."
         elif exit_on:
@@ -309,9 +326,9 @@ class Importer:
         current = existing.status if existing else ""
         if facts["entry"]:
             return PathwayStatus.SUSPENDED if current == PathwayStatus.SUSPENDED else PathwayStatus.IN_WORKSHOP
-        if current in {PathwayStatus.CLASSIFIED, PathwayStatus.ASSIGNED} or (
+        if current in {PathwayStatus.CLASSIFIED, PathwayStatus.ASSIGNED, PathwayStatus.NOT_CLASSIFIED} or (
                 current == PathwayStatus.WITHDRAWN and existing.decision == SessionDecision.SELECTED):
-            return current  # classified, assigned, or withdrawn after selection: steps the file does not carry
+            return current  # classified (or refused), assigned, withdrawn after selection: not in the file
         return PathwayStatus.SELECTED
 
     def _apply(self, row: Row, programme, participant, existing: Pathway | None, facts: dict):
@@ -348,6 +365,10 @@ class Importer:
         else:
             row.action = "unchanged"
         row.pathway, row.session = pathway, session
+        if status in ENTERED_STATUSES and before["contract_start"] is None:
+            # Entered by this file: the classification and assignment the application has not seen, reconstituted.
+            current = before["status"] if existing else PathwayStatus.SELECTED
+            self.reconstituted[pathway.pk] = rules.STEPS_BEFORE_ENTRY.get(current, [])
         if row.action != "unchanged":
             self.targets.append((row, pathway, before["status"] if existing else ""))
             self.recorded[pathway.pk] = recorded
@@ -479,12 +500,23 @@ class Importer:
                                       if person.action in {"created", "updated"}], by=self.user)
             record_many(Pathway, [(self.recorded[pathway.pk], pathway) for _row, pathway, _before in self.targets],
                         by=self.user)
-            insert_many(PathwayLog, [
-                new_instance(PathwayLog, pathway_id=pathway.pk, transition=Transition.IMPORT, from_status=before,
-                             to_status=pathway.status, on=pathway.exit_on or pathway.contract_start or row.session.date,
-                             by_id=self.user.pk if self.user else None, by_label=by_label)
-                for row, pathway, before in self.targets
-            ])
+            insert_many(PathwayLog, [log for row, pathway, before in self.targets
+                                     for log in self._log_rows(row, pathway, before, by_label)])
+
+    def _log_rows(self, row: Row, pathway: Pathway, before: str, by_label: str) -> list[PathwayLog]:
+        """The import's row in the pathway's log, after the steps it reconstitutes (undated: the file does not
+        know them), so the log reads selection, classification, assignment, entry."""
+        by_id, logs = self.user.pk if self.user else None, []
+        status = before or PathwayStatus.SELECTED
+        for transition, after in self.reconstituted.get(pathway.pk, []):
+            logs.append(new_instance(PathwayLog, pathway_id=pathway.pk, transition=transition, from_status=status,
+                                     to_status=after, on=None, by_id=by_id, by_label=by_label, reconstituted=True))
+            status = after
+        logs.append(new_instance(
+            PathwayLog, pathway_id=pathway.pk, transition=Transition.IMPORT, from_status=status if logs else before,
+            to_status=pathway.status, on=pathway.exit_on or pathway.contract_start or row.session.date, by_id=by_id,
+            by_label=by_label))
+        return logs
 
     def _check_versions(self, model, pks: list):
         """Lock what the import changes; if someone saved one of them since it was read, stop."""

@@ -54,11 +54,46 @@ def selected_pathway(by=None, **kwargs) -> Pathway:
     return services.pathway_decide(pathway=pathway, decision=SessionDecision.SELECTED, by=by)
 
 
+# A test programme's workshop frame: one implantation contract over every date the tests use (2016 regime, since it
+# starts before 1 May 2022; that regime has no maximum length). Programmes of ProgrammeFactory have no dates (open).
+FRAME_START, FRAME_END = datetime.date(2015, 1, 1), datetime.date(2030, 12, 31)
+
+
+def implantation_in_force(programme, start=FRAME_START, end=FRAME_END):
+    """The programme's workshop takes people in from ``start`` to ``end`` (programmes.rules.workshop_frame_errors)."""
+    from programmes.enums import ImplantationRegime
+    from programmes.models import ImplantationContract
+
+    regime = ImplantationRegime.R2016 if start < datetime.date(2022, 5, 1) else ImplantationRegime.R2022
+    return ImplantationContract.objects.get_or_create(
+        programme=programme, start_date=start,
+        defaults={"regime": regime, "end_date": end, "posts": 12, "weekly_hours": Decimal("24"),
+                  "hourly_pay": Decimal("6.00")})[0]
+
+
+def enter_workshop(pathway: Pathway, start: datetime.date, *, by=None, classified_on=None, assigned_on=None,
+                   hours_per_week=Decimal("24"), hourly_pay=Decimal("6.00"), signed_on="start") -> Pathway:
+    """A selected (or classified, or assigned) pathway into the workshop on ``start`` through every step of the code
+    pénitentiaire: classification (favourable, on the commission's day unless given), assignment (the same day unless
+    given), then the contract; the programme gets an implantation contract in force if it has none."""
+    from participants.enums import CpuOpinion, PathwayStatus
+
+    day = pathway.session.date if pathway.session else start
+    if pathway.status == PathwayStatus.SELECTED:
+        pathway = services.pathway_classify(pathway=pathway, opinion=CpuOpinion.FAVOURABLE,
+                                            on=classified_on or day, by=by)
+    if pathway.status == PathwayStatus.CLASSIFIED:
+        pathway = services.pathway_assign(pathway=pathway, on=assigned_on or classified_on or day, by=by)
+    if not pathway.programme.implantation_contracts.exists():
+        implantation_in_force(pathway.programme)
+    return services.pathway_start(pathway=pathway, start=start, hours_per_week=hours_per_week,
+                                  hourly_pay=hourly_pay, signed_on=start if signed_on == "start" else signed_on, by=by)
+
+
 def pathway_in_workshop(by=None, start=None, **kwargs) -> Pathway:
     pathway = selected_pathway(by=by, **kwargs)
     start = start or pathway.session.date + datetime.timedelta(days=14)
-    return services.pathway_start(pathway=pathway, start=start, hours_per_week=Decimal("24"),
-                                  hourly_pay=Decimal("6.00"), signed_on=start, by=by)
+    return enter_workshop(pathway, start, by=by)
 
 
 def exited_pathway(by=None, on=None, reason=ExitReason.RELEASE_END_OF_SENTENCE, outcome=Outcome.OTHER,
@@ -94,7 +129,8 @@ def counsellor(first_name="Claire", last_name="Martin", establishment=None):
 
 
 def pathway_at(status: str, by=None, **kwargs) -> Pathway:
-    """A pathway brought to ``status`` through the services, on the dates of STEP_DAYS."""
+    """A pathway brought to ``status`` through the services, on the dates of STEP_DAYS (NOT_CLASSIFIED: the
+    classification refused on STEP_DAYS["classified"])."""
     from participants.enums import PathwayStatus, SuspensionReason
 
     kwargs.setdefault("session__date", STEP_DAYS["session"])
@@ -107,14 +143,18 @@ def pathway_at(status: str, by=None, **kwargs) -> Pathway:
     pathway = services.pathway_decide(pathway=pathway, decision=SessionDecision.SELECTED, by=by)
     if status == PathwayStatus.SELECTED:
         return pathway
+    if status == PathwayStatus.NOT_CLASSIFIED:
+        return services.pathway_classify(pathway=pathway, opinion="UNFAVOURABLE", on=STEP_DAYS["classified"],
+                                         decision="REFUSED", reason="Risque d'évasion", by=by)
     pathway = services.pathway_classify(pathway=pathway, opinion="FAVOURABLE", on=STEP_DAYS["classified"], by=by)
     if status == PathwayStatus.CLASSIFIED:
         return pathway
     pathway = services.pathway_assign(pathway=pathway, on=STEP_DAYS["assigned"], by=by)
+    if not pathway.programme.implantation_contracts.exists():
+        implantation_in_force(pathway.programme)
     if status == PathwayStatus.ASSIGNED:
         return pathway
-    pathway = services.pathway_start(pathway=pathway, start=STEP_DAYS["start"], hours_per_week=Decimal("24"),
-                                     hourly_pay=Decimal("6.00"), signed_on=STEP_DAYS["start"], by=by)
+    pathway = enter_workshop(pathway, STEP_DAYS["start"], by=by)
     if status == PathwayStatus.IN_WORKSHOP:
         return pathway
     if status == PathwayStatus.SUSPENDED:
@@ -144,7 +184,6 @@ def released_pathway(programme, *, exit_on, reason=ExitReason.RELEASE_END_OF_SEN
     """Entered the workshop on STEP_DAYS["start"], then left on ``exit_on`` (a release by default)."""
     pathway = candidacy(programme, **kwargs)
     pathway = services.pathway_decide(pathway=pathway, decision=SessionDecision.SELECTED, by=by)
-    pathway = services.pathway_start(pathway=pathway, start=STEP_DAYS["start"], hours_per_week=Decimal("24"),
-                                     hourly_pay=Decimal("6.00"), signed_on=STEP_DAYS["start"], by=by)
+    pathway = enter_workshop(pathway, STEP_DAYS["start"], by=by)
     return services.pathway_exit(pathway=pathway, on=exit_on, reason=reason, outcome=outcome,
                                  job_contract=job_contract, job_months=job_months, by=by)

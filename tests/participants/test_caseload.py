@@ -17,6 +17,7 @@ from tests.participants.factories import (
     ParticipantFactory,
     candidacy,
     counsellor,
+    enter_workshop,
     released_pathway,
 )
 from tests.programmes.factories import ProgrammeFactory
@@ -250,7 +251,7 @@ def three_people(scope_a):
     bernard = candidacy(scope_a.programme, participant__last_name="Bernard",
                         participant__expected_release_date=today() + datetime.timedelta(days=20))
     bernard = services.pathway_decide(pathway=bernard, decision=SessionDecision.SELECTED, by=None)
-    services.pathway_start(pathway=bernard, start=STEP_DAYS["start"], by=None)
+    enter_workshop(bernard, STEP_DAYS["start"], hours_per_week=None, hourly_pay=None, signed_on=None)
     released_pathway(scope_a.programme, exit_on=STEP_DAYS["exit"], reason=ExitReason.RESIGNATION,
                      participant__last_name="Claude",
                      participant__expected_release_date=today() + datetime.timedelta(days=5))

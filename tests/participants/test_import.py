@@ -105,10 +105,12 @@ def test_a_clean_file_creates_the_participant_the_session_and_the_pathway(scope_
     assert pathway.contract_kind == ContractKind.CEP
     assert pathway.imported_hours_worked == Decimal("312.5")
     assert pathway.imported_pmsmp == 2
-    log = PathwayLog.objects.get()
-    assert (log.transition, log.from_status, log.to_status) == (Transition.IMPORT, "", PathwayStatus.IN_WORKSHOP)
+    log = PathwayLog.objects.get(transition=Transition.IMPORT)
+    assert (log.from_status, log.to_status) == (PathwayStatus.ASSIGNED, PathwayStatus.IN_WORKSHOP)
     assert log.by == cpip
     assert log.by_label.startswith("CPIP_A")
+    assert list(pathway.log.filter(reconstituted=True).values_list("transition", flat=True)) == [
+        Transition.CLASSIFY, Transition.ASSIGN]
 
 
 def test_the_status_follows_from_the_decision_and_the_dates(scope_a, cpip):
@@ -660,9 +662,9 @@ def test_data_changed_between_the_check_and_the_write_stops_the_import(scope_a, 
 
 
 def test_the_check_makes_the_same_few_queries_for_10_or_200_rows(scope_a, cpip, django_assert_max_num_queries):
-    # programmes, sessions, participants, pathways (with their session), open suspensions
+    # programmes, sessions, participants, pathways (with their session), open suspensions, implantation contracts
     for count in (10, 200):
-        with django_assert_max_num_queries(5):
+        with django_assert_max_num_queries(6):
             report = run_import(csv_file([person(n) for n in range(count)]), "parcours.csv", user=cpip)
         assert report["counts"]["pathways"]["created"] == count
 
@@ -687,7 +689,10 @@ def test_a_file_of_10000_rows_imports(scope_a, cpip):
 
     assert report["errors"] == []
     assert report["counts"]["pathways"]["created"] == 10_000
-    assert Pathway.objects.count() == Participant.objects.count() == PathwayLog.objects.count() == 10_000
+    assert Pathway.objects.count() == Participant.objects.count() == 10_000
+    # One import row per pathway, and for the 5,000 entries the classification and assignment reconstituted.
+    assert PathwayLog.objects.filter(transition=Transition.IMPORT).count() == 10_000
+    assert PathwayLog.objects.filter(reconstituted=True).count() == 10_000
     assert Pathway.objects.filter(status=PathwayStatus.EXITED).count() == 2_500
     assert progress[0] == 0 and progress[-1] == 10_000 and 5_000 in progress
 

@@ -108,13 +108,14 @@ def step_links(text: str, pathway) -> set[str]:
     ("status", "expected"),
     [
         (PathwayStatus.CANDIDATE, {"decision", "desistement"}),
-        (PathwayStatus.SELECTED, {"classement", "affectation", "entree", "desistement"}),
-        (PathwayStatus.CLASSIFIED, {"affectation", "entree", "desistement"}),
+        (PathwayStatus.SELECTED, {"classement", "desistement"}),
+        (PathwayStatus.CLASSIFIED, {"affectation", "desistement"}),
         (PathwayStatus.ASSIGNED, {"entree", "desistement"}),
         (PathwayStatus.IN_WORKSHOP, {"suspension", "sortie", "contrat"}),
         (PathwayStatus.SUSPENDED, {"reprise", "sortie", "contrat"}),
         (PathwayStatus.EXITED, {"contrat"}),
         (PathwayStatus.NOT_SELECTED, set()),
+        (PathwayStatus.NOT_CLASSIFIED, set()),
     ],
 )
 def test_quick_actions_offer_the_next_valid_steps_only(client_as, scope_a, status, expected):

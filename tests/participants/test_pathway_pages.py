@@ -83,7 +83,12 @@ STEPS = [
                                                     "decision_reason": "Projet à consolider"},
      PathwayStatus.NOT_SELECTED, Transition.DECIDE),
     (PathwayStatus.SELECTED, "classement", "ESTABLISHMENT_STAFF_A",
-     {"cpu_opinion": "FAVOURABLE", "classified_on": "2025-03-10"}, PathwayStatus.CLASSIFIED, Transition.CLASSIFY),
+     {"cpu_opinion": "FAVOURABLE", "classification_decision": "GRANTED", "classified_on": "2025-03-10"},
+     PathwayStatus.CLASSIFIED, Transition.CLASSIFY),
+    (PathwayStatus.SELECTED, "classement", "ESTABLISHMENT_STAFF_A",
+     {"cpu_opinion": "UNFAVOURABLE", "classification_decision": "REFUSED", "classified_on": "2025-03-10",
+      "classification_refusal_reason": "Comportement en détention"},
+     PathwayStatus.NOT_CLASSIFIED, Transition.CLASSIFY),
     (PathwayStatus.CLASSIFIED, "affectation", "ESTABLISHMENT_STAFF_A", {"assigned_on": "2025-03-17"},
      PathwayStatus.ASSIGNED, Transition.ASSIGN),
     (PathwayStatus.ASSIGNED, "entree", "SIAE_STAFF_A",
@@ -176,8 +181,12 @@ def test_entry_page_shows_the_pay_floor_of_the_smic_in_force(client_as, scope_a)
 INVALID = [
     (PathwayStatus.CANDIDATE, "decision", {"decision": "NOT_SELECTED"}, "decision_reason",
      "Indiquez le motif de la non-sélection."),
-    (PathwayStatus.SELECTED, "classement", {"cpu_opinion": "FAVOURABLE", "classified_on": "2025-02-01"},
+    (PathwayStatus.SELECTED, "classement", {"cpu_opinion": "FAVOURABLE", "classification_decision": "GRANTED",
+                                            "classified_on": "2025-02-01"},
      "classified_on", "ne peut pas précéder la commission de sélection (03/03/2025)"),
+    (PathwayStatus.SELECTED, "classement", {"cpu_opinion": "UNFAVOURABLE", "classification_decision": "REFUSED",
+                                            "classified_on": "2025-03-10"},
+     "classification_refusal_reason", "Indiquez le motif du refus de classement."),
     (PathwayStatus.ASSIGNED, "entree", {"contract_start": "2025-03-24", "hours_per_week": "40"},
      "hours_per_week", "La durée hebdomadaire est comprise entre 10 et 35 heures"),
     (PathwayStatus.ASSIGNED, "entree", {"contract_start": "2025-03-24", "hourly_pay": "1,00"},
@@ -225,6 +234,20 @@ def test_invalid_input_shows_the_french_message_beside_the_field_and_changes_not
         (PathwayStatus.EXITED, "suspension", "Le parcours est « Sorti·e » : l'étape « Suspension »"),
         (PathwayStatus.IN_WORKSHOP, "decision", "l'étape « Décision de la commission de sélection »"),
         (PathwayStatus.SELECTED, "contrat", "Ce parcours n'a pas encore de contrat"),
+        # Issue 15: classification, then assignment, then the contract; each refusal says what to record first.
+        (PathwayStatus.SELECTED, "affectation",
+         "Le parcours est « Retenu·e » : l'étape « Affectation » n'est possible que depuis « Classé·e au travail ». "
+         "Rien n'a été enregistré : enregistrez d'abord le classement au travail, décidé après l'avis de la CPU."),
+        (PathwayStatus.SELECTED, "entree",
+         "l'étape « Début du contrat » n'est possible que depuis « Affecté·e ». Rien n'a été enregistré : "
+         "enregistrez d'abord l'affectation"),
+        (PathwayStatus.CLASSIFIED, "entree", "Rien n'a été enregistré : enregistrez d'abord l'affectation"),
+        (PathwayStatus.NOT_CLASSIFIED, "affectation",
+         "Le parcours est « Classement refusé » : l'étape « Affectation »"),
+        (PathwayStatus.NOT_CLASSIFIED, "entree",
+         "Le parcours est « Classement refusé » : l'étape « Début du contrat »"),
+        (PathwayStatus.IN_WORKSHOP, "transformation-cep",
+         "Seul un acte d'engagement en cours (parcours en atelier ou suspendu) se transforme"),
     ],
 )
 def test_a_step_not_allowed_from_the_status_says_why_without_a_form_and_a_post_changes_nothing(

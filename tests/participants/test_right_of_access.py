@@ -64,7 +64,8 @@ def test_counsellor_gets_a_json_file_with_everything_held_about_the_person(clien
     [block] = data["Parcours"]
     assert block["Programme"] == "ALPHA-1 — SIAE Alpha" and block["Statut"] == "Sorti·e"
     assert [step["Étape"] for step in block["Étapes du parcours"]] == [
-        "Décision de la commission de sélection", "Début du contrat", "Sortie du programme"]
+        "Décision de la commission de sélection", "Classement au travail", "Affectation", "Début du contrat",
+        "Sortie du programme"]
     assert [event["Précision"] for event in block["Actions d'accompagnement"]] == ["Premier entretien"]
     assert block["Suivis après la libération"][0]["Échéance"] == "3 mois après la libération"
     assert block["Documents générés"][0]["Titre"] == "Charte d'accompagnement"

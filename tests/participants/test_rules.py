@@ -29,12 +29,13 @@ ENTRY = datetime.date(2026, 1, 5)
 # but classification and assignment may be unknown (spreadsheets only carry the session and the entry).
 EXPECTED_STEPS = {
     PathwayStatus.CANDIDATE: {Transition.DECIDE, Transition.WITHDRAW},
-    PathwayStatus.SELECTED: {Transition.CLASSIFY, Transition.ASSIGN, Transition.START, Transition.WITHDRAW},
-    PathwayStatus.CLASSIFIED: {Transition.ASSIGN, Transition.START, Transition.WITHDRAW},
+    PathwayStatus.SELECTED: {Transition.CLASSIFY, Transition.WITHDRAW},
+    PathwayStatus.CLASSIFIED: {Transition.ASSIGN, Transition.WITHDRAW},
     PathwayStatus.ASSIGNED: {Transition.START, Transition.WITHDRAW},
     PathwayStatus.IN_WORKSHOP: {Transition.SUSPEND, Transition.EXIT},
     PathwayStatus.SUSPENDED: {Transition.RESUME, Transition.EXIT},
     PathwayStatus.NOT_SELECTED: set(),
+    PathwayStatus.NOT_CLASSIFIED: set(),
     PathwayStatus.WITHDRAWN: set(),
     PathwayStatus.EXITED: set(),
 }

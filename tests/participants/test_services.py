@@ -36,6 +36,7 @@ from tests.participants.factories import (
     PathwayFactory,
     RecruitmentSessionFactory,
     counsellor,
+    enter_workshop,
     pathway_at,
 )
 from tests.programmes.factories import EstablishmentFactory, ProgrammeFactory, QuartierFactory
@@ -44,12 +45,12 @@ pytestmark = pytest.mark.django_db
 
 LATER = datetime.date(2025, 6, 2)  # after every date of STEP_DAYS
 STEPS = ["DECIDE", "CLASSIFY", "ASSIGN", "START", "SUSPEND", "RESUME", "EXIT", "WITHDRAW"]
-# Written from issue 4 section 3 (same table as test_rules.EXPECTED_STEPS).
+# Written from issue 4 section 3 and issue 15 section 3: classification, then assignment, then the contract; no step
+# skipped (same table as test_rules.EXPECTED_STEPS).
 VALID = {
     (PathwayStatus.CANDIDATE, "DECIDE"), (PathwayStatus.CANDIDATE, "WITHDRAW"),
-    (PathwayStatus.SELECTED, "CLASSIFY"), (PathwayStatus.SELECTED, "ASSIGN"), (PathwayStatus.SELECTED, "START"),
-    (PathwayStatus.SELECTED, "WITHDRAW"),
-    (PathwayStatus.CLASSIFIED, "ASSIGN"), (PathwayStatus.CLASSIFIED, "START"), (PathwayStatus.CLASSIFIED, "WITHDRAW"),
+    (PathwayStatus.SELECTED, "CLASSIFY"), (PathwayStatus.SELECTED, "WITHDRAW"),
+    (PathwayStatus.CLASSIFIED, "ASSIGN"), (PathwayStatus.CLASSIFIED, "WITHDRAW"),
     (PathwayStatus.ASSIGNED, "START"), (PathwayStatus.ASSIGNED, "WITHDRAW"),
     (PathwayStatus.IN_WORKSHOP, "SUSPEND"), (PathwayStatus.IN_WORKSHOP, "EXIT"),
     (PathwayStatus.SUSPENDED, "RESUME"), (PathwayStatus.SUSPENDED, "EXIT"),
@@ -121,7 +122,7 @@ def test_the_valid_pairs_cover_every_open_status_and_no_closed_one():
     assert {status for status, _step in VALID} == {
         PathwayStatus.CANDIDATE, PathwayStatus.SELECTED, PathwayStatus.CLASSIFIED, PathwayStatus.ASSIGNED,
         PathwayStatus.IN_WORKSHOP, PathwayStatus.SUSPENDED}
-    assert len(ALL_PAIRS) == 72 and len(VALID) == 15
+    assert len(ALL_PAIRS) == 80 and len(VALID) == 12
 
 
 @pytest.mark.parametrize(("status", "step"), sorted(VALID))
@@ -229,15 +230,16 @@ def test_decision_of_a_session_still_to_come_is_refused(cpip):
     assert snapshot(pathway) == before
 
 
-@pytest.mark.parametrize("status", [PathwayStatus.CANDIDATE, PathwayStatus.NOT_SELECTED, PathwayStatus.WITHDRAWN])
-def test_no_entry_in_the_workshop_without_a_selection(status, cpip):
+@pytest.mark.parametrize("status", [PathwayStatus.CANDIDATE, PathwayStatus.NOT_SELECTED, PathwayStatus.WITHDRAWN,
+                                    PathwayStatus.SELECTED, PathwayStatus.CLASSIFIED, PathwayStatus.NOT_CLASSIFIED])
+def test_no_entry_in_the_workshop_without_an_assignment(status, cpip):
     pathway = pathway_at(status)
     before = snapshot(pathway)
 
     with pytest.raises(ValidationError) as error:
         run_step("START", pathway, cpip)
 
-    assert str(PathwayStatus.SELECTED.label) in messages_of(error.value)
+    assert str(PathwayStatus.ASSIGNED.label) in messages_of(error.value)
     assert snapshot(pathway) == before
 
 
@@ -245,8 +247,8 @@ def test_entry_records_an_acte_d_engagement_before_1_may_2022_and_a_cep_from_tha
     before_cep = pathway_at(PathwayStatus.SELECTED, session__date=datetime.date(2022, 4, 1))
     from_cep = pathway_at(PathwayStatus.SELECTED, session__date=datetime.date(2022, 4, 1))
 
-    run_step("START", before_cep, cpip, on=datetime.date(2022, 4, 30))
-    run_step("START", from_cep, cpip, on=datetime.date(2022, 5, 1))
+    enter_workshop(before_cep, datetime.date(2022, 4, 30), by=cpip)
+    enter_workshop(from_cep, datetime.date(2022, 5, 1), by=cpip)
 
     assert Pathway.objects.get(pk=before_cep.pk).contract_kind == ContractKind.ENGAGEMENT_ACT
     assert Pathway.objects.get(pk=from_cep.pk).contract_kind == ContractKind.CEP
@@ -309,10 +311,7 @@ DAY_BEFORE = datetime.timedelta(days=1)
 @pytest.mark.parametrize(("status", "step", "on", "field"), [
     (PathwayStatus.SELECTED, "CLASSIFY", STEP_DAYS["session"] - DAY_BEFORE, "classified_on"),
     (PathwayStatus.CLASSIFIED, "ASSIGN", STEP_DAYS["classified"] - DAY_BEFORE, "assigned_on"),
-    (PathwayStatus.SELECTED, "ASSIGN", STEP_DAYS["session"] - DAY_BEFORE, "assigned_on"),
     (PathwayStatus.ASSIGNED, "START", STEP_DAYS["assigned"] - DAY_BEFORE, "contract_start"),
-    (PathwayStatus.CLASSIFIED, "START", STEP_DAYS["classified"] - DAY_BEFORE, "contract_start"),
-    (PathwayStatus.SELECTED, "START", STEP_DAYS["session"] - DAY_BEFORE, "contract_start"),
     (PathwayStatus.IN_WORKSHOP, "SUSPEND", STEP_DAYS["start"] - DAY_BEFORE, "start"),
     (PathwayStatus.SUSPENDED, "RESUME", STEP_DAYS["suspended"] - DAY_BEFORE, "on"),
     (PathwayStatus.IN_WORKSHOP, "EXIT", STEP_DAYS["start"] - DAY_BEFORE, "exit_on"),
