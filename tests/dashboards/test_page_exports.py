@@ -128,7 +128,9 @@ def test_xlsx_keeps_numbers_as_numbers(client):
     values = {row[4]: row[2] for row in rows[1:]}
     assert values["entrants"] == 73 and isinstance(values["entrants"], int)
     assert values["rate_dynamic_exits"] == pytest.approx(53.3)
-    assert values["etp_conventioned"] == pytest.approx(14.42)
+    # Meaux's annexes convention 10 ETP (the cap of the specific prison aid until 31 July 2022, issue 15): from
+    # 1 July 2017 to 31 March 2018, 184 + 90 days of the period's 304: 10 x 274 / 304 = 9,013 -> 9,01 (16 ETP: 14,42)
+    assert values["etp_conventioned"] == pytest.approx(9.01)
     assert values["follow_up_6_reached_pct"] is None  # nobody due for a follow-up: not computable, left empty
 
 
@@ -138,7 +140,7 @@ def test_csv_writes_french_decimals(client):
 
     values = {row[4]: row[2] for row in rows[1:]}
     assert (values["rate_dynamic_exits"], values["etp_conventioned"], values["follow_up_6_reached_pct"]) == (
-        "53,3", "14,42", "")
+        "53,3", "9,01", "")
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
