@@ -161,6 +161,10 @@ def burst(args, make: subprocess.Popen, port: int, log_path: Path, started: floa
     workers = workers_of(make)
     worker_pids = {proc.pid for proc in workers}
     line("make run prêt (installation, migrations, démonstration)", f"{time.monotonic() - started:.1f} s")
+    ready = requests.get(f"{base}/readyz", timeout=10)
+    line("/readyz (base et broker embarqué)", f"{ready.status_code} {ready.text[:80]}")
+    if ready.status_code != 200:
+        failures.append(f"/readyz répond {ready.status_code} : {ready.text[:200]}")
 
     import django
 
