@@ -6,8 +6,9 @@ system package), listening only on a Unix socket (settings.EMBEDDED_REDIS_SOCKET
     .venv/bin/python scripts/embedded_redis.py --wait   # returns once it answers (exit 1 after 20 s)
 
 The server gets a session of its own, so a Ctrl-C on `make run` does not reach it: the Makefile stops it after
-the worker, which can then finish its task and acknowledge it. Data: an RDB snapshot in the same folder, written
-at shutdown, so a message still queued survives a restart of `make run` (the documents' sweep re-sends the rest).
+the worker, which can then finish its task and acknowledge it. Its log: redis.log beside the socket. Data: an
+RDB snapshot in the same folder, written at shutdown, so a message still queued survives a restart of `make run`
+(the documents' sweep re-sends the rest).
 """
 
 import argparse
@@ -43,7 +44,7 @@ def server_binary() -> Path:
 def command(path: Path) -> list[str]:
     return [str(server_binary()), "--port", "0", "--unixsocket", str(path), "--unixsocketperm", "700",
             "--dir", str(path.parent), "--dbfilename", "dump.rdb", "--save", "300", "1", "--appendonly", "no",
-            "--daemonize", "no", "--loglevel", "warning", "--logfile", ""]
+            "--daemonize", "no", "--loglevel", "warning", "--logfile", str(path.parent / "redis.log")]
 
 
 def answers(path: Path) -> bool:
@@ -88,7 +89,7 @@ def main() -> int:
     if args.wait:
         if wait(path):
             return 0
-        print(f"Redis embarqué : pas de réponse sur {path}", file=sys.stderr)
+        print(f"Redis embarqué : pas de réponse sur {path} (journal : {path.parent / 'redis.log'})", file=sys.stderr)
         return 1
     prepare(path)
     # The server replaces this process (same pid for the Makefile), in a session of its own: no Ctrl-C.
