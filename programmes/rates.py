@@ -95,10 +95,12 @@ def _no_rate(siae_kind: str, territory: str, scheme: str, day: datetime.date) ->
 
 def _amount_missing(row: AidRate) -> ValidationError:
     return ValidationError(
-        _("Le montant socle %(kind)s (%(scheme)s, %(territory)s) en vigueur depuis le %(date)s n'a pas été trouvé "
-          "dans les sources : un administrateur doit le saisir dans la table des taux d'aide au poste.")
-        % {"kind": row.siae_kind, "scheme": AidScheme(row.scheme).label.lower(),
-           "territory": AidTerritory(row.territory).label, "date": format_date(row.valid_from)}
+        _("Le montant socle %(kind)s %(scheme)s%(territory)s en vigueur depuis le %(date)s n'a pas été trouvé dans "
+          "les sources : un administrateur doit le saisir dans la table des taux d'aide au poste.")
+        % {"kind": row.siae_kind,
+           "scheme": _("en milieu pénitentiaire") if row.scheme == AidScheme.PRISON else _("de droit commun"),
+           "territory": _(" à Mayotte") if row.territory == AidTerritory.MAYOTTE else "",
+           "date": format_date(row.valid_from)}
     )
 
 

@@ -161,3 +161,21 @@ def test_the_convention_page_shows_each_annex_formula(client_as, scope_a):
     assert "Montant saisi (annexe signée) ; le barème donne" in text
     assert "10 ETP × 6 218 € × 1,05 = 65 289,00 €" in text
     assert "64 000,00 €" in text
+
+
+def test_an_annex_needing_a_socle_not_found_asks_for_the_signed_amount_and_keeps_it_when_typed(place):
+    convention, number = implanted("ACI", place, 1)
+    convention.start_date, convention.end_date = D(2025, 1, 1), D(2027, 12, 31)
+    convention.save()
+
+    errors = refused(annex=new_annex((convention, number), etp="4", start=D(2025, 1, 1), end=D(2025, 12, 31)))
+    assert errors == {"aid_amount": [
+        "Le montant socle ACI de droit commun en vigueur depuis le 01/01/2025 n'a pas été trouvé dans les sources : "
+        "un administrateur doit le saisir dans la table des taux d'aide au poste.",
+        "Saisissez le montant de l'aide inscrit dans l'annexe.",
+    ]}
+
+    annex = services.annex_save(annex=new_annex((convention, number), etp="4", start=D(2025, 1, 1),
+                                                end=D(2025, 12, 31), aid_amount=Decimal("101000")), by=None)
+    assert annex.aid_amount == Decimal("101000")
+    assert aid.summaries_for([annex])[annex.pk].computation is None

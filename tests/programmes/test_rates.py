@@ -148,9 +148,8 @@ def test_a_missing_amount_is_a_french_error_naming_the_row_to_enter():
         rates.aid_socle_on(siae_kind="ACI", territory="METROPOLE", measure="ACI_MP", day=D(2021, 11, 1))
 
     assert error.value.messages == [
-        "Le montant socle ACI (milieu pénitentiaire (aide spécifique), Métropole et outre-mer (hors Mayotte)) en "
-        "vigueur depuis le 01/10/2021 n'a pas été trouvé dans les sources : un administrateur doit le saisir dans "
-        "la table des taux d'aide au poste."
+        "Le montant socle ACI en milieu pénitentiaire en vigueur depuis le 01/10/2021 n'a pas été trouvé dans les "
+        "sources : un administrateur doit le saisir dans la table des taux d'aide au poste."
     ]
 
 
