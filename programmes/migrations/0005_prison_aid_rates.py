@@ -28,6 +28,12 @@ def forwards(apps, schema_editor):
             annex.save(update_fields=["establishment"])
 
 
+def backwards(apps, schema_editor):
+    """Back to one row per kind, territory and date with an amount: the prison rows and the empty amounts go."""
+    AidRate = apps.get_model("programmes", "AidRate")
+    AidRate.objects.filter(models.Q(scheme="PRISON") | models.Q(base_amount__isnull=True)).delete()
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -103,5 +109,5 @@ class Migration(migrations.Migration):
             model_name='aidrate',
             constraint=models.CheckConstraint(condition=models.Q(('follows_common', False), models.Q(('scheme', 'PRISON'), ('base_amount__isnull', True)), _connector='OR'), name='aid_rate_follows_common_only_in_prison', violation_error_message='Seule une ligne « milieu pénitentiaire » sans montant propre suit le socle du droit commun.'),
         ),
-        migrations.RunPython(forwards, migrations.RunPython.noop),
+        migrations.RunPython(forwards, backwards),
     ]
