@@ -10,6 +10,8 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp import admin as _otp_totp_admin  # noqa: F401
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from access import permissions
+
 from . import two_factor
 from .models import LoginFailure, User
 from .views import admin_login
@@ -44,6 +46,14 @@ class UserAdmin(BaseUserAdmin):
         *BaseUserAdmin.add_fieldsets,
         (_("Rôle et organisation"), {"fields": ["role", "organisation"]}),
     ]
+
+    def get_readonly_fields(self, request, obj=None):
+        """Who reads what (role, organisation) and who administers (flags, groups, permissions) change only by an
+        administrator (access.permissions.SCOPE_FIELDS), whatever permissions a staff account was given."""
+        locked = permissions.locked_scope_fields(request.user, User)
+        if locked:
+            locked = (*locked, "is_staff", "is_superuser", "groups", "user_permissions")
+        return [*super().get_readonly_fields(request, obj), *locked]
 
     @admin.display(description="État")
     def two_factor_state(self, user):
