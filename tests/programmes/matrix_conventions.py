@@ -75,7 +75,8 @@ def _annex(scope_a) -> FinancialAnnex:
     annex, _ = FinancialAnnex.objects.get_or_create(
         convention=_convention(scope_a), asp_number="ACI077240001",
         defaults={"measure": "ACI_MP", "year": 2024, "start_date": datetime.date(2024, 1, 1),
-                  "end_date": datetime.date(2024, 12, 31), "etp": Decimal("4"), "aid_amount": Decimal("97423.20")},
+                  "end_date": datetime.date(2024, 12, 31), "etp": Decimal("4"), "aid_amount": Decimal("97423.20"),
+                  "establishment": scope_a.programme.establishment},
     )
     return annex
 

@@ -97,8 +97,8 @@ PROGRAMME = {"code": "text", "siae": "fk", "establishment": "fk", "quartier": "f
              "sector": "text", "start_date": "date", "end_date": "date", "phase": "choice", "stage": "choice",
              "places_planned": "int", "etp_planned": "decimal"}
 CONVENTION = {"siae": "fk", "authority": "fk", "reference": "text", "start_date": "date", "end_date": "date"}
-ANNEX = {"asp_number": "text", "measure": "choice", "year": "int", "start_date": "date", "end_date": "date",
-         "etp": "decimal", "aid_amount": "decimal"}
+ANNEX = {"asp_number": "text", "measure": "choice", "establishment": "fk", "year": "int", "start_date": "date",
+         "end_date": "date", "etp": "decimal", "aid_amount": "decimal"}
 CONTRACT = {"regime": "choice", "signed_on": "date", "start_date": "date", "end_date": "date",
             "tacit_renewal": "bool", "premises": "text", "posts": "int", "weekly_hours": "decimal",
             "hourly_pay": "decimal"}
