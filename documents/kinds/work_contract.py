@@ -47,6 +47,11 @@ def contract_kind(pathway) -> str:
     return pathway.contract_kind or rules.contract_kind_on(pathway.contract_start)
 
 
+def contract_start(pathway):
+    """The first day of the contract: the CEP's when an acte d'engagement was turned into one (issue 15)."""
+    return pathway.cep_from or pathway.contract_start
+
+
 def smic_rate(day: datetime.date):
     try:
         return rates.smic_rate_on(day)
@@ -56,7 +61,7 @@ def smic_rate(day: datetime.date):
 
 def missing(pathway) -> list[Missing]:
     needs = pathway_needs(pathway)
-    start = pathway.contract_start
+    start = contract_start(pathway)
     entry_url = step_url(pathway, "entree", Transition.START)
     needs.check(start, "la date d'entrée en atelier (le début du contrat)", entry_url)
     contract_url = step_url(pathway, "contrat", None) if start else entry_url
@@ -86,7 +91,7 @@ def title(pathway) -> str:
 
 def contract_end(pathway) -> tuple[datetime.date, str]:
     """The last day of the fixed term and why: 24 months after the start, or the programme's end if earlier."""
-    start, programme = pathway.contract_start, pathway.programme
+    start, programme = contract_start(pathway), pathway.programme
     end = start + relativedelta(months=IAE_MAX_MONTHS) - datetime.timedelta(days=1)
     if programme.end_date and start <= programme.end_date < end:
         return programme.end_date, f"date de fin du programme {programme.code}"
@@ -136,7 +141,7 @@ def build(pathway, today: datetime.date) -> dict:
     data = pathway_base(pathway, today)
     kind = contract_kind(pathway)
     cep = kind == ContractKind.CEP
-    start = pathway.contract_start
+    start = contract_start(pathway)
     end, end_reason = contract_end(pathway)
     smic = rates.smic_rate_on(start)
     pay = pathway.hourly_pay

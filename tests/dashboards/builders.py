@@ -29,7 +29,7 @@ from participants.models import Participant, Pathway, RecruitmentSession, age_on
 from participants.rules import ecrou_key
 from programmes.enums import AnnexStatus, AspMeasure, SiaeKind
 from programmes.models import FinancialAnnex
-from tests.participants.factories import PathwayFactory
+from tests.participants.factories import PathwayFactory, enter_workshop
 from tests.programmes.convention_factories import make_convention
 from tests.programmes.factories import EstablishmentFactory, ProgrammeFactory, SiaeFactory
 
@@ -94,12 +94,8 @@ def entrant(prog, start: datetime.date, *, session_day: datetime.date | None = N
     then in the workshop from ``start``."""
     day = session_day or min(start - 14 * DAY, classified_on or start, assigned_on or start)
     pathway = candidacy(prog, day, decision=SessionDecision.SELECTED, person=person)
-    if classified_on:
-        pathway = services.pathway_classify(pathway=pathway, opinion="FAVOURABLE", on=classified_on, by=None)
-    if assigned_on:
-        pathway = services.pathway_assign(pathway=pathway, on=assigned_on, by=None)
-    return services.pathway_start(pathway=pathway, start=start, hours_per_week=Decimal("24"),
-                                  hourly_pay=Decimal("6.00"), signed_on=start, by=None)
+    # Classified and assigned (on the session's day unless given), then in the workshop: no step skipped (issue 15).
+    return enter_workshop(pathway, start, classified_on=classified_on, assigned_on=assigned_on)
 
 
 def leaver(prog, start: datetime.date, exit_on: datetime.date, *,

@@ -26,7 +26,7 @@ NOMINATIVE = {
     "participants_participant": {"ecrou", "ecrou_key", "stay_ended_on", "last_name", "first_names", "birth_date",
                                  "expected_release_date", "adjustment_eligibility_date", "work_constraints_note",
                                  "anonymised_at", "created_at", "updated_at"},
-    "participants_pathway": {"decision_reason", "exit_note"},
+    "participants_pathway": {"decision_reason", "classification_refusal_reason", "exit_note"},
     "participants_accompanimentevent": {"detail", "recorded_by_label"},
     "participants_recruitmentsession": {"note"},
     "participants_followup": {"note", "recorded_by_label"},

@@ -8,7 +8,6 @@ once for the module (tests/demo.py) after them.
 import datetime
 import html
 import re
-from decimal import Decimal
 from html.parser import HTMLParser
 
 import pytest
@@ -25,7 +24,7 @@ from programmes.models import Department, Establishment
 from tests.accounts.factories import UserFactory
 from tests.accounts.personas import PERSONAS
 from tests.demo import demo_for_module
-from tests.participants.factories import PathwayFactory, session_of
+from tests.participants.factories import PathwayFactory, enter_workshop, session_of
 from tests.partners.factories import OrganisationFactory
 from tests.programmes.factories import EstablishmentFactory, ProgrammeFactory
 
@@ -148,8 +147,7 @@ def entrants(programme, count: int, *, exits: int = 0, outcome=Outcome.OTHER) ->
     for index in range(count):
         pathway = PathwayFactory(programme=programme, session=session)
         pathway = services.pathway_decide(pathway=pathway, decision=SessionDecision.SELECTED, by=None)
-        pathway = services.pathway_start(pathway=pathway, start=START_DAY, hours_per_week=Decimal("24"),
-                                         hourly_pay=Decimal("6.00"), signed_on=START_DAY, by=None)
+        pathway = enter_workshop(pathway, START_DAY)  # classified and assigned first (issue 15)
         if index < exits:
             services.pathway_exit(pathway=pathway, on=datetime.date(2025, 5, 2), reason=ExitReason.RESIGNATION,
                                   outcome=outcome, by=None)

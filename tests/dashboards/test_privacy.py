@@ -251,8 +251,10 @@ def test_the_bulk_builder_stores_the_age_at_entry_too():
 
 def test_the_import_stores_the_age_at_entry_on_creation_and_on_update(scope_a, personas):
     from participants.importing import run_import
+    from tests.participants.factories import implantation_in_force
     from tests.participants.test_import import csv_file, row
 
+    implantation_in_force(scope_a.programme)  # an entry needs an implantation contract in force (issue 15)
     first = run_import(csv_file([row(date_entree="03/02/2025")]), "parcours.csv", user=personas["CPIP_A"],
                        wet_run=True)
     assert first["written"] is True

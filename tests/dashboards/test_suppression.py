@@ -83,6 +83,7 @@ HIDDEN_FOR_FOUR = {
     "candidates", "selected", "selection_rate", "entrants", "in_pathway", "exits", "returns_to_ordinary_detention",
     "return_rate", "outcome_other", "rate_dynamic_exits", "rate_employment", "rate_durable_employment",
     "median_days_in_pathway", "mean_days_in_pathway", *PROFILE_PCTS,
+    "median_days_classification_to_assignment",  # every entrant is classified and assigned first (issue 15)
 }
 
 

@@ -293,8 +293,9 @@ def test_the_batch_page_lists_the_skipped_people_with_what_to_enter(session, cpi
     assert "Documents non établis" in text
     assert "FERRÉ Zoé" in text and "Écrou 50002" in text
     ferre = batch.session.pathways.get(participant__last_name="Ferré")
-    entry_form = reverse("participants:pathway_step", args=[ferre.pk, "entree"])
-    assert f'<a href="{entry_form}">La date d&#x27;entrée en atelier (le début du contrat)</a>' in \
+    # Selected only: the entry comes after the classification and the assignment (issue 15), so the link is the
+    # pathway's page, where the next step is offered.
+    assert f'<a href="{ferre.get_absolute_url()}">La date d&#x27;entrée en atelier (le début du contrat)</a>' in \
         response.content.decode()
     assert "BLANC Hugo" not in text  # not selected: not concerned by the batch
 

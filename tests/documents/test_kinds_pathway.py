@@ -24,7 +24,7 @@ from participants import services as pathway_services
 from participants.enums import PathwayStatus, SessionDecision, Sex
 from participants.models import Pathway
 from partners.enums import OrganisationKind
-from tests.participants.factories import PathwayFactory, counsellor, pathway_at
+from tests.participants.factories import PathwayFactory, counsellor, enter_workshop, pathway_at
 from tests.partners.factories import OrganisationFactory
 from tests.programmes.factories import EstablishmentFactory, ProgrammeFactory, SiaeFactory, luhn_siret
 
@@ -79,12 +79,11 @@ def in_workshop(programme, referent):
 
 
 def started_on(programme, referent, start: datetime.date, **fields) -> Pathway:
-    """Selected by a commission a month before ``start``, then straight into the workshop (no classification)."""
+    """Selected by a commission a month before ``start``, classified and assigned that day, then in the workshop."""
     pathway = PathwayFactory(programme=programme, session__date=start - datetime.timedelta(days=30),
                              **person(programme, referent, **fields))
     pathway = pathway_services.pathway_decide(pathway=pathway, decision=SessionDecision.SELECTED, by=None)
-    return pathway_services.pathway_start(pathway=pathway, start=start, hours_per_week=Decimal("30"),
-                                          hourly_pay=Decimal("5.00"), signed_on=start, by=None)
+    return enter_workshop(pathway, start, hours_per_week=Decimal("30"), hourly_pay=Decimal("5.00"))
 
 
 # --- The charter ----------------------------------------------------------------------------------------------
@@ -201,6 +200,10 @@ def test_the_contract_is_an_acte_d_engagement_until_30_april_2022_and_a_cep_from
     assert spec_of(CONTRACT).title(before) == "Acte d'engagement — LEFÈVRE Jérôme Élie"
     assert spec_of(CONTRACT).title(after) == "Contrat d'emploi pénitentiaire — MÉRIEUX Jérôme Élie"
     assert spec_of(CONTRACT).missing(before) == []  # an acte d'engagement needs no classification date
+    assert spec_of(CONTRACT).missing(after) == []  # classified and assigned through the application
+    # Entered through an import, its classification and assignment reconstituted without their dates (issue 15):
+    Pathway.objects.filter(pk=after.pk).update(classified_on=None, cpu_opinion="", assigned_on=None)
+    after.refresh_from_db()
     missing_after = [item.label for item in spec_of(CONTRACT).missing(after)]
     assert missing_after == ["la date de la décision de classement au travail",
                              "l'avis de la commission pluridisciplinaire unique (CPU) sur le classement",
