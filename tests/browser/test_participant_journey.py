@@ -1,8 +1,10 @@
 """A SPIP counsellor records a whole pathway in the browser (issue 4, section 8).
 
-cpip.meaux creates a participant, puts them forward at the demo's current Meaux session (3 weeks before the
-day load_demo runs), records the commission's decision, the entry in the workshop, two timeline events and
-a release with a durable job, then finds the person in the caseload filtered by status. The test body does
+cpip.metz creates a participant, puts them forward at the demo's latest Metz session (2 months before the day
+load_demo runs), records the commission's decision, the classification after the CPU's opinion, the assignment,
+the entry in the workshop, two timeline events and a release with a durable job, then finds the person in the
+caseload filtered by status. (Metz, not Meaux: MEAUX-APRES and its implantation contract end on 31 December 2018,
+and nobody enters a workshop outside its programme and contract, issue 15.) The test body does
 not use the ORM (see conftest); screenshots of each step go to var/screenshots/.
 """
 
@@ -42,8 +44,9 @@ def test_counsellor_records_a_pathway_from_candidacy_to_release_and_finds_it_in_
     page, page_log, demo_site, sign_in_as, axe_source, screenshot_dir
 ):
     today = timezone.localdate()
-    entry = today - datetime.timedelta(days=7)  # after the demo's commission, 3 weeks ago or earlier
-    sign_in_as(page, "cpip.meaux")
+    entry = today - datetime.timedelta(days=7)  # after the demo's commission, 2 months ago
+    classified, assigned = today - datetime.timedelta(days=21), today - datetime.timedelta(days=14)
+    sign_in_as(page, "cpip.metz")
 
     # 1. A new participant: identity, stay, profile.
     page.get_by_role("link", name="Participants", exact=True).click()
@@ -53,7 +56,7 @@ def test_counsellor_records_a_pathway_from_candidacy_to_release_and_finds_it_in_
     page.get_by_label("Prénom(s)").fill(FIRST_NAME)
     page.get_by_label("Date de naissance").fill("1988-05-14")
     page.get_by_text("Homme", exact=True).click()
-    page.get_by_label("Quartier").select_option(label="CP de Meaux-Chauconin — Quartier nouveau concept (QNC)")
+    page.get_by_label("Quartier").select_option(label="CP de Metz — Quartier maison d'arrêt (QMA)")
     page.get_by_label("Numéro d'écrou").fill(ECROU)
     page.get_by_label("Date de libération prévisible").fill((today + datetime.timedelta(days=200)).isoformat())
     page.get_by_text("RSA avant la détention", exact=True).click()
@@ -66,13 +69,26 @@ def test_counsellor_records_a_pathway_from_candidacy_to_release_and_finds_it_in_
 
     # 2. Candidacy at the current session, then the commission's decision.
     page.get_by_role("link", name="Nouvelle candidature").click()
-    page.get_by_label("Programme").select_option(label="MEAUX-APRES — Après (Groupe ARES)")
+    page.get_by_label("Programme").select_option(label="METZ-EFIC — EFIC")
     page.get_by_label("Session de recrutement").select_option(index=1)  # the most recent: the demo's current one
     page.get_by_role("button", name="Enregistrer la candidature").click()
     page.get_by_role("link", name="Enregistrer la décision de la commission").click()
     page.get_by_text("Retenu·e", exact=True).click()
     page.get_by_role("button", name="Enregistrer la décision").click()
     expect(page.locator(".fr-badge").filter(has_text="Retenu·e").first).to_be_visible()
+
+    # 2b. Classification after the CPU's opinion, then the assignment: no entry before them (issue 15).
+    page.get_by_role("link", name="Enregistrer le classement au travail").click()
+    page.get_by_text("Favorable", exact=True).click()
+    page.get_by_label("Date de la décision de classement").fill(classified.isoformat())
+    check_accessibility(page, axe_source)
+    shoot(page, screenshot_dir, "02a-classement")
+    page.get_by_role("button", name="Enregistrer le classement").click()
+    expect(page.locator(".fr-badge").filter(has_text="Classé·e au travail").first).to_be_visible()
+    page.get_by_role("link", name="Enregistrer l'affectation").click()
+    page.get_by_label("Date de la décision d'affectation").fill(assigned.isoformat())
+    page.get_by_role("button", name="Enregistrer l'affectation").click()
+    expect(page.locator(".fr-badge").filter(has_text="Affecté·e").first).to_be_visible()
 
     # 3. Entry in the workshop: a CEP (after 1 May 2022), 24 h a week, paid above 45 % of the SMIC.
     page.get_by_role("link", name="Enregistrer l'entrée en atelier").click()
