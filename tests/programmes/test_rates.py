@@ -91,6 +91,15 @@ ACI_MP = [
 ]
 
 
+# ETTI and AI (droit commun only: no programme in detention), from 1 January 2022.
+ETTI_DC = [(D(2022, 1, 1), "4253"), (D(2022, 5, 1), "4366"), (D(2022, 8, 1), "4454"), (D(2023, 5, 1), "4636"),
+           (D(2024, 11, 1), "4781")]
+AI_DC = [(D(2022, 1, 1), "1441"), (D(2022, 5, 1), "1479"), (D(2022, 8, 1), "1509"), (D(2023, 5, 1), "1570"),
+         (D(2024, 11, 1), "1619")]
+# Mayotte: its own socles from 1 November 2024; the prison measures take them (droit commun + 5 %).
+MAYOTTE = [("EI", "9412"), ("ETTI", "3610"), ("AI", "1223"), ("ACI", "18070")]
+
+
 def _socle(kind, measure, day, territory="METROPOLE"):
     try:
         return rates.aid_socle_on(siae_kind=kind, territory=territory, measure=measure, day=day)
@@ -121,6 +130,24 @@ def test_aid_socle_on_both_sides_of_every_change(kind, measure, day, expected, b
         assert socle.socle == Decimal(amount), on
         assert socle.modulated_pct == (Decimal(5) if measure.endswith("_MP") else 0), on
         assert socle.etp_cap == (Decimal(cap) if cap else None), on
+
+
+@pytest.mark.parametrize(("kind", "changes"), [("ETTI", ETTI_DC), ("AI", AI_DC)])
+def test_etti_and_ai_socles_on_both_sides_of_every_change(kind, changes):
+    assert _socle(kind, f"{kind}_DC", changes[0][0] - ONE_DAY) is None
+    for index, (day, amount) in enumerate(changes):
+        assert _socle(kind, f"{kind}_DC", day).socle == Decimal(amount), day
+        if index:
+            assert _socle(kind, f"{kind}_DC", day - ONE_DAY).socle == Decimal(changes[index - 1][1]), day
+
+
+@pytest.mark.parametrize(("kind", "amount"), MAYOTTE)
+def test_mayotte_socles_on_both_sides_of_1_november_2024(kind, amount):
+    assert _socle(kind, f"{kind}_DC", D(2024, 10, 31), "MAYOTTE") is None
+    assert _socle(kind, f"{kind}_DC", D(2024, 11, 1), "MAYOTTE").socle == Decimal(amount)
+    if kind in ("EI", "ACI"):
+        prison = _socle(kind, f"{kind}_MP", D(2024, 11, 1), "MAYOTTE")
+        assert (prison.socle, prison.modulated_pct, prison.etp_cap) == (Decimal(amount), Decimal(5), None)
 
 
 def test_on_31_july_2022_the_ei_in_prison_has_its_own_socle_and_from_1_august_the_droit_commun_one():
