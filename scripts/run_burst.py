@@ -40,6 +40,7 @@ from client import current_code, login, post_form  # noqa: E402
 
 USER = "cpip.meaux"
 KIND = "ACCOMPANIMENT_CHARTER"
+BROWSE_PATH = "/participants/"  # the CPIP's caseload: a signed-in page that reads the database
 PASSWORD = "Demo-IAE-detention-2026"
 # What `make run` must not inherit from the caller (make test's services, another configuration).
 SCRUBBED = ("DATABASE_URL", "REDIS_URL", "PRIVATE_STORAGE_ROOT", "DJANGO_STATIC_ROOT", "DJANGO_SETTINGS_MODULE",
@@ -102,6 +103,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=30)
     parser.add_argument("--spread", type=float, default=15, help="seconds over which the second wave is spread")
+    parser.add_argument("--browsers", type=int, default=4, help="clients reading pages during the second wave")
     parser.add_argument("--timeout", type=float, default=180, help="seconds for a wave's documents to be READY")
     args = parser.parse_args()
 
@@ -190,9 +192,19 @@ def burst(args, make: subprocess.Popen, port: int, log_path: Path, started: floa
     def worker_gone() -> bool:
         return not all(proc.is_running() for proc in workers)
 
-    def wave(title: str, delays: list[float]) -> None:
+    def browse(stop: threading.Event) -> None:
+        """A colleague reading the caseload, page after page: keeps runserver's threads busy (the GIL taken
+        between two steps of a publish is what turned a burst into a crash with the filesystem broker)."""
+        session = requests.Session()
+        session.cookies.update(first.cookies)
+        while not stop.is_set() and not worker_gone():
+            with contextlib.suppress(requests.RequestException):
+                session.get(f"{base}{BROWSE_PATH}", timeout=30)
+
+    def wave(title: str, delays: list[float], browsers: int = 0) -> None:
         """One request per thread, each ``delay`` seconds after a common start; each client then polls its
-        document's page every 2 s, as the page's htmx does, until the document is READY."""
+        document's page every 2 s, as the page's htmx does, until the document is READY. ``browsers`` other
+        clients read the caseload meanwhile."""
         before = set(GeneratedDocument.objects.values_list("pk", flat=True))
         resets: list[str] = []
         barrier = threading.Barrier(len(delays))
@@ -225,12 +237,19 @@ def burst(args, make: subprocess.Popen, port: int, log_path: Path, started: floa
             return answer.status_code
 
         sent = time.monotonic()
+        stop = threading.Event()
+        readers = [threading.Thread(target=browse, args=(stop,), daemon=True) for _ in range(browsers)]
+        for reader in readers:
+            reader.start()
         with concurrent.futures.ThreadPoolExecutor(len(delays)) as pool:
             results = [pool.submit(one, n) for n in range(len(delays))]
             wait_until(lambda: GeneratedDocument.objects.exclude(pk__in=before).count() >= len(delays)
                        or worker_gone(), 60 + max(delays), 0.2)
             requested = time.monotonic() - sent
             statuses = [result.result() for result in results]
+        stop.set()
+        for reader in readers:
+            reader.join(timeout=60)
         rows = GeneratedDocument.objects.exclude(pk__in=before)
         ready = rows.filter(status=DocumentStatus.READY).count()
         accepted = sum(1 for status in statuses if status == 302)
@@ -250,8 +269,9 @@ def burst(args, make: subprocess.Popen, port: int, log_path: Path, started: floa
     wave(f"{args.requests} demandes au même instant", [0.0] * args.requests)
     if not worker_gone():
         rng = random.Random(14)
-        wave(f"{args.requests} demandes étalées sur {args.spread:g} s (le worker attend entre deux)",
-             sorted(rng.uniform(0, args.spread) for _ in range(args.requests)))
+        wave(f"{args.requests} demandes étalées sur {args.spread:g} s (le worker attend entre deux), "
+             f"{args.browsers} collègues lisant {BROWSE_PATH} pendant ce temps",
+             sorted(rng.uniform(0, args.spread) for _ in range(args.requests)), browsers=args.browsers)
     crashes = log_text().count("Unrecoverable error")
     alive = not worker_gone() and {proc.pid for proc in workers_of(make)} == worker_pids
     print("--- worker", flush=True)
