@@ -78,7 +78,8 @@ def alerts_for(*, user, today: datetime.date) -> list[Alert]:
         alerts.append(Alert(
             kind=RATE_TABLE,
             message=(f"La table des {table.name} n'a aucune ligne pour {today.year} : elle attend {table.expects}. "
-                     "Vérifiez le texte publié et saisissez le nouveau taux."),
+                     + ("Vérifiez le texte publié et saisissez le nouveau taux." if user.is_staff
+                        else "Un administrateur doit vérifier le texte publié et saisir le nouveau taux.")),
             date=datetime.date(today.year, *ALERT_FROM), url=table.admin_url if user.is_staff else "",
             subject=f"table des {table.name}", **link,
         ))

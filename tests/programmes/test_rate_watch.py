@@ -76,6 +76,10 @@ def test_a_staff_administrator_is_linked_to_the_table_in_the_administration(pers
     urls = {alert.url for alert in rate_watch.alerts_for(user=admin, today=D(2027, 1, 15))}
 
     assert urls == {reverse("admin:programmes_smicrate_changelist"), reverse("admin:programmes_aidrate_changelist")}
+    assert all(alert.url == "" for alert in rate_watch.alerts_for(user=personas["NATIONAL"], today=D(2027, 1, 15)))
+    [smic] = [alert for alert in rate_watch.alerts_for(user=personas["NATIONAL"], today=D(2027, 1, 15))
+              if "SMIC" in alert.message]
+    assert smic.message.endswith("Un administrateur doit vérifier le texte publié et saisir le nouveau taux.")
 
 
 @pytest.mark.parametrize(("day", "shown"), [(D(2027, 1, 14), False), (D(2027, 1, 15), True)])
