@@ -90,6 +90,16 @@ def enter_workshop(pathway: Pathway, start: datetime.date, *, by=None, classifie
                                   hourly_pay=hourly_pay, signed_on=start if signed_on == "start" else signed_on, by=by)
 
 
+ACTE_START = datetime.date(2021, 9, 6)
+
+
+def acte_in_workshop(programme, start=ACTE_START, by=None, **kwargs) -> Pathway:
+    """In the workshop under an acte d'engagement (started before 1 May 2022), still open: one to turn into a CEP."""
+    pathway = PathwayFactory(programme=programme, session__date=start - datetime.timedelta(days=30), **kwargs)
+    pathway = services.pathway_decide(pathway=pathway, decision=SessionDecision.SELECTED, by=by)
+    return enter_workshop(pathway, start, by=by, hourly_pay=Decimal("4.80"))
+
+
 def pathway_in_workshop(by=None, start=None, **kwargs) -> Pathway:
     pathway = selected_pathway(by=by, **kwargs)
     start = start or pathway.session.date + datetime.timedelta(days=14)

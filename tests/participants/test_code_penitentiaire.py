@@ -28,10 +28,9 @@ from programmes.models import ImplantationContract
 from tests.accounts.pages import page_text
 from tests.participants.factories import (
     STEP_DAYS,
-    PathwayFactory,
+    acte_in_workshop,
     candidacy,
     counsellor,
-    enter_workshop,
     implantation_in_force,
     pathway_at,
 )
@@ -157,7 +156,6 @@ def test_nothing_follows_a_refused_classification(cpip, step):
 
 
 SESSION_2018 = D(2018, 9, 3)
-ACTE_START = D(2021, 9, 6)
 
 
 def assigned_in(programme, session_day=SESSION_2018):
@@ -242,10 +240,8 @@ def test_the_contract_kind_follows_the_date_and_no_acte_d_engagement_starts_afte
         "x", D(2022, 4, 30), ContractKind.CEP)["x"]
 
 
-def acte(programme, start=ACTE_START, **kwargs) -> Pathway:
-    pathway = PathwayFactory(programme=programme, session__date=start - datetime.timedelta(days=30), **kwargs)
-    pathway = services.pathway_decide(pathway=pathway, decision=SessionDecision.SELECTED, by=None)
-    return enter_workshop(pathway, start, hourly_pay=Decimal("4.80"))
+def acte(programme, **kwargs) -> Pathway:
+    return acte_in_workshop(programme, **kwargs)
 
 
 def test_an_open_acte_d_engagement_becomes_a_cep_and_the_log_has_both(cpip):

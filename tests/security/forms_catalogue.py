@@ -27,7 +27,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from participants.enums import PathwayStatus
 from tests.accounts import test_scope_matrix as matrix
-from tests.participants.factories import pathway_at
+from tests.participants.factories import acte_in_workshop, pathway_at
 
 
 @dataclass(frozen=True)
@@ -227,7 +227,8 @@ CATALOGUE = [
               label="participants:pathway_step:decision"),
     FormEntry("participants:pathway_step", "ESTABLISHMENT_STAFF_A",
               pathway_step(PathwayStatus.SELECTED, "classement"),
-              {**STEP_VERSION, "cpu_opinion": "choice", "classified_on": "date"},
+              {**STEP_VERSION, "cpu_opinion": "choice", "classification_decision": "choice", "classified_on": "date",
+               "classification_refusal_reason": "text"},
               label="participants:pathway_step:classement"),
     FormEntry("participants:pathway_step", "ESTABLISHMENT_STAFF_A",
               pathway_step(PathwayStatus.CLASSIFIED, "affectation"),
@@ -238,6 +239,10 @@ CATALOGUE = [
     FormEntry("participants:pathway_step", "SIAE_DIRECTOR_A", pathway_step(PathwayStatus.IN_WORKSHOP, "contrat"),
               {**STEP_VERSION, "contract_signed_on": "date", "hours_per_week": "decimal", "hourly_pay": "decimal"},
               label="participants:pathway_step:contrat"),
+    FormEntry("participants:pathway_step", "SIAE_DIRECTOR_A",
+              lambda scope: [acte_in_workshop(scope.programme).pk, "transformation-cep"],
+              {**STEP_VERSION, "cep_start": "date", "contract_signed_on": "date", "hours_per_week": "decimal",
+               "hourly_pay": "decimal"}, label="participants:pathway_step:transformation-cep"),
     FormEntry("participants:pathway_step", "SIAE_STAFF_A", pathway_step(PathwayStatus.IN_WORKSHOP, "suspension"),
               {**STEP_VERSION, "start": "date", "reason": "choice"}, label="participants:pathway_step:suspension"),
     FormEntry("participants:pathway_step", "SIAE_STAFF_A", pathway_step(PathwayStatus.SUSPENDED, "reprise"),
