@@ -33,7 +33,7 @@ class RecruitmentSessionAdmin(ReadOnlyAdmin):
 
 class PathwayLogInline(admin.TabularInline):
     model = PathwayLog
-    fields = ["at", "transition", "from_status", "to_status", "on", "by_label"]
+    fields = ["at", "transition", "from_status", "to_status", "on", "reconstituted", "by_label"]
     readonly_fields = fields
     extra = 0
     can_delete = False
