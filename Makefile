@@ -58,9 +58,10 @@ run: install
 	$(PY) manage.py runserver $(RUN_ADDR)
 
 # Issue 14, item 10: `make run` itself (SQLite, the embedded Redis, its worker and beat) in a throwaway folder on a
-# free port; 30 document requests at the same instant, then 30 spread over 15 s, each client polling its page as the
-# browser does. Exits 1 unless every document is READY, the worker never logged "Unrecoverable error" and is the
-# same process at the end, and Ctrl-C leaves nothing running (the Redis included). About 90 s once installed.
+# free port; 30 document requests at the same instant, then 30 spread over 15 s while 4 colleagues read the
+# caseload, each client polling its page as the browser does. Exits 1 unless every document is READY, the worker
+# never logged "Unrecoverable error" and is the same process at the end, and Ctrl-C leaves nothing running (the
+# Redis included). About 2 min once installed.
 .PHONY: run-burst
 run-burst: install
 	$(PY) scripts/run_burst.py $(RUN_BURST_ARGS)
