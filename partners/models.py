@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from core.validation import period_in_order
+from core.validation import period_in_order, validate_person_name
 
 from .enums import DecisionStatus, MeetingKind, OrganisationKind, PartnerRoleKind
 
@@ -136,8 +136,8 @@ class Contact(models.Model):
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("organisation")
     )
-    first_name = models.CharField(_("prénom"), max_length=100)
-    last_name = models.CharField(_("nom"), max_length=100)
+    first_name = models.CharField(_("prénom"), max_length=100, validators=[validate_person_name])
+    last_name = models.CharField(_("nom"), max_length=100, validators=[validate_person_name])
     function = models.CharField(_("fonction"), max_length=200, blank=True)
     email = models.EmailField(_("courriel"), blank=True)
     phone = models.CharField(_("téléphone"), max_length=30, blank=True)

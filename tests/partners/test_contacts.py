@@ -78,6 +78,8 @@ def test_contact_is_created_for_the_organisation_of_the_url_with_its_phone_norma
         ("phone", "+33 1 64", "Numéro de téléphone invalide"),
         ("email", "claire.martin", "Saisissez une adresse de courriel valide."),
         ("last_name", "", "Ce champ est obligatoire."),
+        ("last_name", "<img src=x onerror=alert(1)>", "Un nom ne contient ni balise, ni formule"),
+        ("first_name", '=HYPERLINK("http://x.example")', "Un nom ne contient ni balise, ni formule"),
     ],
 )
 def test_contact_with_bad_input_is_refused_in_french_and_nothing_is_saved(client_as, scope_a, field, value, message):
