@@ -3,26 +3,14 @@ and names someone outside the SIAE's programmes; the check, done by a real Celer
 French, offers no confirmation, and nothing changes. Screenshots go to var/screenshots/."""
 
 import pytest
-from django.conf import settings
 from playwright.sync_api import expect
 
 from tests.documents.conftest import celery_worker_process, redis_broker  # noqa: F401 - the fixtures, reused
+from tests.participants.import_worker import import_worker  # noqa: F401 - the fixture, reused
 
 pytestmark = [pytest.mark.browser, pytest.mark.worker]
 
 CHECK_TIMEOUT_MS = 60_000
-
-
-@pytest.fixture
-def worker(celery_worker_process, monkeypatch):  # noqa: F811 - the fixture imported above
-    if "memory" in str(settings.DATABASES["default"]["NAME"]):
-        pytest.skip("an in-memory SQLite test database cannot be shared with the worker process")
-    from participants import tasks
-
-    for task in (tasks.check_import, tasks.import_pathways):
-        monkeypatch.setattr(task, "delay", lambda *args, task=task: task.apply_async(
-            args, queue=celery_worker_process.queue))
-    return celery_worker_process
 
 
 @pytest.fixture
@@ -53,7 +41,7 @@ def line(person, last_name: str) -> str:
 
 
 def test_an_siae_director_cannot_rename_or_reach_a_person_by_import(
-    worker, people, page, page_log, demo_site, sign_in_as, django_db_blocker, screenshot_dir, tmp_path
+    import_worker, people, page, page_log, demo_site, sign_in_as, django_db_blocker, screenshot_dir, tmp_path  # noqa: F811 - the fixture imported above
 ):
     known, hidden = people
     header = "programme;numero_ecrou;nom;prenom;date_naissance;sexe;date_session;decision_session"

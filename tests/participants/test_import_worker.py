@@ -5,14 +5,13 @@ worker imports. Skipped without Redis on a developer's machine; run by `make tes
 import time
 
 import pytest
-from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from participants import tasks
 from participants.enums import ImportStatus, PathwayStatus
 from participants.models import ImportJob, Pathway, PathwayLog
 from tests.documents.conftest import celery_worker_process, redis_broker  # noqa: F401 - the fixtures, reused
+from tests.participants.import_worker import import_worker  # noqa: F401 - the fixture, reused
 from tests.participants.test_import import csv_file, person
 
 # transaction=True: what the test writes is committed, so the worker process sees it.
@@ -20,17 +19,6 @@ pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True, serial
 
 TIMEOUT = 60  # seconds for the worker to finish a step
 ROWS = 1200  # enough for the worker to report progress (every 500 rows) before it finishes
-
-
-@pytest.fixture
-def worker(celery_worker_process, monkeypatch):  # noqa: F811 - the fixture imported above
-    """The real worker listens on its own queue: the page's .delay() is routed there, nothing else changes."""
-    if "memory" in str(settings.DATABASES["default"]["NAME"]):
-        pytest.skip("an in-memory SQLite test database cannot be shared with the worker process")
-    for task in (tasks.check_import, tasks.import_pathways):
-        monkeypatch.setattr(task, "delay", lambda *args, task=task: task.apply_async(
-            args, queue=celery_worker_process.queue))
-    return celery_worker_process
 
 
 def wait_until_finished(job: ImportJob, worker, running: str) -> ImportJob:
@@ -47,23 +35,23 @@ def wait_until_finished(job: ImportJob, worker, running: str) -> ImportJob:
                 pytrace=False)
 
 
-def test_the_worker_checks_then_imports_an_uploaded_file(worker, client_as, scope_a, personas):
+def test_the_worker_checks_then_imports_an_uploaded_file(import_worker, client_as, scope_a, personas):  # noqa: F811 - the fixture imported above
     client = client_as("CPIP_A")
     data = csv_file([person(n, date_entree="03/02/2025") if n % 2 else person(n) for n in range(ROWS)])
 
     response = client.post(reverse("participants:import_upload"), {"file": SimpleUploadedFile("suivi.csv", data)})
-    job = wait_until_finished(ImportJob.objects.get(), worker, ImportStatus.CHECKING)
+    job = wait_until_finished(ImportJob.objects.get(), import_worker, ImportStatus.CHECKING)
 
     assert response.status_code == 302
-    assert job.status == ImportStatus.CHECKED, (job.report, worker.log_tail())
+    assert job.status == ImportStatus.CHECKED, (job.report, import_worker.log_tail())
     assert job.total_rows == job.processed_rows == ROWS
     assert job.report["counts"]["pathways"]["created"] == ROWS
     assert Pathway.objects.count() == 0  # checked only
 
     client.post(reverse("participants:import_confirm", args=[job.pk]))
-    job = wait_until_finished(job, worker, ImportStatus.IMPORTING)
+    job = wait_until_finished(job, import_worker, ImportStatus.IMPORTING)
 
-    assert job.status == ImportStatus.DONE, (job.report, worker.log_tail())
+    assert job.status == ImportStatus.DONE, (job.report, import_worker.log_tail())
     assert Pathway.objects.count() == ROWS
     assert Pathway.objects.filter(status=PathwayStatus.IN_WORKSHOP).count() == ROWS // 2
     assert set(PathwayLog.objects.values_list("by", flat=True)) == {personas["CPIP_A"].pk}
