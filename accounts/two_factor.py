@@ -126,6 +126,23 @@ def remaining_recovery_codes(user) -> int:
     return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
 
 
+RECOVERY_CODES_LOW = 3  # under this, the code step says how many recovery codes are left
+
+
+def recovery_codes_notice(user) -> str | None:
+    """What the code step tells a user about their recovery codes: nothing unless they have generated some and fewer
+    than RECOVERY_CODES_LOW are left (a user who never generated any is not told at every sign-in)."""
+    if not StaticDevice.objects.filter(user=user, name=RECOVERY_NAME, confirmed=True).exists():
+        return None
+    left = remaining_recovery_codes(user)
+    if left >= RECOVERY_CODES_LOW:
+        return None
+    advice = "générez-en de nouveaux depuis la page « Codes de secours »."
+    if left == 0:
+        return f"Vous n'avez plus de code de secours : {advice}"
+    return f"Il vous reste {left} code{'s' if left > 1 else ''} de secours : {advice}"
+
+
 def verify(request, token: str) -> bool:
     """Checks a code from the application or a recovery code against the user's confirmed devices; on success
     the session is verified. Each device counts its own failures and slows them down."""

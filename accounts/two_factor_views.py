@@ -95,10 +95,8 @@ def verify(request):
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if two_factor.verify(request, form.cleaned_data["code"]):
-            left = two_factor.remaining_recovery_codes(request.user)
-            if left <= 3:
-                messages.warning(request, f"Il vous reste {left} code(s) de secours : générez-en de nouveaux "
-                                          "depuis la page « Codes de secours ».")
+            if notice := two_factor.recovery_codes_notice(request.user):
+                messages.warning(request, notice)
             return redirect(_next_url(request))
         form.add_error("code", "Code refusé : saisissez le code affiché maintenant par votre application (un code "
                                "déjà utilisé ne l'est pas deux fois), ou un code de secours. Après plusieurs "

@@ -359,3 +359,35 @@ def test_a_locked_account_cannot_confirm_its_password_for_re_enrolment(make_user
 
     assert response.status_code == 200 and "Trop d&#x27;essais infructueux" in response.content.decode()
     assert not TOTPDevice.objects.filter(user=user, confirmed=False).exists()
+
+
+def _notice_after_the_code(user, device) -> str:
+    client, _ = sign_in(user.username)
+    response = client.post(reverse("accounts:two_factor_verify"), {"code": code_of(device)}, follow=True)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+@pytest.mark.parametrize(("left", "expected"), [
+    (None, None),  # never generated any: not told at every sign-in (issue 18, §5)
+    (10, None),
+    (3, None),
+    (2, "Il vous reste 2 codes de secours : générez-en de nouveaux"),
+    (1, "Il vous reste 1 code de secours : générez-en de nouveaux"),
+    (0, "Vous n&#x27;avez plus de code de secours : générez-en de nouveaux"),
+])
+def test_the_code_step_speaks_of_recovery_codes_only_when_few_are_left(make_user, left, expected):
+    user = make_user()
+    device = enrolled(user)
+    if left is not None:
+        two_factor.new_recovery_codes(user)
+        tokens = list(StaticToken.objects.filter(device__user=user).values_list("pk", flat=True))
+        StaticToken.objects.filter(pk__in=tokens[left:]).delete()
+        assert two_factor.remaining_recovery_codes(user) == left
+
+    page = _notice_after_the_code(user, device)
+
+    if expected is None:
+        assert "Il vous reste" not in page and "plus de code de secours" not in page
+    else:
+        assert expected in page
