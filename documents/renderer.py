@@ -1,5 +1,10 @@
-"""HTML to PDF with WeasyPrint; the renderer fetches nothing but data: URLs and the project's static files."""
+"""HTML to PDF with WeasyPrint; the renderer fetches nothing but data: URLs and the project's static files.
 
+A standard document's text gets French typography on its way to print (``french_spacing``): a non-breaking space
+before ; : ! ? and », after «, before % and the unit of an amount, so that no line starts with a colon or a
+lone "€". The PDF's metadata (title, subject, keywords, author) come from the HTML's head (base.html)."""
+
+import re
 from functools import cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -37,6 +42,28 @@ class StaticOnlyFetcher(URLFetcher):
         return super().fetch(url, headers)
 
 
+NBSP = "\u00a0"
+# Tags and the contents of <style> and <script>: left as they are, only the text between them is set.
+MARKUP = re.compile(r"(<style\b.*?</style>|<script\b.*?</script>|<[^>]*>)", re.DOTALL | re.IGNORECASE)
+SPACING = [
+    (re.compile(r"[ \t\n]+([;:!?»])"), NBSP + r"\1"),  # "Référence : X", "« la SIAE »"
+    (re.compile(r"«[ \t\n]+"), "«" + NBSP),
+    (re.compile(r"(\d)[ \t\n]+(%|€|h\b|ETP\b)"), r"\1" + NBSP + r"\2"),  # "50,5 %", "26 h", "8,50 ETP"
+    (re.compile(r"\b(n°|N°)[ \t\n]+(?=\w)"), r"\1" + NBSP),  # "n° 2016-531"
+]
+
+
+def french_spacing(html: str) -> str:
+    """French typography in the text of ``html`` (never inside a tag, a style or a script)."""
+    parts = MARKUP.split(html)
+    for index in range(0, len(parts), 2):  # even parts are text, odd ones the markup the pattern captured
+        text = parts[index]
+        for pattern, replacement in SPACING:
+            text = pattern.sub(replacement, text)
+        parts[index] = text
+    return "".join(parts)
+
+
 # Archival PDF (ISO 19005-3, level B): fonts embedded, metadata in XMP; WeasyPrint writes it.
 PDF_VARIANT = "pdf/a-3b"
 
@@ -56,4 +83,4 @@ def render_document(kind: str, snapshot: dict) -> bytes:
 
     spec = spec_of(kind)
     html = render_to_string(spec.template, {"doc": snapshot, "template_version": spec.template_version})
-    return render_pdf(html, archival=True)
+    return render_pdf(french_spacing(html), archival=True)

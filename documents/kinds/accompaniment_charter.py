@@ -10,33 +10,53 @@ sentence-adjustment dates, the facts, the sentence): the snapshot simply does no
 """
 
 import datetime
-from decimal import Decimal
 
 from django.urls import reverse
 
 from participants import rules
 from participants.enums import PathwayStatus, Sex, Transition
+from partners.enums import OrganisationKind
+from partners.models import Organisation
 
 from ..enums import DocumentKind, SubjectType
 from ..registry import KindSpec, Missing, register
 from . import common as c
 
-TEMPLATE_VERSION = "2026.1"
+TEMPLATE_VERSION = "2026.2"  # 2026.2: names on the charter's date, the prison administration's letterhead
 # Pathways whose person the commission selected (every step from selection to exit): they get the documents.
 SELECTED_STATUSES = frozenset({PathwayStatus.SELECTED, PathwayStatus.CLASSIFIED, PathwayStatus.ASSIGNED,
                                PathwayStatus.IN_WORKSHOP, PathwayStatus.SUSPENDED, PathwayStatus.EXITED})
-# Pôle emploi became France Travail on this date: the name printed follows the document's date.
-FRANCE_TRAVAIL_FROM = datetime.date(2024, 1, 1)
-COPIES = "trois"  # one for the person, one for the SIAE, one for the establishment (the person's file)
+KIND_LABEL = "Charte d'accompagnement"
+# When no agency of the public employment service is recorded for the programme or its department.
+EMPLOYMENT_SERVICE = "l'agence du service public de l'emploi"
+quantity = c.quantity  # the work contract's import
 
 
-def quantity(value: Decimal) -> str:
-    """Decimal("24.0") -> "24"; Decimal("24.5") -> "24,5" (hours, percentages)."""
-    return c.number(value, 0 if Decimal(value) == Decimal(value).to_integral_value() else 1)
+def charter_day(pathway, today: datetime.date) -> datetime.date:
+    """The charter's date, whose names it prints: the entry in the workshop (it is signed then), or today for a
+    person selected but not yet in the workshop."""
+    return pathway.contract_start or today
 
 
-def employment_service_on(day: datetime.date) -> str:
-    return "France Travail" if day >= FRANCE_TRAVAIL_FROM else "Pôle emploi"
+def employment_agency(programme, day: datetime.date) -> Organisation | None:
+    """The France Travail (Pôle emploi) agency of the programme on ``day``: its partner in that role then, else the
+    agency recorded in the establishment's department."""
+    roles = (programme.partner_roles.filter(organisation__kind=OrganisationKind.FRANCE_TRAVAIL, start_date__lte=day)
+             .exclude(end_date__lt=day).select_related("organisation")
+             .prefetch_related("organisation__former_names").order_by("start_date", "pk"))
+    role = roles.first()
+    if role is not None:
+        return role.organisation
+    return (Organisation.objects.filter(kind=OrganisationKind.FRANCE_TRAVAIL,
+                                        department=programme.establishment.department)
+            .prefetch_related("former_names").order_by("pk").first())
+
+
+def employment_service_on(programme, day: datetime.date) -> str:
+    """The employment agency by its name on ``day`` ("Pôle emploi Meaux" in 2017, "France Travail Meaux" since
+    2024), through the one rule of documents.kinds.common.name_on."""
+    agency = employment_agency(programme, day)
+    return c.name_on(agency, day) if agency is not None else EMPLOYMENT_SERVICE
 
 
 def person_name(participant) -> str:
@@ -68,8 +88,13 @@ def pathway_needs(pathway) -> c.Needs:
 # --- The parties of a pathway document ----------------------------------------------------------------------
 
 
-def person_party(participant, *, role: str, designation: str, feminine: bool, heading: str) -> dict:
-    female = participant.sex == Sex.F
+def is_woman(participant) -> bool:
+    return participant.sex == Sex.F
+
+
+def person_party(participant, *, role: str, designation: str, heading: str) -> dict:
+    """The person, whose participles agree with their recorded sex ("né", "ci-après désignée")."""
+    female = is_woman(participant)
     civility = "Madame" if female else "Monsieur"
     quartier = participant.quartier
     place = participant.establishment.name + (f", {quartier.get_kind_display().lower()}" if quartier else "")
@@ -77,14 +102,14 @@ def person_party(participant, *, role: str, designation: str, feminine: bool, he
         role=role, name=f"{civility} {person_name(participant)}",
         lines=[f"{'née' if female else 'né'} le {c.long_date(participant.birth_date)}",
                f"numéro d'écrou {participant.ecrou} ({place})"],
-        designation=designation, feminine=feminine, heading=heading, signatory=person_name(participant),
+        designation=designation, feminine=female, heading=heading, signatory=person_name(participant),
         stamp=False,
     )
 
 
 def establishment_party(establishment, *, designation: str = "l'établissement") -> dict:
     head = c.establishment_head(establishment)
-    represented = (f"représenté par {c.person(head)}, {head.function.lower()}" if head
+    represented = (f"représenté par {c.person(head)}, {c.lower_first(head.function)}" if head
                    else "représenté par son chef d'établissement")
     return c.party(
         role="L'établissement pénitentiaire", name=establishment.name,
@@ -104,32 +129,35 @@ def siae_party(siae, *, designation: str = "la SIAE", feminine: bool = True, hea
     )
 
 
-def counsellor_part(participant) -> dict:
+def counsellor_part(participant, day: datetime.date) -> dict:
+    """The CPIP referent and their SPIP, by its name on ``day``."""
     counsellor = participant.counsellor
     if counsellor is None:
         return {}
     spip = counsellor.organisation
-    return {"name": counsellor.get_full_name() or counsellor.username, "spip": spip.name if spip else "le SPIP"}
+    return {"name": counsellor.get_full_name() or counsellor.username,
+            "spip": c.name_on(spip, day) if spip else "SPIP"}
 
 
-def pathway_base(pathway, today: datetime.date) -> dict:
-    """What every participant document prints: who the person is, where, with which SIAE and programme."""
+def pathway_base(pathway, today: datetime.date, day: datetime.date) -> dict:
+    """What every participant document prints: who the person is, where, with which SIAE and programme; names as
+    they were on ``day``, the document's date."""
     participant, programme = pathway.participant, pathway.programme
     establishment, siae = programme.establishment, programme.siae
     return {
         "author": siae.name,
-        "issuer": f"Ministère de la Justice\n{establishment.name}",
         "reference": f"{programme.code} — écrou {participant.ecrou}",
         "issued_on": c.long_date(today),
         "person": {"name": person_name(participant), "ecrou": participant.ecrou,
-                   "birth_date": c.long_date(participant.birth_date)},
-        "establishment": {"name": establishment.name, "kind": establishment.get_kind_display()},
-        "siae": {"name": siae.name, "kind": siae.get_kind_display(), "siret": c.siret(siae.siret)},
+                   "birth_date": c.long_date(participant.birth_date), "feminine": is_woman(participant)},
+        "establishment": {"name": establishment.name, "kind": establishment.get_kind_display(),
+                          "of": c.of(establishment), "at": c.at(establishment)},
+        "siae": {"name": siae.name, "kind": siae.get_kind_display(), "siret": c.siret(siae.siret),
+                 "kind_lower": c.lower_first(siae.get_kind_display())},
         "programme": {"code": programme.code, "activity": programme.activity, "sector": programme.sector,
                       "quartier": programme.quartier.get_kind_display() if programme.quartier else ""},
-        "counsellor": counsellor_part(participant),
+        "counsellor": counsellor_part(participant, day),
         "contract_start": c.long_date(pathway.contract_start),
-        "copies": COPIES,
     }
 
 
@@ -149,10 +177,11 @@ def title(pathway) -> str:
 
 def build(pathway, today: datetime.date) -> dict:
     participant, programme = pathway.participant, pathway.programme
-    data = pathway_base(pathway, today)
+    day = charter_day(pathway, today)
+    data = pathway_base(pathway, today, day)
     parties = [
         person_party(participant, role="La personne accompagnée", designation="la personne accompagnée",
-                     feminine=True, heading="La personne accompagnée"),
+                     heading="La personne accompagnée"),
         establishment_party(programme.establishment),
         siae_party(programme.siae, heading=f"Pour la SIAE {programme.siae.name}, qui propose la charte"),
     ]
@@ -161,11 +190,13 @@ def build(pathway, today: datetime.date) -> dict:
         "title": title(pathway),
         "heading": "Charte d'accompagnement socio-professionnel",
         "subtitle": (f"Insertion par l'activité économique en détention — programme {programme.code}, "
-                     f"{programme.siae.name} au {programme.establishment.name}"),
-        "subject_line": (f"Charte d'accompagnement de {person_name(participant)} dans le programme "
-                         f"{programme.code} ({programme.siae.name})"),
-        "employment_service": employment_service_on(today),
+                     f"{programme.siae.name} {c.at(programme.establishment)}"),
+        "metadata": c.metadata(KIND_LABEL, programme.code, detail=f"{programme.siae.name}, "
+                               f"{programme.establishment.name}"),
+        "letterhead": c.justice_letterhead(programme.establishment, day),
+        "employment_service": employment_service_on(programme, day),
         "parties": parties,
+        "copies": c.copies(len(parties)),
     }
 
 

@@ -14,7 +14,8 @@ from ..enums import DocumentKind, SubjectType
 from ..registry import KindSpec, register
 from . import common as c
 
-TEMPLATE_VERSION = "2026.1"
+TEMPLATE_VERSION = "2026.2"  # 2026.2: names by date, the SIAE's letterhead, metadata without names, "26 h"
+KIND_LABEL = "Dossier unique d'instruction"
 # The contrat d'emploi pénitentiaire replaced the acte d'engagement on that day (code pénitentiaire).
 CEP_SINCE = datetime.date(2022, 5, 1)
 ACCOMPANIMENT_ROLES = ("ACCOMPANIMENT", "TRAINING", "HEALTH", "EMPLOYMENT", "SPORT_CULTURE")
@@ -110,8 +111,7 @@ def social_rows(programme, day, contract) -> list[list[str]]:
         ["Contrat à la sortie", "Contrat à durée déterminée d'insertion (CDDI) lorsque la suite du parcours le permet"],
     ]
     if contract:
-        rows.append(["Durée du travail", f"{c.number(contract.weekly_hours, 1)} heures par semaine "
-                                         f"(contrat d'implantation)"])
+        rows.append(["Durée du travail", f"{c.hours(contract.weekly_hours)} par semaine (contrat d'implantation)"])
     return rows
 
 
@@ -142,8 +142,8 @@ def build(programme, today: datetime.date) -> dict:
         "subtitle": f"Demande de conventionnement d'une activité d'insertion en détention — {siae.name} "
                     f"{c.at(programme.establishment)}",
         "author": siae.name,
-        "subject_line": f"Dossier unique d'instruction de {siae.name} pour le programme {programme.code} "
-                        f"({c.programme_place(programme)})",
+        "metadata": c.metadata(KIND_LABEL, programme.code, detail=f"{siae.name}, {c.programme_place(programme)}"),
+        "letterhead": c.siae_letterhead(siae),
         "reference": programme.code,
         "issued_on": c.long_date(today),
         "recipients": recipients(programme, today),

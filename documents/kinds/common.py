@@ -5,8 +5,15 @@ Every value a snapshot holds is already formatted for print (the templates only 
 
 - dates in words, "1er juillet 2017" (``long_date``), the one form all documents use;
 - amounts "12 081,50 €" (``euros``, non-breaking spaces), numbers "6,50" (``number``), SIRET "123 456 789 00012";
-- an organisation under the name it bore on the document's date (``name_on``: DIRECCTE before 1 April 2021,
-  Pôle emploi before 1 January 2024);
+- an organisation under the name it bore on the document's date (``name_on``, the one rule every kind uses:
+  DIRECCTE before 1 April 2021, Pôle emploi before 1 January 2024, as the organisation's recorded former names
+  say); a name beside a dated fact (a partner's role, a year of funding) is the one it bore then
+  (``name_during``);
+- hours "26 h" (``hours``), the number of originals in words (``copies``);
+- the PDF's metadata (``metadata``): the kind, the programme and the reference, never a person's name;
+- the letterhead (``state_letterhead``, ``siae_letterhead``, ``justice_letterhead``): the State's block on the
+  State's documents only, the SIAE's identity on those the SIAE issues, the prison administration's on those it
+  signs;
 - a party to a document (``party``) carries the organisation's name, its identity lines, and who signs for it;
   the templates print it with ``includes/_parties.html`` and ``includes/_signatures.html``.
 
@@ -78,8 +85,30 @@ def one_line(text: str) -> str:
 
 
 def lower_first(text: str) -> str:
-    """"Entreprise d'insertion (EI)" -> "entreprise d'insertion (EI)" (abbreviations kept)."""
-    return text[:1].lower() + text[1:] if text else text
+    """"Entreprise d'insertion (EI)" -> "entreprise d'insertion (EI)"; only the first letter, so that proper names
+    keep their capitals ("Directeur du CP de Meaux-Chauconin" -> "directeur du CP de Meaux-Chauconin") and an
+    abbreviation is left whole ("DFSPIP")."""
+    if not text or (len(text) > 1 and text[1].isupper()):
+        return text
+    return text[:1].lower() + text[1:]
+
+
+def quantity(value) -> str:
+    """Decimal("24.0") -> "24"; Decimal("24.5") -> "24,5" (hours, percentages)."""
+    return number(value, 0 if Decimal(value) == Decimal(value).to_integral_value() else 1)
+
+
+def hours(value) -> str:
+    """Decimal("26.0") -> "26 h", Decimal("17.5") -> "17,5 h" (a non-breaking space before the unit)."""
+    return f"{quantity(value)}{NBSP}h"
+
+
+NUMBERS_IN_WORDS = {1: "un", 2: "deux", 3: "trois", 4: "quatre", 5: "cinq", 6: "six"}
+
+
+def copies(signatories: int) -> str:
+    """As many originals as signatories, in words: 2 -> "deux"."""
+    return NUMBERS_IN_WORDS.get(signatories, str(signatories))
 
 
 def label(choices, value) -> str:
@@ -96,8 +125,20 @@ def plain(text: str) -> str:
 # --- Organisations and the people who sign -----------------------------------------------------------------
 
 
-def name_on(organisation: Organisation, day: datetime.date) -> str:
-    return organisation.name_on(day)
+def name_on(organisation: Organisation | None, day: datetime.date) -> str:
+    """The one rule for a name on a document: the name ``organisation`` bore on ``day`` (the document's date:
+    the convention's or contract's start, the charter's date, the report's period end), from its recorded former
+    names (partners.models.Organisation.name_on); "" for no organisation."""
+    return organisation.name_on(day) if organisation is not None else ""
+
+
+def name_during(organisation: Organisation | None, start: datetime.date, end: datetime.date | None,
+                day: datetime.date) -> str:
+    """The name of an organisation beside a dated fact (a partner's role, a year of funding) on a document of
+    ``day``: the one it bore at the fact's end when it is over by then, the one of ``day`` otherwise (so a
+    2017–2018 signatory is "Pôle emploi Meaux" on a sheet printed in 2026)."""
+    moment = day if end is None or end >= day else end
+    return name_on(organisation, max(start, moment))
 
 
 def disp_organisation(establishment) -> Organisation | None:
@@ -158,6 +199,34 @@ def service_director(organisation: Organisation | None) -> Contact | None:
 
 def person(contact: Contact | None) -> str:
     return f"{contact.first_name} {contact.last_name}".strip() if contact else ""
+
+
+def metadata(kind: str, programme_code: str, reference: str = "", *, detail: str = "") -> dict:
+    """The PDF's metadata (title, subject, keywords): the document's kind, its programme and its reference, never
+    a person's name (a PDF travels by mail, its properties are read without opening it)."""
+    title = f"{kind} — programme {programme_code}" if programme_code else kind
+    subject = title + (f", {detail}" if detail else "") + (f" (référence {reference})" if reference else "")
+    keywords = ", ".join(value for value in (kind, programme_code, reference, "IAE en détention") if value)
+    return {"title": title, "subject": subject, "keywords": keywords}
+
+
+def state_letterhead(*lines: str) -> dict:
+    """The State's block (République française) and the service under it: the State convention and its annexes."""
+    return {"state": True, "name": lines[0] if lines else "", "lines": [line for line in lines[1:] if line]}
+
+
+def siae_letterhead(siae) -> dict:
+    """The SIAE's identity on the documents it issues: its name, its address and its SIRET."""
+    lines = [one_line(siae.address) if siae.address else "", f"SIRET {siret(siae.siret)}" if siae.siret else ""]
+    return {"state": False, "name": siae.name, "lines": [line for line in lines if line]}
+
+
+def justice_letterhead(establishment, day: datetime.date) -> dict:
+    """The prison administration's block, as its signatories are: the ministry, the DISP (by its name on ``day``)
+    and the establishment."""
+    disp = name_on(disp_organisation(establishment), day)
+    lines = ["Direction de l'administration pénitentiaire", disp, establishment.name]
+    return {"state": False, "name": "Ministère de la Justice", "lines": [line for line in lines if line]}
 
 
 def contact_row(contact: Contact, day: datetime.date) -> dict:
@@ -325,10 +394,11 @@ def partner_rows(programme, day: datetime.date) -> list[dict]:
     rows = []
     for role in roles:
         current = role.start_date <= day and (role.end_date is None or role.end_date >= day)
-        rows.append({"organisation": name_on(role.organisation, day), "role": role.get_role_display(),
+        name = name_during(role.organisation, role.start_date, role.end_date, day)
+        rows.append({"organisation": name, "role": role.get_role_display(),
                      "period": period(role.start_date, role.end_date), "current": current,
                      "contact": person(role.contact), "contact_function": role.contact.function if role.contact else "",
-                     "sort": (not current, str(role.role), plain(name_on(role.organisation, day)))})
+                     "sort": (not current, str(role.role), plain(name))})
     rows.sort(key=lambda row: row.pop("sort"))
     return rows
 
@@ -342,7 +412,8 @@ def funding_years(programme, day: datetime.date) -> dict:
     for line in lines:
         year = years.setdefault(line.year, {"year": str(line.year), "lines": [], "total": Decimal(0)})
         year["lines"].append({"funder": line.get_funder_display(),
-                              "organisation": name_on(line.organisation, day) if line.organisation else "",
+                              "organisation": name_during(line.organisation, datetime.date(line.year, 1, 1),
+                                                          datetime.date(line.year, 12, 31), day),
                               "amount": euros(line.amount)})
         year["total"] += line.amount
         grand += line.amount

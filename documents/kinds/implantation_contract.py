@@ -22,7 +22,8 @@ from ..enums import DocumentKind, SubjectType
 from ..registry import KindSpec, register
 from . import common as c
 
-TEMPLATE_VERSION = "2026.1"
+TEMPLATE_VERSION = "2026.2"  # 2026.2: the prison administration's letterhead, metadata without names, "26 h"
+KIND_LABEL = "Contrat d'implantation"
 
 
 def title(programme) -> str:
@@ -108,10 +109,10 @@ def build(programme, today: datetime.date) -> dict:
                    "en établissement pénitentiaire",
         "subtitle": f"{siae.name} {c.at(establishment)}",
         "author": establishment.name,
-        "subject_line": (f"Contrat d'implantation ({contract.get_regime_display().split(' (')[0].lower()}) de "
-                         f"{siae.name} {c.at(establishment, c.programme_place(programme))}"),
-        "issuer": "Ministère de la Justice\n" + (c.name_on(c.disp_organisation(establishment), day) if r2016
-                                                 else establishment.name),
+        "metadata": c.metadata(KIND_LABEL, programme.code,
+                               detail=f"{contract.get_regime_display().split(' (')[0].lower()}, {siae.name}, "
+                                      f"{c.programme_place(programme)}"),
+        "letterhead": c.justice_letterhead(establishment, day),
         "reference": programme.code,
         "issued_on": c.long_date(today),
         "regime": "2016" if r2016 else "2022",
@@ -125,7 +126,7 @@ def build(programme, today: datetime.date) -> dict:
         "sector": programme.sector,
         "premises": contract.premises.strip(),
         "posts": str(contract.posts),
-        "weekly_hours": c.number(contract.weekly_hours, 1),
+        "weekly_hours": c.hours(contract.weekly_hours),
         "hourly_pay": c.euros(contract.hourly_pay),
         "smic": c.euros(smic),
         "smic_share": c.number(rates.smic_share_pct(contract.hourly_pay, smic), 1),
@@ -137,6 +138,7 @@ def build(programme, today: datetime.date) -> dict:
         "tacit_renewal": contract.tacit_renewal,
         "place_date": (f"Fait à {c.DOTS}, le {c.long_date(contract.signed_on)}" if contract.signed_on else ""),
         "spips": [c.name_on(spip, day) for spip in c.spips_of(establishment)],
+        "copies": c.copies(len(parties)),
     }
 
 

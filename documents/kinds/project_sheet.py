@@ -9,7 +9,8 @@ from ..enums import DocumentKind, SubjectType
 from ..registry import KindSpec, register
 from . import common as c
 
-TEMPLATE_VERSION = "2026.1"
+TEMPLATE_VERSION = "2026.2"  # 2026.2: names by date, the SIAE's letterhead, metadata without names
+KIND_LABEL = "Fiche-projet"
 
 
 def title(programme) -> str:
@@ -123,7 +124,8 @@ def build(programme, today: datetime.date) -> dict:
         "heading": "Fiche-projet",
         "subtitle": f"Insertion par l'activité économique en détention — {siae.name} {c.at(establishment)}",
         "author": siae.name,
-        "subject_line": f"Fiche-projet du programme {programme.code} : {siae.name}, {c.programme_place(programme)}",
+        "metadata": c.metadata(KIND_LABEL, programme.code, detail=f"{siae.name}, {c.programme_place(programme)}"),
+        "letterhead": c.siae_letterhead(siae),
         "reference": programme.code,
         "issued_on": c.long_date(today),
         "project": project,

@@ -17,7 +17,9 @@ from ..enums import DocumentKind, SubjectType
 from ..registry import KindSpec, register
 from . import common as c
 
-TEMPLATE_VERSION = "2026.2"  # 2026.2: the aid's basis (ETP × socle × part modulée × days/365)
+# 2026.2: the aid's basis (ETP × socle × part modulée × days/365); 2026.3: the State's letterhead, metadata
+TEMPLATE_VERSION = "2026.3"
+KIND_LABEL = "Convention avec l'État"
 
 
 def title(convention) -> str:
@@ -117,9 +119,9 @@ def build(convention, today: datetime.date) -> dict:
         "heading": "Convention entre l'État et une structure d'insertion par l'activité économique",
         "subtitle": f"{siae.name} — activité d'insertion en établissement pénitentiaire",
         "author": authority_name,
-        "subject_line": (f"Convention entre l'État ({authority_name}) et la SIAE {siae.name}, "
-                         f"{c.period(convention.start_date, convention.end_date)}, et ses annexes financières"),
-        "issuer": f"Préfecture\n{authority_name}",
+        "metadata": c.metadata(KIND_LABEL, ", ".join(p.code for p in programmes), convention.reference,
+                               detail=f"{siae.name}, {c.period(convention.start_date, convention.end_date)}"),
+        "letterhead": c.state_letterhead(authority_name, "Par délégation du préfet"),
         "reference": convention.reference,
         "issued_on": c.long_date(today),
         "authority": authority_name,
@@ -134,6 +136,7 @@ def build(convention, today: datetime.date) -> dict:
         "measures": measures,
         "annexes": [annex_row(annex) for annex in annexes],
         "total_aid": c.euros(total),
+        "copies": c.copies(2),
     }
 
 

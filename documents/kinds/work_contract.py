@@ -37,7 +37,7 @@ from .accompaniment_charter import (
     step_url,
 )
 
-TEMPLATE_VERSION = "2026.1"
+TEMPLATE_VERSION = "2026.2"  # 2026.2: names on the contract's start, the SIAE's letterhead, "24 h"
 IAE_MAX_MONTHS = 24  # the longest IAE pathway (docs/domain.md §6.4)
 SHORT_CONTRACT_MONTHS = 6  # up to this length the trial period is at most two weeks; beyond, one month
 WEEKS_PER_MONTH = Decimal(52) / Decimal(12)
@@ -120,7 +120,7 @@ def mentions(pathway, *, start, end, end_reason, smic, share, cep: bool) -> list
         ["Poste et missions", post],
         ["Lieu de travail", programme.establishment.name
          + (f", {programme.quartier.get_kind_display().lower()}" if programme.quartier else "")],
-        ["Durée du travail", f"{quantity(pathway.hours_per_week)} heures par semaine"],
+        ["Durée du travail", f"{c.hours(pathway.hours_per_week)} par semaine"],
         ["Rémunération horaire brute", f"{c.euros(pathway.hourly_pay)}, soit {share} % du SMIC horaire brut "
                                        f"en vigueur le {c.long_date(start)} ({c.euros(smic.hourly_amount)})"],
         ["Accompagnement socio-professionnel", f"Par la SIAE {programme.siae.name}, selon la charte "
@@ -138,10 +138,10 @@ def mentions(pathway, *, start, end, end_reason, smic, share, cep: bool) -> list
 def build(pathway, today: datetime.date) -> dict:
     participant, programme = pathway.participant, pathway.programme
     siae, establishment = programme.siae, programme.establishment
-    data = pathway_base(pathway, today)
     kind = contract_kind(pathway)
     cep = kind == ContractKind.CEP
     start = contract_start(pathway)
+    data = pathway_base(pathway, today, start)  # names as they were on the contract's first day
     end, end_reason = contract_end(pathway)
     smic = rates.smic_rate_on(start)
     pay = pathway.hourly_pay
@@ -151,23 +151,24 @@ def build(pathway, today: datetime.date) -> dict:
         parties = [
             siae_party(siae, designation="le donneur d'ordre", feminine=False,
                        heading=f"Pour le donneur d'ordre, {siae.name}"),
-            person_party(participant, role="L'opérateur", designation="l'opérateur", feminine=False,
-                         heading="L'opérateur"),
+            person_party(participant, role="L'opérateur", designation="l'opérateur", heading="L'opérateur"),
         ]
     else:
         parties = [
             establishment_party(establishment, designation="l'administration pénitentiaire"),
             person_party(participant, role="La personne détenue", designation="la personne détenue",
-                         feminine=True, heading="La personne détenue"),
+                         heading="La personne détenue"),
         ]
     label = ContractKind(kind).label
     return {
         **data,
         "title": title(pathway),
         "heading": str(label),
-        "subtitle": (f"Insertion par l'activité économique en détention — {siae.name} au {establishment.name}, "
+        "subtitle": (f"Insertion par l'activité économique en détention — {siae.name} {c.at(establishment)}, "
                      f"programme {programme.code}"),
-        "subject_line": f"{label} de {person_name(participant)} avec {siae.name} (programme {programme.code})",
+        "metadata": c.metadata(str(label), programme.code, detail=f"{siae.name}, {establishment.name}"),
+        "letterhead": c.siae_letterhead(siae),
+        "copies": c.copies(len(parties)),
         "kind": kind,
         "is_cep": cep,
         "parties": parties,
@@ -176,7 +177,7 @@ def build(pathway, today: datetime.date) -> dict:
         "end": c.long_date(end),
         "end_reason": end_reason,
         "trial_period": trial_period(start, end),
-        "hours_per_week": quantity(pathway.hours_per_week),
+        "hours_per_week": c.hours(pathway.hours_per_week),
         "hourly_pay": c.euros(pay),
         "smic": c.euros(smic.hourly_amount),
         "smic_since": c.long_date(smic.valid_from),

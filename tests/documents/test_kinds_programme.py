@@ -169,7 +169,7 @@ def test_application_file_prints_the_structure_the_project_and_the_budget(world,
         "3 rue de l'Église, 77100 Meaux", "Représentant légal Agnès Évrard", "Seine-et-Marne (77)",
         f"Instruction {DDETS}", "Avis de la DISP DISP de Paris",
         "Réparation de vélos", ESTABLISHMENT, "Places prévues 12", "8,50 ETP",
-        "Contrat d'emploi pénitentiaire", "26,0 heures par semaine", "Atelier de 180 m² et réserve",
+        "Contrat d'emploi pénitentiaire", "26 h par semaine", "Atelier de 180 m² et réserve",
         "France Travail Meaux", "48 711,60 €", "12 081,50 €", "Total 2023 12 081,50 €",
         "Taux de sorties dynamiques", "Relevé d'identité bancaire", "Pour la SIAE " + SIAE_NAME,
     ])
@@ -213,11 +213,11 @@ def test_implantation_contract_2016_is_signed_by_the_di_the_head_of_establishmen
         "représentée par Jérôme Dupré, directeur interrégional des services pénitentiaires",
         "représenté par Hélène Lefèvre, cheffe d'établissement", "représentée par Agnès Évrard",
         "Vu le décret n° 2016-1853 du 23 décembre 2016", "Réparation de vélos et de fauteuils roulants",
-        "entreprise d'insertion (EI)", "10 postes", "26,0 heures par semaine",
+        "entreprise d'insertion (EI)", "10 postes", "26 h par semaine",
         # 4,40 € on 1 July 2017, when the SMIC was 9,76 €: 45,1 %.
         "4,40 € brut de l'heure, soit 45,1 % du SMIC horaire brut en vigueur au 1er juillet 2017 (9,76 €)",
         "Atelier du quartier nouveau concept", "prend effet le 1er juillet 2017 et prend fin le 31 décembre 2018",
-        "18 mois", "Il n'est pas renouvelé par tacite reconduction", "le 20 juin 2017", "en 3 exemplaires",
+        "18 mois", "Il n'est pas renouvelé par tacite reconduction", "le 20 juin 2017", "en trois exemplaires",
         "accompagnement socio-professionnel individualisé", "charte d'accompagnement",
     ])
     assert "Paul Adjoint" not in text  # the deputy does not sign
@@ -234,9 +234,10 @@ def test_implantation_contract_2022_binds_the_donneur_d_ordre_and_the_head_for_s
         "R. 412-78 et R. 412-79", "ci-après désignée « le donneur d'ordre »", "12 postes", "4,89 €",
         "du SMIC horaire brut en vigueur au 1er mai 2022 (10,85 €)", "Atelier de 180 m²",
         "prend effet le 1er mai 2022 et prend fin le 30 avril 2029", "7 ans", "ne peut excéder 7 ans",
-        "renouvelé par tacite reconduction", "contrat d'emploi pénitentiaire", "en 2 exemplaires",
+        "renouvelé par tacite reconduction", "contrat d'emploi pénitentiaire", "en deux exemplaires",
     ])
-    assert "DISP de Paris" not in text and "Ancien atelier" not in text
+    # the DISP heads the letterhead (the establishment's hierarchy) but is no party and does not sign
+    assert "Pour la DISP de Paris" not in text and "Jérôme Dupré" not in text and "Ancien atelier" not in text
 
 
 def test_values_are_escaped_in_the_html_of_every_kind(world):
