@@ -32,3 +32,11 @@ class BatchStatus(models.TextChoices):
     RUNNING = "RUNNING", _("En cours")
     READY = "READY", _("Prêt")
     FAILED = "FAILED", _("Échec")
+
+
+class Audience(models.TextChoices):
+    """Who a document is made for, and so who may list and download it (documents.audiences). A document whose
+    content depends on its reader (the activity report's figures) is rendered with its audience's rules."""
+
+    INTERNAL = "INTERNAL", _("Chiffres exacts, à usage interne")
+    # DIFFUSABLE ("version diffusable", protected figures for partners and the press) comes with dashboards/disclosure.

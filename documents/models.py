@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .enums import BatchStatus, DocumentKind, DocumentStatus, SubjectType
+from .enums import Audience, BatchStatus, DocumentKind, DocumentStatus, SubjectType
 
 
 class GeneratedDocument(models.Model):
@@ -45,6 +45,8 @@ class GeneratedDocument(models.Model):
     ready_at = models.DateTimeField(_("prêt le"), null=True, blank=True)
     batch = models.ForeignKey("DocumentBatch", on_delete=models.SET_NULL, null=True, blank=True,
                               related_name="documents")
+    # Who the document is made for: only users of this audience (and scope) list and download it (issue 16, §4).
+    audience = models.CharField(_("public"), max_length=12, choices=Audience.choices, default=Audience.INTERNAL)
 
     class Meta:
         verbose_name = _("document généré")
@@ -65,6 +67,11 @@ class GeneratedDocument(models.Model):
                 condition=~Q(status=DocumentStatus.READY) | (~Q(file="") & ~Q(sha256="")),
                 name="document_ready_has_file",
                 violation_error_message=_("Un document prêt a son fichier et son empreinte."),
+            ),
+            models.CheckConstraint(
+                condition=Q(audience__in=Audience.values),
+                name="document_audience_known",
+                violation_error_message=_("Ce public de document n'existe pas."),
             ),
             *[models.UniqueConstraint(
                 fields=["kind", field, "version"], condition=Q(**{f"{field}__isnull": False}),

@@ -1,8 +1,10 @@
 """The programme activity report: asked for from the programme dashboard, made by the document pipeline.
 
-POST only, with the dashboard's period (``du``/``au``, or ``periode``; none: the last twelve months). The programme
-is looked up as its dashboard is (dashboards.scopes.resolve): outside the user's scope, 404. A period that makes no
-sense is refused with the dashboards' French message, back on the page the request came from.
+Rendered for the internal audience (exact figures, documents.enums.Audience.INTERNAL) whoever asks, and stored for
+that audience only (documents.audiences). POST only, with the dashboard's period (``du``/``au``, or ``periode``;
+none: the last twelve months). The programme is looked up as its dashboard is (dashboards.scopes.resolve): outside
+the user's scope, 404. A period that makes no sense is refused with the dashboards' French message, back on the
+page the request came from.
 """
 
 from django.contrib import messages
@@ -18,7 +20,7 @@ from dashboards.scopes import Level, resolve
 from programmes.models import Programme
 
 from . import services
-from .enums import DocumentKind
+from .enums import Audience, DocumentKind
 
 
 @require_POST
@@ -34,7 +36,7 @@ def activity_report_request(request, code):
         return HttpResponseRedirect(_back(request, scope.url))
     programme = scope.programmes.get()
     document = services.document_request(kind=DocumentKind.ACTIVITY_REPORT, subject=programme, by=request.user,
-                                         options={"period": period})
+                                         options={"period": period, "audience": Audience.INTERNAL})
     messages.success(request, _("Votre demande est enregistrée : le rapport d'activité est en cours de "
                                 "préparation."))
     return HttpResponseRedirect(document.get_absolute_url())

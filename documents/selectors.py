@@ -20,6 +20,7 @@ from access import permissions, scope
 from participants.models import Pathway
 from programmes.models import Programme, StateConvention
 
+from .audiences import readable_by
 from .enums import DocumentKind, DocumentStatus, SubjectType
 from .models import DocumentBatch, GeneratedDocument
 from .registry import KindSpec, specs_for
@@ -34,6 +35,11 @@ REQUEST_URL = {SubjectType.PROGRAMME: "documents:programme_document_request",
                SubjectType.PATHWAY: "documents:pathway_document_request"}
 IN_PROGRESS = frozenset({DocumentStatus.PENDING, DocumentStatus.RUNNING})
 KIND_ORDER = list(DocumentKind.values)  # the order of a project's life (docs/domain.md §3.1)
+
+
+def _documents_for(user) -> QuerySet[GeneratedDocument]:
+    """The documents of the user's scope made for an audience they belong to (documents.audiences)."""
+    return scope.documents_for(user).filter(readable_by(user))
 
 
 # --- Kinds in URLs: "STATE_CONVENTION" <-> "state-convention" ----------------------------------------------
@@ -85,7 +91,7 @@ def document_list_for(*, user, kind: str = "", programme: Programme | None = Non
                       status: str = "") -> QuerySet[GeneratedDocument]:
     """Every document the user may read, newest first. ``programme``: its own documents, those of its
     participants' pathways and those of its SIAE's State conventions."""
-    qs = _with_subjects(scope.documents_for(user))
+    qs = _with_subjects(_documents_for(user))
     if kind:
         qs = qs.filter(kind=kind)
     if programme is not None:
@@ -100,7 +106,7 @@ def document_list_for(*, user, kind: str = "", programme: Programme | None = Non
 
 def get_document_for(user, pk) -> tuple[GeneratedDocument, bool]:
     """The document with its subject (404 outside the user's scope), and whether the user may ask for it again."""
-    document = get_object_or_404(_with_subjects(scope.documents_for(user)), pk=pk)
+    document = get_object_or_404(_with_subjects(_documents_for(user)), pk=pk)
     return document, may_request(user, document.subject_type, document.kind)
 
 
@@ -117,7 +123,7 @@ def get_batch_for(user, pk) -> tuple[DocumentBatch, bool]:
 def other_versions(*, user, document: GeneratedDocument) -> list[GeneratedDocument]:
     """The other versions of the same kind on the same subject, newest first (old versions stay available)."""
     field_name = SUBJECT_FIELD[document.subject_type]
-    return list(scope.documents_for(user).filter(kind=document.kind, **{field_name: document.subject})
+    return list(_documents_for(user).filter(kind=document.kind, **{field_name: document.subject})
                 .exclude(pk=document.pk).select_related("requested_by").order_by("-version"))
 
 
@@ -168,7 +174,7 @@ def _rows(user, subjects: list, documents: list[GeneratedDocument], caption=None
 def document_section(*, user, subject) -> list[KindRow]:
     """The kinds of documents of ``subject`` (already in the user's scope). One query."""
     subject_type = subject_type_of(subject)
-    documents = list(scope.documents_for(user).filter(**{SUBJECT_FIELD[subject_type]: subject})
+    documents = list(_documents_for(user).filter(**{SUBJECT_FIELD[subject_type]: subject})
                      .only("id", "kind", "subject_type", "programme_id", "convention_id", "pathway_id", "version",
                            "status", "size", "ready_at", "requested_at")
                      .order_by("-version"))
@@ -200,7 +206,7 @@ def programme_blocks(*, user) -> list[ProgrammeBlock]:
     today = timezone.localdate()
     current = {siae_id: current_conventions(items, today) for siae_id, items in conventions_of.items()}
     convention_ids = {c.pk for items in current.values() for c in items}
-    documents = list(scope.documents_for(user).filter(Q(programme__in=[p.pk for p in programmes])
+    documents = list(_documents_for(user).filter(Q(programme__in=[p.pk for p in programmes])
                                                       | Q(convention__in=convention_ids))
                      .only("id", "kind", "subject_type", "programme_id", "convention_id", "pathway_id", "version",
                            "status", "size", "ready_at", "requested_at")

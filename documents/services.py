@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from audit.context import records_by
 
 from . import renderer
-from .enums import DocumentStatus, SubjectType
+from .enums import Audience, DocumentStatus, SubjectType
 from .models import DocumentDownload, GeneratedDocument
 from .registry import Missing, spec_of
 
@@ -82,6 +82,7 @@ def document_request(*, kind: str, subject, by, options: dict | None = None) -> 
             kind=kind, subject_type=spec.subject_type, **{field: subject}, version=(last or 0) + 1,
             template_version=spec.template_version, title=spec.title(subject, **options),
             snapshot=spec.build(subject, timezone.localdate(), **extra), requested_by=by,
+            audience=options.get("audience", Audience.INTERNAL),
         )
         transaction.on_commit(lambda: dispatch(document.pk))
     return document

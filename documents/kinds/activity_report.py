@@ -1,8 +1,10 @@
 """Rapport d'activité du programme (issue 6, section 2): what the programme dashboard shows for a period, printed.
 
-Subject: a Programme; option: the period (both days included; by default the last twelve months). The figures
-come from dashboards.report.build on the programme's scope as its requester may open it
-(dashboards.scopes.resolve: outside their scope, Http404), so the report and the dashboard never disagree.
+Subject: a Programme; options: the period (both days included; by default the last twelve months) and the audience
+it is made for (documents.enums.Audience; today INTERNAL: exact figures, for use inside the administration and the
+programme). The figures come from dashboards.report.build on the programme's whole scope, the same for whoever asks
+(the requester must be able to open the programme's dashboard: dashboards.scopes.resolve, Http404 outside), so
+the report, the dashboard and every reader of the audience see the same exact figures (issue 16, §4).
 The snapshot holds the programme's identity, the period, every indicator formatted for print, the cohorts and
 trends tables, the funding and the charts as SVG (dashboards.charts), all frozen at request.
 
@@ -18,11 +20,12 @@ from dashboards.scopes import Level, Scope, resolve
 from programmes.enums import SiaeKind
 from programmes.models import Programme
 
-from ..enums import DocumentKind, SubjectType
+from ..audiences import NOTICES
+from ..enums import Audience, DocumentKind, SubjectType
 from ..registry import KindSpec, register
 from . import common as c
 
-TEMPLATE_VERSION = "2026.1"
+TEMPLATE_VERSION = "2026.2"  # 2026.2: the audience and its notice (issue 16, §4)
 NOT_COMPUTABLE = "non calculable"
 # How a value of each unit of the catalogue prints (dashboards.indicators.Indicator.unit).
 UNIT_SUFFIX = {"pct": "%", "hours": "h"}  # the labels of durations already say "(jours)"
@@ -33,7 +36,7 @@ def _short_date(day: datetime.date) -> str:
     return day.strftime("%d/%m/%Y")
 
 
-def title(programme, period: Period | None = None) -> str:
+def title(programme, period: Period | None = None, audience: str = Audience.INTERNAL) -> str:
     period = period or periods.default_period()
     return f"Rapport d'activité {programme.code} du {_short_date(period.start)} au {_short_date(period.end)}"
 
@@ -45,25 +48,19 @@ def missing(programme):
 # --- Formatting ----------------------------------------------------------------------------------------------
 
 
-def value_text(indicator: indicators.Indicator, value, hidden: bool = False, threshold: int | None = None) -> str:
+def value_text(indicator: indicators.Indicator, value) -> str:
     """An indicator's value for print: "73", "53,3 %", "102,0", "14,02"; "non calculable" when there is
-    nothing to divide by; the small-cell mention when hidden (never on a programme's own report)."""
-    if hidden:
-        return f"secret statistique (moins de {threshold})"
+    nothing to divide by."""
     if value is None:
         return NOT_COMPUTABLE
     return charts.format_number(value, UNIT_SUFFIX.get(indicator.unit, ""), places=UNIT_PLACES.get(indicator.unit))
 
 
-def count_text(value, hidden: bool = False, threshold: int | None = None) -> str:
-    if hidden:
-        return f"< {threshold}"
+def count_text(value) -> str:
     return "" if value is None else charts.format_number(value)
 
 
-def rate_text(value, hidden: bool = False, threshold: int | None = None) -> str:
-    if hidden:
-        return f"< {threshold}"
+def rate_text(value) -> str:
     return "—" if value is None else charts.format_number(value, "%")
 
 
@@ -95,16 +92,14 @@ def indicator_sections(dashboard: report.Dashboard) -> list[dict]:
     """The catalogue in its order, by section: [{"title", "rows": [[label, value]]}]."""
     sections: dict[str, list] = {}
     for indicator in indicators.CATALOGUE:
-        hidden = indicator.key in dashboard.hidden
         sections.setdefault(indicator.section, []).append(
-            [indicator.label, value_text(indicator, dashboard.values.get(indicator.key), hidden, dashboard.threshold)])
+            [indicator.label, value_text(indicator, dashboard.values.get(indicator.key))])
     return [{"title": section, "rows": rows} for section, rows in sections.items()]
 
 
 def highlights(dashboard: report.Dashboard) -> list[dict]:
     return [{"label": indicators.BY_KEY[key].label,
-             "value": value_text(indicators.BY_KEY[key], dashboard.values.get(key), key in dashboard.hidden,
-                                 dashboard.threshold)} for key in HIGHLIGHTS]
+             "value": value_text(indicators.BY_KEY[key], dashboard.values.get(key))} for key in HIGHLIGHTS]
 
 
 COHORT_COLUMNS = [("candidates", "Candidatures"), ("selected", "Retenues"), ("entrants", "Entrées"),
@@ -119,21 +114,18 @@ OUTCOMES = ["outcome_durable", "outcome_transition", "outcome_positive", "outcom
 
 
 def cohort_table(dashboard: report.Dashboard) -> dict:
-    threshold = dashboard.threshold
     rows = [{"label": f"Session du {_short_date(row.values['date'])}",
-             "cells": [count_text(row.values.get(key), key in row.hidden, threshold) for key, _ in COHORT_COLUMNS]}
+             "cells": [count_text(row.values.get(key)) for key, _ in COHORT_COLUMNS]}
             for row in dashboard.cohorts]
     totals = [sum(row.values.get(key) or 0 for row in dashboard.cohorts) for key, _ in COHORT_COLUMNS]
-    hidden_any = any(row.hidden for row in dashboard.cohorts)
     return {"columns": [label for _, label in COHORT_COLUMNS], "rows": rows,
-            "totals": [] if hidden_any else [charts.format_number(total) for total in totals]}
+            "totals": [charts.format_number(total) for total in totals]}
 
 
 def trend_table(dashboard: report.Dashboard) -> dict:
-    threshold = dashboard.threshold
     rows = [{"label": row.label,
-             "cells": [count_text(row.values.get(key), key in row.hidden, threshold) for key, _ in TREND_COUNTS]
-             + [rate_text(row.values.get(key), key in row.hidden, threshold) for key, _ in TREND_RATES]}
+             "cells": [count_text(row.values.get(key)) for key, _ in TREND_COUNTS]
+             + [rate_text(row.values.get(key)) for key, _ in TREND_RATES]}
             for row in dashboard.trends]
     return {"columns": [label for _, label in TREND_COUNTS + TREND_RATES], "rows": rows}
 
@@ -173,15 +165,19 @@ def chart_svgs(dashboard: report.Dashboard) -> dict[str, str]:
 
 
 def scope_for(programme, by) -> Scope:
-    """The programme as ``by`` may open its dashboard (Http404 outside their scope); without a requester (the
-    generate_document command, for operators) the programme itself."""
+    """The whole programme, whoever asks: the report is made for its audience, not for its requester. ``by`` must
+    be able to open the programme's dashboard (Http404 outside their scope); without a requester (the
+    generate_document command, for operators) no check."""
     if by is not None:
-        return resolve(by, Level.PROGRAMME, programme.code)
+        resolve(by, Level.PROGRAMME, programme.code)
     return Scope(Level.PROGRAMME, programme.code, f"{programme.code} — {programme.siae.name}",
                  Programme.objects.filter(pk=programme.pk))
 
 
-def build(programme, today: datetime.date, *, by=None, period: Period | None = None) -> dict:
+def build(programme, today: datetime.date, *, by=None, period: Period | None = None,
+          audience: str = Audience.INTERNAL) -> dict:
+    if audience != Audience.INTERNAL:
+        raise ValueError(f"Public « {audience} » non pris en charge par ce rapport.")
     period = period or periods.default_period(today)
     dashboard = report.build(scope_for(programme, by), period, with_children=False)
     programme = Programme.objects.select_related("siae", "establishment__department__region__disp",
@@ -200,18 +196,18 @@ def build(programme, today: datetime.date, *, by=None, period: Period | None = N
         "identity": identity_rows(programme, period),
         "highlights": highlights(dashboard),
         "sections": indicator_sections(dashboard),
-        "indicators": {key: value_text(indicators.BY_KEY[key], dashboard.values.get(key), key in dashboard.hidden,
-                                       dashboard.threshold) for key in indicators.KEYS},
+        "indicators": {key: value_text(indicators.BY_KEY[key], dashboard.values.get(key)) for key in indicators.KEYS},
         "cohorts": cohort_table(dashboard),
         "trends": trend_table(dashboard),
         "funding": funding_table(dashboard),
         "charts": chart_svgs(dashboard),
-        "small_cell_threshold": dashboard.threshold,
+        "audience": str(audience),
+        "notice": NOTICES[audience],
     }
 
 
 SPEC = register(KindSpec(
     kind=DocumentKind.ACTIVITY_REPORT, subject_type=SubjectType.PROGRAMME,
     template="documents/pdf/activity_report.html", template_version=TEMPLATE_VERSION, build=build, missing=missing,
-    title=title, options=("period",),
+    title=title, options=("period", "audience"),
 ))

@@ -7,6 +7,12 @@ Outside the scope: 404. The URL names the programme by its code, as the dashboar
 
 The request answers POST only; without a period it covers the last twelve months, and leads to the new document's
 page (302).
+
+Reading a stored report (issue 16, §4): the report is stored for one audience (documents.enums.Audience); its page,
+its download and the list "Mes documents" show it only to the readers of that audience inside their scope.
+AUDIENCE_READERS below are those rows, written from the issue: the internal report (exact figures) is read by the
+State's agents who pilot the programme and by the programme's own readers;
+tests/documents/test_activity_report_access.py walks every persona through them.
 """
 
 from types import SimpleNamespace
@@ -17,6 +23,7 @@ ALL_ROLES = {"ADMIN", "NATIONAL", "CPIP", "SPIP_MANAGER", "SIAE_DIRECTOR", "SIAE
              "DISP_STAFF", "DREETS_STAFF", "DDETS_STAFF"}
 MAY_EDIT = {"activity_report@programme": ALL_ROLES}
 READERS = {"activity_report@programme": ALL_ROLES}
+AUDIENCE_READERS = {"INTERNAL": ALL_ROLES}
 
 
 def scope_a_object(scope_a, kind: str):

@@ -26,7 +26,7 @@ from django.utils import timezone
 from accounts.models import User
 from dashboards.periods import Period
 from documents import services
-from documents.enums import DocumentKind, DocumentStatus, SubjectType
+from documents.enums import Audience, DocumentKind, DocumentStatus, SubjectType
 from documents.models import GeneratedDocument
 from documents.registry import spec_of
 from documents.renderer import render_document
@@ -69,8 +69,7 @@ def client_for(username: str) -> Client:
 def snapshot(demo, django_db_blocker):
     with django_db_blocker.unblock():
         programme = Programme.objects.get(code="MEAUX-APRES")
-        # The SIAE's own view (per level: every count of its programme shown); a DISP requester's report hides
-        # the counts under 5 (tests/dashboards/test_privacy.py).
+        # Made for the internal audience: exact figures, whoever asks (test_made_for_its_audience_not_its_requester).
         return spec_of(REPORT).build(programme, TODAY, by=user("siae.ares"), period=PRESS_RELEASE)
 
 
@@ -180,6 +179,21 @@ def test_the_snapshot_holds_no_personal_data(snapshot, meaux):
     assert requester.last_name not in text and requester.username not in text
 
 
+def test_made_for_its_audience_not_its_requester(snapshot, meaux):
+    """Internal audience: the same exact figures for a CPIP, the DISP, the DREETS or national staff, and the
+    notice that they are not to be passed on (issue 16, §4)."""
+    assert snapshot["audience"] == Audience.INTERNAL
+    assert snapshot["notice"] == "Chiffres exacts, à usage interne : ne pas diffuser"
+    for username in ("cpip.meaux", "disp.paris", "dreets.idf", "national"):
+        other = spec_of(REPORT).build(meaux, TODAY, by=user(username), period=PRESS_RELEASE)
+        assert other["indicators"] == snapshot["indicators"] and other["cohorts"] == snapshot["cohorts"]
+
+
+def test_an_audience_the_report_does_not_know_is_refused(meaux):
+    with pytest.raises(ValueError, match="non pris en charge"):
+        spec_of(REPORT).build(meaux, TODAY, by=user("disp.paris"), period=PRESS_RELEASE, audience="PRESSE")
+
+
 def test_the_snapshot_goes_through_the_requester_scope(meaux):
     with pytest.raises(Http404):
         spec_of(REPORT).build(meaux, TODAY, by=user("disp.strasbourg"), period=PRESS_RELEASE)
@@ -202,6 +216,7 @@ def test_an_empty_period_says_so_without_dividing_by_zero(meaux, tmp_path):
 @needs_poppler
 def test_the_pdf_prints_the_title_and_the_figures(pdf_text):
     assert TITLE in pdf_text  # the running footer has it on one line
+    assert "Chiffres exacts, à usage interne : ne pas diffuser." in pdf_text  # exact figures: not to be passed on
     assert "73 Entrées en atelier" in pdf_text  # the key figures
     assert "Sessions de recrutement 8" in pdf_text and "Retours en détention ordinaire 21" in pdf_text
     assert "Total 100 75 73 45 21 24 28" in pdf_text  # the cohorts' totals
@@ -234,6 +249,7 @@ def test_a_disp_officer_of_paris_asks_for_the_meaux_report_of_the_period(
     assert (document.title, document.subject_type, document.status) == (TITLE, SubjectType.PROGRAMME,
                                                                          DocumentStatus.PENDING)
     assert document.requested_by == user("disp.paris")
+    assert document.audience == Audience.INTERNAL  # stored for the internal readers only (documents.audiences)
     assert document.snapshot["indicators"]["entrants"] == "73"
     assert dispatched == [str(document.pk)]
     page = client.get(response.url)
