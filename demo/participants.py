@@ -7,38 +7,43 @@ Meaux (MEAUX-APRES, QNC of the CP de Meaux-Chauconin) as the press release of 30
 
 - 8 recruitment sessions from June 2017 to March 2018 (information meeting, interviews, then the commission);
   candidates not selected or withdrawn, two postponed to the next session and selected there;
-- 73 entrants (acte d'engagement, 20 to 30 h a week, paid 45 % of the SMIC in force at their start):
-  21 returned to ordinary detention ("repartis au grand quartier": outcome "autre sortie", the default),
-  24 released with a job or a training: 7 durable employment, 9 transition employment, 8 positive exits
-  (9 at the end of their sentence, 15 under a sentence adjustment), and 28 still in the workshop on 30 March
-  2018 (two of them suspended and resumed); no exit after that day;
+- 73 entrants (acte d'engagement, part time: 12 to 20 h a week, about 30 people sharing the 10 ETP of the
+  annexes; paid 45 % of the SMIC in force at their start): 21 returned to ordinary detention ("repartis au grand
+  quartier": outcome "autre sortie", the default), 24 released with a job or a training: 7 durable employment,
+  9 transition employment, 8 positive exits (9 at the end of their sentence, 15 under a sentence adjustment), and
+  28 in the workshop on 30 March 2018 (two of them suspended and resumed);
 - timelines: CIP interviews, the programme's collective workshops, trainings, a few PMSMP, barrier removal,
   pre-release actions, sentence adjustment requests and decisions, monthly hours worked; follow-ups at
   +3, +6 and +12 months for part of the released.
 
 The seed gives no split of the 24 between durable, transition and training: 7/9/8 is a demo choice. The
-experiment predates the DDSE (2020): the two "placement sous surveillance électronique" releases are
-recorded as DDSE with a note saying so. Identities, numéros d'écrou and profiles are invented.
+experiment predates the DDSE (2020): the "placement sous surveillance électronique" releases are recorded as
+DDSE with a note saying so. Identities, numéros d'écrou and profiles are invented.
 
-A small current cohort, dated from the day load_demo runs, so that today's screens and alerts show something:
-at Meaux a session 3 weeks ago (2 candidates awaiting the decision, 1 not selected, 3 classified and assigned, one
-to be released within 45 days with no pre-release action; they do not enter the workshop while the programme
-MEAUX-APRES and its implantation contract end on 31 December 2018: no entry outside them, issue 15); at Metz
-(METZ-EFIC) a session 8 months ago (one released 4 months ago, no follow-up recorded yet; one released
-6 months ago, followed up at +3 months) and a session 2 months ago with 4 entrants.
+After the press release (the demo's story, the seed says nothing more): the 28 leave during 2018, before the
+programme and its implantation contract end on 31 December 2018 (_meaux_after_seed): 14 released with a job or a
+training, 3 released without one, 5 returns to ordinary detention, 3 transfers, 1 for health, 2 still there when
+the experiment ends (exit on 21 December 2018). Nobody enters MEAUX-APRES after 2018: no open pathway there today.
+
+Metz (METZ-EFIC): a cohort under actes d'engagement from December 2021 whose open actes EFIC turned into CEPs on
+2 May 2022 (participants.services.pathway_convert_to_cep; none left open after 2022), and today's cohorts, dated
+from the day load_demo runs: sessions 14, 8, 5 and 2 months ago, about ten people in the workshop with their hours
+each month to the end of last month (12 posts, 7 ETP: an occupation of about 60 %), exits over the past year
+(one released 4 months ago with no follow-up recorded yet, the +3 months one due; one in the workshop released
+within 30 days with no pre-release action: the CPIP's home page says so).
 
 While it loads, full_clean() leaves constraints and foreign keys to the database (2 to 3 s instead of 20:
 see _database_checks_left_to_the_database); the services' rules all run.
 
-Loading twice changes nothing: each of the three pieces is skipped when its first session exists (the
-current cohort keeps the dates of the day it was first loaded). Every draw comes from a seeded
+Loading twice changes nothing: each piece (Meaux, Metz 2021-2022, Metz today) is skipped when its session exists
+(today's Metz keeps the dates of the day it was first loaded). Every draw comes from a seeded
 random.Random: every load gives the same data.
 """
 
 import datetime
 import random
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 
 from dateutil.relativedelta import relativedelta
@@ -50,6 +55,7 @@ from accounts.models import User
 from participants import services
 from participants.enums import (
     OPEN_STATUSES,
+    RELEASE_REASONS,
     AdjustmentDecision,
     CpuOpinion,
     EducationLevel,
@@ -87,6 +93,9 @@ MEAUX_SESSIONS = [
     ("2018-01-30", "2018-01-11", "2018-01-23", (2, 0, 7), 3, 0, 0),
     ("2018-03-06", "2018-02-15", "2018-02-27", (1, 0, 8), 2, 1, 0),
 ]
+# Part time, half days that fit the prison's timetable: about 30 people share the 10 ETP of the annexes
+# (6 142 € a post, capped at 10 posts before August 2022), so a week of 12 to 20 hours (one draw per entrant).
+MEAUX_WEEKLY_HOURS = [12, 14, 15, 16, 18, 20]
 # Sessions (0-based) where one candidate is postponed for want of places, and selected at the next one.
 POSTPONED_AT = (2, 5)
 POSTPONED_REASON = "Places disponibles pourvues : candidature reportée à la session suivante."
@@ -402,7 +411,9 @@ class Builder:
 
     # --- the steps ------------------------------------------------------------------------------------
 
-    def enter(self, pathway: Pathway, plan: Plan, *, contract=True) -> Pathway:
+    def enter(self, pathway: Pathway, plan: Plan, *, contract=True, pay: Decimal | None = None) -> Pathway:
+        """Selected, classified, assigned, then in the workshop under a contract paid ``pay`` (by default 45 % of
+        the SMIC in force at the start)."""
         spip, siae = self.actors.spip, self.actors.siae
         pathway = services.pathway_decide(pathway=pathway, decision=SessionDecision.SELECTED, by=spip)
         pathway = services.pathway_classify(pathway=pathway, opinion=CpuOpinion.FAVOURABLE, on=plan.classified_on,
@@ -413,7 +424,7 @@ class Builder:
             # today's Meaux cohort stays assigned while MEAUX-APRES ends on 31 December 2018 (demo/programmes.py).
             return pathway
         if contract:
-            pay = rates.pay_floor(rates.smic_on(plan.start))
+            pay = pay or rates.pay_floor(rates.smic_on(plan.start))
             return services.pathway_start(pathway=pathway, start=plan.start, hours_per_week=plan.hours,
                                           hourly_pay=pay, signed_on=plan.start, by=siae)
         return services.pathway_start(pathway=pathway, start=plan.start, by=siae)
@@ -491,7 +502,7 @@ def _meaux_plans(rng: random.Random, sessions: list) -> list[list[Plan]]:
         for fate in fates:
             start = group_start + DAY * 7 * rng.choices([0, 1], weights=[85, 15])[0]
             plan = Plan(fate=fate, classified_on=cpu, assigned_on=assigned, start=start,
-                        hours=Decimal(rng.choices([20, 22, 24, 26, 28, 30], weights=[2, 2, 4, 6, 3, 2])[0]))
+                        hours=Decimal(rng.choices(MEAUX_WEEKLY_HOURS, weights=[2, 2, 4, 6, 3, 2])[0]))
             room = (SEED_DAY - start).days
             if fate == "return":
                 own = [i for i, r in enumerate(returns) if r[0] == RR.OWN_REQUEST]
@@ -677,7 +688,7 @@ def _meaux_history(actors: Actors) -> None:
         workshops.append((day, WORKSHOP_THEMES[index % len(WORKSHOP_THEMES)]))
         day, index = day + DAY * 14, index + 1
 
-    postponed = None
+    postponed, stayers = None, []
     for number, (row, session_plans) in enumerate(zip(MEAUX_SESSIONS, plans, strict=True)):
         commission, information, interviews = _d(row[0]), _d(row[1]), _d(row[2])
         n_not, n_withdrawn, n_withdrawn_after = row[4], row[5], row[6]
@@ -706,6 +717,8 @@ def _meaux_history(actors: Actors) -> None:
             _timeline(b, pathway, plan, plan.exit_on or SEED_DAY, workshops, age)
             if plan.release:
                 _follow_ups(b, pathway, plan)
+            if plan.fate == "in":
+                stayers.append((pathway, plan, age))
         for n in range(n_not):
             participant = b.participant(age_on=commission, quartier=rng.choice(actors.others),
                                         expected_release=commission + DAY * rng.randint(40, 500))
@@ -725,7 +738,139 @@ def _meaux_history(actors: Actors) -> None:
             services.pathway_withdraw(pathway=pathway, on=_weekday(commission + DAY * rng.randint(2, 6)),
                                       reason="A obtenu une place en formation professionnelle en détention",
                                       by=actors.spip)
+    _meaux_after_seed(Builder(random.Random(20181231), people, actors), stayers)
     _record_departures(actors)
+
+
+# --- Meaux after the press release: the 28 still in leave during 2018 -------------------------------------
+
+MEAUX_LAST_WORKING_DAY = datetime.date(2018, 12, 21)  # MEAUX-APRES and its implantation contract end on 31/12/2018
+PROGRAMME_END_NOTE = ("Fin de la période expérimentale du programme Après au 31 décembre 2018 : "
+                      "retour à un poste du service général de l'établissement.")
+# How the 28 people in the pathway on 30 March 2018 left it (the demo's choice; the seed says nothing after that
+# day): 14 released with a job or a training, 3 released without one, 5 returns to ordinary detention, 3 transfers,
+# 1 for health, 2 still there when the experiment ended. Releases as RELEASES (reason, adjustment, outcome,
+# contract, months, note); the other exits as (reason, return reason, note).
+LATER_RELEASES = [
+    (A, SA.LC, Outcome.DURABLE, JobContract.CDI, None, "CDI de cariste dans un entrepôt de la grande distribution."),
+    (A, SA.PE, Outcome.DURABLE, JobContract.CDD, 12, "CDD de 12 mois d'agent de conditionnement."),
+    (E, "", Outcome.DURABLE, JobContract.CDI, None, "CDI d'agent de nettoyage industriel."),
+    (A, SA.SL, Outcome.DURABLE, JobContract.INTERIM, 9, "Missions d'intérim sur 9 mois en logistique."),
+    (E, "", Outcome.TRANSITION, JobContract.CDD, 3, "CDD de 3 mois de manutentionnaire."),
+    (A, SA.LSC, Outcome.TRANSITION, JobContract.INTERIM, 2, "Missions d'intérim de 2 mois en entrepôt."),
+    (A, SA.DDSE, Outcome.TRANSITION, JobContract.CDD, 6, PSE_NOTE + "CDD de 6 mois d'employé de libre-service."),
+    (E, "", Outcome.TRANSITION, JobContract.SUBSIDISED, None, "Contrat aidé d'agent d'entretien dans une commune."),
+    (A, SA.PE, Outcome.TRANSITION, JobContract.CDD, 4, "CDD de 4 mois d'ouvrier paysagiste."),
+    (A, SA.SL, Outcome.POSITIVE, "", None, "Embauche en CDDI dans une entreprise d'insertion du Groupe ARES."),
+    (E, "", Outcome.POSITIVE, "", None, "Formation qualifiante de préparateur de commandes (titre professionnel)."),
+    (A, SA.LC, Outcome.POSITIVE, "", None, "Formation de cariste (CACES)."),
+    (A, SA.LSC, Outcome.POSITIVE, "", None, "Embauche en CDDI dans un atelier et chantier d'insertion."),
+    (E, "", Outcome.POSITIVE, "", None, "Formation pré-qualifiante aux métiers du bâtiment."),
+    (E, "", Outcome.OTHER, "", None, "Libéré en fin de peine sans emploi ni formation : inscrit à Pôle emploi."),
+    (E, "", Outcome.OTHER, "", None, "Libéré en fin de peine ; hébergé par sa famille, en recherche d'emploi."),
+    (E, "", Outcome.OTHER, "", None, "Libéré en fin de peine, sans solution d'emploi malgré les démarches."),
+]
+LATER_OTHER_EXITS = [
+    (ExitReason.RETURN_ORDINARY_DETENTION, RR.OWN_REQUEST,
+     "À sa demande : souhaite rejoindre la cuisine de l'établissement."),
+    (ExitReason.RETURN_ORDINARY_DETENTION, RR.OWN_REQUEST, "À sa demande."),
+    (ExitReason.RETURN_ORDINARY_DETENTION, RR.INSUFFICIENCY,
+     "Insuffisance professionnelle constatée, après l'entretien préalable."),
+    (ExitReason.RETURN_ORDINARY_DETENTION, RR.ACCOMPANIMENT,
+     "Absences répétées aux entretiens d'accompagnement, après l'entretien préalable."),
+    (ExitReason.RETURN_ORDINARY_DETENTION, RR.DISCIPLINARY,
+     "Décision de la commission de discipline de l'établissement."),
+    (ExitReason.TRANSFER, "", "Transfert vers un centre de détention pour la suite de la peine."),
+    (ExitReason.TRANSFER, "", "Transfert pour rapprochement familial."),
+    (ExitReason.TRANSFER, "", "Transfert décidé par la direction interrégionale."),
+    (ExitReason.HEALTH, "", "Hospitalisation de longue durée : parcours interrompu."),
+    (ExitReason.OTHER, "", PROGRAMME_END_NOTE),
+    (ExitReason.OTHER, "", PROGRAMME_END_NOTE),
+]
+
+
+def _meaux_after_seed(b: Builder, stayers: list) -> None:
+    """The 28 still in on 30 March 2018 leave during 2018, in the order of their expected release; their timeline
+    goes on from April (hours each month, CIP interviews, the programme's workshops, the preparation of a release)."""
+    rng = b.rng
+    stayers = sorted(stayers, key=lambda item: (item[1].expected_release, item[0].pk))
+    releases = [("release", row) for row in LATER_RELEASES]
+    others = [("other", row) for row in LATER_OTHER_EXITS if row[0] != ExitReason.OTHER]
+    at_the_end = [("other", row) for row in LATER_OTHER_EXITS if row[0] == ExitReason.OTHER]
+    rng.shuffle(releases)
+    rng.shuffle(others)
+    # The earliest expected releases are released first; the others leave along the year (their release comes
+    # later, elsewhere or after a return), the last releases in the autumn; two are there when the programme ends.
+    order = releases[:8] + others + releases[8:] + at_the_end
+    assert len(order) == len(stayers) == 28
+    workshops, day, index = [], SEED_DAY + DAY * 13, 0
+    while day <= MEAUX_LAST_WORKING_DAY:
+        workshops.append((day, WORKSHOP_THEMES[index % len(WORKSHOP_THEMES)]))
+        day, index = day + DAY * 14, index + 1
+    for (pathway, plan, age), (fate, row) in zip(stayers, order, strict=True):
+        later = _later_plan(rng, plan, fate, row)
+        _update_release_dates(b, pathway.participant, later, rng)
+        pathway = b.finish(pathway, later)
+        if fate == "other" and row[0] != ExitReason.RETURN_ORDINARY_DETENTION:
+            outcome = Outcome.OTHER if row[0] == ExitReason.OTHER else ""
+            pathway = services.pathway_exit(pathway=pathway, on=later.exit_on, reason=row[0], outcome=outcome,
+                                            note=row[2], by=b.actors.spip)
+        _timeline_after_seed(b, pathway, later, workshops, age)
+        if later.release:
+            _follow_ups(b, pathway, later)
+
+
+def _later_plan(rng: random.Random, plan: Plan, fate: str, row: tuple) -> Plan:
+    """The route of one of the 28 after 30 March 2018 (its start moved to that day for the timeline): the exit."""
+    later = replace(plan, start=SEED_DAY + DAY * 3, suspension=None)
+    earliest = SEED_DAY + DAY * rng.randint(45, 75)  # a release is prepared over six weeks at least
+    if fate == "release":
+        later.release = row
+        day = plan.expected_release if row[0] == E else plan.expected_release - DAY * rng.randint(20, 90)
+        later.exit_on = _weekday_before(min(max(day, earliest), MEAUX_LAST_WORKING_DAY - DAY * rng.randint(0, 25)))
+        if row[0] == E:
+            later.expected_release, later.eligibility = later.exit_on, None
+        else:
+            later.expected_release = max(plan.expected_release, later.exit_on + DAY * rng.randint(60, 200))
+            later.eligibility = later.exit_on - DAY * rng.randint(20, 45)
+    elif row[0] == ExitReason.OTHER:
+        later.exit_on = MEAUX_LAST_WORKING_DAY
+    else:
+        later.exit_on = _weekday_before(SEED_DAY + DAY * rng.randint(20, 240))
+        if row[0] == ExitReason.RETURN_ORDINARY_DETENTION:
+            later.return_ = (row[1], row[2])
+    return later
+
+
+def _update_release_dates(b: Builder, participant: Participant, later: Plan, rng: random.Random) -> None:
+    """The counsellor keeps the expected release (and the adjustment eligibility) in step with what happens: the
+    released on their release day; the others (a new sentence, a withdrawn reduction) still in detention after."""
+    participant.refresh_from_db()
+    if later.release is not None:
+        participant.expected_release_date = later.expected_release
+        participant.adjustment_eligibility_date = later.eligibility
+    elif participant.expected_release_date <= later.exit_on + DAY * 30:
+        participant.expected_release_date = later.exit_on + DAY * rng.randint(60, 240)
+        participant.adjustment_eligibility_date = None
+    else:
+        return
+    services.participant_save(participant=participant, by=b.actors.spip)
+
+
+def _timeline_after_seed(b: Builder, pathway: Pathway, plan: Plan, workshops: list, age: int) -> None:
+    """From April 2018 to the exit: monthly hours, a CIP interview about every month, some of the programme's
+    collective workshops, and the preparation of a release."""
+    rng, last = b.rng, plan.exit_on
+    b.hours(pathway, replace(plan, start=datetime.date(2018, 4, 1)), last)
+    day = SEED_DAY + DAY * rng.randint(10, 30)
+    while day < last - DAY * 5:
+        b.event(pathway, EventKind.CIP_INTERVIEW, _weekday(day), detail=rng.choice(CIP_DETAILS))
+        day += DAY * rng.randint(26, 40)
+    for on, theme in workshops:
+        if on <= last and rng.random() < 0.5:
+            b.event(pathway, EventKind.COLLECTIVE_WORKSHOP, on, detail=theme)
+    if plan.release:
+        _release_preparation(b, pathway, plan, age)
 
 
 def _record_departures(actors: Actors) -> None:
@@ -739,86 +884,122 @@ def _record_departures(actors: Actors) -> None:
         services.participant_save(participant=participant, by=actors.spip)
 
 
-# --- Today's cohorts (dates relative to the day of the first load) -----------------------------------------
+# --- Metz: actes d'engagement turned into CEPs (2021-2022), and today's cohorts ---------------------------
 
-CURRENT_MEAUX_NOTE = "Session de l'atelier Après : quatre places à pourvoir."
 METZ_NOTES = ["Session de recrutement de l'atelier palettes et meubles.",
-              "Session de recrutement de l'atelier palettes et meubles : quatre places à pourvoir."]
+              "Session de recrutement de l'atelier palettes et meubles : quatre places à pourvoir.",
+              "Session de recrutement de l'atelier palettes et meubles : six places à pourvoir.",
+              "Session de recrutement de l'atelier palettes et meubles : quatre places en septembre."]
+METZ_2021_NOTE = "Session de recrutement de l'atelier palettes et meubles (actes d'engagement)."
+# The code pénitentiaire's CEP replaces the acte d'engagement from 1 May 2022: EFIC turns its open actes into CEPs
+# on the first working day (Monday 2 May 2022), well before the deadline of 1 January 2023.
+METZ_CEP_DAY = datetime.date(2022, 5, 2)
+R, T, H = ExitReason.RETURN_ORDINARY_DETENTION, ExitReason.TRANSFER, ExitReason.HEALTH
 
 
-def _current_meaux(actors: Actors, today: datetime.date) -> None:
-    rng = random.Random(2026)
-    b = Builder(rng, People(rng, range(310000, 390000)), actors)
-    commission = b.free_day(_weekday_before(today - DAY * 21))
-    session = b.session(commission, _weekday_before(commission - DAY * 14), _weekday_before(commission - DAY * 6),
-                        CURRENT_MEAUX_NOTE)
-    cpu = _weekday(commission + DAY * 3)
-    assigned = _weekday(cpu + DAY * 2)
-    start = _next_monday(assigned + DAY)  # at most 12 days after the commission: in the past
-    # (expected release, contract data entered)
-    for expected, contract in [(today + DAY * 30, True), (today + DAY * 150, False), (today + DAY * 120, True)]:
-        participant = b.participant(age_on=today, quartier=actors.quartier, expected_release=expected)
-        plan = Plan(fate="in", classified_on=cpu, assigned_on=assigned, start=start, hours=Decimal(24))
-        pathway = b.enter(b.candidacy(participant, session), plan, contract=contract)
-        b.event(pathway, EventKind.CIP_INTERVIEW, start + DAY, detail="Entretien d'accueil : diagnostic "
-                                                                       "socioprofessionnel")
-    participant = b.participant(age_on=today, quartier=rng.choice(actors.others),
-                                expected_release=today + DAY * 40)
-    b.decline(b.candidacy(participant, session), SessionDecision.NOT_SELECTED, NOT_SELECTED_REASONS[1])
-    for _ in range(2):  # the commission has not recorded its decision yet
-        participant = b.participant(age_on=today, quartier=rng.choice(actors.others),
-                                    expected_release=today + DAY * rng.randint(200, 400))
-        b.candidacy(participant, session)
+@dataclass
+class Route:
+    """A Metz entrant: the exit (months before today, or a date) and its row, a follow-up at +3 months."""
+
+    exit: int | datetime.date | None = None  # None: still in the workshop
+    row: tuple | None = None  # a RELEASES row, or (reason, return reason, note) for another exit
+    follow_up: tuple | None = None  # (situation, note) at +3 months
+    expected_in_days: int | None = None  # still in: expected release that many days after today
+    converted: bool = False  # an acte d'engagement turned into a CEP on METZ_CEP_DAY
+
+
+def _metz_cohort(b: Builder, today: datetime.date, commission: datetime.date, note: str, routes: list) -> None:
+    """One session and its entrants, from the commission to today: contract, monthly hours (to the end of last
+    month for those still in), exits, follow-ups."""
+    rng = b.rng
+    commission = b.free_day(commission)
+    session = b.session(commission, _weekday_before(commission - DAY * 14), _weekday_before(commission - DAY * 7),
+                        note)
+    start = _next_monday(commission + DAY * 10)
+    last_month = today.replace(day=1) - DAY
+    for route in routes:
+        exit_on = route.exit
+        if isinstance(exit_on, int):
+            exit_on = _weekday_before(today - relativedelta(months=exit_on))
+        plan = Plan(fate="in" if exit_on is None else "exit", classified_on=_weekday(commission + DAY * 3),
+                    assigned_on=_weekday(commission + DAY * 6), start=start, hours=Decimal(rng.choice([24, 28, 30])),
+                    exit_on=exit_on)
+        if exit_on is None:
+            plan.expected_release = today + DAY * route.expected_in_days
+        elif route.row[0] in RELEASE_REASONS:
+            plan.release = route.row
+            plan.expected_release = exit_on if route.row[0] == E else exit_on + DAY * rng.randint(90, 200)
+            plan.eligibility = exit_on - DAY * rng.randint(20, 40) if route.row[0] == A else None
+        else:
+            plan.expected_release = exit_on + DAY * rng.randint(90, 300)
+            plan.return_ = route.row[1:] if route.row[0] == R else None
+        participant = b.participant(age_on=start, quartier=rng.choice(b.actors.others),
+                                    expected_release=plan.expected_release, eligibility=plan.eligibility)
+        # Those still in are paid at least 45 % of the SMIC in force today as well as at their start: no open
+        # contract of the demo falls below today's floor (a SMIC raised since would show the revaluation alert).
+        pay = rates.pay_floor(rates.smic_on(start))
+        if exit_on is None:
+            pay = max(pay, rates.pay_floor(rates.smic_on(today)))
+        pathway = b.enter(b.candidacy(participant, session), plan, pay=pay)
+        if route.converted:
+            pathway = services.pathway_convert_to_cep(
+                pathway=pathway, on=METZ_CEP_DAY, hours_per_week=plan.hours, signed_on=METZ_CEP_DAY,
+                hourly_pay=rates.pay_floor(rates.smic_on(METZ_CEP_DAY)), by=b.actors.siae)
+        pathway = b.finish(pathway, plan)
+        if exit_on and not plan.release and not plan.return_:
+            pathway = services.pathway_exit(pathway=pathway, on=exit_on, reason=route.row[0], note=route.row[2],
+                                            by=b.actors.spip)
+        _timeline(b, pathway, plan, exit_on or last_month, [], 30)
+        if route.follow_up:
+            services.follow_up_record(
+                pathway=pathway, milestone=3, reached=True, situation=route.follow_up[0], note=route.follow_up[1],
+                contacted_on=_weekday(exit_on + relativedelta(months=3) + DAY * 4), by=b.actors.spip)
+
+
+def _metz_2022(actors: Actors) -> None:
+    """A cohort under actes d'engagement from December 2021: one released before May 2022, two whose actes EFIC
+    turned into CEPs on 2 May 2022 (the log shows the acte ending on 1 May), released in the autumn."""
+    rng = random.Random(2022)
+    b = Builder(rng, People(rng, range(410000, 490000)), actors)
+    _metz_cohort(b, datetime.date(2023, 1, 1), datetime.date(2021, 11, 16), METZ_2021_NOTE, [
+        Route(datetime.date(2022, 3, 18), (E, "", Outcome.POSITIVE, "", None,
+                                           "Formation qualifiante d'agent de fabrication de meubles.")),
+        Route(datetime.date(2022, 9, 16), (A, SA.SL, Outcome.TRANSITION, JobContract.CDD, 6,
+                                           "CDD de 6 mois de menuisier poseur."), converted=True),
+        Route(datetime.date(2022, 12, 9), (E, "", Outcome.DURABLE, JobContract.CDI, None,
+                                           "CDI d'opérateur de production dans une entreprise de palettes."),
+              (Outcome.DURABLE, "Toujours en poste"), converted=True),
+    ])
 
 
 def _metz(actors: Actors, today: datetime.date) -> None:
+    """Today's Metz: four sessions over fourteen months, about ten people in the workshop (12 posts, 7 ETP)."""
     rng = random.Random(57)
     b = Builder(rng, People(rng, range(510000, 590000)), actors)
-    earlier = b.free_day(_weekday_before(today - relativedelta(months=8)))
-    session = b.session(earlier, _weekday_before(earlier - DAY * 15), _weekday_before(earlier - DAY * 7),
-                        METZ_NOTES[0])
-    start = _next_monday(earlier + DAY * 10)
-    # Released 4 months ago under a DDSE, no follow-up yet: the +3 months one is due.
-    released = [
-        (today - relativedelta(months=4), (A, SA.DDSE, Outcome.TRANSITION, JobContract.CDD, 4,
-                                           "CDD de 4 mois de menuisier d'agencement."), None),
-        (today - relativedelta(months=6), (E, "", Outcome.POSITIVE, "", None,
-                                           "Formation qualifiante d'agent de fabrication de meubles."),
-         (Outcome.POSITIVE, "Formation en cours")),
-    ]
-    for exit_on, release, follow_up in released:
-        exit_on = _weekday_before(exit_on)
-        plan = Plan(fate="release", classified_on=_weekday(earlier + DAY * 3),
-                    assigned_on=_weekday(earlier + DAY * 6), start=start,
-                    hours=Decimal(28), exit_on=exit_on, release=release,
-                    expected_release=exit_on if release[0] == E else exit_on + DAY * 150)
-        participant = b.participant(age_on=start, quartier=rng.choice(actors.others),
-                                    expected_release=plan.expected_release)
-        pathway = b.finish(b.enter(b.candidacy(participant, session), plan), plan)
-        _timeline(b, pathway, plan, exit_on, [], 30)
-        if follow_up:
-            services.follow_up_record(
-                pathway=pathway, milestone=3, reached=True,
-                contacted_on=_weekday(exit_on + relativedelta(months=3) + DAY * 4), situation=follow_up[0],
-                note=follow_up[1], by=actors.spip)
-
+    _metz_cohort(b, today, _weekday_before(today - relativedelta(months=14)), METZ_NOTES[2], [
+        Route(12, (R, RR.OWN_REQUEST, "À sa demande, après quelques semaines d'atelier.")),
+        Route(10, (T, "", "Transfert vers un centre de détention pour la suite de la peine.")),
+        Route(9, (A, SA.LC, Outcome.DURABLE, JobContract.CDI, None, "CDI de menuisier dans une entreprise messine."),
+              (Outcome.DURABLE, "Toujours en poste")),
+        Route(7, (E, "", Outcome.TRANSITION, JobContract.INTERIM, 3, "Missions d'intérim de 3 mois en scierie."),
+              (Outcome.OTHER, "Fin de mission, inscrit à France Travail")),
+        Route(5, (E, "", Outcome.OTHER, "", None, "Libéré en fin de peine, en recherche d'emploi.")),
+        Route(3, (A, SA.PE, Outcome.POSITIVE, "", None, "Embauche en CDDI dans un atelier et chantier d'insertion.")),
+    ])
+    # Released 4 months ago under a DDSE, no follow-up yet: the +3 months one is due. One of those still in leaves
+    # within 30 days and has no pre-release action yet: the CPIP's home page says so.
+    _metz_cohort(b, today, _weekday_before(today - relativedelta(months=8)), METZ_NOTES[0], [
+        Route(4, (A, SA.DDSE, Outcome.TRANSITION, JobContract.CDD, 4, "CDD de 4 mois de menuisier d'agencement.")),
+        Route(6, (E, "", Outcome.POSITIVE, "", None, "Formation qualifiante d'agent de fabrication de meubles."),
+              (Outcome.POSITIVE, "Formation en cours")),
+        Route(expected_in_days=30),
+        Route(expected_in_days=210),
+    ])
+    _metz_cohort(b, today, _weekday_before(today - relativedelta(months=5)), METZ_NOTES[3],
+                 [Route(expected_in_days=days) for days in (120, 180, 240, 300)])
     recent = b.free_day(_weekday_before(today - relativedelta(months=2)))
-    session = b.session(recent, _weekday_before(recent - DAY * 14), _weekday_before(recent - DAY * 7),
-                        METZ_NOTES[1])
-    start = _next_monday(recent + DAY * 8)
-    for n in range(4):
-        sex = Sex.F if n == 2 else Sex.M
-        participant = b.participant(age_on=start, sex=sex, quartier=rng.choice(actors.others),
-                                    expected_release=today + DAY * rng.randint(90, 300))
-        plan = Plan(fate="in", classified_on=_weekday(recent + DAY * 2), assigned_on=_weekday(recent + DAY * 5),
-                    start=start,
-                    hours=Decimal(rng.choice([24, 28, 30])))
-        pathway = b.enter(b.candidacy(participant, session), plan)
-        b.event(pathway, EventKind.CIP_INTERVIEW, start + DAY, detail="Entretien d'accueil : diagnostic "
-                                                                       "socioprofessionnel")
-        last_month = today.replace(day=1) - DAY
-        if last_month >= start:
-            b.hours(pathway, plan, last_month)
+    _metz_cohort(b, today, recent, METZ_NOTES[1], [Route(expected_in_days=days) for days in (90, 150, 200, 300)])
+    session = RecruitmentSession.objects.get(programme=actors.programme, date=recent)
     participant = b.participant(age_on=recent, quartier=rng.choice(actors.others),
                                 expected_release=today + DAY * 200)
     b.decline(b.candidacy(participant, session), SessionDecision.WITHDRAWN, WITHDRAWN_REASONS[0])
@@ -880,8 +1061,9 @@ def _load(today: datetime.date) -> None:
     sessions = RecruitmentSession.objects.filter(programme=meaux.programme)
     if not sessions.filter(date=_d(MEAUX_SESSIONS[0][0])).exists():
         _meaux_history(meaux)
-    if not sessions.filter(note=CURRENT_MEAUX_NOTE).exists():
-        _current_meaux(meaux, today)
     metz = _actors(METZ, "cpip.metz", "siae.efic")
-    if not RecruitmentSession.objects.filter(programme=metz.programme, note=METZ_NOTES[0]).exists():
+    metz_sessions = RecruitmentSession.objects.filter(programme=metz.programme)
+    if not metz_sessions.filter(note=METZ_2021_NOTE).exists():
+        _metz_2022(metz)
+    if not metz_sessions.filter(note=METZ_NOTES[0]).exists():
         _metz(metz, today)

@@ -412,7 +412,13 @@ def _state_conventions(programmes: dict, authorities: dict, today: datetime.date
         _prune(convention)
 
 
-def _implantation_contracts(programmes: dict) -> None:
+CONTRACT_YEARS = 7  # the demo's 2022-regime contracts run seven years, then are renewed for as long again
+
+
+def _implantation_contracts(programmes: dict, today: datetime.date) -> None:
+    """The 2016-regime contract of each pilot, then the 2022-regime one from 1 May 2022, renewed (one row per
+    period) while the running one would end within a year of ``today``: a workshop of the demo always has a contract
+    in force (MEAUX-APRES excepted, which ended with its experimental period on 31 December 2018)."""
     for code, (_etp, posts, hours, start) in BINDINGS.items():
         programme = programmes[code]
         premises = (f"Atelier du {programme.quartier.get_kind_display().lower()}" if programme.quartier
@@ -431,12 +437,17 @@ def _implantation_contracts(programmes: dict) -> None:
                       "end_date": CODE_2022_START - datetime.timedelta(days=1),
                       "hourly_pay": rates.pay_floor(rates.smic_on(start))},
         )
-        ImplantationContract.objects.update_or_create(
-            programme=programme, start_date=CODE_2022_START,
-            defaults={**common, "regime": ImplantationRegime.R2022, "tacit_renewal": True,
-                      "end_date": CODE_2022_START + relativedelta(years=7) - datetime.timedelta(days=1),
-                      "hourly_pay": rates.pay_floor(rates.smic_on(CODE_2022_START))},
-        )
+        start = CODE_2022_START
+        while True:
+            end = start + relativedelta(years=CONTRACT_YEARS) - datetime.timedelta(days=1)
+            ImplantationContract.objects.update_or_create(
+                programme=programme, start_date=start,
+                defaults={**common, "regime": ImplantationRegime.R2022, "tacit_renewal": True, "end_date": end,
+                          "hourly_pay": rates.pay_floor(rates.smic_on(start))},
+            )
+            if end > today + relativedelta(years=1):
+                break
+            start = end + datetime.timedelta(days=1)
 
 
 def _meaux(programme: Programme, orgs: dict) -> None:
@@ -598,7 +609,7 @@ def _load_bindings(today: datetime.date) -> None:
         "departement": _org(OK.DEPARTEMENT, MEAUX_DEPARTEMENT, department=seine_et_marne),
     }
     _state_conventions(programmes, authorities, today)
-    _implantation_contracts(programmes)
+    _implantation_contracts(programmes, today)
     _meaux(meaux, orgs)
     _signatories(programmes, orgs)
     _funding(programmes, orgs)

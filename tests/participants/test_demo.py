@@ -1,8 +1,10 @@
-"""load_demo's pathways: Meaux as the seed reports it on 30 March 2018, and a small current cohort.
+"""load_demo's pathways: Meaux as the seed reports it on 30 March 2018 and how its 28 people then in the pathway left
+during 2018; Metz's actes d'engagement turned into CEPs in May 2022; today's Metz cohorts with their monthly hours.
 
-The figures are counted here with plain ORM queries (not with the application's code), the way the seed
-counts them (docs/domain.md §11.2). load_demo runs once for the module (a few seconds), inside a transaction
-rolled back at the end; each test runs in a savepoint of its own.
+The seed's figures are counted here with plain ORM queries (not with the application's code), the way the seed
+counts them on its own dates (docs/domain.md §11.2): an exit after 30 March 2018 is still "in the pathway" that day.
+load_demo runs once for the module (a few seconds), inside a transaction rolled back at the end; each test runs in
+a savepoint of its own. Today's figures follow the suite's clock (tests/clock.py; `make test-dates` moves it).
 """
 
 import datetime
@@ -13,7 +15,7 @@ import pytest
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
-from django.db.models import Count
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from participants.models import (
@@ -25,7 +27,7 @@ from participants.models import (
     RecruitmentSession,
     Suspension,
 )
-from programmes.models import SmicRate
+from programmes.models import ImplantationContract, SmicRate
 from tests.demo import demo_for_module
 
 pytestmark = pytest.mark.django_db
@@ -33,7 +35,8 @@ pytestmark = pytest.mark.django_db
 SEED_START, SEED_DAY = datetime.date(2017, 6, 1), datetime.date(2018, 3, 30)
 PERIOD = (SEED_START, datetime.date(2018, 3, 31))
 RELEASES = ("RELEASE_END_OF_SENTENCE", "RELEASE_ADJUSTMENT")
-CLOSED = ("NOT_SELECTED", "WITHDRAWN", "EXITED")
+OPEN = ("CANDIDATE", "SELECTED", "CLASSIFIED", "ASSIGNED", "IN_WORKSHOP", "SUSPENDED")
+MEAUX_END = datetime.date(2018, 12, 31)  # MEAUX-APRES and its implantation contract end then
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -45,6 +48,20 @@ def demo(django_db_setup, django_db_blocker):
 def cohort():
     """Meaux's entrants of the seed's period: a contract started between June 2017 and March 2018."""
     return Pathway.objects.filter(programme__code="MEAUX-APRES", contract_start__range=PERIOD)
+
+
+def exited_by_seed_day():
+    """The entrants who had left the pathway on 30 March 2018, as the press release counts them."""
+    return cohort().filter(exit_on__lte=SEED_DAY)
+
+
+def in_on_seed_day():
+    """The entrants still in the pathway on 30 March 2018 (they left later)."""
+    return cohort().filter(Q(exit_on__isnull=True) | Q(exit_on__gt=SEED_DAY))
+
+
+def smic_on(day: datetime.date) -> Decimal:
+    return SmicRate.objects.filter(valid_from__lte=day).order_by("-valid_from").first().hourly_amount
 
 
 def counts() -> dict:
@@ -68,11 +85,11 @@ def test_seventy_three_people_entered_the_meaux_workshop_under_an_acte_d_engagem
     for pathway in cohort().select_related("session"):
         assert pathway.session.date < pathway.contract_start <= SEED_DAY
         assert pathway.contract_kind == "ENGAGEMENT_ACT"
-        assert Decimal(20) <= pathway.hours_per_week <= Decimal(30)
+        assert Decimal(12) <= pathway.hours_per_week <= Decimal(20)  # part time: about 30 people share 10 ETP
 
 
 def test_twenty_one_returned_to_ordinary_detention_for_varied_reasons_as_other_exits():
-    returns = cohort().filter(exit_reason="RETURN_ORDINARY_DETENTION")
+    returns = exited_by_seed_day().filter(exit_reason="RETURN_ORDINARY_DETENTION")
 
     assert returns.count() == 21
     assert set(returns.values_list("outcome", flat=True)) == {"OTHER"}
@@ -80,10 +97,10 @@ def test_twenty_one_returned_to_ordinary_detention_for_varied_reasons_as_other_e
 
 
 def test_twenty_four_left_prison_with_a_job_or_a_training_split_seven_nine_eight():
-    releases = cohort().filter(exit_reason__in=RELEASES)
+    releases = exited_by_seed_day().filter(exit_reason__in=RELEASES)
 
     assert releases.filter(outcome__in=["DURABLE", "TRANSITION", "POSITIVE"]).count() == 24
-    assert releases.count() == 24  # nobody released without a solution: the seed's 73 - 21 - 24 = 28 still in
+    assert exited_by_seed_day().count() == 45  # nobody else had left by then: the seed's 73 - 21 - 24 = 28 still in
     split = dict(releases.values_list("outcome").annotate(n=Count("id")))
     assert split == {"DURABLE": 7, "TRANSITION": 9, "POSITIVE": 8}
     adjusted = releases.filter(exit_reason="RELEASE_ADJUSTMENT")
@@ -93,7 +110,7 @@ def test_twenty_four_left_prison_with_a_job_or_a_training_split_seven_nine_eight
 
 def test_each_release_job_names_a_contract_consistent_with_its_category():
     for pathway in cohort().filter(exit_reason__in=RELEASES):
-        if pathway.outcome == "POSITIVE":
+        if pathway.outcome in ("POSITIVE", "OTHER"):  # a training or a CDDI; released without a job (2018)
             assert (pathway.job_contract, pathway.job_months) == ("", None)
         elif pathway.job_contract in ("CDD", "INTERIM", "CDDI"):
             assert pathway.job_months > 6 if pathway.outcome == "DURABLE" else pathway.job_months <= 6
@@ -103,20 +120,48 @@ def test_each_release_job_names_a_contract_consistent_with_its_category():
             assert (pathway.outcome, pathway.job_months) == ("DURABLE", None), pathway.job_contract
 
 
-def test_twenty_eight_are_still_in_the_workshop_two_of_them_after_a_suspension():
-    still_in = cohort().exclude(status__in=CLOSED)
+def test_twenty_eight_were_in_the_workshop_on_30_march_2018_two_of_them_after_a_suspension():
+    still_in = in_on_seed_day()
 
     assert still_in.count() == 28
-    assert set(still_in.values_list("status", flat=True)) == {"IN_WORKSHOP"}
     suspensions = Suspension.objects.filter(pathway__in=still_in)
     assert suspensions.count() == 2
     assert all(s.start < s.end <= SEED_DAY for s in suspensions)
+    for pathway in still_in:  # the last step of the log on or before that day left them in the workshop
+        assert pathway.log.filter(on__lte=SEED_DAY).order_by("-on", "-pk").first().to_status == "IN_WORKSHOP"
 
 
-def test_nobody_of_the_2017_2018_cohort_moves_after_30_march_2018():
-    assert not cohort().filter(exit_on__gt=SEED_DAY).exists()
-    assert not PathwayLog.objects.filter(pathway__in=cohort(), on__gt=SEED_DAY).exists()
-    assert not cohort().filter(status="EXITED", exit_on__isnull=True).exists()
+def test_the_28_leave_during_2018_for_a_spread_of_reasons_and_outcomes():
+    """The demo's story after the press release (the seed says nothing more): 17 releases (14 with a job or a
+    training), 5 returns to ordinary detention, 3 transfers, 1 for health, 2 there when the experiment ends."""
+    later = in_on_seed_day()
+
+    assert not later.exclude(status="EXITED").exists()
+    assert all(SEED_DAY < pathway.exit_on <= MEAUX_END for pathway in later)
+    assert len({pathway.exit_on.month for pathway in later}) >= 7  # along the year, not on one day
+    assert dict(later.values_list("exit_reason").annotate(n=Count("id"))) == {
+        "RELEASE_END_OF_SENTENCE": 8, "RELEASE_ADJUSTMENT": 9, "RETURN_ORDINARY_DETENTION": 5, "TRANSFER": 3,
+        "HEALTH": 1, "OTHER": 2}
+    released = later.filter(exit_reason__in=RELEASES)
+    assert dict(released.values_list("outcome").annotate(n=Count("id"))) == {
+        "DURABLE": 4, "TRANSITION": 5, "POSITIVE": 5, "OTHER": 3}
+    assert set(later.filter(exit_reason__in=["TRANSFER", "HEALTH"]).values_list("outcome", flat=True)) == {
+        "NEUTRALISED"}
+    returns = later.filter(exit_reason="RETURN_ORDINARY_DETENTION")
+    assert len(set(returns.values_list("return_reason", flat=True))) >= 3
+    for pathway in later:  # hours each month from April to the exit
+        months = set(pathway.events.filter(kind="HOURS_WORKED", on__gt=SEED_DAY).values_list("on", flat=True))
+        assert months == {datetime.date(2018, month, 1) for month in range(4, pathway.exit_on.month + 1)}
+
+
+def test_nothing_moves_at_meaux_after_the_programme_and_its_contract_end_on_31_december_2018():
+    meaux = Pathway.objects.filter(programme__code="MEAUX-APRES")
+
+    assert ImplantationContract.objects.get(programme__code="MEAUX-APRES").end_date == MEAUX_END
+    assert not meaux.filter(status__in=OPEN).exists()
+    assert not meaux.filter(Q(contract_start__gt=MEAUX_END) | Q(exit_on__gt=MEAUX_END)).exists()
+    assert not PathwayLog.objects.filter(pathway__in=meaux, on__gt=MEAUX_END).exists()
+    assert not meaux.filter(status="EXITED", exit_on__isnull=True).exists()
 
 
 def test_every_pathway_log_starts_with_create_and_its_steps_are_in_date_order():
@@ -135,10 +180,29 @@ def test_every_pathway_log_starts_with_create_and_its_steps_are_in_date_order():
 def test_every_hourly_pay_reaches_45_percent_of_the_smic_in_force_at_the_start():
     paid = Pathway.objects.filter(hourly_pay__isnull=False)
 
-    assert paid.count() >= 75  # today's Meaux cohort no longer enters the ended programme's workshop (issue 15)
+    assert paid.count() >= 85  # 73 at Meaux, 3 at Metz in 2021-2022, 12 at Metz today
     for pathway in paid:
-        smic = SmicRate.objects.filter(valid_from__lte=pathway.contract_start).order_by("-valid_from").first()
-        assert pathway.hourly_pay * 100 >= smic.hourly_amount * 45, pathway.contract_start
+        assert pathway.hourly_pay * 100 >= smic_on(pathway.contract_start) * 45, pathway.contract_start
+
+
+def test_every_open_contract_is_paid_45_percent_of_the_smic_in_force_today():
+    today = timezone.localdate()
+    open_contracts = Pathway.objects.filter(status__in=OPEN, hourly_pay__isnull=False)
+
+    assert open_contracts.count() >= 8
+    assert not open_contracts.filter(hourly_pay__lt=Decimal("0.45") * smic_on(today)).exists()
+
+
+def test_every_open_pathway_is_in_an_open_programme_with_an_implantation_contract_in_force():
+    today = timezone.localdate()
+    open_pathways = Pathway.objects.filter(status__in=OPEN).select_related("programme")
+
+    assert open_pathways.exists()
+    for pathway in open_pathways:
+        programme = pathway.programme
+        assert programme.end_date is None or programme.end_date >= today, programme.code
+        assert ImplantationContract.objects.filter(programme=programme, start_date__lte=today,
+                                                   end_date__gte=today).exists(), programme.code
 
 
 def test_the_log_says_the_meaux_counsellor_and_the_siae_did_each_step():
@@ -192,7 +256,7 @@ def test_part_of_the_released_are_followed_up_at_3_6_and_12_months():
 
     assert set(follow_ups.values_list("milestone", flat=True)) == {3, 6, 12}
     assert follow_ups.filter(reached=False).exists()
-    assert 0 < follow_ups.filter(milestone=3).count() < 24
+    assert 0 < follow_ups.filter(milestone=3).count() < cohort().filter(exit_reason__in=RELEASES).count()
     for follow_up in follow_ups:
         assert follow_up.contacted_on >= follow_up.pathway.exit_on + relativedelta(months=follow_up.milestone)
 
@@ -214,20 +278,39 @@ def test_after_the_load_full_clean_checks_the_constraints_again():
         pathway.full_clean()
 
 
-def test_todays_meaux_session_has_candidates_assigned_people_and_something_to_alert():
-    """MEAUX-APRES and its implantation contract end on 31 December 2018: today's cohort is classified and assigned,
-    and does not enter the workshop (no entry outside the programme and its contract, issue 15)."""
-    today = timezone.localdate()
-    session = RecruitmentSession.objects.get(programme__code="MEAUX-APRES",
-                                             date__range=(today - datetime.timedelta(days=23), today))
+def test_metz_turned_its_open_actes_d_engagement_into_ceps_on_2_may_2022():
+    actes = Pathway.objects.filter(programme__code="METZ-EFIC", contract_start__lt=datetime.date(2022, 5, 1))
+    converted = actes.filter(contract_kind="CEP")
 
-    assert dict(session.pathways.values_list("status").annotate(n=Count("id"))) == {
-        "CANDIDATE": 2, "ASSIGNED": 3, "NOT_SELECTED": 1}
-    assigned = session.pathways.filter(status="ASSIGNED")
-    assert not assigned.filter(classified_on__isnull=True).exists()
-    soon = assigned.filter(participant__expected_release_date__range=(today, today + datetime.timedelta(days=45)))
-    assert soon.count() == 1
-    assert not soon.get().events.filter(kind="PRE_RELEASE").exists()
+    assert actes.count() == 3 and converted.count() == 2
+    assert not Pathway.objects.filter(contract_kind="ENGAGEMENT_ACT", status__in=OPEN).exists()
+    assert not Pathway.objects.filter(contract_kind="ENGAGEMENT_ACT", contract_start__gte=datetime.date(2022, 5, 1)
+                                      ).exists()
+    for pathway in converted:
+        steps = {row.transition: row.on for row in pathway.log.all()}
+        assert (steps["END_ACT"], steps["CONVERT"]) == (datetime.date(2022, 5, 1), datetime.date(2022, 5, 2))
+        assert datetime.date(2022, 5, 2) < pathway.exit_on < datetime.date(2023, 1, 1)
+        assert pathway.hourly_pay * 100 >= smic_on(datetime.date(2022, 5, 2)) * 45
+    acte = actes.get(contract_kind="ENGAGEMENT_ACT")  # released before the code pénitentiaire
+    assert acte.exit_on < datetime.date(2022, 5, 1)
+
+
+def test_todays_metz_workshop_has_about_ten_people_with_their_hours_to_the_end_of_last_month():
+    today = timezone.localdate()
+    last_month = today.replace(day=1) - relativedelta(months=1)
+    in_workshop = Pathway.objects.filter(programme__code="METZ-EFIC", status="IN_WORKSHOP")
+
+    assert in_workshop.count() == 10
+    for pathway in in_workshop:
+        months = set(pathway.events.filter(kind="HOURS_WORKED").values_list("on", flat=True))
+        first = pathway.contract_start.replace(day=1)
+        assert max(months) == last_month and min(months) == first
+        assert len(months) == (last_month.year - first.year) * 12 + last_month.month - first.month + 1
+    # Over the last twelve full months, the hours make about 60 % of the 7 ETP of the annexes (1 820 h an ETP).
+    year = (last_month - relativedelta(months=11), last_month)
+    hours = AccompanimentEvent.objects.filter(pathway__programme__code="METZ-EFIC", kind="HOURS_WORKED",
+                                              on__range=year).aggregate(total=Sum("hours"))["total"]
+    assert Decimal("0.45") <= hours / 1820 / 7 <= Decimal("0.75")
 
 
 def test_metz_has_a_session_two_months_ago_and_a_release_four_months_ago_awaiting_its_follow_up():
@@ -245,12 +328,8 @@ def test_metz_has_a_session_two_months_ago_and_a_release_four_months_ago_awaitin
     assert PathwayLog.objects.filter(pathway=released, transition="EXIT", by__username="cpip.metz").exists()
 
 
-def test_people_of_2017_2018_with_no_pathway_in_progress_have_left_meaux():
-    present = Participant.objects.filter(
-        establishment__programmes__code="MEAUX-APRES", stay_ended_on__isnull=True,
-        pathways__session__date__range=PERIOD,
-    ).exclude(pathways__status__in=["CANDIDATE", "SELECTED", "CLASSIFIED", "ASSIGNED", "IN_WORKSHOP", "SUSPENDED"])
+def test_the_people_of_2017_2018_have_all_left_meaux():
+    stays = Participant.objects.filter(pathways__session__date__range=PERIOD).distinct()
 
-    assert not present.exists()
-    assert Participant.objects.filter(pathways__session__date__range=PERIOD, stay_ended_on__isnull=True,
-                                      pathways__status="IN_WORKSHOP").distinct().count() == 28  # still in the pathway
+    assert stays.count() > 73
+    assert not stays.filter(stay_ended_on__isnull=True).exists()
