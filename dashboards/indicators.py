@@ -3,9 +3,8 @@
 ``compute(programmes, period, by=...)`` counts, for the programmes of a scope and a period (both days
 included), with a fixed number of queries whatever the data: one per source table, grouped by the next level
 when ``by`` is given. Values are plain numbers; a rate whose denominator is 0 is ``None`` ("non calculable").
-``suppress`` then hides the small cells (a count of 1 to threshold - 1 people, and the rates and durations
-built on one) where the viewer's scope asks for it (report.py: above the programme, or everywhere for a viewer
-who reads no names); ``protect_rows`` hides a second cell where a table's rows add up to a total. No query reads
+Every internal output is exact (issue 16, §1): ``suppress``, ``protect_rows`` and ``public`` below are no longer
+applied to any of them; dashboards/disclosure (the "version diffusable") replaces them. No query reads
 a nominative column: the age bands count the pathway's stored age at entry, not the birth date.
 """
 
@@ -39,6 +38,7 @@ from participants.enums import (
     EducationLevel,
     EventKind,
     ExitReason,
+    JobContract,
     JobseekerDuration,
     Outcome,
     PathwayStatus,
@@ -111,6 +111,14 @@ CATALOGUE = [
     _i("rate_employment", "Taux de sortie vers l'emploi", "pct", OUTCOMES, base=["_employment", "_denominator"]),
     _i("rate_durable_employment", "Taux de sortie vers l'emploi durable", "pct", OUTCOMES,
        base=["outcome_durable", "_denominator"]),
+    # Release-based outcome rates (domain.md §6.3): on the releases of the period, less those neutralised.
+    _i("release_rate_dynamic", "Taux de sorties dynamiques à la libération", "pct", OUTCOMES,
+       base=["releases_dynamic", "_release_denominator"]),
+    _i("release_rate_employment", "Taux d'emploi à la libération", "pct", OUTCOMES,
+       base=["_release_employment", "_release_denominator"]),
+    _i("release_rate_durable_employment", "Taux d'emploi durable à la libération", "pct", OUTCOMES,
+       base=["_release_durable", "_release_denominator"]),
+    _i("continuity_rate", "Taux de continuité en CDDI", "pct", OUTCOMES, base=["_release_cddi", "releases"]),
     _i("median_days_in_pathway", "Durée médiane en parcours (jours)", "days", TIME, base=["exits"]),
     _i("mean_days_in_pathway", "Durée moyenne en parcours (jours)", "days", TIME, base=["exits"]),
     _i("median_days_classification_to_assignment", "Délai médian du classement à l'affectation (jours)", "days",
@@ -143,6 +151,31 @@ CATALOGUE = [
        base=["_follow_up_12_dynamic", "_follow_up_12_reached"]),
 ]
 BY_KEY = {indicator.key: indicator for indicator in CATALOGUE}
+# What the denominator of a rate counts, as the pages write it after the rate ("53,3 % des 45 sorties").
+BASE_LABELS = {
+    "exits": "sorties", "_denominator": "sorties hors sorties neutralisées", "releases": "libérations",
+    "_release_denominator": "libérations hors sorties neutralisées", "candidates": "candidatures",
+    "entrants": "entrées", "follow_up_6_due": "suivis attendus", "follow_up_12_due": "suivis attendus",
+    "_follow_up_6_reached": "personnes jointes", "_follow_up_12_reached": "personnes jointes",
+    "etp_conventioned": "ETP conventionnés",
+}
+# The key figures' definitions, shown under each of them (docs/indicators.md gives every formula).
+DEFINITIONS = {
+    "entrants": "Personnes entrées en atelier pendant la période.",
+    "in_pathway": "Personnes entrées en atelier et pas encore sorties au dernier jour de la période.",
+    "exits": "Personnes sorties du programme pendant la période, quel qu'en soit le motif.",
+    "returns_to_ordinary_detention": "Sorties par retour en détention ordinaire (le « grand quartier »).",
+    "releases": "Sorties par libération (fin de peine ou aménagement de peine).",
+    "rate_dynamic_exits": "Emploi durable, emploi de transition ou sortie positive, sur les sorties hors sorties "
+                          "neutralisées (transfert, santé).",
+    "release_rate_dynamic": "Emploi durable, emploi de transition ou sortie positive, sur les libérations hors "
+                            "sorties neutralisées.",
+    "rate_employment": "Emploi durable ou de transition, sur les sorties hors sorties neutralisées.",
+    "occupation_rate": "ETP réalisés (heures travaillées saisies) sur les ETP conventionnés de l'annexe financière.",
+    "continuity_rate": "Libérations dont la situation à la sortie est un CDDI dans une SIAE, sur les libérations "
+                       "(la date d'embauche n'est pas saisie : le délai de 30 jours ne peut pas être vérifié).",
+}
+HOURS_NOT_ENTERED = "heures non saisies"
 KEYS = [indicator.key for indicator in CATALOGUE]
 # What each level's table lists about the next one.
 CHILD_KEYS = ["entrants", "in_pathway", "exits", "returns_to_ordinary_detention", "releases",
@@ -241,6 +274,10 @@ def _pathways(programmes, period, group):
         "releases": count(releases),
         "releases_with_adjustment": count(releases & Q(exit_reason=ExitReason.RELEASE_ADJUSTMENT)),
         "releases_dynamic": count(releases & dynamic),
+        "_release_denominator": count(releases & ~Q(outcome=Outcome.NEUTRALISED)),
+        "_release_employment": count(releases & Q(outcome__in=EMPLOYMENT_OUTCOMES)),
+        "_release_durable": count(releases & Q(outcome=Outcome.DURABLE)),
+        "_release_cddi": count(releases & Q(job_contract=JobContract.CDDI)),
         **{key: count(exited & Q(exit_reason=reason)) for key, reason in OTHER_EXIT_REASONS.items()},
         **{f"outcome_{outcome.lower()}": count(exited & Q(outcome=outcome)) for outcome in Outcome.values},
         "_women": count(entered & Q(participant__sex=Sex.F)),
@@ -356,6 +393,7 @@ def _follow_ups(programmes, period, group):
 
 # Counts that are 0 when a group has no row in a query.
 COUNT_KEYS = [indicator.key for indicator in CATALOGUE if indicator.unit in ("people", "count")] + [
+    "_release_denominator", "_release_employment", "_release_durable", "_release_cddi",
     "_women", "_age_under_26", "_age_50_plus", "_rsa", "_benefits", "_deld", "_low_education", "_rqth", "_assigned",
     "_pmsmp", "_imported_pmsmp", *[f"_follow_up_{m}_{what}" for m in FOLLOW_UP_MILESTONES
                                    for what in ("reached", "dynamic")]]
@@ -380,7 +418,9 @@ def _finish(raw: dict, period: Period) -> dict:
     etp = (Decimal(str(v.get("_etp_hours") or 0)) + Decimal(str(v.get("_imported_etp") or 0))) / year_share
     v["etp_achieved"] = _round(etp, "0.01")
     v["etp_conventioned"] = _round(v.get("etp_conventioned") or 0, "0.01")
-    v["occupation_rate"] = pct(v["etp_achieved"], v["etp_conventioned"])
+    # No hour entered at all while people are in the workshop: the rate is not 0 %, the hours are missing.
+    v["_hours_missing"] = not hours and bool(v["in_pathway"] or v["entrants"])
+    v["occupation_rate"] = None if v["_hours_missing"] else pct(v["etp_achieved"], v["etp_conventioned"])
     for key in ("median_days_in_pathway", "mean_days_in_pathway", "median_days_classification_to_assignment"):
         v[key] = _round(v.get(key), "0.1")
     return v
@@ -405,6 +445,8 @@ def totals(programmes, period: Period) -> dict:
     return compute(programmes, period)[None]
 
 
+# Superseded (issue 16): no internal output hides small cells any more; dashboards/disclosure replaces
+# ``suppress``, ``second_cell``, ``protect_rows``, ``cascade_catalogue`` and ``public`` (its engineer removes them).
 def suppress(values: dict, threshold: int | None = None) -> tuple[dict, frozenset]:
     """The values with small cells hidden (None) and the set of hidden keys.
 
@@ -512,21 +554,23 @@ def public(values: dict) -> dict:
 
 
 def cohorts(programmes, period: Period) -> list[dict]:
-    """Per recruitment session of the period: candidates, selected, entered, exits, outcomes, still in."""
+    """Per recruitment session of the period: candidates, selected, entered, exits, outcomes, still in, as they
+    stood at the end of the period (a later exit does not change a past period's table)."""
+    entered = Q(pathways__decision=SessionDecision.SELECTED, pathways__contract_start__isnull=False,
+                pathways__contract_start__lte=period.end)
+    exited = Q(pathways__status=PathwayStatus.EXITED, pathways__exit_on__lte=period.end)
     rows = (RecruitmentSession.objects.filter(programme__in=programmes).filter(_between("date", period))
             .order_by("date", "programme__code")
             .values("pk", "date", "programme__code")
             .annotate(candidates=Count("pathways"),
                       selected=Count("pathways", filter=Q(pathways__decision=SessionDecision.SELECTED)),
-                      entrants=Count("pathways", filter=Q(pathways__contract_start__isnull=False)),
-                      exits=Count("pathways", filter=Q(pathways__status=PathwayStatus.EXITED)),
-                      returns_to_ordinary_detention=Count("pathways", filter=Q(
-                          pathways__status=PathwayStatus.EXITED,
+                      # Among the selected: the funnel narrows step by step (never above 100 %).
+                      entrants=Count("pathways", filter=entered),
+                      exits=Count("pathways", filter=exited),
+                      returns_to_ordinary_detention=Count("pathways", filter=exited & Q(
                           pathways__exit_reason=ExitReason.RETURN_ORDINARY_DETENTION)),
-                      outcome_dynamic=Count("pathways", filter=Q(pathways__status=PathwayStatus.EXITED,
-                                                                 pathways__outcome__in=DYNAMIC_OUTCOMES)),
-                      in_pathway=Count("pathways", filter=Q(pathways__contract_start__isnull=False)
-                                       & ~Q(pathways__status=PathwayStatus.EXITED))))
+                      outcome_dynamic=Count("pathways", filter=exited & Q(pathways__outcome__in=DYNAMIC_OUTCOMES)),
+                      in_pathway=Count("pathways", filter=entered & ~exited)))
     return [dict(row) for row in rows]
 
 

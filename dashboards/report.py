@@ -1,17 +1,17 @@
-"""A dashboard's content for a scope and a period, small cells already hidden: what the pages, the exports, the
-JSON, the command and the PDF activity report all show, so they never disagree.
+"""A dashboard's content for a scope and a period: what the pages, the exports, the JSON, the command and the
+PDF activity report all show, so they never disagree.
 
-Who reads decides what is hidden (scopes.Scope.suppresses_small_cells): for a viewer who reads no names (DISP,
-DREETS, DDETS, national staff; the export command by default) every level, programme and programme rows included;
-for a reader of names, the levels above the programme. Rows that add up to a total (next level, sessions,
-quarters) never leave a single hidden cell in a column (indicators.protect_rows).
+Exact inside (issue 16, §1): every viewer of a dashboard is inside the administration or the programme (DISP,
+DREETS, DDETS, national staff, the programme's own readers), so the figures are exact at every level, programme
+included, and the page says so ("Chiffres exacts, à usage interne : ne pas diffuser"). No figure is ever about
+one person: counts, rates and durations only, never a name, an écrou number, a birth date or a per-person row.
+What leaves the administration is the "version diffusable" (dashboards/disclosure), protected there.
 """
 
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.conf import settings
 from django.utils import timezone
 
 from programmes.enums import SIAE_KINDS_ALLOWED_IN_DETENTION, SiaeKind
@@ -23,7 +23,7 @@ from .scopes import GROUPINGS, LEVEL_LABELS, Scope, url_of
 
 @dataclass
 class Row:
-    """One line of a table: its values with small cells hidden (None) and the hidden keys."""
+    """One line of a table: its values and the keys a protected version hides (none in the exact version)."""
 
     key: str
     label: str
@@ -37,94 +37,45 @@ class Dashboard:
     scope: Scope
     period: Period
     siae_kind: str
-    values: dict  # every indicator key, small cells hidden (None)
-    hidden: frozenset  # the keys hidden as small cells (the others at None are "non calculable")
+    values: dict  # every indicator key, exact (None: "non calculable")
+    hidden: frozenset = frozenset()  # the keys a protected version hides: none in this exact one
     child_level: str | None = None
     children: list[Row] = field(default_factory=list)
     cohorts: list[Row] = field(default_factory=list)
     trends: list[Row] = field(default_factory=list)
     funding: list[dict] = field(default_factory=list)
 
+    # The notice every exact output carries (the page, the exports' titles, the PDF).
+    notice: str = "Chiffres exacts, à usage interne : ne pas diffuser"
+
     @property
-    def threshold(self) -> int | None:
-        return settings.INDICATORS_SMALL_CELL_THRESHOLD if self.scope.suppresses_small_cells else None
-
-
-def _hide(values: dict, scope: Scope) -> tuple[dict, frozenset]:
-    if not scope.suppresses_small_cells:
-        return values, frozenset()
-    return indicators.suppress(values)
-
-
-def _small(values: dict, keys: list[str]) -> set:
-    threshold = settings.INDICATORS_SMALL_CELL_THRESHOLD
-    return {key for key in keys if isinstance(values.get(key), int) and 0 < values[key] < threshold}
-
-
-def _hide_rates(values: dict, hidden: set) -> None:
-    """A cohort or trend row: its rates go with any hidden count."""
-    if hidden:
-        hidden |= {key for key in values if key.startswith("rate_") and values[key] is not None}
-
-
-def _shown(values: dict, hidden: set) -> dict:
-    return {key: None if key in hidden else value for key, value in values.items()}
-
-
-# What the rows of each table count, and how the counts of one row add up (secondary suppression).
-CHILD_PEOPLE = [key for key in indicators.CHILD_KEYS if indicators.BY_KEY[key].people]
-TREND_PEOPLE = ["entrants", "exits", *indicators.OUTCOME_KEYS]
-TREND_RELATIONS = [("exits", indicators.OUTCOME_KEYS)]
-# A session's entrants are its exits and those still in the workshop (an exit always has an entry).
-COHORT_RELATIONS = [("entrants", ["exits", "in_pathway"])]
+    def threshold(self) -> None:
+        return None  # exact: nothing hidden
 
 
 def children(scope: Scope, period: Period, level: str) -> list[Row]:
-    """The next level's groups inside the scope (those with at least one programme), with their indicators.
-
-    Each row is hidden as its own dashboard would be for this viewer; then, across the rows, a second cell is
-    hidden in every column with a single hidden one (the rows add up to the scope's total)."""
+    """The next level's groups inside the scope (those with at least one programme), with their indicators."""
     grouping = GROUPINGS[level]
     labels = dict(scope.programmes.order_by().values_list(grouping.path, grouping.label_path).distinct())
     computed = indicators.compute(scope.programmes, period, by=grouping.path)
     empty = indicators.compute(scope.programmes.none(), period)[None]
-    child_suppresses = Scope(level, "", "", scope.programmes.none(),
-                             suppress_everywhere=scope.suppress_everywhere).suppresses_small_cells
-    table = []
-    for key, label in sorted(labels.items(), key=lambda item: str(item[1])):
-        values = computed.get(key, empty)
-        hidden = set(indicators.suppress(values)[1]) if child_suppresses else set()
-        table.append((key, label, values, hidden))
-    if child_suppresses:
-        indicators.protect_rows([(values, hidden) for _key, _label, values, hidden in table], CHILD_PEOPLE,
-                                cascade=indicators.cascade_catalogue)
-    return [Row(str(key), str(label), url_of(level, str(key)), _shown(values, hidden), frozenset(hidden))
-            for key, label, values, hidden in table]
+    return [Row(str(key), str(label), url_of(level, str(key)), computed.get(key, empty))
+            for key, label in sorted(labels.items(), key=lambda item: str(item[1]))]
 
 
 def build(scope: Scope, period: Period, *, siae_kind: str = "", child_level: str | None = None,
           with_children: bool = True) -> Dashboard:
-    values, hidden = _hide(indicators.totals(scope.programmes, period), scope)
-    dashboard = Dashboard(scope, period, siae_kind, values, hidden)
+    dashboard = Dashboard(scope, period, siae_kind, indicators.totals(scope.programmes, period))
     if with_children and scope.child_levels():
         dashboard.child_level = child_level if child_level in scope.child_levels() else scope.child_levels()[0]
         dashboard.children = children(scope, period, dashboard.child_level)
-    suppressing = scope.suppresses_small_cells
-    cohorts = [(row, _small(row, indicators.COHORT_PEOPLE) if suppressing else set())
-               for row in indicators.cohorts(scope.programmes, period)]
-    trends = [(row, _small(row, TREND_PEOPLE) if suppressing else set())
-              for row in indicators.trends(scope.programmes, period)]
-    if suppressing:
-        indicators.protect_rows(cohorts, indicators.COHORT_PEOPLE, COHORT_RELATIONS, cascade=_hide_rates)
-        indicators.protect_rows(trends, TREND_PEOPLE, TREND_RELATIONS, cascade=_hide_rates)
-    for row, row_hidden in cohorts:
+    for row in indicators.cohorts(scope.programmes, period):
         dashboard.cohorts.append(Row(str(row["pk"]), f"{row['programme__code']} — session du "
-                                     f"{row['date']:%d/%m/%Y}", "", _shown(row, row_hidden), frozenset(row_hidden)))
-    for row, row_hidden in trends:
+                                     f"{row['date']:%d/%m/%Y}", "", row))
+    for row in indicators.trends(scope.programmes, period):
         quarter = row["quarter"]
         label = f"T{(quarter.start.month - 1) // 3 + 1} {quarter.start.year}"
-        dashboard.trends.append(Row(quarter.start.isoformat(), label, "", _shown(row, row_hidden),
-                                    frozenset(row_hidden)))
+        dashboard.trends.append(Row(quarter.start.isoformat(), label, "", row))
     dashboard.funding = indicators.funding(scope.programmes, period)
     return dashboard
 
@@ -147,25 +98,20 @@ def as_json(dashboard: Dashboard) -> dict:
                   "key": scope.key or None, "label": scope.label},
         "period": {"from": period.start.isoformat(), "to": period.end.isoformat(), "label": period.label},
         "siae_kind": dashboard.siae_kind or None,
-        "small_cell_threshold": dashboard.threshold,
+        "exact": True,
+        "notice": dashboard.notice,
         "generated_at": timezone.now().isoformat(timespec="seconds"),
-        "indicators": {key: _plain(value) for key, value in indicators.public(dashboard.values).items()},
-        "suppressed": sorted(dashboard.hidden & set(indicators.KEYS)),
+        "indicators": {key: _plain(dashboard.values.get(key)) for key in indicators.KEYS},
         "funding": [{"year": line["year"], "funder": line["funder"], "funder_label": line["funder_label"],
                      "amount": _plain(line["amount"])} for line in dashboard.funding],
     }
 
 
 def indicator_rows(dashboard: Dashboard) -> list[list]:
-    """key, label, value ("" when empty, "secret statistique" when hidden): the CSV of the command and the
-    dashboard's indicator table export."""
-    rows = []
-    for indicator in indicators.CATALOGUE:
-        value = dashboard.values.get(indicator.key)
-        if indicator.key in dashboard.hidden:
-            value = f"< {dashboard.threshold}"
-        rows.append([indicator.key, indicator.label, "" if value is None else value])
-    return rows
+    """key, label, value ("" when it cannot be computed): the CSV of the command and the dashboard's indicator
+    table export."""
+    return [[indicator.key, indicator.label, "" if dashboard.values.get(indicator.key) is None
+             else dashboard.values[indicator.key]] for indicator in indicators.CATALOGUE]
 
 
 # The filter offers the kinds that may run a programme in detention.

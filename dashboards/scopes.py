@@ -31,9 +31,8 @@ LEVEL_LABELS = {
     Level.DEPARTMENT: "Département", Level.ESTABLISHMENT: "Établissement", Level.SIAE: "SIAE",
     Level.PROGRAMME: "Programme",
 }
-# Small cells (docs/domain.md §8.2): for a viewer who reads names, hidden on every level above the programme (issue 6);
-# for a viewer who does not (DISP, DREETS, DDETS, national staff), on every level, programme included (issue 7).
-SUPPRESSED_LEVELS = frozenset(set(LEVEL_LABELS) - {Level.PROGRAMME})
+# Every level shows exact figures to whoever may open it (issue 16, §1): no small cell is hidden inside the
+# application; the protected "version diffusable" is dashboards/disclosure's.
 
 
 @dataclass(frozen=True)
@@ -79,16 +78,10 @@ class Scope:
     label: str
     programmes: QuerySet = field(repr=False)
     crumbs: list[Crumb] = field(default_factory=list)  # the levels above, for the breadcrumb
-    # True when the viewer does not read names (access.scope.reads_names): small cells hidden at every level.
-    suppress_everywhere: bool = False
 
     @property
     def spec(self) -> str:
         return self.level if self.level == Level.NATIONAL else f"{self.level}:{self.key}"
-
-    @property
-    def suppresses_small_cells(self) -> bool:
-        return self.suppress_everywhere or self.level in SUPPRESSED_LEVELS
 
     @property
     def url(self) -> str:
@@ -115,14 +108,7 @@ def _get(queryset, **lookup):
 
 
 def resolve(user, level: str, key: str = "") -> Scope:
-    """The scope ``level:key`` as ``user`` may see it; Http404 when it is not theirs (or does not exist). A viewer
-    who does not read names gets every small cell hidden, programme level included."""
-    scope = _resolve(user, level, key)
-    scope.suppress_everywhere = not access.reads_names(user)
-    return scope
-
-
-def _resolve(user, level: str, key: str) -> Scope:
+    """The scope ``level:key`` as ``user`` may see it; Http404 when it is not theirs (or does not exist)."""
     visible = access.programmes_for(user)
     if level == Level.NATIONAL:
         if not access.sees_national(user):
@@ -219,5 +205,4 @@ def with_siae_kind(scope: Scope, kind: str) -> Scope:
     """The same scope restricted to one SIAE kind (the dashboards' filter)."""
     if not kind:
         return scope
-    return Scope(scope.level, scope.key, scope.label, scope.programmes.filter(siae__kind=kind), scope.crumbs,
-                 scope.suppress_everywhere)
+    return Scope(scope.level, scope.key, scope.label, scope.programmes.filter(siae__kind=kind), scope.crumbs)

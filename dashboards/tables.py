@@ -22,7 +22,9 @@ NBSP = "\u00a0"
 NOT_COMPUTABLE = mark_safe('<span class="app-muted" title="non calculable">—'
                            '<span class="fr-sr-only"> (non calculable)</span></span>')
 KEY_FIGURES = ["entrants", "in_pathway", "exits", "returns_to_ordinary_detention", "releases", "rate_dynamic_exits",
-               "rate_employment", "occupation_rate"]
+               "release_rate_dynamic", "occupation_rate"]
+FUNNEL_STEPS = [("candidates", "Candidatures"), ("selected", "Personnes retenues"), ("entrants", "Entrées en atelier"),
+                ("outcome_dynamic", "Sorties en emploi ou en formation")]
 # Above the programme, the cohorts table lists each session up to this many; beyond, the scope's funnel.
 MAX_SESSIONS_LISTED = 50
 COHORT_COLUMNS = [
@@ -80,22 +82,45 @@ class Cell:
 
     value: object  # the number (or text); None when hidden or not computable
     unit: str
-    hidden: bool = False
+    hidden: bool = False  # a protected version's hidden cell (never in the exact one)
     threshold: int | None = None
+    base: str = ""  # a rate's denominator: "des 45 sorties"
+    missing: str = ""  # why there is no value when it is not "non calculable" ("heures non saisies")
+
+    @property
+    def value_html(self):
+        """The value without its base (the key figures print the base on a line of its own)."""
+        return Cell(self.value, self.unit, self.hidden, self.threshold, "", self.missing).html
 
     @property
     def html(self):
         if self.hidden:
             return format_html('<span class="app-secret" title="secret statistique">&lt; {}</span>', self.threshold)
+        if self.missing:
+            return format_html('<span class="app-muted">{}</span>', self.missing)
         if self.value is None:
             return NOT_COMPUTABLE
+        if self.base:
+            return format_html('{} <span class="app-rate-base fr-text--sm">{}</span>',
+                               format_value(self.value, self.unit), self.base)
         return format_value(self.value, self.unit)
+
+    @property
+    def text(self) -> str:
+        """The value as plain text ("53,3 % des 45 sorties", "heures non saisies")."""
+        if self.missing:
+            return self.missing
+        if self.value is None:
+            return "non calculable"
+        return f"{format_value(self.value, self.unit)} {self.base}".strip()
 
     @property
     def export(self):
         """Numbers stay numbers (XLSX); a hidden cell is "< 5"; a value that cannot be computed is empty."""
         if self.hidden:
             return f"< {self.threshold}"
+        if self.missing:
+            return self.missing
         return self.value
 
     @property
@@ -143,8 +168,27 @@ class Table:
         return headers, rows
 
 
+def rate_base(key: str, values: dict) -> str:
+    """"des 45 sorties": what a rate of the catalogue is a share of (its second base), "" for the others."""
+    indicator = indicators.BY_KEY.get(key)
+    if indicator is None or indicator.unit != "pct" or len(indicator.base) != 2:
+        return ""
+    denominator = indicator.base[1]
+    count = values.get(denominator)
+    if denominator not in indicators.BASE_LABELS or not isinstance(count, int) or not count:
+        return ""
+    return f"des {format_value(count, 'people')} {indicators.BASE_LABELS[denominator]}"
+
+
+def cell(values: dict, key: str, unit: str, hidden=frozenset(), threshold=None) -> Cell:
+    """One value of a row of indicators, with its base when it is a rate and "heures non saisies" for an
+    occupation rate without hours."""
+    missing = indicators.HOURS_NOT_ENTERED if key == "occupation_rate" and values.get("_hours_missing") else ""
+    return Cell(values.get(key), unit, key in hidden, threshold, rate_base(key, values), missing)
+
+
 def _cells(values: dict, hidden, keys_units, threshold) -> list[Cell]:
-    return [Cell(values.get(key), unit, key in hidden, threshold) for key, unit in keys_units]
+    return [cell(values, key, unit, hidden, threshold) for key, unit in keys_units]
 
 
 # --- Query strings ----------------------------------------------------------------------------------------
@@ -235,9 +279,8 @@ def indicator_sections(dashboard) -> list[Table]:
     for indicator in indicators.CATALOGUE:
         table = tables.setdefault(indicator.section, Table(
             "indicateurs", indicator.section, Column("indicator", "Indicateur"), [Column("value", "Valeur")]))
-        cell = Cell(dashboard.values.get(indicator.key), indicator.unit, indicator.key in dashboard.hidden,
-                    dashboard.threshold)
-        table.lines.append(Line(indicator.label, [cell]))
+        table.lines.append(Line(indicator.label, [cell(dashboard.values, indicator.key, indicator.unit,
+                                                        dashboard.hidden, dashboard.threshold)]))
     return list(tables.values())
 
 
@@ -254,15 +297,15 @@ def cohorts_table(dashboard) -> tuple[Table, bool]:
         return table, True
     table = Table("cohortes", "Entonnoir de l'ensemble des sessions de la période", Column("scope", "Périmètre"),
                   columns)
-    values, hidden = dict(dashboard.values), set(dashboard.hidden)
-    dynamic = ["outcome_durable", "outcome_transition", "outcome_positive"]
-    if any(key in hidden for key in dynamic):
-        hidden.add("outcome_dynamic")
-    else:
-        values["outcome_dynamic"] = sum(values.get(key) or 0 for key in dynamic)
     label = f"{len(dashboard.cohorts)} sessions"
-    table.lines.append(Line(label, _cells(values, hidden, units, dashboard.threshold)))
+    table.lines.append(Line(label, _cells(cohort_totals(dashboard), frozenset(), units, dashboard.threshold)))
     return table, False
+
+
+def cohort_totals(dashboard) -> dict:
+    """The sessions of the period added up (the funnel of the scope): each step counts the people of the step
+    before who went on, so no step is above the one before."""
+    return {key: sum(row.values.get(key) or 0 for row in dashboard.cohorts) for key, _label in COHORT_COLUMNS}
 
 
 def trends_table(dashboard) -> Table:
@@ -320,21 +363,28 @@ def build_charts(dashboard, key_cells: dict[str, Cell], trends: Table, funnel_st
 # --- What a page shows, what an export writes -----------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class KeyFigure:
+    label: str
+    cell: Cell
+    definition: str
+
+
 def page_tables(dashboard, filters: Filters) -> dict:
     """The tables, key figures and charts of the dashboard's page (the template's context names)."""
     threshold = dashboard.threshold
     children = children_table(dashboard, filters)
     cohorts, per_session = cohorts_table(dashboard)
     trends = trends_table(dashboard)
-    key_cells = {key: Cell(dashboard.values.get(key), indicators.BY_KEY[key].unit, key in dashboard.hidden,
-                           threshold) for key in KEY_FIGURES + indicators.OUTCOME_KEYS}
-    funnel_keys = ["candidates", "selected", "entrants", "releases_dynamic"]
-    funnel_steps = [(indicators.BY_KEY[key].label,
-                     None if key in dashboard.hidden else dashboard.values.get(key)) for key in funnel_keys]
+    key_cells = {key: cell(dashboard.values, key, indicators.BY_KEY[key].unit, dashboard.hidden, threshold)
+                 for key in KEY_FIGURES + indicators.OUTCOME_KEYS}
+    totals = cohort_totals(dashboard)
+    funnel_steps = [(label, totals[key]) for key, label in FUNNEL_STEPS]
     anything_hidden = bool(dashboard.hidden) or any(
         row.hidden for row in [*dashboard.children, *dashboard.cohorts, *dashboard.trends])
     return {
-        "key_figures": [(indicators.BY_KEY[key].label, key_cells[key]) for key in KEY_FIGURES],
+        "key_figures": [KeyFigure(indicators.BY_KEY[key].label, key_cells[key], indicators.DEFINITIONS.get(key, ""))
+                        for key in KEY_FIGURES],
         "children": children,
         "sections": indicator_sections(dashboard),
         "cohorts": cohorts,

@@ -1,15 +1,15 @@
-"""What test_privacy_data.py checks on a dataset (issue 7, goal S-4), as plain functions.
+"""What test_privacy_data.py checks on a dataset (issue 16, §1; goal S-4), as plain functions.
 
-- ``small_cells``: every people cell a viewer may get (the indicators, the rows of the next level, the cohorts and
-  trends; in the JSON every value of a people key) is 0, hidden or at least the threshold; a table never has a
-  single hidden cell in a column beside a shown one that is not 0 (the total minus the others would give it back).
+- ``dashboard_offences``: a dashboard seen inside the administration is exact: nothing hidden, the rows of the next
+  level and the quarters add up to the scope's totals;
+- ``personal_offences``: no name, écrou number or birth date of any participant in what a viewer gets (the JSON,
+  a page, an export), as plain text;
 - ``nominative_columns_read``: the columns of NOMINATIVE that a list of SQL statements reads, parsed from Django's
   SQL (``"table"."column"`` or ``alias."column"`` with ``"table" alias`` in a FROM or JOIN).
 """
 
 import re
 
-from django.conf import settings
 from django.db import models
 
 from access import scope as access
@@ -67,59 +67,70 @@ def nominative_columns_read(statements) -> dict[tuple[str, str], str]:
     return found
 
 
-# --- Small cells ----------------------------------------------------------------------------------------------
+# --- Exact figures, and nothing about one person --------------------------------------------------------------
+
+# The flows of the next level's rows and of the quarters that add up to the scope's total.
+ADDITIVE_CHILD_KEYS = ["entrants", "in_pathway", "exits", "returns_to_ordinary_detention", "releases"]
+ADDITIVE_TREND_KEYS = ["entrants", "exits", *indicators.OUTCOME_KEYS]
 
 
-def _is_small(value) -> bool:
-    threshold = settings.INDICATORS_SMALL_CELL_THRESHOLD
-    return isinstance(value, int) and not isinstance(value, bool) and 0 < value < threshold
+def personal_tokens() -> set[str]:
+    """Every participant's last name, écrou number and birth date (ISO and French), as they could be printed."""
+    tokens = set()
+    for last_name, ecrou, birth_date in Participant.objects.values_list("last_name", "ecrou", "birth_date"):
+        tokens |= {last_name, ecrou, birth_date.isoformat(), birth_date.strftime("%d/%m/%Y")}
+    return {token for token in tokens if len(token) >= 4}
 
 
-def json_offences(data, path="") -> tuple[int, list[str]]:
-    """(people values seen, offences) over a JSON document: a value of a people key from 1 to threshold - 1."""
-    seen, offences = 0, []
+def personal_offences(text: str, tokens: set[str], where: str) -> list[str]:
+    """The tokens found in ``text`` as whole words."""
+    words = set(re.findall(r"[\w/-]+", text))
+    return [f"{where}: {token}" for token in sorted(tokens & words)]
+
+
+def _walk_values(data):
     if isinstance(data, dict):
         for key, value in data.items():
-            if key in PEOPLE and not isinstance(value, dict | list):
-                seen += 1
-                if _is_small(value):
-                    offences.append(f"{path}/{key} = {value}")
-            else:
-                more, found = json_offences(value, f"{path}/{key}")
-                seen, offences = seen + more, offences + found
+            yield key, value
+            yield from _walk_values(value)
     elif isinstance(data, list):
-        for index, value in enumerate(data):
-            more, found = json_offences(value, f"{path}[{index}]")
-            seen, offences = seen + more, offences + found
-    return seen, offences
+        for value in data:
+            yield from _walk_values(value)
 
 
-def _table_offences(name: str, rows, columns) -> tuple[int, list[str]]:
+def json_offences(data, tokens: set[str] = frozenset(), path="") -> tuple[int, list[str]]:
+    """(people values seen, offences) over a JSON document: a people value that is not an exact number, a list of
+    suppressed keys, or a personal token."""
     seen, offences = 0, []
-    for column in columns:
-        hidden = [row for row in rows if column in row.hidden]
-        for row in rows:
-            if column in row.values:
-                seen += 1
-                if _is_small(row.values[column]):
-                    offences.append(f"{name} {row.label} {column} = {row.values[column]}")
-        if len(hidden) == 1 and any(row.values.get(column) for row in rows if row is not hidden[0]):
-            offences.append(f"{name}: only {hidden[0].label} hidden in {column}")
+    for key, value in _walk_values(data):
+        if key in PEOPLE and not isinstance(value, dict | list):
+            seen += 1
+            if not isinstance(value, int):
+                offences.append(f"{path}/{key} = {value!r}: not an exact count")
+        if key in ("suppressed", "small_cell_threshold"):
+            offences.append(f"{path}/{key}: the internal JSON hides nothing")
+    offences += personal_offences(str(data), tokens, f"{path} json")
     return seen, offences
 
 
 def dashboard_offences(dashboard: report.Dashboard) -> tuple[int, list[str]]:
-    """(people cells seen, offences) over what a dashboard shows: indicators, next level, cohorts, trends."""
+    """(people cells seen, offences) over what a dashboard shows: nothing hidden, the rows add up."""
     where = dashboard.scope.spec
-    seen = sum(1 for key in PEOPLE if key in dashboard.values)
-    offences = [f"{where} {key} = {dashboard.values[key]}" for key in PEOPLE if _is_small(dashboard.values.get(key))]
-    for name, rows, columns in [
-        ("detail", dashboard.children, report.CHILD_PEOPLE),
-        ("cohorts", dashboard.cohorts, indicators.COHORT_PEOPLE),
-        ("trends", dashboard.trends, report.TREND_PEOPLE),
-    ]:
-        more, found = _table_offences(f"{where} {name}", rows, columns)
-        seen, offences = seen + more, offences + found
+    values = dashboard.values
+    seen = sum(1 for key in PEOPLE if key in values)
+    rows = [*dashboard.children, *dashboard.cohorts, *dashboard.trends]
+    offences = [f"{where}: {sorted(dashboard.hidden)} hidden"] if dashboard.hidden else []
+    offences += [f"{where} {row.label}: {sorted(row.hidden)} hidden" for row in rows if row.hidden]
+    seen += sum(len(row.values) for row in rows)
+    if dashboard.children:
+        for key in ADDITIVE_CHILD_KEYS:
+            total = sum(row.values[key] for row in dashboard.children)
+            if total != values[key]:
+                offences.append(f"{where} detail {key}: rows {total} != total {values[key]}")
+    for key in ADDITIVE_TREND_KEYS:
+        total = sum(row.values[key] for row in dashboard.trends)
+        if total != values[key]:
+            offences.append(f"{where} trends {key}: quarters {total} != total {values[key]}")
     return seen, offences
 
 
@@ -141,21 +152,14 @@ def scopes_of(user) -> list[tuple[str, str]]:
     return found
 
 
-def hidden_cells(dashboard: report.Dashboard) -> int:
-    """How many people cells the dashboard hides (a walk that hid nothing would prove little)."""
-    rows = [*dashboard.children, *dashboard.cohorts, *dashboard.trends]
-    return len(dashboard.hidden & PEOPLE) + sum(len(row.hidden & (PEOPLE | set(indicators.COHORT_PEOPLE)))
-                                                for row in rows)
-
-
 def one_per_level(found: list[tuple[str, str]]) -> list[tuple[str, str]]:
     return list({level: (level, key) for level, key in reversed(found)}.values())[::-1]
 
 
-def walk(user, periods, levels=None) -> tuple[int, int, int, list[str]]:
-    """(dashboards built, people cells seen, people cells hidden, offences) over every dashboard of the user (of
-    ``levels`` only when given), each child level, each period, and each one's JSON."""
-    built, seen, hidden, offences = 0, 0, 0, []
+def walk(user, periods, levels=None, tokens: set[str] = frozenset()) -> tuple[int, int, list[str]]:
+    """(dashboards built, people cells seen, offences) over every dashboard of the user (of ``levels`` only when
+    given), each child level, each period, and each one's JSON."""
+    built, seen, offences = 0, 0, []
     for level, key in scopes_of(user):
         if levels is not None and level not in levels:
             continue
@@ -164,9 +168,8 @@ def walk(user, periods, levels=None) -> tuple[int, int, int, list[str]]:
             for child_level in scope.child_levels() or (None,):
                 dashboard = report.build(scope, period, child_level=child_level)
                 built += 1
-                hidden += hidden_cells(dashboard)
                 more, found = dashboard_offences(dashboard)
                 seen, offences = seen + more, offences + found
-            more, found = json_offences(report.as_json(dashboard), f"{scope.spec} json")
+            more, found = json_offences(report.as_json(dashboard), tokens, f"{scope.spec} json")
             seen, offences = seen + more, offences + found
-    return built, seen, hidden, offences
+    return built, seen, offences

@@ -53,7 +53,7 @@ def read_csv(text: str) -> dict:
     return {key: (label, value) for key, label, value in rows[1:]}
 
 
-def test_json_of_an_establishment_with_its_small_cells_hidden(site):
+def test_json_of_an_establishment_with_its_exact_counts(site):
     data = export_json("--scope", f"establishment:{site.establishment_id}", "--from", "2023-01-01",
                        "--to", "2023-12-31")
 
@@ -62,31 +62,19 @@ def test_json_of_an_establishment_with_its_small_cells_hidden(site):
                              "label": site.establishment.name}
     assert data["period"] == {"from": "2023-01-01", "to": "2023-12-31", "label": "année 2023"}
     assert data["siae_kind"] is None
-    assert data["small_cell_threshold"] == 5
+    assert (data["exact"], data["notice"]) == (True, "Chiffres exacts, à usage interne : ne pas diffuser")
     assert list(data["indicators"]) == [indicator.key for indicator in report.indicators.CATALOGUE]
     assert data["indicators"]["entrants"] == 8  # 6 + 2
     assert data["indicators"]["in_pathway"] == 7
-    assert data["indicators"]["exits"] is None  # 1 exit: hidden
-    assert {"exits", "returns_to_ordinary_detention", "women_pct"} <= set(data["suppressed"])
-    assert data["indicators"]["rate_dynamic_exits"] is None
+    assert data["indicators"]["exits"] == 1  # exact (issue 16)
+    assert "suppressed" not in data
+    assert data["indicators"]["rate_dynamic_exits"] == 0.0
 
 
-def test_json_of_the_programme_hides_its_small_cells_by_default(site):
-    """By default the command takes the view of national staff, who read no names: the programme too is hidden."""
+def test_json_of_the_programme_shows_everything(site):
+    """The command takes the view of national staff, who read exact figures at every level."""
     data = export_json("--scope", "programme:EXPORT-ACI", "--from", "2023-01-01", "--to", "2023-12-31")
 
-    assert data["small_cell_threshold"] == 5
-    indicators = data["indicators"]
-    assert (indicators["entrants"], indicators["exits"], indicators["returns_to_ordinary_detention"]) == (
-        6, None, None)
-    assert {"exits", "returns_to_ordinary_detention", "women_pct", "return_rate"} <= set(data["suppressed"])
-
-
-def test_json_of_the_programme_per_level_shows_everything(site):
-    data = export_json("--scope", "programme:EXPORT-ACI", "--from", "2023-01-01", "--to", "2023-12-31",
-                       "--per-level")
-
-    assert data["small_cell_threshold"] is None and data["suppressed"] == []
     indicators = data["indicators"]
     assert (indicators["entrants"], indicators["exits"], indicators["returns_to_ordinary_detention"]) == (6, 1, 1)
     assert indicators["women_pct"] == 16.7  # 1 / 6
@@ -99,8 +87,7 @@ def test_the_siae_kind_filter(site):
                        "--to", "2023-12-31", "--siae-kind", "EI")
 
     assert data["siae_kind"] == "EI"
-    assert data["indicators"]["entrants"] is None  # the 2 EI entrants: hidden
-    assert "entrants" in data["suppressed"]
+    assert data["indicators"]["entrants"] == 2  # the 2 EI entrants
     assert data["indicators"]["exits"] == 0
 
 
@@ -115,21 +102,21 @@ def test_the_command_gives_the_json_of_the_dashboard_url(site, client_as):
     assert page == command
 
 
-def test_csv_rows_in_catalogue_order_with_a_decimal_comma_and_hidden_cells(site):
+def test_csv_rows_in_catalogue_order_with_a_decimal_comma_and_exact_counts(site):
     text = export("--scope", f"establishment:{site.establishment_id}", "--from", "2023-01-01", "--to", "2023-12-31",
                   "--format", "csv")
     rows = read_csv(text)
 
     assert list(rows) == [indicator.key for indicator in report.indicators.CATALOGUE]
     assert rows["entrants"] == ("Entrées en atelier", "8")
-    assert rows["exits"] == ("Sorties du programme", "< 5")
+    assert rows["exits"] == ("Sorties du programme", "1")
     assert rows["follow_up_6_reached_pct"] == ("Personnes jointes à 6 mois", "")  # not computable
     assert rows["hours_worked"][1] == "0,0"
 
 
 def test_csv_of_the_programme_has_decimal_commas(site):
     rows = read_csv(export("--scope", "programme:EXPORT-ACI", "--from", "2023-01-01", "--to", "2023-12-31",
-                           "--format", "csv", "--per-level"))
+                           "--format", "csv"))
 
     assert rows["women_pct"] == ("Femmes", "16,7")
     assert rows["return_rate"][1] == "100,0"

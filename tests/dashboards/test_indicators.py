@@ -556,7 +556,7 @@ def test_a_programme_without_data_gives_json_null_rates():
     assert data["indicators"]["entrants"] == 0
     assert data["indicators"]["rate_dynamic_exits"] is None
     assert data["indicators"]["occupation_rate"] is None
-    assert data["suppressed"] == []
+    assert data["exact"] is True
     assert data["funding"] == []
 
 

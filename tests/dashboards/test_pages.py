@@ -249,31 +249,24 @@ def test_menu_offers_the_dashboards_to_every_signed_in_role(scope_a, client_as):
 # --- Small cells, sorting, SIAE kind, queries (data built here) --------------------------------------------
 
 
-def test_small_cells_show_less_than_5_above_the_programme_and_the_count_on_it(admin_client, national_client):
+def test_every_level_shows_the_exact_small_counts_and_says_they_are_internal(admin_client, national_client):
+    """Issue 16, §1: no "< 5" inside the administration; the page says the figures are exact and internal."""
     programme = ProgrammeFactory(code="PETIT-1")
     entrants(programme, 3, exits=1)
     establishment_page = admin_client.get(dashboard_url("establishment", str(programme.establishment_id)),
                                           YEAR_2025)
-    programme_page = admin_client.get(dashboard_url("programme", "PETIT-1"), YEAR_2025)
+    national_page = national_client.get(dashboard_url("programme", "PETIT-1"), YEAR_2025)
 
-    figures = key_figures(establishment_page)
-    assert figures["Entrées en atelier"] == "< 5"
-    assert figures["En parcours à la fin de la période"] == "< 5"  # 2 people still in the workshop
-    assert figures["Sorties du programme"] == "< 5"
-    assert figures["Retours en détention ordinaire"] == "0"  # 0 identifies no one
-    assert figures["Taux de sorties dynamiques"] == "< 5"  # a rate on 1 exit is hidden with it
-    assert visible_text(establishment_page).count(SECRET) == 1
+    for page in (establishment_page, admin_client.get(dashboard_url("programme", "PETIT-1"), YEAR_2025),
+                 national_page):
+        figures = key_figures(page)
+        assert (figures["Entrées en atelier"], figures["En parcours à la fin de la période"],
+                figures["Sorties du programme"], figures["Taux de sorties dynamiques"]) == ("3", "2", "1", "0,0 %")
+        text = visible_text(page)
+        assert SECRET not in text and "< 5" not in text
+        assert "Chiffres exacts, à usage interne : ne pas diffuser." in text
+    assert "0,0 % des 1 sorties hors sorties neutralisées" in visible_text(national_page)
     assert detail_labels(establishment_page) == ["PETIT-1"]
-
-    figures = key_figures(programme_page)
-    assert (figures["Entrées en atelier"], figures["En parcours à la fin de la période"],
-            figures["Sorties du programme"], figures["Taux de sorties dynamiques"]) == ("3", "2", "1", "0,0 %")
-    assert SECRET not in visible_text(programme_page)
-    assert "< 5" not in visible_text(programme_page)
-    # National staff read no names: the programme is hidden for them too.
-    figures = key_figures(national_client.get(dashboard_url("programme", "PETIT-1"), YEAR_2025))
-    assert (figures["Entrées en atelier"], figures["Sorties du programme"],
-            figures["Retours en détention ordinaire"]) == ("< 5", "< 5", "0")
 
 
 def test_a_rate_without_exits_shows_a_dash_said_non_calculable(national_client):
@@ -311,9 +304,8 @@ def test_sorting_the_next_level_changes_its_order(admin_client, three_programmes
     assert detail_labels(response) == order
 
 
-def test_hidden_cells_sort_last_whatever_the_direction(national_client):
-    """Interregions: Paris with 6 entrants, Lyon with none in 2025, Marseille with 3 and Strasbourg with 2 (both
-    hidden: two hidden rows, so no second cell is needed)."""
+def test_small_rows_sort_by_their_exact_value(national_client):
+    """Interregions: Paris with 6 entrants, Lyon with none in 2025, Marseille with 3 and Strasbourg with 2."""
     entrants(ProgrammeFactory(establishment=EstablishmentFactory(department_code="77")), 6)
     ProgrammeFactory(establishment=EstablishmentFactory(department_code="69"))
     entrants(ProgrammeFactory(establishment=EstablishmentFactory(department_code="13")), 3)
@@ -324,10 +316,10 @@ def test_hidden_cells_sort_last_whatever_the_direction(national_client):
     largest_first = national_client.get(dashboard_url("national"), {**YEAR_2025, "tri": "-entrants"})
     smallest_first = national_client.get(dashboard_url("national"), {**YEAR_2025, "tri": "entrants"})
 
-    assert detail_labels(largest_first) == [paris, lyon, marseille, strasbourg]
-    assert detail_labels(smallest_first) == [lyon, paris, marseille, strasbourg]
+    assert detail_labels(largest_first) == [paris, marseille, strasbourg, lyon]
+    assert detail_labels(smallest_first) == [lyon, strasbourg, marseille, paris]
     table = page_tables(largest_first)["Détail par direction interrégionale"]
-    assert [row[1] for row in table[1:]] == ["6", "0", "< 5", "< 5"]
+    assert [row[1] for row in table[1:]] == ["6", "3", "2", "0"]
 
 
 def test_sort_links_keep_the_period_and_turn_the_order_around(national_client, three_programmes):
@@ -457,8 +449,13 @@ def test_meaux_programme_page_reads_the_press_release_figures(demo):
     assert values["Libérations avec un emploi ou une formation"] == "24"
     # 7 durable + 9 transition + 8 positive over 45 exits (none neutralised): 53.3 %; employment 16/45: 35.6 %.
     assert (values["Emploi durable"], values["Emploi de transition"], values["Sortie positive"]) == ("7", "9", "8")
-    assert values["Taux de sorties dynamiques"] == figures["Taux de sorties dynamiques"] == "53,3 %"
-    assert values["Taux de sortie vers l'emploi"] == "35,6 %"
+    assert figures["Taux de sorties dynamiques"] == "53,3 %"
+    assert values["Taux de sorties dynamiques"] == "53,3 % des 45 sorties hors sorties neutralisées"
+    assert values["Taux de sortie vers l'emploi"] == "35,6 % des 45 sorties hors sorties neutralisées"
+    # The same outcomes on the releases (domain.md §6.3): 24 of the 24 releases, none neutralised.
+    assert figures["Taux de sorties dynamiques à la libération"] == "100,0 %"
+    assert values["Taux de sorties dynamiques à la libération"] == (
+        "100,0 % des 24 libérations hors sorties neutralisées")
     cohorts = page_tables(response)["Entonnoir par session de recrutement"]
     assert len(cohorts) == 1 + 8  # the header, then the eight sessions
     assert sum(int(row[3]) for row in cohorts[1:]) == 73  # entered the workshop, session by session
@@ -479,23 +476,17 @@ def test_a_disp_officer_gets_404_outside_their_interregion(demo, url):
     assert response.status_code == 404
 
 
-def test_the_meaux_establishment_hides_small_cells_that_its_programme_shows_to_the_cpip(demo):
-    """The CPIP of Meaux reads names: the rule per level. The DISP does not: hidden on the programme too."""
-    client = demo_client("cpip.meaux")
-    establishment_page = client.get(dashboard_url("establishment", str(meaux_establishment().pk)), MEAUX_PERIOD)
-    programme_page = client.get(dashboard_url("programme", "MEAUX-APRES"), MEAUX_PERIOD)
-
-    # T3 2017: 29 entered the workshop, 4 left (all "other exits").
-    trend = page_tables(establishment_page)["Entrées, sorties et taux par trimestre"]
-    assert trend[2][:3] == ["T3 2017", "29", "< 5"]
-    assert visible_text(establishment_page).count(SECRET) == 1
-    trend = page_tables(programme_page)["Entrées, sorties et taux par trimestre"]
-    assert trend[2][:3] == ["T3 2017", "29", "4"]
-    assert SECRET not in visible_text(programme_page)
-    disp_programme_page = demo_client("disp.paris").get(dashboard_url("programme", "MEAUX-APRES"), MEAUX_PERIOD)
-    trend = page_tables(disp_programme_page)["Entrées, sorties et taux par trimestre"]
-    assert trend[2][:3] == ["T3 2017", "29", "< 5"]
-    assert "4" not in [cell for row in trend for cell in row[1:]]
+def test_the_disp_reads_on_the_meaux_establishment_and_programme_what_the_cpip_reads(demo):
+    """Issue 16, §1: the same exact figures for the CPIP of Meaux and the DISP officer, at both levels."""
+    for username in ("cpip.meaux", "disp.paris"):
+        client = demo_client(username)
+        for url in (dashboard_url("establishment", str(meaux_establishment().pk)),
+                    dashboard_url("programme", "MEAUX-APRES")):
+            page = client.get(url, MEAUX_PERIOD)
+            # T3 2017: 29 entered the workshop, 4 left (all "other exits").
+            trend = page_tables(page)["Entrées, sorties et taux par trimestre"]
+            assert trend[2][:3] == ["T3 2017", "29", "4"], (username, url)
+            assert SECRET not in visible_text(page)
 
 
 @pytest.mark.parametrize(("query", "message"), [

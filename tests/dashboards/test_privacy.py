@@ -1,8 +1,7 @@
-"""Issue 7, section 2 (goal S-4): the dashboards of a viewer who reads no names (DISP, DREETS, DDETS, national) show
-no cell of 1 to 4 people at any level, programme included, in the page, the CSV and XLSX exports and the JSON; a
-reader of names (CPIP) keeps the rule per level. Tables whose rows add up to a total never have a single hidden
-cell in a column (secondary suppression). The age bands come from the pathway's age at entry, filled by the
-services. Walks over the demo and a synthetic dataset: test_privacy_data.py.
+"""Issue 16, §1 (goal S-4): every viewer of a dashboard (DISP, DREETS, DDETS, national staff and the programme's own
+readers) reads exact figures at every level, programme included, in the page, the CSV and XLSX exports and the JSON,
+and never a name, an écrou number or a birth date. The age bands come from the pathway's age at entry, filled by
+the services. Walks over the demo and a synthetic dataset: test_privacy_data.py, test_meaux_demo.py.
 """
 
 import csv
@@ -48,60 +47,43 @@ def _export(client, fmt: str, tableau: str = "indicateurs") -> list[list]:
     return [list(row) for row in load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True)]
 
 
-@pytest.mark.parametrize("persona", ["DISP_STAFF_A", "DREETS_STAFF_A", "NATIONAL"])
-def test_a_viewer_who_reads_no_names_sees_less_than_5_for_the_3_exits_of_a_programme(three_exits, client_as,
-                                                                                      persona):
+@pytest.mark.parametrize("persona", ["DISP_STAFF_A", "DREETS_STAFF_A", "DDETS_STAFF_A", "NATIONAL", "CPIP_A",
+                                     "SIAE_DIRECTOR_A"])
+def test_every_viewer_reads_the_3_exits_of_a_programme_exactly_and_no_one_s_name(three_exits, client_as, persona):
     client = client_as(persona)
+    people = list(Pathway.objects.filter(programme=three_exits).select_related("participant"))
+    personal = {text for pathway in people for text in (
+        pathway.participant.last_name, pathway.participant.ecrou, pathway.participant.birth_date.strftime("%d/%m/%Y"),
+        pathway.participant.birth_date.isoformat())}
+
     page = client.get(dashboard_url("programme", "ALPHA-1"), YEAR_2023)
 
     assert page.status_code == 200
-    figures = key_figures(page)
-    assert (figures["Entrées en atelier"], figures["Sorties du programme"], figures["Libérations"]) == (
-        "8", "< 5", "< 5")
-    assert figures["Taux de sorties dynamiques"] == "< 5"  # built on the 3 exits
-    cells = [cell for rows in page_tables(page).values() for row in rows[1:] for cell in row[1:]]
-    assert "< 5" in cells and "3" not in cells
-    # The session's 8 entrants are its 3 exits and 5 still in: the 5 is hidden with the 3.
-    assert page_tables(page)["Entonnoir par session de recrutement"][1][1:] == [
-        "8", "8", "8", "< 5", "0", "0", "< 5"]
-
-    # Every table in both formats for the DISP officer; the indicators in CSV for the others (the same code).
-    for fmt in ("csv", "xlsx") if persona == "DISP_STAFF_A" else ("csv",):
-        rows = {row[4]: row[2] for row in _export(client, fmt)[1:]}
-        assert rows["exits"] == rows["releases"] == rows["outcome_other"] == "< 5", fmt
-        assert rows["entrants"] == (8 if fmt == "xlsx" else "8")
-        tableaux = ("indicateurs", "cohortes", "tendances") if persona == "DISP_STAFF_A" else ("indicateurs",)
-        all_cells = [cell for tableau in tableaux for row in _export(client, fmt, tableau)[1:] for cell in row[1:]]
-        assert 3 not in all_cells and "3" not in all_cells, fmt
-
-    data = client.get(json_url("programme", "ALPHA-1"), YEAR_2023).json()
-    assert data["small_cell_threshold"] == 5
-    assert data["indicators"]["exits"] is None and "exits" in data["suppressed"]
-    assert data["indicators"]["entrants"] == 8
-    assert 3 not in data["indicators"].values()
-
-
-def test_the_cpip_reads_the_3_exits(three_exits, client_as):
-    client = client_as("CPIP_A")
-    page = client.get(dashboard_url("programme", "ALPHA-1"), YEAR_2023)
-
+    content = page.content.decode()
+    assert "Chiffres exacts, à usage interne : ne pas diffuser" in content
     figures = key_figures(page)
     assert (figures["Entrées en atelier"], figures["Sorties du programme"], figures["Libérations"]) == ("8", "3", "3")
-    assert {row[4]: row[2] for row in _export(client, "xlsx")[1:]}["exits"] == 3
-    assert {row[4]: row[2] for row in _export(client, "csv")[1:]}["exits"] == "3"
+    assert figures["Taux de sorties dynamiques"] == "0,0 %"  # 0 of the 3 exits (outcome "other")
+    assert page_tables(page)["Entonnoir par session de recrutement"][1][1:] == ["8", "8", "8", "3", "0", "0", "5"]
+    assert "&lt; 5" not in content
+
+    exported = []
+    for fmt in ("csv", "xlsx") if persona == "DISP_STAFF_A" else ("csv",):
+        rows = {row[4]: row[2] for row in _export(client, fmt)[1:]}
+        three, eight = (3, 8) if fmt == "xlsx" else ("3", "8")
+        assert (rows["exits"], rows["releases"], rows["outcome_other"], rows["entrants"]) == (three, three, three,
+                                                                                                eight), fmt
+        exported += [str(cell) for tableau in ("indicateurs", "cohortes", "tendances")
+                     for row in _export(client, fmt, tableau) for cell in row]
+
     data = client.get(json_url("programme", "ALPHA-1"), YEAR_2023).json()
-    assert (data["small_cell_threshold"], data["suppressed"], data["indicators"]["exits"]) == (None, [], 3)
+    assert (data["exact"], data["indicators"]["exits"], data["indicators"]["entrants"]) == (True, 3, 8)
+    assert "suppressed" not in data and "small_cell_threshold" not in data
+    everything = content + " ".join(exported) + page.content.decode() + str(data)
+    assert personal and not [text for text in personal if text in everything]
 
 
-def test_the_siae_director_reads_them_too_and_the_ddets_does_not(three_exits, client_as):
-    siae = client_as("SIAE_DIRECTOR_A").get(json_url("programme", "ALPHA-1"), YEAR_2023).json()
-    ddets = client_as("DDETS_STAFF_A").get(json_url("programme", "ALPHA-1"), YEAR_2023).json()
-
-    assert siae["indicators"]["exits"] == 3
-    assert ddets["indicators"]["exits"] is None
-
-
-# --- Secondary suppression across the rows ----------------------------------------------------------------------
+# --- Rows of the next level: exact, adding up to the total ----------------------------------------------------------
 
 
 @pytest.fixture
@@ -116,21 +98,18 @@ def establishment_of_three():
     return establishment
 
 
-def test_a_table_with_one_hidden_row_in_a_column_hides_a_second_one(establishment_of_three):
+def test_national_staff_read_each_programme_row_of_an_establishment_exactly(establishment_of_three):
     scope = scopes.resolve(b.national_user(), Level.ESTABLISHMENT, str(establishment_of_three.pk))
 
     dashboard = report.build(scope, year(2023))
 
-    assert dashboard.values["entrants"] == 17  # shown: 17 - 8 - 6 would give SMALL's 3 back
+    assert dashboard.values["entrants"] == 17
     rows = {row.label: row for row in dashboard.children}
-    assert rows["SMALL"].values["entrants"] is None and "entrants" in rows["SMALL"].hidden
-    assert rows["MIDDLE"].values["entrants"] is None and "entrants" in rows["MIDDLE"].hidden  # the smallest other
-    assert rows["LARGE"].values["entrants"] == 8
-    # The same column of "in pathway" (the same people): hidden alike.
-    assert [rows[code].values["in_pathway"] for code in ("SMALL", "MIDDLE", "LARGE")] == [None, None, 8]
+    assert {code: row.values["entrants"] for code, row in rows.items()} == {"SMALL": 3, "MIDDLE": 6, "LARGE": 8}
+    assert not any(row.hidden for row in dashboard.children)
 
 
-def test_the_page_and_its_detail_export_show_the_second_hidden_cell(establishment_of_three, client_as):
+def test_the_page_and_its_detail_export_show_the_exact_rows(establishment_of_three, client_as):
     client = client_as("NATIONAL")
     url = dashboard_url("establishment", str(establishment_of_three.pk))
 
@@ -138,8 +117,8 @@ def test_the_page_and_its_detail_export_show_the_second_hidden_cell(establishmen
     exported = list(csv.reader(io.StringIO(client.get(url, {**YEAR_2023, "format": "csv", "tableau": "detail"})
                                            .content.decode("utf-8-sig")), delimiter=";"))
 
-    assert [row[:2] for row in table[1:]] == [["LARGE", "8"], ["MIDDLE", "< 5"], ["SMALL", "< 5"]]
-    assert [row[:2] for row in exported[1:]] == [["LARGE", "8"], ["MIDDLE", "< 5"], ["SMALL", "< 5"]]
+    assert [row[:2] for row in table[1:]] == [["LARGE", "8"], ["MIDDLE", "6"], ["SMALL", "3"]]
+    assert [row[:2] for row in exported[1:]] == [["LARGE", "8"], ["MIDDLE", "6"], ["SMALL", "3"]]
 
 
 def test_a_reader_of_names_sees_the_programme_rows_of_an_establishment(establishment_of_three):
@@ -172,10 +151,8 @@ def test_protect_rows_leaves_a_table_with_no_or_two_hidden_cells_alone():
     assert [hidden for _values, hidden in rows] == [{"exits"}, {"exits"}, set()]
 
 
-def test_trend_quarters_hide_a_second_quarter_and_a_second_outcome(scope_a):
-    """ALPHA-1 in 2023: 10 entered in February; 2 left in May (durable jobs), 7 in August (5 durable, 2 other).
-    Q2's 2 exits are hidden, so Q3's 7 (the smallest other that is not 0) are hidden with them, else 9 - 7 would
-    give them back; Q3's 5 durable go with Q2's 2 the same way."""
+def test_trend_quarters_are_exact_for_national_staff(scope_a):
+    """ALPHA-1 in 2023: 10 entered in February; 2 left in May (durable jobs), 7 in August (5 durable, 2 other)."""
     people = [b.entrant(scope_a.programme, D(2023, 2, 1), session_day=D(2023, 1, 16)) for _ in range(10)]
     for pathway in people[:2]:
         b.exit_pathway(pathway, D(2023, 5, 2), outcome=Outcome.DURABLE)
@@ -186,13 +163,8 @@ def test_trend_quarters_hide_a_second_quarter_and_a_second_outcome(scope_a):
 
     assert dashboard.values["exits"] == 9
     assert [row.values["entrants"] for row in dashboard.trends] == [10, 0, 0, 0]
-    assert [row.values["exits"] for row in dashboard.trends] == [0, None, None, 0]
-    assert [row.values["outcome_durable"] for row in dashboard.trends] == [0, None, None, 0]
-    assert dashboard.trends[2].values["outcome_other"] is None
-    for row in dashboard.trends:
-        assert all(row.values[key] in (0, 10, None) for key in report.TREND_PEOPLE), row.label
-    cpip = report.build(scopes.resolve(b.reader(), Level.PROGRAMME, "ALPHA-1"), year(2023))
-    assert [row.values["exits"] for row in cpip.trends] == [0, 2, 7, 0]
+    assert [row.values["exits"] for row in dashboard.trends] == [0, 2, 7, 0]
+    assert [row.values["outcome_durable"] for row in dashboard.trends] == [0, 2, 5, 0]
 
 
 # --- Age at entry: stored on the pathway, so the dashboards read no birth date ------------------------------------

@@ -140,27 +140,14 @@ def test_a_disp_officer_s_breadcrumb_stops_at_their_interregion(personas, scope_
     assert [crumb.url for crumb in officer_view.crumbs] == [crumb.url for crumb in national_view.crumbs][1:]
 
 
-def test_for_a_reader_of_names_only_the_programme_level_shows_small_cells(personas, scope_a):
-    user = personas["ADMIN"]
-
-    assert scopes.resolve(user, Level.PROGRAMME, "ALPHA-1").suppresses_small_cells is False
-    for level, key in [(Level.NATIONAL, ""), (Level.DISP, "DISP_PARIS"), (Level.REGION, "11"),
-                       (Level.DEPARTMENT, "77"), (Level.ESTABLISHMENT, str(scope_a.establishment.pk)),
-                       (Level.SIAE, scope_a.siae.siret)]:
-        assert scopes.resolve(user, level, key).suppresses_small_cells is True, level
-
-
-@pytest.mark.parametrize(("persona", "hides_programme"), [
-    ("CPIP_A", False), ("SPIP_MANAGER_A", False), ("SIAE_DIRECTOR_A", False), ("SIAE_STAFF_A", False),
-    ("ESTABLISHMENT_STAFF_A", False), ("ADMIN", False),
-    ("DISP_STAFF_A", True), ("DREETS_STAFF_A", True), ("DDETS_STAFF_A", True), ("NATIONAL", True),
-])
-def test_the_programme_level_hides_small_cells_for_whoever_reads_no_names(personas, scope_a, persona,
-                                                                           hides_programme):
+@pytest.mark.parametrize("persona", ["CPIP_A", "SIAE_DIRECTOR_A", "DISP_STAFF_A", "DREETS_STAFF_A", "DDETS_STAFF_A",
+                                     "NATIONAL"])
+def test_a_scope_is_the_same_for_every_viewer_who_may_open_it(personas, scope_a, persona):
+    """Exact inside (issue 16): who opens the programme changes nothing in what it counts."""
     scope = scopes.resolve(personas[persona], Level.PROGRAMME, "ALPHA-1")
 
-    assert scope.suppresses_small_cells is hides_programme
-    assert scopes.with_siae_kind(scope, "ACI").suppresses_small_cells is hides_programme
+    assert list(scope.programmes) == [scope_a.programme]
+    assert list(scopes.with_siae_kind(scope, "ACI").programmes) == [scope_a.programme]  # SIAE Alpha is an ACI
 
 
 def test_the_siae_kind_filter_keeps_the_programmes_of_that_kind(personas, scope_a):

@@ -1,6 +1,8 @@
-"""Small cells (issue 6, section 1): above the programme level, a count of 1 to 4 people is hidden, and so is
-every rate or duration built on one; 0 and 5 are shown; for a reader of names (here an administrator) the
-programme level is never hidden. What a viewer who reads no names sees (issue 7): tests/dashboards/test_privacy.py.
+"""Small cells. Since issue 16 (§1) no internal output hides them: every level, programme included, shows the exact
+four people below, to every viewer, in the values, the rows, the cohorts, the trends and the JSON.
+
+The first tests still pin ``indicators.suppress`` (kept for dashboards/disclosure's engineer, who replaces and
+removes it): a count of 1 to 4 people is hidden with every rate or duration built on it; 0 and 5 are shown.
 """
 
 import datetime
@@ -78,125 +80,49 @@ def four_entrants():
     return prog
 
 
-# Counts of 1 to 4 people, and what is built on them (the entrants carry the whole profile).
-HIDDEN_FOR_FOUR = {
-    "candidates", "selected", "selection_rate", "entrants", "in_pathway", "exits", "returns_to_ordinary_detention",
-    "return_rate", "outcome_other", "rate_dynamic_exits", "rate_employment", "rate_durable_employment",
-    "median_days_in_pathway", "mean_days_in_pathway", *PROFILE_PCTS,
-    "median_days_classification_to_assignment",  # every entrant is classified and assigned first (issue 15)
-}
-
-
 def build(level, key, period=YEAR_2023, user=None, **kwargs):
-    return report.build(scopes.resolve(user or b.reader(), level, key), period, **kwargs)
+    return report.build(scopes.resolve(user or b.national_user(), level, key), period, **kwargs)
 
 
-def test_above_the_programme_small_counts_and_their_rates_are_hidden(four_entrants):
-    dashboard = build(Level.ESTABLISHMENT, str(four_entrants.establishment_id))
-
-    assert dashboard.hidden == HIDDEN_FOR_FOUR
-    assert all(dashboard.values[key] is None for key in HIDDEN_FOR_FOUR)
-    # Zeros, counts of things and not computable rates stay as they are.
-    assert dashboard.values["releases"] == 0
-    assert dashboard.values["outcome_durable"] == 0
-    assert dashboard.values["sessions"] == 1
-    assert dashboard.values["adjustment_rate"] is None and "adjustment_rate" not in dashboard.hidden
-
-
-@pytest.mark.parametrize("level", [Level.DISP, Level.REGION, Level.DEPARTMENT, Level.SIAE, Level.NATIONAL])
-def test_every_level_above_the_programme_hides_them(four_entrants, level):
+@pytest.mark.parametrize("level", [Level.NATIONAL, Level.DISP, Level.REGION, Level.DEPARTMENT, Level.ESTABLISHMENT,
+                                   Level.SIAE, Level.PROGRAMME])
+def test_every_level_shows_the_four_entrants_exactly(four_entrants, level):
     key = {Level.DISP: "DISP_PARIS", Level.REGION: "11", Level.DEPARTMENT: "77", Level.NATIONAL: "",
-           Level.SIAE: four_entrants.siae.siret}[level]
+           Level.ESTABLISHMENT: str(four_entrants.establishment_id), Level.SIAE: four_entrants.siae.siret,
+           Level.PROGRAMME: four_entrants.code}[level]
 
-    dashboard = build(level, key, with_children=False)
+    dashboard = build(level, key)
 
-    assert dashboard.hidden == HIDDEN_FOR_FOUR
-
-
-def test_the_programme_level_never_hides(four_entrants):
-    dashboard = build(Level.PROGRAMME, four_entrants.code)
-
-    assert dashboard.hidden == frozenset()
-    assert dashboard.threshold is None
-    assert (dashboard.values["entrants"], dashboard.values["exits"], dashboard.values["women_pct"]) == (
-        4, 1, Decimal("25.0"))
+    assert (dashboard.hidden, dashboard.threshold) == (frozenset(), None)
+    values = dashboard.values
+    assert (values["entrants"], values["exits"], values["returns_to_ordinary_detention"], values["in_pathway"]) == (
+        4, 1, 1, 3)
+    assert (values["women_pct"], values["return_rate"]) == (Decimal("25.0"), Decimal("100.0"))
+    assert dashboard.cohorts[0].values["entrants"] == 4 and dashboard.trends[0].values["entrants"] == 4
+    assert not any(row.hidden for row in [*dashboard.children, *dashboard.cohorts, *dashboard.trends])
 
 
-def test_an_establishment_lists_its_programmes_unhidden_and_a_disp_its_establishments_hidden(four_entrants):
-    establishment = build(Level.ESTABLISHMENT, str(four_entrants.establishment_id))
+def test_the_json_and_the_indicator_rows_give_the_exact_counts(four_entrants):
+    dashboard = build(Level.ESTABLISHMENT, str(four_entrants.establishment_id), with_children=False)
+    data = report.as_json(dashboard)
+    rows = {key: value for key, _label, value in report.indicator_rows(dashboard)}
+
+    assert (data["exact"], data["indicators"]["entrants"], data["indicators"]["exits"]) == (True, 4, 1)
+    assert "suppressed" not in data
+    assert (rows["entrants"], rows["releases"], rows["adjustment_rate"]) == (4, 0, "")  # "": not computable
+
+
+def test_a_disp_lists_its_establishment_with_the_exact_figures(four_entrants):
     disp = build(Level.DISP, "DISP_PARIS", child_level=Level.ESTABLISHMENT)
 
-    [programme_row] = establishment.children
-    assert (programme_row.values["entrants"], programme_row.hidden) == (4, frozenset())
     [establishment_row] = disp.children
-    assert establishment_row.values["entrants"] is None
-    assert {"entrants", "exits", "rate_dynamic_exits"} <= establishment_row.hidden
+    assert (establishment_row.values["entrants"], establishment_row.hidden) == (4, frozenset())
 
 
-def test_five_people_are_shown_with_their_rates():
-    prog = b.programme()
-    for _ in range(5):
-        person = b.entrant(prog, D(2023, 2, 1), session_day=D(2023, 1, 16))
-        b.exit_pathway(person, D(2023, 5, 2), reason=ExitReason.RETURN_ORDINARY_DETENTION)
-
-    dashboard = build(Level.ESTABLISHMENT, str(prog.establishment_id))
-
-    assert dashboard.hidden == frozenset()
-    assert (dashboard.values["entrants"], dashboard.values["exits"], dashboard.values["in_pathway"]) == (5, 5, 0)
-    assert dashboard.values["return_rate"] == Decimal("100.0")
-    assert dashboard.values["rate_dynamic_exits"] == Decimal("0.0")  # 0 / 5
-    assert dashboard.values["women_pct"] == Decimal("0.0")
-
-
-def test_the_json_lists_the_suppressed_keys_and_gives_them_null(four_entrants):
-    data = report.as_json(build(Level.ESTABLISHMENT, str(four_entrants.establishment_id), with_children=False))
-
-    assert data["small_cell_threshold"] == 5
-    assert data["suppressed"] == sorted(HIDDEN_FOR_FOUR)
-    assert all(data["indicators"][key] is None for key in HIDDEN_FOR_FOUR)
-    assert data["indicators"]["releases"] == 0
-
-
-def test_the_programme_json_has_no_threshold_and_nothing_suppressed(four_entrants):
-    data = report.as_json(build(Level.PROGRAMME, four_entrants.code))
-
-    assert (data["small_cell_threshold"], data["suppressed"]) == (None, [])
-    assert data["indicators"]["entrants"] == 4
-
-
-def test_the_indicator_table_shows_hidden_cells_as_under_the_threshold(four_entrants):
-    rows = {key: value for key, _label, value in
-            report.indicator_rows(build(Level.ESTABLISHMENT, str(four_entrants.establishment_id)))}
-
-    assert rows["entrants"] == "< 5"
-    assert rows["women_pct"] == "< 5"
-    assert rows["releases"] == 0
-    assert rows["adjustment_rate"] == ""  # not computable: empty, not hidden
-
-
-def test_a_lower_threshold_setting_shows_more(four_entrants, settings):
-    settings.INDICATORS_SMALL_CELL_THRESHOLD = 2
-
-    dashboard = build(Level.ESTABLISHMENT, str(four_entrants.establishment_id))
-
-    # Only the single exit (a return: "other" outcome) and the single woman are under 2 now.
-    assert dashboard.hidden == {"exits", "returns_to_ordinary_detention", "return_rate", "outcome_other",
-                                "rate_dynamic_exits", "rate_employment", "rate_durable_employment",
-                                "median_days_in_pathway", "mean_days_in_pathway", "women_pct"}
-    assert dashboard.values["entrants"] == 4
-    assert report.as_json(dashboard)["small_cell_threshold"] == 2
-
-
-def test_cohort_and_trend_rows_hide_their_small_counts_above_the_programme(four_entrants):
-    establishment = build(Level.ESTABLISHMENT, str(four_entrants.establishment_id))
-    programme = build(Level.PROGRAMME, four_entrants.code)
-
-    [cohort] = establishment.cohorts
-    assert cohort.values["entrants"] is None and "entrants" in cohort.hidden
-    assert programme.cohorts[0].values["entrants"] == 4
-    first_quarter = establishment.trends[0]
-    assert first_quarter.values["entrants"] is None
-    assert programme.trends[0].values["entrants"] == 4
+def suppressed(programme) -> dict:
+    """indicators.suppress on the exact figures of the programme's establishment (the function alone)."""
+    scope = scopes.resolve(b.national_user(), Level.ESTABLISHMENT, str(programme.establishment_id))
+    return indicators.suppress(indicators.totals(scope.programmes, YEAR_2023))[0]
 
 
 def test_a_hidden_outcome_cannot_be_recomputed_from_the_shown_ones():
@@ -204,7 +130,7 @@ def test_a_hidden_outcome_cannot_be_recomputed_from_the_shown_ones():
     b.bulk_exits(prog, start=D(2023, 1, 2), exit_on=D(2023, 6, 30),
                  outcomes={Outcome.DURABLE: 5, Outcome.TRANSITION: 5, Outcome.POSITIVE: 5, Outcome.OTHER: 3})
 
-    values = build(Level.ESTABLISHMENT, str(prog.establishment_id)).values
+    values = suppressed(prog)
 
     assert values["outcome_other"] is None
     # exits - durable - transition - positive - neutralised = 18 - 5 - 5 - 5 - 0 = 3 "other" exits, unless one
@@ -223,7 +149,7 @@ def test_a_hidden_exit_reason_cannot_be_recomputed_from_the_other_reasons():
     b.bulk_exits(prog, start=D(2023, 1, 2), exit_on=D(2023, 6, 30), outcomes={Outcome.NEUTRALISED: 2},
                  reason=ExitReason.TRANSFER)
 
-    values = build(Level.ESTABLISHMENT, str(prog.establishment_id)).values
+    values = suppressed(prog)
 
     # 14 exits = 6 releases + 6 returns + 2 transfers: the 2 transfers are hidden, and so is a second reason
     # (and the return rate built on it), else 14 - 6 - 6 would give them back.

@@ -1,10 +1,9 @@
 """``python manage.py export_indicators --scope SCOPE --from DATE --to DATE --format json|csv``.
 
 The indicators of one scope and one period, exactly as the dashboard shows them (report.build: same formulas,
-same small-cell rule), as the dashboard's JSON or as a ``key;label;value`` CSV. The command sees everything
-as national staff do (an unsaved national user): every count of 1 to threshold - 1 people hidden, programme level
-included; ``--per-level`` counts as a user who reads names (an administrator): small cells hidden above the
-programme only. docs/indicators.md describes every key, the JSON and this command.
+exact figures, for internal use only), as the dashboard's JSON or as a ``key;label;value`` CSV. The command sees
+everything as national staff do (an unsaved national user). docs/indicators.md describes every key, the JSON and
+this command.
 """
 
 import csv
@@ -79,15 +78,10 @@ class Command(BaseCommand):
                             help="json (par défaut) ou csv (clé;libellé;valeur, virgule décimale).")
         parser.add_argument("--siae-kind", default="", metavar="TYPE",
                             help="Ne compter que les programmes des SIAE de ce type (ACI ou EI).")
-        parser.add_argument("--per-level", action="store_true",
-                            help="Comme un utilisateur qui lit les noms (SPIP, SIAE, administration) : le secret "
-                                 "statistique ne s'applique qu'au-dessus du programme. Par défaut, comme la DISP, la "
-                                 "DREETS ou le national : toute case de 1 à 4 personnes (seuil "
-                                 "INDICATORS_SMALL_CELL_THRESHOLD) est masquée, programme compris.")
         parser.add_argument("--out", default="", metavar="FICHIER",
                             help="Écrire dans ce fichier (UTF-8) plutôt que sur la sortie standard.")
 
-    def handle(self, *args, scope, start, end, fmt, siae_kind, out, per_level=False, **options):
+    def handle(self, *args, scope, start, end, fmt, siae_kind, out, **options):
         fmt = (fmt or "").strip().lower()
         if fmt not in FORMATS:
             raise CommandError(f"Format « {fmt} » non reconnu : attendu json ou csv.")
@@ -106,7 +100,7 @@ class Command(BaseCommand):
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from None
         try:
-            resolved = scopes.resolve(User(role=Role.ADMIN if per_level else Role.NATIONAL), level, key)
+            resolved = scopes.resolve(User(role=Role.NATIONAL), level, key)
         except Http404:
             raise CommandError(f"Périmètre « {scope.strip()} » introuvable : vérifiez {KEY_HINTS[level]}.") from None
         dashboard = report.build(scopes.with_siae_kind(resolved, siae_kind), period, siae_kind=siae_kind,
