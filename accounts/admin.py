@@ -13,7 +13,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from access import permissions
 
 from . import two_factor
-from .models import LoginFailure, User
+from .models import AuthenticatorApp, LoginFailure, User
 from .views import admin_login
 
 # One way in (issue 14 item 2): the administration's login page (/gestion/login/, "admin:login") checks no password
@@ -72,8 +72,8 @@ admin.site.unregister(TOTPDevice)
 admin.site.unregister(StaticDevice)
 
 
-@admin.register(TOTPDevice)
-class TOTPDeviceAdmin(admin.ModelAdmin):
+@admin.register(AuthenticatorApp)
+class AuthenticatorAppAdmin(admin.ModelAdmin):
     """Users' authentication applications, read only and without their key: whether each is confirmed, and the
     reset (every device of the selected users deleted, recovery codes included)."""
 

@@ -2,6 +2,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core.validation import validate_person_name
 
@@ -57,3 +58,13 @@ class LoginFailure(models.Model):
 
     def __str__(self):
         return f"{self.username} ({self.at:%d/%m/%Y %H:%M})"
+
+
+class AuthenticatorApp(TOTPDevice):
+    """A user's authentication application (django-otp's TOTP device) as the administration names it in French: the
+    administration lists these (accounts.admin), read only and without their key."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("application d'authentification")
+        verbose_name_plural = _("applications d'authentification")

@@ -43,7 +43,8 @@ def test_no_administration_page_shows_a_key_or_a_recovery_code(admin_client, age
     user, device, codes = agent
     static = StaticDevice.objects.get(user=user)
     urls = [
-        "/gestion/otp_totp/totpdevice/",
+        "/gestion/accounts/authenticatorapp/",
+        f"/gestion/accounts/authenticatorapp/{device.pk}/change/",
         f"/gestion/otp_totp/totpdevice/{device.pk}/change/",
         f"/gestion/otp_totp/totpdevice/{device.pk}/config/",
         "/gestion/otp_static/staticdevice/",
@@ -63,13 +64,13 @@ def test_the_device_list_shows_its_confirmation_state_in_french(admin_client, ag
     national = User.objects.create_user(username="national.otp", password="x", role=Role.NATIONAL)
     TOTPDevice.objects.create(user=national, name="Téléphone", confirmed=False)
 
-    response = admin_client.get("/gestion/otp_totp/totpdevice/")
+    response = admin_client.get("/gestion/accounts/authenticatorapp/")
 
     body = response.content.decode()
     assert response.status_code == 200
     assert "Confirmé" in body and str(user) in body and str(national) in body
     assert "Réinitialiser la double authentification" in body
-    assert admin_client.get("/gestion/otp_totp/totpdevice/add/").status_code == 403
+    assert admin_client.get("/gestion/accounts/authenticatorapp/add/").status_code == 403
 
 
 def test_the_user_page_says_whether_the_second_factor_is_active(admin_client, agent):
@@ -97,7 +98,7 @@ def test_resetting_a_user_deletes_the_devices_and_the_user_enrols_again(admin_cl
 def test_resetting_from_the_device_list_deletes_every_device_of_that_user(admin_client, agent):
     user, device, _codes = agent
 
-    response = admin_client.post("/gestion/otp_totp/totpdevice/", {
+    response = admin_client.post("/gestion/accounts/authenticatorapp/", {
         "action": "reset_two_factor", "_selected_action": [device.pk]})
 
     assert response.status_code == 302
