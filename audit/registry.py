@@ -59,6 +59,7 @@ ROUTES: dict[str, Route] = {
     "participants:pathway_create": _page(PARTICIPANT, "participant", form=True),
     "participants:pathway_detail": _page(PATHWAY, "pathway"),
     "participants:pathway_step": _page(PATHWAY, "pathway", form=True),
+    "participants:pay_revalue": _page(PATHWAY, "pathway", form=True),
     "participants:event_create": _page(PATHWAY, "pathway", form=True),
     "participants:follow_up": _page(PATHWAY, "pathway", form=True),
     # The right of access (GDPR art. 15): the form shows the person; a valid POST answers the JSON file of everything
@@ -69,6 +70,7 @@ ROUTES: dict[str, Route] = {
     # shown again by its refused actions), the import reports (the file's rows, by name and écrou).
     "participants:participant_list": Route(AccessAction.LIST_VIEW, "participant", id_kwargs=(), export_param="format"),
     "participants:pathway_list": Route(AccessAction.LIST_VIEW, "pathway", id_kwargs=(), export_param="format"),
+    "participants:pay_revaluations": Route(AccessAction.LIST_VIEW, "pathway", id_kwargs=()),
     "participants:session_detail": _page(AccessAction.SESSION_VIEW, "recruitment_session"),
     "participants:session_add_candidates": Route(AccessAction.SESSION_VIEW, "recruitment_session", methods=("POST",)),
     "participants:session_decide": Route(AccessAction.SESSION_VIEW, "recruitment_session", methods=("POST",)),

@@ -12,7 +12,10 @@ Three kinds, each read from ``access.scope.pathways_for`` only (nobody is told a
   week or its hourly pay;
 - ``engagement_act``: a pathway in the workshop (or suspended) still under an acte d'engagement after 31 December
   2022, when every one had to have become a contrat d'emploi pénitentiaire (issue 15): « à transformer en contrat
-  d'emploi pénitentiaire », with the page that does it (participants:pathway_step, "transformation-cep").
+  d'emploi pénitentiaire », with the page that does it (participants:pathway_step, "transformation-cep");
+- ``pay``: contracts in progress paid under 45 % of the SMIC in force today (a SMIC row took effect; issue 15 §2),
+  one alert per programme, for the SIAE (its programmes) and the CPIP (their own caseload), leading to the list
+  of contracts to revalue (participants:pay_revaluations).
 
 Only the roles that read names get them (access.scope.reads_names: SPIP, SIAE and establishment staff,
 administrators); territorial and national staff read aggregates. Messages name the person (the home page is
@@ -26,10 +29,12 @@ from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 
 from access import scope
-from core.formatting import days_ago, in_days, long_date
+from accounts.enums import Role
+from core.formatting import days_ago, format_euros, in_days, long_date
+from programmes import rates
 from programmes.alerts import ERROR, WARNING, Alert
 
-from . import rules, services
+from . import pay, rules, services
 from .enums import OPEN_STATUSES, RELEASE_REASONS, ContractKind, EventKind, FollowUpMilestone, PathwayStatus
 from .models import AccompanimentEvent, FollowUp
 from .selectors import CONVERSION_SLUG
@@ -41,7 +46,8 @@ RELEASE = "release"
 FOLLOW_UP = "follow_up"
 CONTRACT = "contract"
 ENGAGEMENT_ACT = "engagement_act"
-KINDS = frozenset({RELEASE, FOLLOW_UP, CONTRACT, ENGAGEMENT_ACT})
+PAY = "pay"
+KINDS = frozenset({RELEASE, FOLLOW_UP, CONTRACT, ENGAGEMENT_ACT, PAY})
 
 # The contract step and the conversion step of the pathway page (participants:pathway_step).
 CONTRACT_STEP = "contrat"
@@ -62,7 +68,7 @@ def alerts_for(*, user, today: datetime.date) -> list[Alert]:
     if not kinds_for(user):
         return []
     alerts = [*_release_alerts(user, today), *_follow_up_alerts(user, today), *_contract_alerts(user, today),
-              *_engagement_act_alerts(user, today)]
+              *_engagement_act_alerts(user, today), *_pay_alerts(user, today)]
     return sorted(alerts, key=lambda alert: (alert.date, alert.kind, alert.message))
 
 
@@ -179,5 +185,29 @@ def _engagement_act_alerts(user, today):
             url=reverse("participants:pathway_step", args=[pathway.pk, CONVERSION_STEP]),
             link_label="Transformer en CEP",
             subject=f"acte d'engagement de {_who(pathway)}",
+            severity=ERROR,
+        )
+
+
+def _pay_alerts(user, today):
+    """One alert per programme with contracts paid under the floor: the SIAE's staff, and each CPIP for the people
+    they follow (participants.pay.below_floor_counts: one query)."""
+    if user.role in scope.SIAE_ROLES:
+        pathways = scope.pathways_for(user)
+    elif user.role == Role.CPIP:
+        pathways = scope.pathways_for(user).filter(participant__counsellor=user)
+    else:
+        return
+    for code, smic_from, smic, count in pay.below_floor_counts(pathways, today):
+        contracts = "1 contrat est rémunéré" if count == 1 else f"{count} contrats sont rémunérés"
+        yield Alert(
+            kind=PAY,
+            message=(f"Programme {code} : {contracts} sous 45 % du SMIC en vigueur depuis le "
+                     f"{long_date(smic_from)} ({format_euros(smic)} de l'heure, soit au moins "
+                     f"{format_euros(rates.pay_floor(smic))}) : à revaloriser par un avenant."),
+            date=smic_from,
+            url=reverse("participants:pay_revaluations") + f"#programme-{code}",
+            link_label="Revaloriser",
+            subject=f"rémunérations du programme {code}",
             severity=ERROR,
         )

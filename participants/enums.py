@@ -197,6 +197,8 @@ class Transition(models.TextChoices):
     END_ACT = "END_ACT", _("Fin de l'acte d'engagement")
     CONVERT = "CONVERT", _("Début du contrat d'emploi pénitentiaire (transformation de l'acte d'engagement)")
     IMPORT = "IMPORT", _("Import d'un fichier")
+    # The hourly pay raised from a date (participants.pay, issue 15 §2): a PayRate row and an avenant.
+    REVALUE = "REVALUE", _("Revalorisation de la rémunération")
 
 
 class ImportStatus(models.TextChoices):

@@ -287,6 +287,47 @@ class Pathway(models.Model):
         return self.cep_from - datetime.timedelta(days=1) if self.cep_from else None
 
 
+class PayRate(models.Model):
+    """A revaluation of a contract's hourly pay from a date: the pathway's pay history (participants.pay).
+
+    ``Pathway.hourly_pay`` is the rate in force today; each row keeps the rate it replaced, so the rate in force on
+    any day of the contract is known without a row for the contract's start (pay.hourly_pay_on).
+    """
+
+    # CASCADE: the history belongs to its pathway (pathways themselves are protected by RESTRICT).
+    pathway = models.ForeignKey(Pathway, on_delete=models.CASCADE, related_name="pay_rates",
+                                verbose_name=_("parcours"))
+    valid_from = models.DateField(_("en vigueur à partir du"))
+    hourly_pay = models.DecimalField(_("rémunération horaire brute (€)"), max_digits=6, decimal_places=2)
+    previous_hourly_pay = models.DecimalField(_("rémunération horaire précédente (€)"), max_digits=6,
+                                              decimal_places=2)
+    smic = models.DecimalField(_("SMIC horaire en vigueur à cette date (€)"), max_digits=6, decimal_places=2)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="+", verbose_name=_("saisi par"))
+    recorded_by_label = models.CharField(_("saisi par"), max_length=200)
+    recorded_at = models.DateTimeField(_("saisi le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("revalorisation de la rémunération")
+        verbose_name_plural = _("revalorisations de la rémunération")
+        ordering = ["valid_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pathway", "valid_from"],
+                name="pay_rate_one_per_pathway_and_day",
+                violation_error_message=_("Une revalorisation de ce contrat est déjà enregistrée à cette date."),
+            ),
+            models.CheckConstraint(
+                condition=Q(hourly_pay__gt=F("previous_hourly_pay")),
+                name="pay_rate_raises_the_pay",
+                violation_error_message=_("La nouvelle rémunération horaire doit dépasser la précédente."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.hourly_pay} € à partir du {self.valid_from:%d/%m/%Y}"
+
+
 class Suspension(models.Model):
     pathway = models.ForeignKey(Pathway, on_delete=models.CASCADE, related_name="suspensions")
     start = models.DateField(_("début de la suspension"))

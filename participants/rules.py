@@ -195,16 +195,60 @@ def check_contract(*, start, signed_on, hours_per_week, hourly_pay, smic, earlie
         errors["hours_per_week"] = _("La durée hebdomadaire est comprise entre 10 et 35 heures (saisi : %(h)s).") % {
             "h": hours_per_week}
     if hourly_pay is not None and start:
-        if smic is None:
-            errors["hourly_pay"] = _("Aucun taux du SMIC n'est connu au %(date)s : ajoutez-le d'abord.") % {
-                "date": format_date(start)}
-        elif hourly_pay < rates.pay_floor(smic):
-            errors["hourly_pay"] = _(
-                "La rémunération horaire doit atteindre 45 %% du SMIC en vigueur le %(date)s, soit au moins "
-                "%(floor)s (SMIC %(smic)s)."
-            ) % {"date": format_date(start), "floor": format_euros(rates.pay_floor(smic)),
-                 "smic": format_euros(smic)}
+        errors |= check_pay_floor("hourly_pay", hourly_pay, smic, start)
     return errors
+
+
+def check_pay_floor(field: str, hourly_pay, smic, day: datetime.date) -> dict:
+    """The one pay rule: an hourly pay reaches 45 % of the SMIC in force on ``day`` (``smic``, None when no rate is
+    known: reported as such). A contract's start and each revaluation read it."""
+    if smic is None:
+        return {field: _("Aucun taux du SMIC n'est connu au %(date)s : ajoutez-le d'abord.") % {
+            "date": format_date(day)}}
+    if hourly_pay < rates.pay_floor(smic):
+        return {field: _(
+            "La rémunération horaire doit atteindre 45 %% du SMIC en vigueur le %(date)s, soit au moins "
+            "%(floor)s (SMIC %(smic)s)."
+        ) % {"date": format_date(day), "floor": format_euros(rates.pay_floor(smic)), "smic": format_euros(smic)}}
+    return {}
+
+
+def below_pay_floor(hourly_pay, smic) -> bool:
+    """An hourly pay under 45 % of ``smic`` (the contracts to revalue when the SMIC moves)."""
+    return hourly_pay is not None and smic is not None and hourly_pay < rates.pay_floor(smic)
+
+
+# A contract whose pay may be revalued: the pathway in the workshop or suspended.
+REVALUABLE_STATUSES = frozenset({PathwayStatus.IN_WORKSHOP, PathwayStatus.SUSPENDED})
+
+
+def check_revaluation(*, pathway, valid_from, hourly_pay, smic, last_valid_from, today) -> dict:
+    """A new hourly pay from ``valid_from``: for a contract in progress with a pay, from its start (the CEP's, for a
+    converted acte) and after the last revaluation, not in the future, above the current pay and at least 45 % of
+    the SMIC in force on that day (``smic``)."""
+    if pathway.status not in REVALUABLE_STATUSES or not pathway.contract_start:
+        return {None: _("Seul un contrat en cours (parcours en atelier ou suspendu) se revalorise.")}
+    if pathway.hourly_pay is None:
+        return {None: _("Ce contrat n'a pas de rémunération horaire : complétez d'abord le contrat.")}
+    errors = check_required("valid_from", valid_from, _("la date d'effet de la revalorisation"))
+    if errors:
+        return errors
+    errors = check_not_future("valid_from", valid_from, today, _("La date d'effet de la revalorisation"))
+    errors |= check_not_before("valid_from", valid_from, pathway.cep_from or pathway.contract_start, _(
+        "La revalorisation (%(date)s) ne peut pas précéder le début du contrat (%(earlier)s)."))
+    if last_valid_from and valid_from <= last_valid_from:
+        errors["valid_from"] = _(
+            "La revalorisation (%(date)s) doit suivre la précédente, en vigueur depuis le %(earlier)s."
+        ) % {"date": format_date(valid_from), "earlier": format_date(last_valid_from)}
+    if errors or smic is None:
+        return errors or check_pay_floor("valid_from", hourly_pay, smic, valid_from)
+    if hourly_pay is None:
+        return {"hourly_pay": _("Indiquez la nouvelle rémunération horaire.")}
+    if hourly_pay <= pathway.hourly_pay:
+        return {"hourly_pay": _("La nouvelle rémunération horaire (%(new)s) doit dépasser la rémunération actuelle "
+                                "(%(old)s).") % {"new": format_euros(hourly_pay),
+                                                 "old": format_euros(pathway.hourly_pay)}}
+    return check_pay_floor("hourly_pay", hourly_pay, smic, valid_from)
 
 
 def default_outcome(reason: str) -> str:

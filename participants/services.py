@@ -315,6 +315,10 @@ def pathway_update_contract(*, pathway: Pathway, signed_on, hours_per_week, hour
     pathway = _lock_pathway(pathway, expected_version)
     if not pathway.contract_start:
         _raise({None: _("Ce parcours n'a pas encore de contrat : enregistrez d'abord l'entrée en atelier.")})
+    if hourly_pay != pathway.hourly_pay and pathway.pay_rates.exists():
+        # The pay history (participants.pay) starts from the contract's rate: a new rate is a revaluation.
+        _raise({"hourly_pay": _("La rémunération de ce contrat a été revalorisée : une nouvelle rémunération "
+                                "s'enregistre par une revalorisation, à partir d'une date.")})
     _raise(rules.check_contract(
         start=pathway.contract_start, signed_on=signed_on, hours_per_week=hours_per_week, hourly_pay=hourly_pay,
         smic=_smic_or_none(pathway.contract_start), earliest=None, today=_today(),

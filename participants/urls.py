@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import access_views, import_views, session_views, views
+from . import access_views, import_views, pay_views, session_views, views
 
 app_name = "participants"
 
@@ -18,6 +18,9 @@ urlpatterns = [
     path("parcours/<uuid:pk>/actions/nouvelle/", views.event_create, name="event_create"),
     path("actions/<int:pk>/supprimer/", views.event_delete, name="event_delete"),
     path("parcours/<uuid:pk>/suivi/<int:milestone>/", views.follow_up, name="follow_up"),
+    # --- Pay that follows the SMIC: contracts to revalue, revaluations (pay_views.py) ------------------------
+    path("revalorisations/", pay_views.pay_revaluations, name="pay_revaluations"),
+    path("parcours/<uuid:pk>/revalorisation/", pay_views.pay_revalue, name="pay_revalue"),
     # --- Recruitment sessions and their candidate board (session_views.py) -------------------------------
     path("sessions/", session_views.session_list, name="session_list"),
     path("sessions/nouvelle/", session_views.session_create, name="session_create"),

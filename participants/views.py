@@ -26,7 +26,7 @@ from core.forms import CONFLICT, apply_errors, constraint_fields
 from core.views import EXPORT_FORMATS, crumb, form_page, object_page, one_page, posted, results_template
 from programmes.exports import table_response
 
-from . import rules, selectors, services
+from . import pay, rules, selectors, services
 from .enums import FollowUpMilestone, PathwayStatus
 from .forms import (
     STEP_FORMS,
@@ -361,6 +361,7 @@ def pathway_detail(request, pk):
         title=_("Parcours de %(name)s — %(code)s") % {"name": participant, "code": pathway.programme.code},
         breadcrumb_current=_("Parcours %(code)s") % {"code": pathway.programme.code},
         age=rules.age_on(participant.birth_date, timezone.localdate()),
+        pay=pay.pay_block(pathway, can_edit=can_edit, today=timezone.localdate()),
     )
 
 

@@ -261,6 +261,11 @@ CATALOGUE = [
     FormEntry("participants:follow_up", "CPIP_A", from_matrix("participants:follow_up"),
               {"reached": "choice", "contacted_on": "date", "situation": "choice", "continued_in_siae": "bool",
                "note": "text"}),
+    # Pay that follows the SMIC (issue 15 §2): one contract's revaluation (also posted from the list, "liste"), and
+    # "tout revaloriser" for a programme (a POST to the list naming the programme).
+    FormEntry("participants:pay_revalue", "SIAE_DIRECTOR_A", from_matrix("participants:pay_revalue"),
+              {**STEP_VERSION, "valid_from": "date", "hourly_pay": "decimal", "liste": "bool"}),
+    FormEntry("participants:pay_revaluations", "SIAE_DIRECTOR_A", no_args, {"programme": "fk"}, page=None),
     FormEntry("participants:session_create", "SIAE_DIRECTOR_A", no_args, SESSION,
               baseline=lambda scope: {"programme": scope.programme.pk, "date": "2025-02-03"}),
     FormEntry("participants:session_update", "CPIP_A", from_matrix("participants:session_update"), SESSION),
