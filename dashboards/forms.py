@@ -68,6 +68,8 @@ class DashboardFilterForm(forms.Form):
         du, au = self.data.get("du", ""), self.data.get("au", "")
         annee, trimestre = cleaned.get("annee", ""), cleaned.get("trimestre", "")
         if "annee" in self._errors or "trimestre" in self._errors:
+            self.period_error = "Année ou trimestre non reconnu : choisissez-les dans la liste."
+            self.add_error(None, self.period_error)  # the page then says which period it shows instead
             return cleaned
         try:
             if du or au:  # the dates, when given, win over the year (dashboards.js clears them when a year is chosen)
