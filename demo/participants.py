@@ -27,7 +27,7 @@ the experiment ends (exit on 21 December 2018). Nobody enters MEAUX-APRES after 
 
 Metz (METZ-EFIC): a cohort under actes d'engagement from December 2021 whose open actes EFIC turned into CEPs on
 2 May 2022 (participants.services.pathway_convert_to_cep; none left open after 2022), and today's cohorts, dated
-from the day load_demo runs: sessions 14, 8, 5 and 2 months ago, about ten people in the workshop with their hours
+from the day load_demo runs: sessions 14, 8, 5 and 2 months ago, eleven people in the workshop with their hours
 each month to the end of last month (12 posts, 7 ETP: an occupation of about 60 %), exits over the past year
 (one released 4 months ago with no follow-up recorded yet, the +3 months one due; one in the workshop released
 within 30 days with no pre-release action: the CPIP's home page says so).
@@ -973,7 +973,7 @@ def _metz_2022(actors: Actors) -> None:
 
 
 def _metz(actors: Actors, today: datetime.date) -> None:
-    """Today's Metz: four sessions over fourteen months, about ten people in the workshop (12 posts, 7 ETP)."""
+    """Today's Metz: four sessions over fourteen months, eleven people in the workshop (12 posts, 7 ETP)."""
     rng = random.Random(57)
     b = Builder(rng, People(rng, range(510000, 590000)), actors)
     _metz_cohort(b, today, _weekday_before(today - relativedelta(months=14)), METZ_NOTES[2], [
@@ -985,6 +985,7 @@ def _metz(actors: Actors, today: datetime.date) -> None:
               (Outcome.OTHER, "Fin de mission, inscrit à France Travail")),
         Route(5, (E, "", Outcome.OTHER, "", None, "Libéré en fin de peine, en recherche d'emploi.")),
         Route(3, (A, SA.PE, Outcome.POSITIVE, "", None, "Embauche en CDDI dans un atelier et chantier d'insertion.")),
+        Route(expected_in_days=150),  # a long sentence: in the workshop for more than a year
     ])
     # Released 4 months ago under a DDSE, no follow-up yet: the +3 months one is due. One of those still in leaves
     # within 30 days and has no pre-release action yet: the CPIP's home page says so.
