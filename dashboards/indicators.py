@@ -3,8 +3,8 @@
 ``compute(programmes, period, by=...)`` counts, for the programmes of a scope and a period (both days
 included), with a fixed number of queries whatever the data: one per source table, grouped by the next level
 when ``by`` is given. Values are plain numbers; a rate whose denominator is 0 is ``None`` ("non calculable").
-Every internal output is exact (issue 16, §1): ``suppress``, ``protect_rows`` and ``public`` below are no longer
-applied to any of them; dashboards/disclosure (the "version diffusable") replaces them. No query reads
+Every internal output is exact (issue 16, §1); the protected "version diffusable" is dashboards/disclosure's.
+No query reads
 a nominative column: the age bands count the pathway's stored age at entry, not the birth date.
 """
 
@@ -445,109 +445,10 @@ def totals(programmes, period: Period) -> dict:
     return compute(programmes, period)[None]
 
 
-# Superseded (issue 16): no internal output hides small cells any more; dashboards/disclosure replaces
-# ``suppress``, ``second_cell``, ``protect_rows``, ``cascade_catalogue`` and ``public`` (its engineer removes them).
-def suppress(values: dict, threshold: int | None = None) -> tuple[dict, frozenset]:
-    """The values with small cells hidden (None) and the set of hidden keys.
-
-    A count of people from 1 to threshold - 1 is hidden, and so is every rate or duration built on a count that
-    is hidden or below the threshold (0 stays shown: it identifies no one).
-    """
-    threshold = settings.INDICATORS_SMALL_CELL_THRESHOLD if threshold is None else threshold
-    small = {key for key, value in values.items() if isinstance(value, int) and 0 < value < threshold
-             and (key.startswith("_") or (key in BY_KEY and BY_KEY[key].people))}
-    hidden = {key for key in small if not key.startswith("_")}
-    for indicator in CATALOGUE:
-        if indicator.base and any(base in small for base in indicator.base) and values.get(indicator.key) is not None:
-            hidden.add(indicator.key)
-    _suppress_complements(values, hidden)
-    for indicator in CATALOGUE:  # a rate on a count hidden as a second cell would give it back
-        if any(base in hidden for base in indicator.base) and values.get(indicator.key) is not None:
-            hidden.add(indicator.key)
-    shown = {key: (None if key in hidden else value) for key, value in values.items()}
-    return shown, frozenset(hidden)
-
-
-# Cells that add up to a shown total (the outcomes make the exits; the age bands make 100 %): one hidden cell
-# would be the total minus the others, so a second one is hidden with it (secondary suppression).
+# The outcome categories, in the order of the catalogue (the outcomes chart and table).
 OUTCOME_KEYS = [f"outcome_{outcome.lower()}" for outcome in Outcome.values]
-OUTCOME_RATES = ["rate_dynamic_exits", "rate_employment", "rate_durable_employment"]
-AGE_KEYS = ["age_under_26_pct", "age_26_49_pct", "age_50_plus_pct"]
+# The exit reasons, which add up to the exits.
 REASON_KEYS = ["returns_to_ordinary_detention", "releases", *OTHER_EXIT_REASONS]
-
-
-def second_cell(values: dict, hidden: set, total: str, parts: list[str]) -> None:
-    """When exactly one of ``parts`` (which add up to the shown ``total``) is hidden, hide the smallest other one
-    (a count that is not 0 first) so that the hidden one is not the total minus the others."""
-    if total in hidden or sum(key in hidden for key in parts) != 1:
-        return
-    others = sorted((key for key in parts if key not in hidden and key in values),
-                    key=lambda key: (values.get(key) == 0, values.get(key) or 0))
-    if others:
-        hidden.add(others[0])
-
-
-def _suppress_complements(values: dict, hidden: set) -> None:
-    second_cell(values, hidden, "exits", OUTCOME_KEYS)
-    second_cell(values, hidden, "exits", REASON_KEYS)
-    if any(key in hidden for key in OUTCOME_KEYS):
-        hidden.update(key for key in OUTCOME_RATES if values.get(key) is not None)
-    if any(key in hidden for key in AGE_KEYS):
-        hidden.update(key for key in AGE_KEYS if values.get(key) is not None)
-
-
-def protect_rows(rows: list[tuple[dict, set]], columns: list[str], relations=(), cascade=None) -> None:
-    """Secondary suppression in a table whose rows add up to a total shown elsewhere (children, sessions, quarters).
-
-    ``rows``: (values, hidden keys) per row, the hidden sets completed in place. In each of ``columns``, when exactly
-    one row is hidden, the smallest other one that is not 0 is hidden too, else the total minus the shown rows
-    would give it back (when all the others are 0, the total is the hidden cell itself, hidden as small).
-    ``relations``: (total, parts) inside a row (the outcomes make the exits): exactly one hidden among them hides
-    the smallest other part that is not 0, or else the total. ``cascade(values, hidden)`` hides what is built on a
-    hidden count (the rates). Repeated until nothing changes (hidden cells only ever grow, so it ends)."""
-    def pick(candidates):
-        candidates = sorted((item for item in candidates if item[1]), key=lambda item: item[1])
-        return candidates[0][0] if candidates else None
-
-    changed = True
-    while changed:
-        changed = False
-        for values, hidden in rows:
-            for total, parts in relations:
-                group = [total, *parts]
-                if sum(key in hidden for key in group) != 1:
-                    continue
-                key = pick([(key, values[key]) for key in parts
-                            if key not in hidden and isinstance(values.get(key), int)])
-                if key is None and total not in hidden and values.get(total) is not None:
-                    key = total
-                if key is not None:
-                    hidden.add(key)
-                    changed = True
-        for column in columns:
-            hidden_rows = [hidden for _values, hidden in rows if column in hidden]
-            if len(hidden_rows) != 1:
-                continue
-            index = pick([(i, values[column]) for i, (values, hidden) in enumerate(rows)
-                          if column not in hidden and isinstance(values.get(column), int)])
-            if index is not None:
-                rows[index][1].add(column)
-                changed = True
-        if cascade is not None:
-            for values, hidden in rows:
-                cascade(values, hidden)
-
-
-def cascade_catalogue(values: dict, hidden: set) -> None:
-    """Hide every indicator built on a hidden count (for a row of indicators.compute)."""
-    for indicator in CATALOGUE:
-        if any(base in hidden for base in indicator.base) and values.get(indicator.key) is not None:
-            hidden.add(indicator.key)
-
-
-def public(values: dict) -> dict:
-    """The stable keys only, in catalogue order."""
-    return {key: values.get(key) for key in KEYS}
 
 
 # --- Cohorts, trends, funding ---------------------------------------------------------------------------

@@ -129,28 +129,6 @@ def test_a_reader_of_names_sees_the_programme_rows_of_an_establishment(establish
     assert rows == {"SMALL": 3, "MIDDLE": 6, "LARGE": 8}
 
 
-def test_protect_rows_hides_a_second_cell_per_column_and_per_relation_until_nothing_changes():
-    rows = [({"entrants": 3, "exits": 0, "in_pathway": 3}, {"entrants", "in_pathway"}),
-            ({"entrants": 9, "exits": 2, "in_pathway": 7}, {"exits"}),
-            ({"entrants": 12, "exits": 6, "in_pathway": 6}, set())]
-
-    indicators.protect_rows(rows, ["entrants", "exits", "in_pathway"], [("entrants", ["exits", "in_pathway"])])
-
-    # Row 2: exits alone hidden among entrants = exits + in pathway: in pathway (7) goes with it. Column
-    # "entrants": row 1 alone hidden, the smallest other (9) goes with it, then row 2's relation is complete.
-    # Column "exits": row 2 alone hidden; row 1's 0 is last in line, so row 3's 6 goes.
-    assert [sorted(hidden) for _values, hidden in rows] == [
-        ["entrants", "in_pathway"], ["entrants", "exits", "in_pathway"], ["exits", "in_pathway"]]
-
-
-def test_protect_rows_leaves_a_table_with_no_or_two_hidden_cells_alone():
-    rows = [({"exits": 3}, {"exits"}), ({"exits": 2}, {"exits"}), ({"exits": 40}, set())]
-
-    indicators.protect_rows(rows, ["exits"])
-
-    assert [hidden for _values, hidden in rows] == [{"exits"}, {"exits"}, set()]
-
-
 def test_trend_quarters_are_exact_for_national_staff(scope_a):
     """ALPHA-1 in 2023: 10 entered in February; 2 left in May (durable jobs), 7 in August (5 durable, 2 other)."""
     people = [b.entrant(scope_a.programme, D(2023, 2, 1), session_day=D(2023, 1, 16)) for _ in range(10)]
