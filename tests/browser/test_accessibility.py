@@ -6,6 +6,8 @@ import pytest
 from django.conf import settings
 from playwright.sync_api import expect
 
+from tests.browser.navigation import go_to
+
 from .conftest import describe_violations, run_axe
 
 pytestmark = [pytest.mark.browser]
@@ -36,7 +38,7 @@ def test_main_pages_have_no_serious_accessibility_violation(page, page_log, demo
     expect(page.get_by_role("heading", level=1)).to_have_text("Bonjour Nadia")
     check("accueil")
 
-    page.get_by_role("navigation", name="Menu principal").get_by_role("link", name="Programmes").click()
+    go_to(page, "Programmes", "Programmes")
     expect(page).to_have_url(f"{base}/programmes/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Programmes")
     check("programmes")

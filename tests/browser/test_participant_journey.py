@@ -14,6 +14,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from tests.browser.navigation import go_to
+
 from .conftest import describe_violations, run_axe
 
 pytestmark = [pytest.mark.browser]
@@ -49,7 +51,7 @@ def test_counsellor_records_a_pathway_from_candidacy_to_release_and_finds_it_in_
     sign_in_as(page, "cpip.metz")
 
     # 1. A new participant: identity, stay, profile.
-    page.get_by_role("link", name="Participants", exact=True).click()
+    go_to(page, "Parcours", "Participants")
     page.get_by_role("link", name="Nouveau participant").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("participant")
     page.get_by_role("textbox", name="Nom", exact=True).fill(LAST_NAME)
@@ -126,7 +128,7 @@ def test_counsellor_records_a_pathway_from_candidacy_to_release_and_finds_it_in_
     shoot(page, screenshot_dir, "04-parcours-termine")
 
     # 6. The caseload, filtered by status, finds the person.
-    page.get_by_role("link", name="Participants", exact=True).click()
+    go_to(page, "Parcours", "Participants")
     # Each filter is sent by htmx (the search term is kept in the session, not the URL): each answer arrives
     # before the next filter, as for a person reading the list.
     filtered(page, lambda: page.get_by_label("Statut du parcours").select_option(label="Sorti·e"))
