@@ -3,7 +3,8 @@ download of documents (documents.selectors), on top of the scope (access.scope.d
 
 INTERNAL (exact figures): the State's agents who pilot and fund the programmes (DISP, DREETS, DDETS, national
 staff) and the programme's own readers (SPIP, establishment, SIAE staff), administrators included; the scope
-still decides which programmes. A future DIFFUSABLE audience (protected figures) will be readable more widely.
+still decides which programmes. DIFFUSABLE (protected figures, dashboards/disclosure: for partners, committees and
+the press): the same readers inside the application, who pass it on.
 """
 
 from django.db.models import Q
@@ -17,9 +18,11 @@ READER_ROLES = {
                                   Role.SPIP_MANAGER, Role.ESTABLISHMENT_STAFF, Role.SIAE_DIRECTOR, Role.SIAE_STAFF,
                                   Role.ADMIN}),
 }
+READER_ROLES[Audience.DIFFUSABLE] = READER_ROLES[Audience.INTERNAL]
 
 # What a document made for each audience says of its figures, on its first page.
-NOTICES = {Audience.INTERNAL: "Chiffres exacts, à usage interne : ne pas diffuser"}
+NOTICES = {Audience.INTERNAL: "Chiffres exacts, à usage interne : ne pas diffuser",
+           Audience.DIFFUSABLE: "Version diffusable : secret statistique appliqué"}
 
 
 def audiences_for(user) -> list[str]:

@@ -39,4 +39,4 @@ class Audience(models.TextChoices):
     content depends on its reader (the activity report's figures) is rendered with its audience's rules."""
 
     INTERNAL = "INTERNAL", _("Chiffres exacts, à usage interne")
-    # DIFFUSABLE ("version diffusable", protected figures for partners and the press) comes with dashboards/disclosure.
+    DIFFUSABLE = "DIFFUSABLE", _("Version diffusable (secret statistique appliqué)")

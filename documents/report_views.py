@@ -1,10 +1,11 @@
 """The programme activity report: asked for from the programme dashboard, made by the document pipeline.
 
-Rendered for the internal audience (exact figures, documents.enums.Audience.INTERNAL) whoever asks, and stored for
-that audience only (documents.audiences). POST only, with the dashboard's period (``du``/``au``, or ``periode``;
-none: the last twelve months). The programme is looked up as its dashboard is (dashboards.scopes.resolve): outside
-the user's scope, 404. A period that makes no sense is refused with the dashboards' French message, back on the
-page the request came from.
+Rendered for its audience whoever asks: internal (exact figures, documents.enums.Audience.INTERNAL) by default,
+or the "version diffusable" (``version=diffusable``: protected by dashboards/disclosure, a calendar quarter or year
+only), and stored for that audience only (documents.audiences). POST only, with the dashboard's period
+(``du``/``au``, or ``periode``; none: the last twelve months). The programme is looked up as its dashboard is
+(dashboards.scopes.resolve): outside the user's scope, 404. A period that makes no sense is refused with the
+dashboards' French message, back on the page the request came from.
 """
 
 from django.contrib import messages
@@ -34,9 +35,15 @@ def activity_report_request(request, code):
         for message in error.messages:
             messages.error(request, message)
         return HttpResponseRedirect(_back(request, scope.url))
+    audience = Audience.DIFFUSABLE if request.POST.get("version") == "diffusable" else Audience.INTERNAL
     programme = scope.programmes.get()
-    document = services.document_request(kind=DocumentKind.ACTIVITY_REPORT, subject=programme, by=request.user,
-                                         options={"period": period, "audience": Audience.INTERNAL})
+    try:
+        document = services.document_request(kind=DocumentKind.ACTIVITY_REPORT, subject=programme,
+                                             by=request.user, options={"period": period, "audience": audience})
+    except ValidationError as error:  # the diffusable version: a calendar quarter or year only
+        for message in error.messages:
+            messages.error(request, message)
+        return HttpResponseRedirect(_back(request, scope.url))
     messages.success(request, _("Votre demande est enregistrée : le rapport d'activité est en cours de "
                                 "préparation."))
     return HttpResponseRedirect(document.get_absolute_url())

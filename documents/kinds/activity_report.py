@@ -15,8 +15,10 @@ import datetime
 from decimal import Decimal
 
 from dashboards import charts, indicators, periods, report
+from dashboards.disclosure import LEGEND, SYMBOL, exports
 from dashboards.periods import Period
 from dashboards.scopes import Level, Scope, resolve
+from participants.enums import Outcome
 from programmes.enums import SiaeKind
 from programmes.models import Programme
 
@@ -38,7 +40,9 @@ def _short_date(day: datetime.date) -> str:
 
 def title(programme, period: Period | None = None, audience: str = Audience.INTERNAL) -> str:
     period = period or periods.default_period()
-    return f"Rapport d'activité {programme.code} du {_short_date(period.start)} au {_short_date(period.end)}"
+    version = " (version diffusable)" if audience == Audience.DIFFUSABLE else ""
+    return (f"Rapport d'activité {programme.code} du {_short_date(period.start)} au {_short_date(period.end)}"
+            f"{version}")
 
 
 def missing(programme):
@@ -50,17 +54,23 @@ def missing(programme):
 
 def value_text(indicator: indicators.Indicator, value) -> str:
     """An indicator's value for print: "73", "53,3 %", "102,0", "14,02"; "non calculable" when there is
-    nothing to divide by."""
+    nothing to divide by; "s" when the diffusable version suppresses it."""
+    if value == SYMBOL:
+        return SYMBOL
     if value is None:
         return NOT_COMPUTABLE
     return charts.format_number(value, UNIT_SUFFIX.get(indicator.unit, ""), places=UNIT_PLACES.get(indicator.unit))
 
 
 def count_text(value) -> str:
+    if value == SYMBOL:
+        return SYMBOL
     return "" if value is None else charts.format_number(value)
 
 
 def rate_text(value) -> str:
+    if value == SYMBOL:
+        return SYMBOL
     return "—" if value is None else charts.format_number(value, "%")
 
 
@@ -92,14 +102,16 @@ def indicator_sections(dashboard: report.Dashboard) -> list[dict]:
     """The catalogue in its order, by section: [{"title", "rows": [[label, value]]}]."""
     sections: dict[str, list] = {}
     for indicator in indicators.CATALOGUE:
-        sections.setdefault(indicator.section, []).append(
-            [indicator.label, value_text(indicator, dashboard.values.get(indicator.key))])
+        if indicator.key in dashboard.values:  # the diffusable version leaves out what it cannot protect
+            sections.setdefault(indicator.section, []).append(
+                [indicator.label, value_text(indicator, dashboard.values[indicator.key])])
     return [{"title": section, "rows": rows} for section, rows in sections.items()]
 
 
 def highlights(dashboard: report.Dashboard) -> list[dict]:
     return [{"label": indicators.BY_KEY[key].label,
-             "value": value_text(indicators.BY_KEY[key], dashboard.values.get(key))} for key in HIGHLIGHTS]
+             "value": value_text(indicators.BY_KEY[key], dashboard.values[key])} for key in HIGHLIGHTS
+            if key in dashboard.values]
 
 
 COHORT_COLUMNS = [("candidates", "Candidatures"), ("selected", "Retenues"), ("entrants", "Entrées"),
@@ -137,9 +149,16 @@ def funding_table(dashboard: report.Dashboard) -> dict:
     return {"lines": lines, "total": c.euros(total) if lines else ""}
 
 
+def _plot(value):
+    """A chart draws no bar or point for a suppressed value (the table beside it says "s")."""
+    return None if value == SYMBOL else value
+
+
 def chart_svgs(dashboard: report.Dashboard) -> dict[str, str]:
     """The charts as SVG strings (escaped by dashboards.charts; the template prints them as they are)."""
-    values, trends = dashboard.values, dashboard.trends
+    values = {key: _plot(value) for key, value in dashboard.values.items()}
+    trends = [report.Row(row.key, row.label, row.url, {key: _plot(v) for key, v in row.values.items()})
+              for row in dashboard.trends]
     quarters = [row.label for row in trends]
     cohort_sum = {key: (None if any(row.values.get(key) is None for row in dashboard.cohorts)
                         else sum(row.values[key] for row in dashboard.cohorts))
@@ -164,6 +183,46 @@ def chart_svgs(dashboard: report.Dashboard) -> dict[str, str]:
     }
 
 
+# --- The diffusable version (issue 16, §4) ---------------------------------------------------------------------
+
+
+def _share(part, whole):
+    if SYMBOL in (part, whole):
+        return SYMBOL
+    return indicators.pct(part, whole)
+
+
+def _protected_quarter(row: report.Row, programmes) -> report.Row:
+    """A quarter of the trends with its protected people counts (dashboards.disclosure, the same table as the
+    year's) and its rates computed from them, or "s" when one of their counts is suppressed."""
+    counts = exports.protected_people_counts(programmes, periods.Period(*_quarter_dates(row)))
+    values = {key: counts[key] for key, _label in TREND_COUNTS}
+    outcomes = {o: values[f"outcome_{o.lower()}"] for o in Outcome.values}
+    denominator = SYMBOL if SYMBOL in (values["exits"], outcomes["NEUTRALISED"]) else \
+        values["exits"] - outcomes["NEUTRALISED"]
+    dynamic = [outcomes[o] for o in indicators.DYNAMIC_OUTCOMES]
+    employment = [outcomes[o] for o in indicators.EMPLOYMENT_OUTCOMES]
+    values["rate_dynamic_exits"] = _share(SYMBOL if SYMBOL in dynamic else sum(dynamic), denominator)
+    values["rate_employment"] = _share(SYMBOL if SYMBOL in employment else sum(employment), denominator)
+    return report.Row(row.key, row.label, row.url, values)
+
+
+def _quarter_dates(row: report.Row) -> tuple[datetime.date, datetime.date]:
+    start = datetime.date.fromisoformat(row.key)
+    return start, periods.Period(start, start).quarters()[0].end
+
+
+def protected(dashboard: report.Dashboard, period: Period) -> report.Dashboard:
+    """The dashboard as the diffusable version shows it: a calendar quarter or year only (ValidationError
+    otherwise), the indicators dashboards.disclosure protects ("s" where suppressed, those it cannot protect left
+    out), the quarters from the same protected table; no session rows (recruitment sessions are not protected)."""
+    exports.fixed_period(period)
+    programmes = dashboard.scope.programmes
+    values = exports.diffusable(dashboard.values, programmes, period)
+    return report.Dashboard(dashboard.scope, period, "", values, funding=dashboard.funding,
+                            trends=[_protected_quarter(row, programmes) for row in dashboard.trends])
+
+
 def scope_for(programme, by) -> Scope:
     """The whole programme, whoever asks: the report is made for its audience, not for its requester. ``by`` must
     be able to open the programme's dashboard (Http404 outside their scope); without a requester (the
@@ -176,15 +235,17 @@ def scope_for(programme, by) -> Scope:
 
 def build(programme, today: datetime.date, *, by=None, period: Period | None = None,
           audience: str = Audience.INTERNAL) -> dict:
-    if audience != Audience.INTERNAL:
+    if audience not in Audience.values:
         raise ValueError(f"Public « {audience} » non pris en charge par ce rapport.")
     period = period or periods.default_period(today)
     dashboard = report.build(scope_for(programme, by), period, with_children=False)
+    if audience == Audience.DIFFUSABLE:
+        dashboard = protected(dashboard, period)  # ValidationError (French) for a period that is not fixed
     programme = Programme.objects.select_related("siae", "establishment__department__region__disp",
                                                  "quartier").get(pk=programme.pk)
     siae, establishment = programme.siae, programme.establishment
     return {
-        "title": title(programme, period),
+        "title": title(programme, period, audience),
         "subtitle": f"{siae.name} {c.at(establishment)}",
         "author": siae.name,
         "subject_line": (f"Rapport d'activité du programme {programme.code} ({siae.name}, {establishment.name}) "
@@ -196,13 +257,15 @@ def build(programme, today: datetime.date, *, by=None, period: Period | None = N
         "identity": identity_rows(programme, period),
         "highlights": highlights(dashboard),
         "sections": indicator_sections(dashboard),
-        "indicators": {key: value_text(indicators.BY_KEY[key], dashboard.values.get(key)) for key in indicators.KEYS},
-        "cohorts": cohort_table(dashboard),
+        "indicators": {key: value_text(indicators.BY_KEY[key], dashboard.values[key]) for key in indicators.KEYS
+                       if key in dashboard.values},
+        "cohorts": cohort_table(dashboard) if audience == Audience.INTERNAL else {"withheld": True},
         "trends": trend_table(dashboard),
         "funding": funding_table(dashboard),
         "charts": chart_svgs(dashboard),
         "audience": str(audience),
         "notice": NOTICES[audience],
+        "legend": f"« {SYMBOL} » : {LEGEND}" if audience == Audience.DIFFUSABLE else "",
     }
 
 

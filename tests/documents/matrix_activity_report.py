@@ -11,7 +11,8 @@ page (302).
 Reading a stored report (issue 16, §4): the report is stored for one audience (documents.enums.Audience); its page,
 its download and the list "Mes documents" show it only to the readers of that audience inside their scope.
 AUDIENCE_READERS below are those rows, written from the issue: the internal report (exact figures) is read by the
-State's agents who pilot the programme and by the programme's own readers;
+State's agents who pilot the programme and by the programme's own readers; the diffusable version (protected
+figures) by the same readers, who pass it on;
 tests/documents/test_activity_report_access.py walks every persona through them.
 """
 
@@ -23,7 +24,7 @@ ALL_ROLES = {"ADMIN", "NATIONAL", "CPIP", "SPIP_MANAGER", "SIAE_DIRECTOR", "SIAE
              "DISP_STAFF", "DREETS_STAFF", "DDETS_STAFF"}
 MAY_EDIT = {"activity_report@programme": ALL_ROLES}
 READERS = {"activity_report@programme": ALL_ROLES}
-AUDIENCE_READERS = {"INTERNAL": ALL_ROLES}
+AUDIENCE_READERS = {"INTERNAL": ALL_ROLES, "DIFFUSABLE": ALL_ROLES}
 
 
 def scope_a_object(scope_a, kind: str):

@@ -323,7 +323,11 @@ def test_the_dashboard_button_posts_the_period_shown(meaux):
                             {"programme_code": "MEAUX-APRES", "period": PRESS_RELEASE})
     assert f'action="{reverse("documents:activity_report_request", args=["MEAUX-APRES"])}"' in form
     assert 'name="du" value="2017-06-01"' in form and 'name="au" value="2018-03-31"' in form
-    assert "Rapport d'activité (PDF)" in form and "style=" not in form and "<script" not in form
+    assert "Rapport d'activité (PDF, chiffres exacts)" in form and "style=" not in form and "<script" not in form
+    assert 'value="diffusable"' not in form  # 1 June 2017 to 31 March 2018: no calendar quarter or year
+    quarter = render_to_string("documents/_activity_report_form.html",
+                               {"programme_code": "MEAUX-APRES", "period": Q4_2017, "diffusable_period": True})
+    assert 'name="version" value="diffusable"' in quarter and "version diffusable" in quarter
 
 
 def test_the_generic_request_page_refuses_it(meaux, dispatched):
@@ -354,3 +358,68 @@ def test_a_failed_report_is_retried_by_a_role_that_may_ask_for_it(meaux, dispatc
     assert response.status_code == 302
     document.refresh_from_db()
     assert document.status == DocumentStatus.PENDING
+
+
+# --- The diffusable version (issue 16, §4) --------------------------------------------------------------------------
+
+Q4_2017 = Period(datetime.date(2017, 10, 1), datetime.date(2017, 12, 31))
+PEOPLE_KEYS = [key for key in ("entrants", "in_pathway", "exits", "returns_to_ordinary_detention", "releases",
+                               "outcome_durable", "outcome_transition", "outcome_positive", "outcome_other",
+                               "outcome_neutralised")]
+
+
+@pytest.fixture(scope="module")
+def diffusable(demo, django_db_blocker):
+    with django_db_blocker.unblock():
+        programme = Programme.objects.get(code="MEAUX-APRES")
+        exact = spec_of(REPORT).build(programme, TODAY, by=user("disp.paris"), period=Q4_2017)
+        shown = spec_of(REPORT).build(programme, TODAY, by=user("disp.paris"), period=Q4_2017,
+                                      audience=Audience.DIFFUSABLE)
+        return exact, shown
+
+
+def test_the_diffusable_report_shows_no_count_from_1_to_4_and_says_s_with_its_legend(diffusable):
+    """October to December 2017 at Meaux: 4 durable jobs, 3 transition, 4 positive exits (trends of the PDF above)
+    are counts of 1 to 4: "s" in the diffusable version; what it publishes is the exact figure."""
+    exact, shown = diffusable
+    assert shown["title"] == "Rapport d'activité MEAUX-APRES du 01/10/2017 au 31/12/2017 (version diffusable)"
+    assert shown["audience"] == Audience.DIFFUSABLE
+    assert shown["notice"] == "Version diffusable : secret statistique appliqué"
+    assert "secret statistique : moins de 5 personnes" in shown["legend"]
+    values = shown["indicators"]
+    assert (exact["indicators"]["outcome_durable"], values["outcome_durable"]) == ("4", "s")
+    assert (exact["indicators"]["outcome_transition"], values["outcome_transition"]) == ("3", "s")
+    published = {key: values[key] for key in PEOPLE_KEYS if key in values and values[key] != "s"}
+    assert published and all(value == "0" or int(value) >= 5 for value in published.values()), published
+    assert all(exact["indicators"][key] == value for key, value in published.items())
+    for row in shown["trends"]["rows"]:
+        assert all(cell in ("s", "0", "—") or not cell.isdigit() or int(cell) >= 5 for cell in row["cells"]), row
+    assert shown["cohorts"] == {"withheld": True}  # sessions are not protected: not published
+
+
+def test_the_diffusable_report_is_stored_for_its_audience_and_needs_a_calendar_period(meaux, dispatched):
+    client = client_for("dreets.idf")
+
+    response = ask(client, periode="2017-T4", version="diffusable")
+    document = GeneratedDocument.objects.get(kind=REPORT, programme=meaux)
+    assert response.status_code == 302 and document.audience == Audience.DIFFUSABLE
+    assert document.snapshot["indicators"]["outcome_durable"] == "s"
+
+    refused = ask(client_for("dreets.idf"), du="2017-06-01", au="2018-03-31", version="diffusable")
+    assert [str(m) for m in get_messages(refused.wsgi_request)] == [
+        "La version diffusable porte sur un trimestre civil ou une année civile (par exemple « 2018 » ou "
+        "« 2018-T3 ») : choisissez une telle période."]
+    assert GeneratedDocument.objects.filter(kind=REPORT).count() == 1
+
+
+@needs_poppler
+def test_the_diffusable_pdf_prints_s_and_its_legend(diffusable, tmp_path, django_db_blocker):
+    _exact, shown = diffusable
+    path = tmp_path / "diffusable.pdf"
+    with django_db_blocker.unblock():
+        path.write_bytes(render_document(REPORT, shown))
+    text = " ".join(subprocess.run(["pdftotext", "-raw", "-enc", "UTF-8", str(path), "-"],  # noqa: S603, S607
+                                   check=True, capture_output=True, text=True).stdout.split())
+    assert "Version diffusable : secret statistique appliqué." in text
+    assert "« s » : secret statistique : moins de 5 personnes, ou case qui permettrait d'en retrouver une" in text
+    assert "Le détail par session n'est pas diffusé" in text

@@ -17,10 +17,10 @@ from tests.documents.matrix_documents import make_document
 TITLE = "Rapport d'activité ALPHA-1 du 01/01/2025 au 31/12/2025"
 
 
-@pytest.fixture
-def report(scope_a):
+@pytest.fixture(params=[Audience.INTERNAL, Audience.DIFFUSABLE])
+def report(scope_a, request):
     return make_document(kind=DocumentKind.ACTIVITY_REPORT, subject=scope_a.programme, status=DocumentStatus.READY,
-                         title=TITLE, audience=Audience.INTERNAL)
+                         title=TITLE, audience=request.param)
 
 
 def answers(user, report) -> tuple[int, int, bool]:
@@ -43,18 +43,18 @@ def expected(persona, audience: str) -> tuple[int, int, bool]:
     return 200, 200, True
 
 
-def test_every_persona_reads_the_internal_report_as_the_table_says(report, personas, subtests):
+def test_every_persona_reads_the_report_of_each_audience_as_the_table_says(report, personas, subtests):
     for persona in PERSONAS:
         with subtests.test(persona=persona.name):
-            assert answers(personas[persona.name], report) == expected(persona, Audience.INTERNAL)
+            assert answers(personas[persona.name], report) == expected(persona, report.audience)
 
 
 @pytest.mark.parametrize("outsider", ["DISP_STAFF", "SIAE_DIRECTOR"])
 def test_a_role_outside_the_audience_neither_lists_nor_downloads_it(report, personas, monkeypatch, outsider):
-    """The audience filter is applied on top of the scope: a role taken out of the internal readers loses the
+    """The audience filter is applied on top of the scope: a role taken out of the report's audience loses the
     report inside its own territory, while the others keep it."""
-    readers = audiences.READER_ROLES[Audience.INTERNAL] - {outsider}
-    monkeypatch.setitem(audiences.READER_ROLES, Audience.INTERNAL, readers)
+    readers = audiences.READER_ROLES[report.audience] - {outsider}
+    monkeypatch.setitem(audiences.READER_ROLES, report.audience, readers)
 
     assert answers(personas[f"{outsider}_A"], report) == (404, 404, False)
     assert answers(personas["DREETS_STAFF_A"], report) == (200, 200, True)
@@ -62,7 +62,7 @@ def test_a_role_outside_the_audience_neither_lists_nor_downloads_it(report, pers
 
 def test_an_inactive_or_anonymous_user_belongs_to_no_audience(personas):
     user = personas["NATIONAL"]
-    assert audiences.audiences_for(user) == [Audience.INTERNAL]
+    assert audiences.audiences_for(user) == [Audience.INTERNAL, Audience.DIFFUSABLE]
     user.is_active = False
     assert audiences.audiences_for(user) == []
     assert audiences.audiences_for(None) == []
