@@ -1,4 +1,5 @@
-"""The programme and convention documents of the demo's MEAUX-APRES are archival PDFs: PDF/A-3b read back from the
+"""The documents of the demo's MEAUX-APRES (its programme, its convention, and the charter and acte d'engagement of its
+first participant) are archival PDFs: PDF/A-3b read back from the
 XMP metadata, with their title, author, subject, keywords and language, the output intent, every font embedded
 (Marianne), neither encryption nor transparency group.
 
@@ -11,6 +12,7 @@ The metadata are read without any PDF library: the PDF's Flate streams are infla
 and the catalog sit in compressed streams), and poppler's pdfinfo and pdffonts confirm what they see.
 """
 
+import datetime
 import re
 import shutil
 import subprocess
@@ -26,10 +28,13 @@ from demo.programmes import load_demo
 from documents.enums import DocumentKind
 from documents.registry import spec_of
 from documents.renderer import render_document
+from participants import services as pathway_services
+from participants.enums import SessionDecision
 from partners.enums import OrganisationKind
 from partners.models import Contact, Organisation
 from programmes.models import Programme
 from tests.demo import demo_for_module
+from tests.participants.factories import PathwayFactory, counsellor, enter_workshop
 
 pytestmark = [
     pytest.mark.django_db,
@@ -40,7 +45,7 @@ pytestmark = [
 NS = {"rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#", "dc": "http://purl.org/dc/elements/1.1/",
       "pdfaid": "http://www.aiim.org/pdfa/ns/id/"}
 KINDS = [DocumentKind.PROJECT_SHEET, DocumentKind.APPLICATION_FILE, DocumentKind.STATE_CONVENTION,
-         DocumentKind.IMPLANTATION_CONTRACT]
+         DocumentKind.IMPLANTATION_CONTRACT, DocumentKind.ACCOMPANIMENT_CHARTER, DocumentKind.WORK_CONTRACT]
 RENDER_TIMES: dict[str, float] = {}
 
 
@@ -53,13 +58,16 @@ def demo(django_db_setup, django_db_blocker):
 def subject_of(kind: str, programme: Programme):
     if kind == DocumentKind.STATE_CONVENTION:
         return programme.siae.conventions.get(reference="DEMO-77-APRES-EI-MP")
+    if kind in (DocumentKind.ACCOMPANIMENT_CHARTER, DocumentKind.WORK_CONTRACT):  # a person in 2017 (complete_meaux)
+        return programme.pathways.exclude(contract_start=None).order_by("contract_start", "pk").first()
     return programme
 
 
 def complete_meaux() -> None:
     """What the demo leaves empty and the documents certify, entered as in the forms (only when empty)."""
     programme = Programme.objects.select_related("siae", "establishment").get(code="MEAUX-APRES")
-    refused = {kind: [item.label for item in spec_of(kind).missing(subject_of(kind, programme))] for kind in KINDS}
+    refused = {kind: [item.label for item in spec_of(kind).missing(subject_of(kind, programme))]
+               for kind in KINDS[:4]}
     siae = programme.siae
     if not siae.director_name or not siae.address:
         assert any("SIAE « Après (Groupe ARES) »" in label for label in refused[DocumentKind.STATE_CONVENTION])
@@ -80,6 +88,11 @@ def complete_meaux() -> None:
     if not disp.contacts.exists():
         Contact.objects.create(organisation=disp, first_name="Laurent", last_name="Ridel",
                                function="Directeur interrégional des services pénitentiaires de Paris")
+    if not programme.pathways.exclude(contract_start=None).exists():  # the programmes' demo has no participants
+        pathway = PathwayFactory(programme=programme, session__date=datetime.date(2017, 8, 7),
+                                 participant__counsellor=counsellor(establishment=programme.establishment))
+        pathway = pathway_services.pathway_decide(pathway=pathway, decision=SessionDecision.SELECTED, by=None)
+        enter_workshop(pathway, datetime.date(2017, 9, 4), hours_per_week=Decimal("26"), hourly_pay=Decimal("4.40"))
 
 
 @pytest.fixture(scope="module")
