@@ -70,7 +70,8 @@ ROUTES: dict[str, Route] = {
     # shown again by its refused actions), the import reports (the file's rows, by name and écrou).
     "participants:participant_list": Route(AccessAction.LIST_VIEW, "participant", id_kwargs=(), export_param="format"),
     "participants:pathway_list": Route(AccessAction.LIST_VIEW, "pathway", id_kwargs=(), export_param="format"),
-    "participants:pay_revaluations": Route(AccessAction.LIST_VIEW, "pathway", id_kwargs=()),
+    # The contracts to revalue (issue 15 §2); its POST ("Tout revaloriser") redirects, or is refused: no row then.
+    "participants:pay_revaluations": Route(AccessAction.LIST_VIEW, "pathway", id_kwargs=(), methods=("GET", "POST")),
     "participants:session_detail": _page(AccessAction.SESSION_VIEW, "recruitment_session"),
     "participants:session_add_candidates": Route(AccessAction.SESSION_VIEW, "recruitment_session", methods=("POST",)),
     "participants:session_decide": Route(AccessAction.SESSION_VIEW, "recruitment_session", methods=("POST",)),
