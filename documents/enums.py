@@ -12,6 +12,8 @@ class DocumentKind(models.TextChoices):
     ACCOMPANIMENT_CHARTER = "ACCOMPANIMENT_CHARTER", _("Charte d'accompagnement")
     WORK_CONTRACT = "WORK_CONTRACT", _("Acte d'engagement ou contrat d'emploi pénitentiaire")
     ACTIVITY_REPORT = "ACTIVITY_REPORT", _("Rapport d'activité du programme")
+    # The amendment recording a contract's latest pay revaluation (participants.pay, issue 15 §2).
+    PAY_AMENDMENT = "PAY_AMENDMENT", _("Avenant de revalorisation de la rémunération")
 
 
 class SubjectType(models.TextChoices):

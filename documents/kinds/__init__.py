@@ -4,6 +4,7 @@ from . import (
     activity_report,  # noqa: F401
     application_file,  # noqa: F401
     implantation_contract,  # noqa: F401
+    pay_amendment,  # noqa: F401
     project_sheet,  # noqa: F401
     state_convention,  # noqa: F401
     work_contract,  # noqa: F401
