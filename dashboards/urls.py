@@ -11,6 +11,7 @@ urlpatterns = [
     path("national/", views.dashboard, {"level": "national", "key": ""}, name="national"),
     path("national/indicateurs.json", views.indicators_json, {"level": "national", "key": ""},
          name="national_json"),
+    path("national/diffusion/", views.release, name="release"),
     re_path(rf"^{LEVELS}/(?P<key>[^/]+)/$", views.dashboard, name="scope"),
     re_path(rf"^{LEVELS}/(?P<key>[^/]+)/indicateurs\.json$", views.indicators_json, name="scope_json"),
 ]

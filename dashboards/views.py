@@ -3,10 +3,19 @@
 Every figure comes from ``report.build()`` (the same as the command, the JSON and the PDF): the views read the
 request (scope, period, SIAE kind, child level, sort) and render; the tables, formatted in French, are laid out
 in dashboards/tables.py. Outside the viewer's scope: 404 (scopes.resolve).
+
+Issue 16 §2: an export is exact by default; ``?version=diffusable`` (chosen in the export's form) gives the "version
+diffusable" of the indicator table (dashboards/disclosure/exports.py), for a calendar quarter or year. The annual
+open-data release (dashboards/disclosure/release.py) has its page for national staff, ``release``.
 """
 
+import io
+import tempfile
+import zipfile
+from pathlib import Path
+
 from django.core.exceptions import ValidationError
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
@@ -14,9 +23,13 @@ from core.views import EXPORT_FORMATS
 from programmes.exports import table_response
 
 from . import indicators, periods, report, scopes, tables
+from .disclosure import LEGEND, SYMBOL, exports
+from .disclosure import release as annual
 from .forms import DashboardFilterForm
 
 EXPORT_TABLES = ("indicateurs", "detail", "cohortes", "tendances", "financements")  # ?tableau=
+DIFFUSABLE = "diffusable"  # ?version=
+DIFFUSABLE_TABLES = ("indicateurs",)
 
 
 # --- Views --------------------------------------------------------------------------------------------------
@@ -47,6 +60,8 @@ def dashboard(request, level, key):
     exporting = fmt in EXPORT_FORMATS and not form.errors
     if exporting and tableau not in EXPORT_TABLES:
         raise Http404("Tableau inconnu.")
+    if exporting and request.GET.get("version") == DIFFUSABLE:
+        return _diffusable_export(scope, form.period, kind, tableau, fmt)
     dashboard = report.build(scopes.with_siae_kind(scope, kind), form.period, siae_kind=kind,
                              child_level=child_level, with_children=not exporting or tableau == "detail")
     if exporting:
@@ -73,7 +88,71 @@ def dashboard(request, level, key):
         "is_programme": scope.level == scopes.Level.PROGRAMME,
         **tables.page_tables(dashboard, filters),
         "outcome_section": indicators.OUTCOMES,
+        "diffusable_tables": DIFFUSABLE_TABLES,
+        "diffusable_period": _is_fixed(form.period),
+        "symbol": SYMBOL,
     })
+
+
+def _is_fixed(period) -> bool:
+    try:
+        exports.fixed_period(period)
+    except ValidationError:
+        return False
+    return True
+
+
+def _diffusable_export(scope, period, kind, tableau, fmt):
+    """The "version diffusable" of a table: protected people counts, "s" and its legend (issue 16 §2)."""
+    if tableau not in DIFFUSABLE_TABLES:
+        raise Http404("Ce tableau n'a pas de version diffusable.")
+    try:
+        exports.fixed_period(period)
+    except ValidationError as error:
+        return HttpResponse(" ".join(error.messages), status=400, content_type="text/plain; charset=utf-8")
+    exact = report.build(scopes.with_siae_kind(scope, kind), period, siae_kind=kind, with_children=False)
+    shown = exports.diffusable(exact.values, scope.programmes, period, kind)
+    rows = [[indicator.section, indicator.label, shown[indicator.key],
+             tables.UNIT_LABELS.get(indicator.unit, indicator.unit), indicator.key]
+            for indicator in indicators.CATALOGUE if indicator.key in shown]
+    rows += [[], ["Légende", f"{SYMBOL} : {LEGEND}", None, None, None],
+             ["Version", "Version diffusable : secret statistique appliqué", None, None, None]]
+    return table_response(filename=f"{tables.export_name(scope, period, kind, tableau)}-{DIFFUSABLE}",
+                          headers=["Section", "Indicateur", "Valeur", "Unité", "Clé"], rows=rows, fmt=fmt)
+
+
+@require_GET
+def release(request):
+    """The annual open-data release, for national staff (and administrators): the page, and with ``?annee=`` and
+    ``format=zip`` its files (valeurs.csv, taux.csv, diffusion.json, LISEZMOI.md) in a ZIP, audited first."""
+    scopes.resolve(request.user, scopes.Level.NATIONAL, "")  # 404 for anyone else
+    year_text, error = request.GET.get("annee", ""), ""
+    if year_text:
+        try:
+            year = annual.parse_year(year_text)
+        except ValueError as problem:
+            error = str(problem)
+        else:
+            if request.GET.get("format") == "zip":
+                return _release_zip(year)
+    return render(request, "dashboards/release.html", {
+        "title": "Diffusion annuelle en données ouvertes", "error": error, "year": year_text, "symbol": SYMBOL,
+        "legend": LEGEND, "files": annual.FILES,
+    }, status=400 if error else 200)
+
+
+def _release_zip(year: int) -> HttpResponse:
+    published = annual.build_release(year)
+    if published.audit():
+        return HttpResponse("L'audit du secret statistique a échoué : la diffusion n'est pas produite.", status=500,
+                            content_type="text/plain; charset=utf-8")
+    buffer = io.BytesIO()
+    with tempfile.TemporaryDirectory() as directory, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in annual.write(published, Path(directory)):
+            archive.write(path, f"diffusion-{year}/{path.name}")
+    response = HttpResponse(buffer.getvalue(), content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="diffusion-{year}.zip"'
+    return response
 
 
 @require_GET

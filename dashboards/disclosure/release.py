@@ -15,8 +15,10 @@ from pathlib import Path
 from django.conf import settings
 from django.template.loader import render_to_string
 
+from programmes.exports import neutralise
 from programmes.models import Disp, Region
 
+from ..periods import EARLIEST_YEAR, LATEST_YEAR
 from . import LEGEND, SYMBOL, data
 from .audit import audit
 from .suppression import protect
@@ -43,6 +45,15 @@ RATES = [
        [f"{question}:{answer}"], [TOTAL], [])
       for question, answers in data.PROFILE.items() for answer in answers],
 ]
+
+
+def parse_year(value) -> int:
+    """The release's year from the command line or the page's form; ValueError (French message) otherwise."""
+    text = str(value).strip()
+    if not text.isdigit() or not EARLIEST_YEAR <= int(text) <= LATEST_YEAR:
+        raise ValueError(f"Année « {text} » non reconnue : attendu une année de {EARLIEST_YEAR} à {LATEST_YEAR}, "
+                         "par exemple 2018.")
+    return int(text)
 
 
 def threshold() -> int:
@@ -82,7 +93,8 @@ def build_release(year: int, programmes=None, limit: int | None = None) -> Relea
     limit = limit or threshold()
     regions = {str(region): str(disp) for region, disp in data.geography_of(programmes).items() if region}
     table = build(data.finest_counts(programmes, year), year=year, measures=data.MEASURES,
-                  geography=Geography(regions), kinds=data.kinds_of(programmes), stock_flow=data.STOCK_FLOW)
+                  geography=Geography(regions), kinds=data.kinds_of(programmes), stock_flow=data.STOCK_FLOW,
+                  yearly_categories=True)
     first, suppressed = protect(table, limit)
     labels = {NATIONAL: "France entière"}
     labels |= {f"disp:{code}": name for code, name in Disp.objects.filter(code__in=regions.values())
@@ -94,7 +106,7 @@ def build_release(year: int, programmes=None, limit: int | None = None) -> Relea
 
 def _geo(release: Release, geo: str) -> list[str]:
     level, _sep, code = geo.partition(":")
-    return [LEVELS[level], code, release.labels.get(geo, code)]
+    return [LEVELS[level], code, neutralise(release.labels.get(geo, code))]
 
 
 def value_rows(release: Release) -> list[list]:
@@ -130,6 +142,8 @@ def rate_rows(release: Release) -> list[list]:
                    key=lambda unit: _sort_key(("entrees", TOTAL, *unit)))
     for period, geo, kind in units:
         for key, _label, measure, numerator, plus, minus in RATES:
+            if any((measure, c, period, geo, kind) not in release.table.values for c in [*numerator, *plus, *minus]):
+                continue  # the categories are published by year only
             value = rate(release, measure, numerator, plus, minus, period, geo, kind)
             rows.append([period, *_geo(release, geo), kind, key, " + ".join(f"{measure}:{c}" for c in numerator),
                          " − ".join([" + ".join(f"{measure}:{c}" for c in plus), *[f"{measure}:{c}" for c in minus]]),
@@ -145,7 +159,7 @@ def write(release: Release, out: Path) -> list[Path]:
         with open(out / name, "w", newline="", encoding="utf-8") as handle:
             writer = csv.writer(handle, delimiter=";")
             writer.writerow(headers)
-            writer.writerows(rows)
+            writer.writerows([_csv(value) for value in row] for row in rows)
     document = {
         "annee": release.year, "seuil": release.threshold, "symbole": SYMBOL, "legende": LEGEND,
         "valeurs": [dict(zip(HEADERS, row, strict=True)) for row in values],
@@ -154,6 +168,11 @@ def write(release: Release, out: Path) -> list[Path]:
     (out / "diffusion.json").write_text(json.dumps(document, ensure_ascii=False, indent=1), encoding="utf-8")
     (out / "LISEZMOI.md").write_text(readme(release), encoding="utf-8")
     return [out / name for name in FILES]
+
+
+def _csv(value):
+    """A decimal comma, as in every CSV of the application (the delimiter is ";")."""
+    return str(value).replace(".", ",") if isinstance(value, float) else value
 
 
 def readme(release: Release) -> str:
@@ -174,3 +193,8 @@ def read_values(path: Path) -> dict:
             cell = (row["mesure"], row["categorie"], row["periode"], geo, row["type_siae"])
             cells[cell] = row["valeur"] if row["valeur"] == SYMBOL else int(row["valeur"])
     return cells
+
+
+def read_rates(path: Path) -> list[dict]:
+    with open(path, newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle, delimiter=";"))

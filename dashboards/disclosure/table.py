@@ -76,12 +76,18 @@ def quarters(year: int) -> list[str]:
 
 
 def build(finest: dict[tuple, int], *, year: int, measures: list[Measure], geography: Geography,
-          kinds: list[str], stock_flow: list[tuple[str, str, str]] = ()) -> Table:
+          kinds: list[str], stock_flow: list[tuple[str, str, str]] = (), yearly_categories: bool = False) -> Table:
     """The whole table from ``finest``: {(measure, category, quarter 1-4, region, kind): count}, category ``TOTAL``
     for the measure's own count. Missing finest cells are 0. ``stock_flow``: (stock, inflow, outflow) measures for
     which stock(Qk) = stock(Qk-1) + inflow(Qk) - outflow(Qk) holds in every (geography, kind) row: those equations
-    are added only where the finest data satisfy them."""
+    are added only where the finest data satisfy them. ``yearly_categories``: the categories (profile, reasons,
+    outcomes) by year only, the quarters giving the measures' totals (the annual release: four times fewer cells,
+    each four times larger, so far fewer cells to suppress)."""
     periods = [*quarters(year), str(year)]
+
+    def periods_of(category):
+        return [str(year)] if yearly_categories and category != TOTAL else periods
+
     geo_keys = geography.keys()
     kind_keys = [*kinds, TOTAL]
     values: dict[tuple, int] = defaultdict(int)
@@ -109,16 +115,21 @@ def build(finest: dict[tuple, int], *, year: int, measures: list[Measure], geogr
                         cells[(measure.key, category, q, geo, kind)] = v
                     year_value = quarter_values[-1] if measure.key in stock_keys else sum(quarter_values)
                     cells[(measure.key, category, str(year), geo, kind)] = year_value
-                    for period in periods:
+                    if len(periods_of(category)) == 1:
+                        for q in periods[:4]:
+                            del cells[(measure.key, category, q, geo, kind)]
+                    for period in periods_of(category):
                         key = (measure.key, category, period, geo, kind)
                         margin[key] = ((period == str(year)) + (geo in geo_totals) + (kind == TOTAL)
                                        + (category == TOTAL))
+                    if len(periods_of(category)) == 1:
+                        continue
                     # time
                     year_key = (measure.key, category, str(year), geo, kind)
                     parts = periods[3:4] if measure.key in stock_keys else periods[:4]
                     equations.append(_sum(year_key, [(measure.key, category, p, geo, kind) for p in parts]))
         for category in categories:
-            for period in periods:
+            for period in periods_of(category):
                 for kind in kind_keys:
                     for total, parts in geography.relations():
                         equations.append(_sum((measure.key, category, period, total, kind),
@@ -127,7 +138,7 @@ def build(finest: dict[tuple, int], *, year: int, measures: list[Measure], geogr
                     equations.append(_sum((measure.key, category, period, geo, TOTAL),
                                           [(measure.key, category, period, geo, k) for k in kinds]))
         for partition in measure.partitions:
-            for period in periods:
+            for period in periods_of(partition[0]):
                 for geo in geo_keys:
                     for kind in kind_keys:
                         equations.append(_sum((measure.key, TOTAL, period, geo, kind),

@@ -32,6 +32,12 @@ LEVEL_READERS = {
     "siae": ALL_ROLES,
     "programme": ALL_ROLES,
 }
+# Routes without an id (issue 16 §2): who opens each of them (anyone else: 404; anonymous: the login page), read by
+# tests/dashboards/test_release_access.py. The annual open-data release: national staff and administrators only;
+# the "version diffusable" of an export: whoever reads the dashboard (the same rows as LEVEL_READERS).
+ROUTE_READERS = {
+    "dashboards:release": NATIONAL_ROLES,
+}
 READERS = {"programme_dashboard": LEVEL_READERS["programme"],
            "establishment_dashboard": LEVEL_READERS["establishment"]}
 
