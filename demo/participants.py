@@ -28,8 +28,9 @@ the experiment ends (exit on 21 December 2018). Nobody enters MEAUX-APRES after 
 Metz (METZ-EFIC): a cohort under actes d'engagement from December 2021 whose open actes EFIC turned into CEPs on
 2 May 2022 (participants.services.pathway_convert_to_cep; none left open after 2022), and today's cohorts, dated
 from the day load_demo runs: sessions 14, 8, 5 and 2 months ago, eleven people in the workshop with their hours
-each month to the end of last month (12 posts, 7 ETP: an occupation of about 60 %), exits over the past year
-(one released 4 months ago with no follow-up recorded yet, the +3 months one due; one in the workshop released
+each month to the end of last month (12 posts, 7 ETP: an occupation of about 65 %), exits over the past year
+(a return to ordinary detention 11 months ago; two followed up at +3 and +6 months; one released 4 months ago
+with no follow-up recorded yet, the +3 months one due; one in the workshop released
 within 30 days with no pre-release action: the CPIP's home page says so).
 
 While it loads, full_clean() leaves constraints and foreign keys to the database (2 to 3 s instead of 20:
@@ -904,6 +905,7 @@ class Route:
     exit: int | datetime.date | None = None  # None: still in the workshop
     row: tuple | None = None  # a RELEASES row, or (reason, return reason, note) for another exit
     follow_up: tuple | None = None  # (situation, note) at +3 months
+    follow_up_6: tuple | None = None  # (situation, note) at +6 months
     expected_in_days: int | None = None  # still in: expected release that many days after today
     converted: bool = False  # an acte d'engagement turned into a CEP on METZ_CEP_DAY
 
@@ -954,6 +956,10 @@ def _metz_cohort(b: Builder, today: datetime.date, commission: datetime.date, no
             services.follow_up_record(
                 pathway=pathway, milestone=3, reached=True, situation=route.follow_up[0], note=route.follow_up[1],
                 contacted_on=_weekday(exit_on + relativedelta(months=3) + DAY * 4), by=b.actors.spip)
+        if route.follow_up_6:
+            services.follow_up_record(
+                pathway=pathway, milestone=6, reached=True, situation=route.follow_up_6[0], note=route.follow_up_6[1],
+                contacted_on=_weekday(exit_on + relativedelta(months=6) + DAY * 3), by=b.actors.spip)
 
 
 def _metz_2022(actors: Actors) -> None:
@@ -977,12 +983,13 @@ def _metz(actors: Actors, today: datetime.date) -> None:
     rng = random.Random(57)
     b = Builder(rng, People(rng, range(510000, 590000)), actors)
     _metz_cohort(b, today, _weekday_before(today - relativedelta(months=14)), METZ_NOTES[2], [
-        Route(12, (R, RR.OWN_REQUEST, "À sa demande, après quelques semaines d'atelier.")),
+        Route(11, (R, RR.OWN_REQUEST, "À sa demande, après deux mois d'atelier.")),
         Route(10, (T, "", "Transfert vers un centre de détention pour la suite de la peine.")),
         Route(9, (A, SA.LC, Outcome.DURABLE, JobContract.CDI, None, "CDI de menuisier dans une entreprise messine."),
-              (Outcome.DURABLE, "Toujours en poste")),
+              (Outcome.DURABLE, "Toujours en poste"), (Outcome.DURABLE, "Toujours en poste")),
         Route(7, (E, "", Outcome.TRANSITION, JobContract.INTERIM, 3, "Missions d'intérim de 3 mois en scierie."),
-              (Outcome.OTHER, "Fin de mission, inscrit à France Travail")),
+              (Outcome.OTHER, "Fin de mission, inscrit à France Travail"),
+              (Outcome.TRANSITION, "Nouvelles missions d'intérim")),
         Route(5, (E, "", Outcome.OTHER, "", None, "Libéré en fin de peine, en recherche d'emploi.")),
         Route(3, (A, SA.PE, Outcome.POSITIVE, "", None, "Embauche en CDDI dans un atelier et chantier d'insertion.")),
         Route(expected_in_days=150),  # a long sentence: in the workshop for more than a year

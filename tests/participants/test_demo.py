@@ -314,6 +314,17 @@ def test_todays_metz_workshop_has_eleven_people_with_their_hours_to_the_end_of_l
     assert Decimal("0.45") <= hours / 1820 / 7 <= Decimal("0.75")
 
 
+def test_todays_metz_exits_of_the_last_twelve_months_and_their_follow_ups():
+    today = timezone.localdate()
+    exits = Pathway.objects.filter(programme__code="METZ-EFIC", exit_on__gt=today - relativedelta(years=1))
+
+    assert dict(exits.values_list("exit_reason").annotate(n=Count("id"))) == {
+        "RETURN_ORDINARY_DETENTION": 1, "TRANSFER": 1, "RELEASE_END_OF_SENTENCE": 3, "RELEASE_ADJUSTMENT": 3}
+    followed = FollowUp.objects.filter(pathway__in=exits, reached=True)
+    assert dict(followed.values_list("milestone").annotate(n=Count("id"))) == {3: 3, 6: 2}
+    assert not followed.filter(contacted_on__gt=today).exists()
+
+
 def test_metz_has_a_session_two_months_ago_and_a_release_four_months_ago_awaiting_its_follow_up():
     today = timezone.localdate()
     recent = RecruitmentSession.objects.get(
