@@ -41,7 +41,7 @@ def _tracked_models():
 
     common = {"id", "version", "created_at", "updated_at"}
     return {
-        Participant: Tracked("participant", frozenset(common | {"ecrou_key"}),
+        Participant: Tracked("participant", frozenset(common | {"ecrou_key", "search_last_name", "search_first_names"}),
                              {"work_constraints_note": scope.sees_spip_fields}),
         # The participant never changes on a pathway (and would copy the name); the age is derived.
         Pathway: Tracked("pathway", frozenset(common | {"participant", "age_at_entry"})),

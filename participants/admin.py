@@ -3,6 +3,7 @@ services (state machine, version check, log); the admin is for looking, not for 
 
 from django.contrib import admin
 
+from . import selectors
 from .models import ImportJob, Participant, Pathway, PathwayLog, RecruitmentSession
 
 
@@ -21,8 +22,13 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 class ParticipantAdmin(ReadOnlyAdmin):
     list_display = ["last_name", "first_names", "establishment", "expected_release_date", "stay_ended_on"]
     list_filter = ["establishment"]
-    search_fields = ["last_name", "ecrou_key"]
+    search_fields = ["last_name"]  # the box is shown; the search itself is the application's (person_match)
     exclude = ["work_constraints_note"]
+
+    def get_search_results(self, request, queryset, search_term):
+        if not search_term.strip():
+            return queryset, False
+        return queryset.filter(selectors.person_match(search_term)), False
 
 
 @admin.register(RecruitmentSession)

@@ -13,6 +13,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.search import Fold
 from core.validation import period_in_order, validate_identifier, validate_person_name
 
 from .enums import (
@@ -62,6 +63,12 @@ class Participant(models.Model):
     stay_ended_on = models.DateField(_("fin du séjour dans l'établissement"), null=True, blank=True)
     last_name = models.CharField(_("nom"), max_length=100, validators=[validate_person_name])
     first_names = models.CharField(_("prénoms"), max_length=150, validators=[validate_person_name])
+    # The names as searched (core.search: no case, accent, space, hyphen or apostrophe), kept by the database itself
+    # whoever writes the row (forms, services, the import's bulk statements, the administration, the anonymisation).
+    search_last_name = models.GeneratedField(expression=Fold(F("last_name")), output_field=models.TextField(),
+                                             db_persist=True)
+    search_first_names = models.GeneratedField(expression=Fold(F("first_names")),
+                                               output_field=models.TextField(), db_persist=True)
     birth_date = models.DateField(_("date de naissance"))
     sex = models.CharField(_("sexe"), max_length=1, choices=Sex.choices)
     expected_release_date = models.DateField(_("date de libération prévisible"), null=True, blank=True)

@@ -38,6 +38,10 @@ def _value(instance, model_field):
     return value
 
 
+# Columns computed from others (the écrou as compared, the names as searched): not data held on the person.
+DERIVED_FIELDS = {"ecrou_key", "search_last_name", "search_first_names"}
+
+
 def _fields(instance, exclude=()) -> dict:
     """Every stored field under its French label (verbose name)."""
     exclude = {"id", "version", *exclude}
@@ -94,7 +98,7 @@ def access_export(participant: Participant, *, requested_on: datetime.date, by) 
             "Établi le": timezone.localtime().isoformat(timespec="seconds"),
             "Établi par": f"{by.get_full_name() or by.get_username()} ({by.get_role_display()})",
         },
-        "Personne": {"Identifiant": str(participant.pk), **_fields(participant, exclude={"ecrou_key"})},
+        "Personne": {"Identifiant": str(participant.pk), **_fields(participant, exclude=DERIVED_FIELDS)},
         "Parcours": pathway_data,
         "Historique des modifications": history if history is not None else "Non disponible",
         "Consultations du dossier": consultations if consultations is not None else "Non disponible",

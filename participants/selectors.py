@@ -31,6 +31,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from access import permissions, scope
+from core.search import fold
 
 from . import rules, services
 from .enums import (
@@ -139,12 +140,7 @@ def caseload_for(*, user, q: str = "", programme=None, status: str = "", release
     if programme:
         qs = qs.filter(pk__in=_visible_pathways(user, programme).values("participant"))
     if q:
-        q = q.strip()
-        match = Q(last_name__icontains=q) | Q(first_names__icontains=q) | Q(ecrou__icontains=q)
-        key = rules.ecrou_key(q)
-        if key:
-            match |= Q(ecrou_key=key)
-        qs = qs.filter(match)
+        qs = qs.filter(person_match(q))
     if status:
         qs = qs.filter(current_status=status)
     if release_within:
@@ -153,6 +149,23 @@ def caseload_for(*, user, q: str = "", programme=None, status: str = "", release
     if follow_up_due:
         qs = qs.filter(has_follow_up_due=True)
     return qs.order_by(*CASELOAD_SORTS.get(tri, CASELOAD_SORTS[DEFAULT_CASELOAD_SORT]))
+
+
+def person_match(q: str, prefix: str = "") -> Q:
+    """A person searched by name, first name or écrou (issue 18, §1): each word of the term in the last name or the
+    first names, case, accents, spaces, hyphens and apostrophes ignored (core.search: "saidi" finds "SAÏDI", "jean
+    pierre" finds "Jean-Pierre"); or the term as an écrou (part of it, or the same number written otherwise)."""
+    words = [fold(word) for word in q.split()]
+    names = Q()
+    for word in filter(None, words):
+        names &= (Q(**{f"{prefix}search_last_name__contains": word})
+                  | Q(**{f"{prefix}search_first_names__contains": word}))
+    match = Q(**{f"{prefix}ecrou__icontains": q.strip()})
+    if any(words):
+        match |= names
+    if key := rules.ecrou_key(q):
+        match |= Q(**{f"{prefix}ecrou_key": key})
+    return match
 
 
 def participant_detail_for(*, user) -> QuerySet[Participant]:
@@ -181,12 +194,7 @@ def pathway_list_for(*, user, q: str = "", programme=None, status: str = "", exi
         scope.pathways_for(user).select_related("participant", "programme__siae", "session")
     )
     if q:
-        q = q.strip()
-        match = Q(participant__last_name__icontains=q) | Q(participant__first_names__icontains=q)
-        key = rules.ecrou_key(q)
-        if key:
-            match |= Q(participant__ecrou_key=key)
-        qs = qs.filter(match)
+        qs = qs.filter(person_match(q, "participant__"))
     if programme:
         qs = qs.filter(programme=programme)
     if status:

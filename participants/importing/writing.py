@@ -36,7 +36,9 @@ def insert_many(model, objects: list) -> None:
     if not objects:
         return
     connection = connections[router.db_for_write(model)]
-    fields = [field for field in model._meta.concrete_fields if not isinstance(field, AutoFieldMixin)]
+    # The database computes its generated columns (the names as searched: core.search).
+    fields = [field for field in model._meta.concrete_fields
+              if not isinstance(field, AutoFieldMixin) and not field.generated]
     quote = connection.ops.quote_name
     sql = (f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(field.column) for field in fields)}) "
            f"VALUES ({', '.join(['%s'] * len(fields))})")
