@@ -148,10 +148,12 @@ class _Svg:
         return mark_safe(ET.tostring(self.root, encoding="unicode", short_empty_elements=True))
 
 
-def _empty(title: str, chart_id: str | None, kind: str) -> SafeString:
-    svg = _Svg(title, EMPTY_MESSAGE + ".", 64, chart_id, kind)
+def _empty(title: str, chart_id: str | None, kind: str, message: str = "") -> SafeString:
+    """A chart with nothing to draw says why: ``message`` (for instance no rate without exits), else no data."""
+    message = message or EMPTY_MESSAGE
+    svg = _Svg(title, message + ".", 64, chart_id, kind)
     svg.add("rect", x=0.5, y=0.5, width=WIDTH - 1, height=63, rx=4, fill="none", stroke=GRID)
-    svg.text(WIDTH / 2, 37, EMPTY_MESSAGE, anchor="middle", size=14, fill=MUTED)
+    svg.text(WIDTH / 2, 37, message, anchor="middle", size=14, fill=MUTED)
     return svg.render()
 
 
@@ -359,13 +361,13 @@ def bar_chart(*, title: str, categories: list[str], series: list[tuple[str, list
 
 
 def line_chart(*, title: str, categories: list[str], series: list[tuple[str, list]], unit: str = "%",
-               max_value: float | None = None, chart_id: str | None = None) -> SafeString:
+               max_value: float | None = None, chart_id: str | None = None, empty: str = "") -> SafeString:
     """Lines over categories (quarters): a gap where a value is None; the axis goes up to ``max_value`` at least
     (100 for rates) and further when a value exceeds it."""
     categories, checked, raw = _check_series(categories, series)
     numbers = [value for _name, values in checked for value in values if value is not None]
     if not categories or not checked or not numbers:
-        return _empty(title, chart_id, "line")
+        return _empty(title, chart_id, "line", empty)
     integers = all(isinstance(value, int) for values in raw for value in values if value is not None)
     top_value, ticks = _scale(max(numbers), integers=integers and unit != "%", top=max_value)
     left, right = _axis_margin(ticks, unit), WIDTH - 12

@@ -339,6 +339,10 @@ def indicators_export(dashboard) -> tuple[list[str], list[list]]:
 # --- Charts (dashboards/charts.py) ----------------------------------------------------------------------------
 
 
+# Why the rates chart is empty when the quarters' table has entries but no exit to rate.
+NO_RATE = "Aucun taux : aucune sortie hors sorties neutralisées sur la période"
+
+
 def build_charts(dashboard, key_cells: dict[str, Cell], trends: Table, funnel_steps) -> dict:
     """{name: {"title", "svg"}}: each chart beside its table (the table is the accessible version)."""
     categories = [line.label for line in trends.lines]
@@ -350,6 +354,7 @@ def build_charts(dashboard, key_cells: dict[str, Cell], trends: Table, funnel_st
             "series": [("Entrées en atelier", by_column["entrants"]), ("Sorties", by_column["exits"])]}),
         "rates": (charts.line_chart, "Taux de sorties par trimestre", {
             "categories": categories, "unit": "%", "max_value": 100,
+            "empty": NO_RATE if any(by_column["entrants"]) else "",
             "series": [("Taux de sorties dynamiques", by_column["rate_dynamic_exits"]),
                        ("Taux de sortie vers l'emploi", by_column["rate_employment"])]}),
         "outcomes": (charts.hbar_chart, "Sorties par catégorie", {

@@ -14,7 +14,7 @@ No personal data: counts, rates, durations and the names of organisations only (
 import datetime
 from decimal import Decimal
 
-from dashboards import charts, indicators, periods, report
+from dashboards import charts, indicators, periods, report, tables
 from dashboards.disclosure import LEGEND, SYMBOL, exports
 from dashboards.periods import Period
 from dashboards.scopes import Level, Scope, resolve
@@ -170,6 +170,7 @@ def chart_svgs(dashboard: report.Dashboard) -> dict[str, str]:
                     ("Sorties", [row.values.get("exits") for row in trends])])),
         "rates": str(charts.line_chart(
             title="Taux de sortie par trimestre", categories=quarters, max_value=100, chart_id="rapport-taux",
+            empty=tables.NO_RATE if any(row.values.get("entrants") for row in trends) else "",
             series=[("Sorties dynamiques", [row.values.get("rate_dynamic_exits") for row in trends]),
                     ("Sorties vers l'emploi", [row.values.get("rate_employment") for row in trends])])),
         "outcomes": str(charts.hbar_chart(

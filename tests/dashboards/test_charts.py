@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.utils.safestring import SafeString
 
-from dashboards import charts
+from dashboards import charts, indicators, tables
 
 NS = {"svg": "http://www.w3.org/2000/svg"}
 NBSP = "\u00a0"
@@ -126,6 +126,24 @@ def test_zero_is_a_flat_bar_with_its_value_but_nothing_at_all_is_said_in_words()
         assert texts(svg) == ["Aucune donnée sur la période"]
         assert not bars(svg)
         assert parse(svg).find("svg:desc", NS).text == "Aucune donnée sur la période."
+
+
+def test_a_rates_chart_without_exits_says_why_beside_a_table_with_entries():
+    """Issue 16, §3: no more "Aucune donnée" beside a quarters' table that has entrants (no exit: no rate)."""
+    entries_only = tables.build_charts(None, {key: tables.Cell(0, "people") for key in indicators.OUTCOME_KEYS},
+                                       _trends(entrants=[4, 6, 0], exits=[0, 0, 0]), [])
+    assert texts(entries_only["rates"]["svg"]) == [tables.NO_RATE]
+    nothing = tables.build_charts(None, {key: tables.Cell(0, "people") for key in indicators.OUTCOME_KEYS},
+                                  _trends(entrants=[0, 0, 0], exits=[0, 0, 0]), [])
+    assert texts(nothing["rates"]["svg"]) == ["Aucune donnée sur la période"]
+
+
+def _trends(*, entrants, exits):
+    columns = [tables.Column(key, key) for key in ("entrants", "exits", "rate_dynamic_exits", "rate_employment")]
+    lines = [tables.Line(quarter, [tables.Cell(entered, "people"), tables.Cell(left, "people"),
+                                   tables.Cell(None, "pct"), tables.Cell(None, "pct")])
+             for quarter, entered, left in zip(QUARTERS, entrants, exits, strict=True)]
+    return tables.Table("tendances", "Tendances", tables.Column("trimestre", "Trimestre"), columns, lines)
 
 
 def test_large_numbers_are_written_the_french_way():
