@@ -108,7 +108,7 @@ def _programme_filter(user):
 
 
 class CaseloadFilterForm(FilterForm):
-    q = forms.CharField(label=_("Nom ou numéro d'écrou"), required=False, max_length=100)
+    q = forms.CharField(label=_("Nom, prénom ou numéro d'écrou"), required=False, max_length=100)
     status = forms.ChoiceField(label=_("Statut du parcours"), required=False, choices=with_blank(PathwayStatus.choices))
     release_within = forms.TypedChoiceField(
         label=_("Libération prévisible"), required=False, coerce=int, empty_value=None,
@@ -126,7 +126,7 @@ class CaseloadFilterForm(FilterForm):
 
 
 class PathwayFilterForm(FilterForm):
-    q = forms.CharField(label=_("Nom ou numéro d'écrou"), required=False, max_length=100)
+    q = forms.CharField(label=_("Nom, prénom ou numéro d'écrou"), required=False, max_length=100)
     status = forms.ChoiceField(label=_("Statut"), required=False, choices=with_blank(PathwayStatus.choices))
     exit_reason = forms.ChoiceField(label=_("Motif de sortie"), required=False,
                                     choices=with_blank(ExitReason.choices))

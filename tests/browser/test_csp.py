@@ -105,8 +105,8 @@ def test_main_pages_of_each_persona_make_no_csp_violation(page, page_log, demo_s
 SEARCHES = [
     # templates/participants/includes/_participant_filters.html and includes/_filters.html with post=True: sent by
     # POST, so that a searched name stays out of the URL
-    ("cpip.meaux", "/participants/", "Nom ou numéro d'écrou", False),
-    ("cpip.meaux", "/participants/parcours/", "Nom ou numéro d'écrou", False),
+    ("cpip.meaux", "/participants/", "Nom, prénom ou numéro d'écrou", False),
+    ("cpip.meaux", "/participants/parcours/", "Nom, prénom ou numéro d'écrou", False),
     ("siae.ares", "/programmes/", "Rechercher", True),  # templates/includes/_filters.html
 ]
 

@@ -134,7 +134,7 @@ def test_counsellor_records_a_pathway_from_candidacy_to_release_and_finds_it_in_
     filtered(page, lambda: page.get_by_label("Statut du parcours").select_option(label="Sorti·e"))
     filtered(page, lambda: page.get_by_role("button", name="Filtrer").click())
     # dozens of demo people left: narrow it down
-    filtered(page, lambda: page.get_by_label("Nom ou numéro d'écrou").fill(LAST_NAME))
+    filtered(page, lambda: page.get_by_label("Nom, prénom ou numéro d'écrou").fill(LAST_NAME))
     filtered(page, lambda: page.get_by_role("button", name="Filtrer").click())
     row = page.locator("tbody tr").filter(has_text=ECROU)
     expect(row).to_have_count(1)
