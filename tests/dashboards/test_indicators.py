@@ -13,7 +13,7 @@ from dashboards import indicators, report, scopes
 from dashboards.periods import Period, year
 from participants import services
 from participants.enums import EducationLevel as Edu
-from participants.enums import EventKind, ExitReason, Outcome, SessionDecision, Sex
+from participants.enums import EventKind, ExitReason, JobContract, Outcome, SessionDecision, Sex
 from participants.enums import JobseekerDuration as Job
 from programmes.enums import AnnexStatus, AspMeasure, SiaeKind
 from programmes.models import Programme
@@ -145,6 +145,26 @@ def test_exits_by_reason_and_outcome(outcomes):
         "outcome_other": 3,  # 2 returns + 1 release without a solution
         "outcome_neutralised": 2,  # the transfer and the health exit
     }
+
+
+def test_release_based_rates_and_the_continuity_rate_are_on_the_releases(outcomes):
+    """docs/domain.md §6.3: the 5 releases of 2023 (2 durable, 1 transition, 1 positive, 1 other) plus one
+    release hired in a CDDI by another SIAE (positive) and one neutralised release; the 2 returns to ordinary
+    detention are exits, not releases, and weigh on none of these rates."""
+    b.leaver(outcomes, D(2023, 1, 2), D(2023, 10, 2), outcome=Outcome.POSITIVE, job_contract=JobContract.CDDI)
+    b.leaver(outcomes, D(2023, 1, 2), D(2023, 10, 3), outcome=Outcome.NEUTRALISED)
+
+    values = totals(outcomes, period=YEAR_2023)
+
+    assert values["releases"] == 7
+    assert pick(values, "release_rate_dynamic", "release_rate_employment", "release_rate_durable_employment",
+                "continuity_rate") == {
+        "release_rate_dynamic": Decimal("83.3"),  # 5 dynamic / (7 - 1 neutralised)
+        "release_rate_employment": Decimal("50.0"),  # 3 / 6
+        "release_rate_durable_employment": Decimal("33.3"),  # 2 / 6
+        "continuity_rate": Decimal("14.3"),  # 1 CDDI / 7 releases
+    }
+    assert values["rate_dynamic_exits"] == Decimal("62.5")  # beside them, on the exits: 5 / (11 - 3 neutralised)
 
 
 def test_the_three_rates_leave_neutralised_exits_out_of_the_denominator(outcomes):
