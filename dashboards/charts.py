@@ -319,12 +319,12 @@ def _check_series(categories, series) -> tuple[list[str], list[tuple[str, list[f
 
 
 def bar_chart(*, title: str, categories: list[str], series: list[tuple[str, list]], unit: str = "",
-              chart_id: str | None = None) -> SafeString:
+              chart_id: str | None = None, empty: str = "") -> SafeString:
     """Grouped vertical bars: one group per category, one bar per series (a legend when several)."""
     categories, checked, raw = _check_series(categories, series)
     numbers = [value for _name, values in checked for value in values if value is not None]
     if not categories or not checked or not numbers:
-        return _empty(title, chart_id, "bar")
+        return _empty(title, chart_id, "bar", empty)
     integers = all(isinstance(value, int) for values in raw for value in values if value is not None)
     top_value, ticks = _scale(max(numbers), integers=integers)
     left, right = _axis_margin(ticks, unit), WIDTH - 12

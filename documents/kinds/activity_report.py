@@ -149,6 +149,10 @@ def funding_table(dashboard: report.Dashboard) -> dict:
     return {"lines": lines, "total": c.euros(total) if lines else ""}
 
 
+# Why a chart of the diffusable version is empty when its values are all suppressed.
+PROTECTED_CHART = "Valeurs protégées par le secret statistique (« s »)"
+
+
 def _plot(value):
     """A chart draws no bar or point for a suppressed value (the table beside it says "s")."""
     return None if value == SYMBOL else value
@@ -156,6 +160,8 @@ def _plot(value):
 
 def chart_svgs(dashboard: report.Dashboard) -> dict[str, str]:
     """The charts as SVG strings (escaped by dashboards.charts; the template prints them as they are)."""
+    protected_values = [*dashboard.values.values(), *(v for row in dashboard.trends for v in row.values.values())]
+    protected_note = PROTECTED_CHART if SYMBOL in protected_values else ""
     values = {key: _plot(value) for key, value in dashboard.values.items()}
     trends = [report.Row(row.key, row.label, row.url, {key: _plot(v) for key, v in row.values.items()})
               for row in dashboard.trends]
@@ -166,11 +172,12 @@ def chart_svgs(dashboard: report.Dashboard) -> dict[str, str]:
     return {
         "flows": str(charts.bar_chart(
             title="Entrées et sorties par trimestre", categories=quarters, chart_id="rapport-flux",
+            empty=protected_note,
             series=[("Entrées", [row.values.get("entrants") for row in trends]),
                     ("Sorties", [row.values.get("exits") for row in trends])])),
         "rates": str(charts.line_chart(
             title="Taux de sortie par trimestre", categories=quarters, max_value=100, chart_id="rapport-taux",
-            empty=tables.NO_RATE if any(row.values.get("entrants") for row in trends) else "",
+            empty=protected_note or (tables.NO_RATE if any(row.values.get("entrants") for row in trends) else ""),
             series=[("Sorties dynamiques", [row.values.get("rate_dynamic_exits") for row in trends]),
                     ("Sorties vers l'emploi", [row.values.get("rate_employment") for row in trends])])),
         "outcomes": str(charts.hbar_chart(

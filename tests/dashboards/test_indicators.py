@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 
-from dashboards import indicators, report, scopes
+from dashboards import indicators, report, scopes, tables
 from dashboards.periods import Period, year
 from participants import services
 from participants.enums import EducationLevel as Edu
@@ -391,6 +391,22 @@ def test_occupation_rate_is_not_computable_without_an_annex():
 
     assert values["etp_conventioned"] == Decimal("0.00")
     assert values["occupation_rate"] is None
+
+
+def test_without_any_hour_entered_the_occupation_says_heures_non_saisies_not_0_percent():
+    """Issue 16, §3: 32 people in the pathway and 0,0 % occupation; the hours were simply not entered."""
+    prog = b.programme(kind=SiaeKind.ACI)
+    b.annex(prog.siae, D(2023, 1, 1), D(2023, 12, 31), 4, measure=AspMeasure.ACI_MP)
+    b.entrant(prog, D(2022, 12, 5))
+
+    values = totals(prog, period=Q1_2023)
+    row = tables.cell(values, "occupation_rate", "pct")
+
+    assert (values["in_pathway"], values["etp_conventioned"], values["occupation_rate"]) == (1, Decimal("4.00"), None)
+    assert (row.text, row.export) == ("heures non saisies", "heures non saisies")
+
+    b.hours(prog.pathways.get(), D(2023, 2, 1), 100)  # once entered, the rate is computed again
+    assert totals(prog, period=Q1_2023)["occupation_rate"] is not None
 
 
 # --- Profile at entry -------------------------------------------------------------------------------------

@@ -395,6 +395,8 @@ def test_the_diffusable_report_shows_no_count_from_1_to_4_and_says_s_with_its_le
     for row in shown["trends"]["rows"]:
         assert all(cell in ("s", "0", "—") or not cell.isdigit() or int(cell) >= 5 for cell in row["cells"]), row
     assert shown["cohorts"] == {"withheld": True}  # sessions are not protected: not published
+    if all(cell == "s" for row in shown["trends"]["rows"] for cell in row["cells"][:2]):
+        assert "Valeurs protégées par le secret statistique" in shown["charts"]["flows"]  # not "Aucune donnée"
 
 
 def test_the_diffusable_report_is_stored_for_its_audience_and_needs_a_calendar_period(meaux, dispatched):
