@@ -103,15 +103,19 @@ def indicator_sections(dashboard: report.Dashboard) -> list[dict]:
     sections: dict[str, list] = {}
     for indicator in indicators.CATALOGUE:
         if indicator.key in dashboard.values:  # the diffusable version leaves out what it cannot protect
+            value = dashboard.values[indicator.key]
+            base = tables.rate_base(indicator.key, dashboard.values) if value not in (None, SYMBOL) else ""
             sections.setdefault(indicator.section, []).append(
-                [indicator.label, value_text(indicator, dashboard.values[indicator.key])])
+                [indicator.label, f"{value_text(indicator, value)} {base}".strip()])
     return [{"title": section, "rows": rows} for section, rows in sections.items()]
 
 
 def highlights(dashboard: report.Dashboard) -> list[dict]:
+    """The key figures, each rate with its base ("des 45 sorties hors sorties neutralisées")."""
     return [{"label": indicators.BY_KEY[key].label,
-             "value": value_text(indicators.BY_KEY[key], dashboard.values[key])} for key in HIGHLIGHTS
-            if key in dashboard.values]
+             "value": value_text(indicators.BY_KEY[key], dashboard.values[key]),
+             "base": tables.rate_base(key, dashboard.values) if dashboard.values[key] != SYMBOL else ""}
+            for key in HIGHLIGHTS if key in dashboard.values]
 
 
 COHORT_COLUMNS = [("candidates", "Candidatures"), ("selected", "Retenues"), ("entrants", "Entrées"),

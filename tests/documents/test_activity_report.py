@@ -127,6 +127,10 @@ def test_the_snapshot_holds_the_press_release_figures_formatted_for_print(snapsh
     assert values["rate_dynamic_exits"] == f"53,3{NBSP}%"  # 24 / 45
     assert values["follow_up_6_reached_pct"] == "non calculable"  # nobody due for a follow-up in the period
     assert [item["value"] for item in snapshot["highlights"]] == ["8", "73", "21", "24", "28", f"53,3{NBSP}%"]
+    assert snapshot["highlights"][-1]["base"] == "des 45 sorties hors sorties neutralisées"  # every rate, its base
+    rows = dict(row for section in snapshot["sections"] for row in section["rows"])
+    assert rows["Taux de sorties dynamiques à la libération"] == (
+        f"100,0{NBSP}% des 24 libérations hors sorties neutralisées")
 
 
 def test_the_snapshot_names_the_programme_and_the_period(snapshot):
