@@ -99,12 +99,24 @@ def can_create(user, model) -> bool:
 
 def can_edit_object(user, instance) -> bool:
     """Rules on one object beyond the role: bodies without a territory (national agencies, IAE networks,
-    delegated managers) are shared by every scope, so only an administrator changes them."""
+    delegated managers) are shared by every scope, so only an administrator changes them; an SIAE director changes
+    a draft only; a timeline item belongs to its author's organisation."""
     if isinstance(instance, Organisation) and not (instance.department_id or instance.region_id or instance.disp_id):
         return user.is_superuser or user.role == Role.ADMIN
     if isinstance(instance, DRAFT_ONLY_FOR_SIAE) and user.role == Role.SIAE_DIRECTOR:
         return instance.status == "DRAFT"
+    if isinstance(instance, AccompanimentEvent):
+        return _may_change_event(user, instance)
     return True
+
+
+def _may_change_event(user, event: AccompanimentEvent) -> bool:
+    """An item of the timeline is changed (removed) by its author's organisation only, or by an administrator: an SIAE
+    does not remove what the SPIP recorded (issue 18, §5). ``recorded_by`` is joined by the selectors."""
+    if _has_role(user, {Role.ADMIN}):
+        return True
+    author = event.recorded_by
+    return author is not None and author.organisation_id is not None and author.organisation_id == user.organisation_id
 
 
 def may_edit(user, instance) -> bool:

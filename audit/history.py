@@ -146,6 +146,12 @@ def _record(model, instance, action, changes):
                                 object_id=str(instance.pk), action=action, changes=changes)
 
 
+def record_removal(owner, label: str, what: str) -> None:
+    """A part of ``owner`` removed (an item of a pathway's timeline): one row in the owner's history, by whoever is
+    acting, whose line reads ``label``: ``what`` → (nothing)."""
+    _record(type(owner), owner, ChangeAction.UPDATE, {label: [what, None]})
+
+
 def record_many(model, pairs, *, by=None) -> int:
     """The history of writes that send no signal (the import's bulk statements), in one INSERT: ``pairs`` are
     (object as it was read, or None for a creation; object as written). By ``by``, else whoever is acting.

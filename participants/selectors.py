@@ -235,7 +235,7 @@ def get_pathway_for(user, pk) -> tuple[Pathway, bool]:
 def get_accompaniment_event_for(user, pk) -> tuple[AccompanimentEvent, bool]:
     """An item of a pathway's timeline (its pathway joined) or 404 outside the user's scope, and whether the user may
     change it (remove it)."""
-    event = get_object_or_404(scope.accompaniment_events_for(user).select_related("pathway"), pk=pk)
+    event = get_object_or_404(scope.accompaniment_events_for(user).select_related("pathway", "recorded_by"), pk=pk)
     return event, permissions.may_edit(user, event)
 
 
@@ -337,19 +337,23 @@ class PathwayBlock:
 
 def participant_pathway_blocks_for(*, user, participant: Participant, today=None) -> list[PathwayBlock]:
     """The participant's pathways the user sees, latest first, as the participant's page shows them."""
-    return pathway_blocks(scope.pathways_for(user).filter(participant=participant).order_by("-created_at"), today)
+    return pathway_blocks(scope.pathways_for(user).filter(participant=participant).order_by("-created_at"), today,
+                          user=user)
 
 
 def pathway_block_for(*, user, pathway: Pathway) -> PathwayBlock:
     """One pathway as its page shows it (timeline, log, suspensions, follow-ups)."""
-    return pathway_blocks(scope.pathways_for(user).filter(pk=pathway.pk))[0]
+    return pathway_blocks(scope.pathways_for(user).filter(pk=pathway.pk), user=user)[0]
 
 
-def pathway_blocks(pathways: QuerySet[Pathway], today: datetime.date | None = None) -> list[PathwayBlock]:
-    """``pathways`` (already scoped) with their events, log, suspensions and follow-ups: 5 queries in all."""
+def pathway_blocks(pathways: QuerySet[Pathway], today: datetime.date | None = None, *, user=None
+                   ) -> list[PathwayBlock]:
+    """``pathways`` (already scoped) with their events, log, suspensions and follow-ups: 5 queries in all. Each event
+    says whether ``user`` may remove it (``event.deletable``: access.permissions.may_edit)."""
     today = _today(today)
     pathways = pathways.select_related("programme__siae", "session").prefetch_related(
-        Prefetch("events", queryset=AccompanimentEvent.objects.order_by("-on", "-recorded_at")),
+        Prefetch("events", queryset=AccompanimentEvent.objects.select_related("recorded_by").order_by(
+            "-on", "-recorded_at")),
         Prefetch("log", queryset=PathwayLog.objects.order_by("at", "pk")),
         "suspensions",
         "follow_ups",
@@ -357,6 +361,8 @@ def pathway_blocks(pathways: QuerySet[Pathway], today: datetime.date | None = No
     blocks = []
     for pathway in pathways:
         events = list(pathway.events.all())
+        for event in events:
+            event.deletable = user is not None and permissions.may_edit(user, event)
         recorded = {follow_up.milestone: follow_up for follow_up in pathway.follow_ups.all()}
         follow_ups = []
         for milestone in FollowUpMilestone:

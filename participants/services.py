@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit import history
 from audit.context import records_by
 from core.formatting import format_date
 from programmes import rates
@@ -502,7 +503,11 @@ def event_record(*, pathway: Pathway, kind: str, on: datetime.date, end_on=None,
 @records_by
 @transaction.atomic
 def event_delete(*, event: AccompanimentEvent, by) -> None:
+    """Removes a timeline item; the pathway's history keeps what it was and who had recorded it."""
+    what = _("%(kind)s du %(date)s, saisie par %(author)s") % {
+        "kind": event.get_kind_display(), "date": event.on.strftime("%d/%m/%Y"), "author": event.recorded_by_label}
     event.delete()
+    history.record_removal(event.pathway, _("Action d'accompagnement supprimée"), what)
 
 
 def follow_up_due_on(pathway: Pathway, milestone: int) -> datetime.date | None:

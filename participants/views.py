@@ -250,7 +250,6 @@ def pathway_permissions(user) -> dict:
     return {
         "can_edit_pathway": permissions.can_edit(user, Pathway),
         "can_add_event": permissions.can_create(user, AccompanimentEvent),
-        "can_delete_event": permissions.can_edit(user, AccompanimentEvent),
         "can_follow_up": permissions.can_edit(user, FollowUp),
     }
 

@@ -49,7 +49,8 @@ MAY_EDIT = {
     "pathway": STEP_EDITORS,
     "pathway_step": STEP_EDITORS,
     "accompaniment_event@pathway": TIMELINE_EDITORS,
-    "accompaniment_event": TIMELINE_EDITORS,
+    # Recorded by a CPIP of scope A's SPIP (_event): removed by that organisation only, or an administrator (issue 18).
+    "accompaniment_event": {"ADMIN", "CPIP", "SPIP_MANAGER"},
     "follow_up@pathway": TIMELINE_EDITORS,
     "participant_access": ACCESS_EXPORTERS,
 }

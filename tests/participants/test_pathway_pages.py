@@ -11,6 +11,9 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.enums import Role
+from audit import history
+from audit.context import user_label
 from core.formatting import format_euros
 from participants import selectors, services
 from participants.enums import (
@@ -23,6 +26,7 @@ from participants.enums import (
 )
 from participants.models import AccompanimentEvent, FollowUp, Pathway
 from programmes import rates
+from tests.accounts.factories import UserFactory
 from tests.accounts.pages import page_text
 from tests.participants.factories import (
     STEP_DAYS,
@@ -436,12 +440,14 @@ def test_a_months_hours_entered_twice_are_refused_beside_the_date(client_as, sco
     assert pathway.events.get().hours == 70
 
 
-def test_deleting_an_event_removes_it_and_returns_to_the_pathway(client_as, scope_a):
+def test_deleting_an_event_removes_it_returns_to_the_pathway_and_says_so_in_its_history(client_as, scope_a,
+                                                                                        personas):
     pathway = pathway_at(PathwayStatus.IN_WORKSHOP, programme=scope_a.programme)
-    user = counsellor(establishment=scope_a.establishment)
+    colleague = UserFactory(role=Role.CPIP, organisation=personas["CPIP_A"].organisation, first_name="Lina",
+                            last_name="Morel")
     event = services.event_record(pathway=pathway, kind=EventKind.PRE_RELEASE, on=datetime.date(2025, 4, 2),
-                                  by=user)
-    client = client_as("SIAE_DIRECTOR_A")
+                                  by=colleague)
+    client = client_as("CPIP_A")  # the same SPIP as the author
 
     page = page_text(client.get(pathway.get_absolute_url()))
     response = client.post(reverse("participants:event_delete", args=[event.pk]))
@@ -449,6 +455,25 @@ def test_deleting_an_event_removes_it_and_returns_to_the_pathway(client_as, scop
     assert reverse("participants:event_delete", args=[event.pk]) in page and "data-confirm=" in page
     assert response.status_code == 302 and response.url == pathway.get_absolute_url() + "#chronologie"
     assert not AccompanimentEvent.objects.filter(pk=event.pk).exists()
+    row = history.rows_for(pathway, personas["CPIP_A"])[0]
+    assert row.author == user_label(personas["CPIP_A"]) and row.lines == [
+        ("Action d'accompagnement supprimée", f"Action de préparation à la sortie du 02/04/2025, saisie par "
+                                               f"{event.recorded_by_label}", None)]
+
+
+def test_an_siae_director_neither_sees_nor_may_delete_what_the_spip_recorded(client_as, scope_a):
+    """The issue's case: « Supprimer » was offered to the SIAE director on a CPIP's action, and the removal passed."""
+    pathway = pathway_at(PathwayStatus.IN_WORKSHOP, programme=scope_a.programme)
+    event = services.event_record(pathway=pathway, kind=EventKind.PRE_RELEASE, on=datetime.date(2025, 4, 2),
+                                  by=counsellor(establishment=scope_a.establishment))
+    client = client_as("SIAE_DIRECTOR_A")
+
+    page = page_text(client.get(pathway.get_absolute_url()))
+    response = client.post(reverse("participants:event_delete", args=[event.pk]))
+
+    assert reverse("participants:event_delete", args=[event.pk]) not in page
+    assert response.status_code == 403
+    assert AccompanimentEvent.objects.filter(pk=event.pk).exists()
 
 
 def test_establishment_staff_may_not_delete_an_event(client_as, scope_a):
@@ -618,11 +643,15 @@ def test_get_pathway_for_is_a_404_outside_the_scope_and_says_who_moves_it_on(per
             selectors.get_pathway_for(personas[outsider], pathway.pk)
 
 
-def test_get_accompaniment_event_for_says_establishment_staff_read_but_may_not_remove(personas, scope_a):
+def test_get_accompaniment_event_for_says_only_the_author_s_organisation_may_remove(personas, scope_a):
     event = services.event_record(pathway=candidacy(scope_a.programme), kind=EventKind.CIP_INTERVIEW,
                                   on=datetime.date(2025, 3, 3), by=personas["CPIP_A"])
+    own = services.event_record(pathway=event.pathway, kind=EventKind.CIP_INTERVIEW, on=datetime.date(2025, 3, 4),
+                                by=personas["SIAE_STAFF_A"])
 
-    assert selectors.get_accompaniment_event_for(personas["SIAE_STAFF_A"], event.pk) == (event, True)
+    assert selectors.get_accompaniment_event_for(personas["SPIP_MANAGER_A"], event.pk) == (event, True)
+    assert selectors.get_accompaniment_event_for(personas["SIAE_STAFF_A"], event.pk) == (event, False)
+    assert selectors.get_accompaniment_event_for(personas["SIAE_DIRECTOR_A"], own.pk) == (own, True)
     assert selectors.get_accompaniment_event_for(personas["ESTABLISHMENT_STAFF_A"], event.pk) == (event, False)
     with pytest.raises(Http404):
         selectors.get_accompaniment_event_for(personas["SIAE_STAFF_B"], event.pk)
