@@ -76,6 +76,8 @@ def access_export(participant: Participant, *, requested_on: datetime.date, by) 
                  **_fields(pathway, exclude={"participant"})}
         block["Étapes du parcours"] = [_fields(row, exclude={"pathway", "by"}) for row in pathway.log.all()]
         block["Suspensions"] = [_fields(row, exclude={"pathway"}) for row in pathway.suspensions.all()]
+        block["Revalorisations de la rémunération"] = [_fields(row, exclude={"pathway", "recorded_by"})
+                                                       for row in pathway.pay_rates.all()]
         block["Actions d'accompagnement"] = [_fields(row, exclude={"pathway", "recorded_by"})
                                              for row in pathway.events.all()]
         block["Suivis après la libération"] = [_fields(row, exclude={"pathway", "recorded_by"})

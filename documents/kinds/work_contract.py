@@ -21,6 +21,7 @@ from django.urls import reverse
 
 from participants import rules
 from participants.enums import ContractKind, CpuOpinion, Transition
+from participants.pay import hourly_pay_on
 from programmes import rates
 
 from ..enums import DocumentKind, SubjectType
@@ -121,7 +122,7 @@ def mentions(pathway, *, start, end, end_reason, smic, share, cep: bool) -> list
         ["Lieu de travail", programme.establishment.name
          + (f", {programme.quartier.get_kind_display().lower()}" if programme.quartier else "")],
         ["Durée du travail", f"{c.hours(pathway.hours_per_week)} par semaine"],
-        ["Rémunération horaire brute", f"{c.euros(pathway.hourly_pay)}, soit {share} % du SMIC horaire brut "
+        ["Rémunération horaire brute", f"{c.euros(hourly_pay_on(pathway, start))}, soit {share} % du SMIC horaire brut "
                                        f"en vigueur le {c.long_date(start)} ({c.euros(smic.hourly_amount)})"],
         ["Accompagnement socio-professionnel", f"Par la SIAE {programme.siae.name}, selon la charte "
                                                "d'accompagnement jointe"],
@@ -144,7 +145,7 @@ def build(pathway, today: datetime.date) -> dict:
     data = pathway_base(pathway, today, start)  # names as they were on the contract's first day
     end, end_reason = contract_end(pathway)
     smic = rates.smic_rate_on(start)
-    pay = pathway.hourly_pay
+    pay = hourly_pay_on(pathway, start)  # the rate agreed at the start: a later revaluation is an avenant
     share = quantity(rates.smic_share_pct(pay, smic.hourly_amount))
     monthly = (pathway.hours_per_week * WEEKS_PER_MONTH * pay).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     if cep:

@@ -2,6 +2,7 @@
 page by programme, in the user's scope), and a revaluation records the new rate from a date, with its history."""
 
 import datetime
+import json
 import re
 from decimal import Decimal
 
@@ -250,3 +251,31 @@ def test_the_contract_form_no_longer_changes_a_revalued_pay(scope_a, personas):
                                          hours_per_week=pathway.hours_per_week, hourly_pay=Decimal("6.00"), by=None)
 
     assert "une nouvelle rémunération s'enregistre par une revalorisation" in " ".join(refused.value.messages)
+
+
+def test_the_contract_regenerated_after_a_revaluation_keeps_its_starting_rate(scope_a, personas):
+    """The revaluation is the avenant's; the contract itself says what was agreed on its first day."""
+    from documents.kinds import work_contract
+
+    pathway = contract(scope_a)
+    pay.pay_revalue(pathway=pathway, valid_from=NEW_SMIC_DAY, by=personas["SIAE_STAFF_A"])
+    pathway.refresh_from_db()
+
+    snapshot = json.loads(json.dumps(work_contract.build(pathway, TODAY)).replace("\\u00a0", " "))
+
+    assert pathway.hourly_pay == Decimal("5.41")
+    assert snapshot["hourly_pay"] == "5,35 €" and snapshot["smic"] == "11,88 €"
+    mentions = {label: value for label, value in snapshot["mentions"]}
+    assert mentions["Rémunération horaire brute"].startswith("5,35 €, soit 45")
+
+
+def test_the_right_of_access_export_holds_the_pay_history(scope_a, personas):
+    from participants.right_of_access import access_export
+
+    pathway = contract(scope_a)
+    pay.pay_revalue(pathway=pathway, valid_from=NEW_SMIC_DAY, by=personas["SIAE_STAFF_A"])
+
+    export = access_export(pathway.participant, requested_on=TODAY, by=personas["CPIP_A"])
+
+    [row] = export["Parcours"][0]["Revalorisations de la rémunération"]
+    assert "5.41" in json.dumps(row) and "5.35" in json.dumps(row) and "2026-01-01" in json.dumps(row)
