@@ -29,7 +29,7 @@ from .forms import DashboardFilterForm
 
 EXPORT_TABLES = ("indicateurs", "detail", "cohortes", "tendances", "financements")  # ?tableau=
 DIFFUSABLE = "diffusable"  # ?version=
-DIFFUSABLE_TABLES = ("indicateurs",)
+DIFFUSABLE_TABLES = ("indicateurs", "tendances")
 
 
 # --- Views --------------------------------------------------------------------------------------------------
@@ -111,14 +111,24 @@ def _diffusable_export(scope, period, kind, tableau, fmt):
     except ValidationError as error:
         return HttpResponse(" ".join(error.messages), status=400, content_type="text/plain; charset=utf-8")
     exact = report.build(scopes.with_siae_kind(scope, kind), period, siae_kind=kind, with_children=False)
-    shown = exports.diffusable(exact.values, scope.programmes, period, kind)
-    rows = [[indicator.section, indicator.label, shown[indicator.key],
-             tables.UNIT_LABELS.get(indicator.unit, indicator.unit), indicator.key]
-            for indicator in indicators.CATALOGUE if indicator.key in shown]
-    rows += [[], ["Légende", f"{SYMBOL} : {LEGEND}", None, None, None],
-             ["Version", "Version diffusable : secret statistique appliqué", None, None, None]]
+    protected = exports.protected_table(scope.programmes, period.start.year)  # the quarters: the same table
+    if tableau == "tendances":
+        headers = ["Trimestre", *[label for _key, label, _unit in tables.TREND_COLUMNS]]
+        rows = []
+        for row in exact.trends:
+            shown = exports.diffusable(row.values, scope.programmes, row.values["quarter"], kind, protected)
+            rows.append([row.label, *[shown.get(key) for key, _label, _unit in tables.TREND_COLUMNS]])
+    else:
+        headers = ["Section", "Indicateur", "Valeur", "Unité", "Clé"]
+        shown = exports.diffusable(exact.values, scope.programmes, period, kind, protected)
+        rows = [[indicator.section, indicator.label, shown[indicator.key],
+                 tables.UNIT_LABELS.get(indicator.unit, indicator.unit), indicator.key]
+                for indicator in indicators.CATALOGUE if indicator.key in shown]
+    blank = [None] * (len(headers) - 2)
+    rows += [[], ["Légende", f"{SYMBOL} : {LEGEND}", *blank],
+             ["Version", "Version diffusable : secret statistique appliqué", *blank]]
     return table_response(filename=f"{tables.export_name(scope, period, kind, tableau)}-{DIFFUSABLE}",
-                          headers=["Section", "Indicateur", "Valeur", "Unité", "Clé"], rows=rows, fmt=fmt)
+                          headers=headers, rows=rows, fmt=fmt)
 
 
 @require_GET

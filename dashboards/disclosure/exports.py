@@ -64,13 +64,19 @@ def fixed_period(period: Period) -> str:
                           "« 2018 » ou « 2018-T3 ») : choisissez une telle période.")
 
 
-def _cells(programmes, period: Period, siae_kind: str) -> tuple[dict, set, str, str]:
-    label = fixed_period(period)
-    table = build(data.finest_counts(programmes, period.start.year), year=period.start.year,
-                  measures=data.MEASURES, geography=Geography({}, single=SCOPE), kinds=data.kinds_of(programmes),
-                  stock_flow=data.STOCK_FLOW)
+def protected_table(programmes, year_number: int) -> tuple[dict, set]:
+    """(every cell's value, the suppressed cells) of the scope's protected table for a calendar year: to cut several
+    periods from it (the quarters of a year) without protecting it again."""
+    table = build(data.finest_counts(programmes, year_number), year=year_number, measures=data.MEASURES,
+                  geography=Geography({}, single=SCOPE), kinds=data.kinds_of(programmes), stock_flow=data.STOCK_FLOW)
     _primary, suppressed = protect(table, threshold())
-    return table.values, suppressed, label, siae_kind or TOTAL
+    return table.values, suppressed
+
+
+def _cells(programmes, period: Period, siae_kind: str, protected=None) -> tuple[dict, set, str, str]:
+    label = fixed_period(period)
+    values, suppressed = protected or protected_table(programmes, period.start.year)
+    return values, suppressed, label, siae_kind or TOTAL
 
 
 def protected_people_counts(programmes, period: Period, siae_kind: str = "") -> dict:
@@ -86,8 +92,8 @@ def _people(values, suppressed, label, kind) -> dict:
     return result
 
 
-def diffusable(values: dict, programmes, period: Period, siae_kind: str = "") -> dict:
-    cells, suppressed, label, kind = _cells(programmes, period, siae_kind)
+def diffusable(values: dict, programmes, period: Period, siae_kind: str = "", protected=None) -> dict:
+    cells, suppressed, label, kind = _cells(programmes, period, siae_kind, protected)
     people = _people(cells, suppressed, label, kind)
 
     def hidden(base: str) -> bool | None:

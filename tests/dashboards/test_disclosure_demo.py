@@ -208,6 +208,8 @@ def test_the_diffusable_export_needs_a_calendar_quarter_or_year():
 def test_national_staff_download_the_release_from_its_page(tmp_path):
     client = Client()
     client.force_login(User.objects.get(username="national"))
+    national = client.get(reverse("dashboards:national"), {"periode": "2018"}).content.decode()
+    assert f'href="{reverse("dashboards:release")}"' in national  # linked from the national dashboard
     page = client.get(reverse("dashboards:release"))
     assert page.status_code == 200 and LEGEND in html.unescape(page.content.decode())
 
@@ -223,3 +225,29 @@ def test_national_staff_download_the_release_from_its_page(tmp_path):
 
     refused = client.get(reverse("dashboards:release"), {"annee": "20188", "format": "zip"})
     assert refused.status_code == 400 and "attendu une année de 2000 à 2100" in refused.content.decode()
+
+
+def test_the_diffusable_quarterly_trends_come_from_the_same_protected_table():
+    """MEAUX-APRES, 2018: each quarter's people counts are those of the quarter's own diffusable export (one table for
+    the year, so a quarter and the year cannot be subtracted), "s" or exact, never 1 to 4."""
+    url = reverse("dashboards:scope", args=["programme", "MEAUX-APRES"])
+    client = disp_client()
+    exact = list(csv.reader(io.StringIO(client.get(url, {"periode": "2018", "format": "csv",
+                                                         "tableau": "tendances"}).content.decode()[1:]),
+                            delimiter=";"))
+    rows = list(csv.reader(io.StringIO(client.get(url, {"periode": "2018", "format": "csv", "tableau": "tendances",
+                                                        "version": "diffusable"}).content.decode()[1:]),
+                           delimiter=";"))
+    assert [row[0] for row in rows[1:5]] == ["T1 2018", "T2 2018", "T3 2018", "T4 2018"]
+    assert rows[-2][:2] == ["Légende", f"{SYMBOL} : {LEGEND}"]
+    people = range(1, 8)  # entrants, exits and the five outcomes
+    for number, (line, exact_line) in enumerate(zip(rows[1:5], exact[1:5], strict=True), start=1):
+        quarter = client.get(url, {"periode": f"2018-T{number}", "format": "csv", "tableau": "indicateurs",
+                                   "version": "diffusable"})
+        by_key = {row[4]: row[2] for row in csv.reader(io.StringIO(quarter.content.decode()[1:]), delimiter=";")
+                  if len(row) == 5}
+        assert [line[1], line[2]] == [by_key["entrants"], by_key["exits"]]
+        for column in people:
+            assert line[column] in (SYMBOL, exact_line[column])
+            assert line[column] == SYMBOL or not 0 < int(line[column]) < 5
+    assert SYMBOL in {line[column] for line in rows[1:5] for column in people}
