@@ -19,7 +19,9 @@ XLSX_NAME = "tableau-de-bord-programme-MEAUX-APRES-2017-06-01-2018-03-31-indicat
 
 
 def key_figure(page, label: str):
-    return page.locator(".app-key-figure").filter(has_text=label).locator(".app-key-figure__value")
+    """The value of the key figure whose label is exactly ``label`` (a definition may quote another label)."""
+    return page.locator(".app-key-figure").filter(has=page.get_by_text(label, exact=True)).locator(
+        ".app-key-figure__value")
 
 
 def test_disp_officer_drills_down_to_meaux_reads_73_entrants_and_downloads_them(

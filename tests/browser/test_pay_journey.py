@@ -55,10 +55,10 @@ def underpaid(demo_site, django_db_blocker):
         found = pay.below_floor_for(user=director, today=today)
         if found.groups:
             pathway = found.groups[0].pathways[0]
-        else:  # a contract of 2025 at that year's floor, as if it had not followed the SMIC
+        else:  # a contract in progress put at 2025's floor, as if it had not followed the SMIC (any day the demo loads)
             pathway = (scope.pathways_for(director).filter(status__in=rules.REVALUABLE_STATUSES,
-                                                           hourly_pay__isnull=False, contract_start__year__lt=2026)
-                       .select_related("participant", "programme").first())
+                                                           hourly_pay__isnull=False)
+                       .select_related("participant", "programme").order_by("contract_start").first())
             assert pathway is not None, "no contract in progress at Metz in the demo"
         original = Pathway.objects.values("hourly_pay", "version").get(pk=pathway.pk)
         Pathway.objects.filter(pk=pathway.pk).update(hourly_pay=min(original["hourly_pay"], Decimal("5.35")))
