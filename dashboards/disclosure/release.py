@@ -26,7 +26,8 @@ from .table import NATIONAL, TOTAL, Geography, Table, build
 
 FILES = ("valeurs.csv", "taux.csv", "diffusion.json", "LISEZMOI.md")
 HEADERS = ["periode", "niveau", "code", "libelle", "type_siae", "mesure", "categorie", "valeur"]
-RATE_HEADERS = ["periode", "niveau", "code", "libelle", "type_siae", "taux", "numerateur", "denominateur", "valeur"]
+RATE_HEADERS = ["periode", "niveau", "code", "libelle", "type_siae", "taux", "libelle_taux", "numerateur",
+                "denominateur", "valeur"]
 LEVELS = {"national": "national", "disp": "DISP", "region": "région"}
 MEASURE_LABELS = {"entrees": "Entrées en atelier", "sorties": "Sorties du programme",
                   "en_parcours": "En parcours à la fin de la période"}
@@ -141,11 +142,12 @@ def rate_rows(release: Release) -> list[list]:
     units = sorted({(period, geo, kind) for _m, _c, period, geo, kind in release.table.values},
                    key=lambda unit: _sort_key(("entrees", TOTAL, *unit)))
     for period, geo, kind in units:
-        for key, _label, measure, numerator, plus, minus in RATES:
+        for key, label, measure, numerator, plus, minus in RATES:
             if any((measure, c, period, geo, kind) not in release.table.values for c in [*numerator, *plus, *minus]):
                 continue  # the categories are published by year only
             value = rate(release, measure, numerator, plus, minus, period, geo, kind)
-            rows.append([period, *_geo(release, geo), kind, key, " + ".join(f"{measure}:{c}" for c in numerator),
+            top = " + ".join(f"{measure}:{c}" for c in numerator)
+            rows.append([period, *_geo(release, geo), kind, key, label, top,
                          " − ".join([" + ".join(f"{measure}:{c}" for c in plus), *[f"{measure}:{c}" for c in minus]]),
                          "" if value is None else value])
     return rows
