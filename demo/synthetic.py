@@ -177,7 +177,8 @@ class _Table:
 
     def __init__(self, model, now):
         self.model = model
-        self.fields = list(model._meta.concrete_fields)
+        # The database computes its generated columns (the names as searched: core.search).
+        self.fields = [f for f in model._meta.concrete_fields if not f.generated]
         self.names = [f.attname for f in self.fields]
         self.defaults, self.required = {}, set()
         for f in self.fields:
