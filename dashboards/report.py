@@ -23,13 +23,12 @@ from .scopes import GROUPINGS, LEVEL_LABELS, Scope, url_of
 
 @dataclass
 class Row:
-    """One line of a table: its values and the keys a protected version hides (none in the exact version)."""
+    """One line of a table and its exact values."""
 
     key: str
     label: str
     url: str
     values: dict
-    hidden: frozenset = frozenset()
 
 
 @dataclass
@@ -38,7 +37,6 @@ class Dashboard:
     period: Period
     siae_kind: str
     values: dict  # every indicator key, exact (None: "non calculable")
-    hidden: frozenset = frozenset()  # the keys a protected version hides: none in this exact one
     child_level: str | None = None
     children: list[Row] = field(default_factory=list)
     cohorts: list[Row] = field(default_factory=list)
@@ -47,10 +45,6 @@ class Dashboard:
 
     # The notice every exact output carries (the page, the exports' titles, the PDF).
     notice: str = "Chiffres exacts, à usage interne : ne pas diffuser"
-
-    @property
-    def threshold(self) -> None:
-        return None  # exact: nothing hidden
 
 
 def children(scope: Scope, period: Period, level: str) -> list[Row]:

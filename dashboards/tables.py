@@ -80,22 +80,18 @@ def format_value(value, unit: str) -> str:
 class Cell:
     """One value as the page shows it and as the exports write it."""
 
-    value: object  # the number (or text); None when hidden or not computable
+    value: object  # the number (or text); None when not computable
     unit: str
-    hidden: bool = False  # a protected version's hidden cell (never in the exact one)
-    threshold: int | None = None
     base: str = ""  # a rate's denominator: "des 45 sorties"
     missing: str = ""  # why there is no value when it is not "non calculable" ("heures non saisies")
 
     @property
     def value_html(self):
         """The value without its base (the key figures print the base on a line of its own)."""
-        return Cell(self.value, self.unit, self.hidden, self.threshold, "", self.missing).html
+        return Cell(self.value, self.unit, "", self.missing).html
 
     @property
     def html(self):
-        if self.hidden:
-            return format_html('<span class="app-secret" title="secret statistique">&lt; {}</span>', self.threshold)
         if self.missing:
             return format_html('<span class="app-muted">{}</span>', self.missing)
         if self.value is None:
@@ -116,9 +112,7 @@ class Cell:
 
     @property
     def export(self):
-        """Numbers stay numbers (XLSX); a hidden cell is "< 5"; a value that cannot be computed is empty."""
-        if self.hidden:
-            return f"< {self.threshold}"
+        """Numbers stay numbers (XLSX); a value that cannot be computed is empty."""
         if self.missing:
             return self.missing
         return self.value
@@ -129,8 +123,8 @@ class Cell:
 
     @property
     def chart(self):
-        """For the charts: a plain number, None (a gap) when hidden or not computable."""
-        if self.hidden or self.value is None:
+        """For the charts: a plain number, None (a gap) when not computable."""
+        if self.value is None:
             return None
         return float(self.value) if isinstance(self.value, Decimal) else self.value
 
@@ -180,15 +174,15 @@ def rate_base(key: str, values: dict) -> str:
     return f"des {format_value(count, 'people')} {indicators.BASE_LABELS[denominator]}"
 
 
-def cell(values: dict, key: str, unit: str, hidden=frozenset(), threshold=None) -> Cell:
+def cell(values: dict, key: str, unit: str) -> Cell:
     """One value of a row of indicators, with its base when it is a rate and "heures non saisies" for an
     occupation rate without hours."""
     missing = indicators.HOURS_NOT_ENTERED if key == "occupation_rate" and values.get("_hours_missing") else ""
-    return Cell(values.get(key), unit, key in hidden, threshold, rate_base(key, values), missing)
+    return Cell(values.get(key), unit, rate_base(key, values), missing)
 
 
-def _cells(values: dict, hidden, keys_units, threshold) -> list[Cell]:
-    return [cell(values, key, unit, hidden, threshold) for key, unit in keys_units]
+def _cells(values: dict, keys_units) -> list[Cell]:
+    return [cell(values, key, unit) for key, unit in keys_units]
 
 
 # --- Query strings ----------------------------------------------------------------------------------------
@@ -232,7 +226,7 @@ def _fold(text: str) -> str:
 
 
 def sort_rows(rows: list, tri: str) -> list:
-    """``tri`` = "key" (ascending) or "-key"; hidden and not computable values last, whatever the direction."""
+    """``tri`` = "key" (ascending) or "-key"; values that cannot be computed last, whatever the direction."""
     descending, key = tri.startswith("-"), tri.lstrip("-")
     if key == "label":
         return sorted(rows, key=lambda row: _fold(row.label), reverse=descending)
@@ -269,7 +263,7 @@ def children_table(dashboard, filters: Filters) -> Table | None:
     child_query = filters.query(child=True)
     rows = sort_rows(dashboard.children, filters.tri) if filters.tri else dashboard.children
     for row in rows:
-        table.lines.append(Line(row.label, _cells(row.values, row.hidden, units, dashboard.threshold),
+        table.lines.append(Line(row.label, _cells(row.values, units),
                                 f"{row.url}?{child_query}"))
     return table
 
@@ -279,8 +273,7 @@ def indicator_sections(dashboard) -> list[Table]:
     for indicator in indicators.CATALOGUE:
         table = tables.setdefault(indicator.section, Table(
             "indicateurs", indicator.section, Column("indicator", "Indicateur"), [Column("value", "Valeur")]))
-        table.lines.append(Line(indicator.label, [cell(dashboard.values, indicator.key, indicator.unit,
-                                                        dashboard.hidden, dashboard.threshold)]))
+        table.lines.append(Line(indicator.label, [cell(dashboard.values, indicator.key, indicator.unit)]))
     return list(tables.values())
 
 
@@ -293,12 +286,12 @@ def cohorts_table(dashboard) -> tuple[Table, bool]:
     if per_session:
         table = Table("cohortes", "Entonnoir par session de recrutement", Column("session", "Session"), columns)
         for row in dashboard.cohorts:
-            table.lines.append(Line(row.label, _cells(row.values, row.hidden, units, dashboard.threshold)))
+            table.lines.append(Line(row.label, _cells(row.values, units)))
         return table, True
     table = Table("cohortes", "Entonnoir de l'ensemble des sessions de la période", Column("scope", "Périmètre"),
                   columns)
     label = f"{len(dashboard.cohorts)} sessions"
-    table.lines.append(Line(label, _cells(cohort_totals(dashboard), frozenset(), units, dashboard.threshold)))
+    table.lines.append(Line(label, _cells(cohort_totals(dashboard), units)))
     return table, False
 
 
@@ -313,7 +306,7 @@ def trends_table(dashboard) -> Table:
                   [Column(key, label) for key, label, _unit in TREND_COLUMNS])
     units = [(key, unit) for key, _label, unit in TREND_COLUMNS]
     for row in dashboard.trends:
-        table.lines.append(Line(row.label, _cells(row.values, row.hidden, units, dashboard.threshold)))
+        table.lines.append(Line(row.label, _cells(row.values, units)))
     return table
 
 
@@ -377,16 +370,13 @@ class KeyFigure:
 
 def page_tables(dashboard, filters: Filters) -> dict:
     """The tables, key figures and charts of the dashboard's page (the template's context names)."""
-    threshold = dashboard.threshold
     children = children_table(dashboard, filters)
     cohorts, per_session = cohorts_table(dashboard)
     trends = trends_table(dashboard)
-    key_cells = {key: cell(dashboard.values, key, indicators.BY_KEY[key].unit, dashboard.hidden, threshold)
+    key_cells = {key: cell(dashboard.values, key, indicators.BY_KEY[key].unit)
                  for key in KEY_FIGURES + indicators.OUTCOME_KEYS}
     totals = cohort_totals(dashboard)
     funnel_steps = [(label, totals[key]) for key, label in FUNNEL_STEPS]
-    anything_hidden = bool(dashboard.hidden) or any(
-        row.hidden for row in [*dashboard.children, *dashboard.cohorts, *dashboard.trends])
     return {
         "key_figures": [KeyFigure(indicators.BY_KEY[key].label, key_cells[key], indicators.DEFINITIONS.get(key, ""))
                         for key in KEY_FIGURES],
@@ -398,8 +388,6 @@ def page_tables(dashboard, filters: Filters) -> dict:
         "trends": trends,
         "funding": funding_table(dashboard),
         "charts": build_charts(dashboard, key_cells, trends, funnel_steps),
-        "threshold": threshold,
-        "anything_hidden": anything_hidden,
     }
 
 

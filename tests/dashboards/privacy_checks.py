@@ -119,8 +119,9 @@ def dashboard_offences(dashboard: report.Dashboard) -> tuple[int, list[str]]:
     values = dashboard.values
     seen = sum(1 for key in PEOPLE if key in values)
     rows = [*dashboard.children, *dashboard.cohorts, *dashboard.trends]
-    offences = [f"{where}: {sorted(dashboard.hidden)} hidden"] if dashboard.hidden else []
-    offences += [f"{where} {row.label}: {sorted(row.hidden)} hidden" for row in rows if row.hidden]
+    offences = [f"{where} {label}: {key} = {row_values[key]!r} is not an exact count"
+                for label, row_values in [("", values), *((row.label, row.values) for row in rows)]
+                for key in PEOPLE if key in row_values and not isinstance(row_values[key], int)]
     seen += sum(len(row.values) for row in rows)
     if dashboard.children:
         for key in ADDITIVE_CHILD_KEYS:

@@ -45,13 +45,11 @@ def test_every_level_shows_the_four_entrants_exactly(four_entrants, level):
 
     dashboard = build(level, key)
 
-    assert (dashboard.hidden, dashboard.threshold) == (frozenset(), None)
     values = dashboard.values
     assert (values["entrants"], values["exits"], values["returns_to_ordinary_detention"], values["in_pathway"]) == (
         4, 1, 1, 3)
     assert (values["women_pct"], values["return_rate"]) == (Decimal("25.0"), Decimal("100.0"))
     assert dashboard.cohorts[0].values["entrants"] == 4 and dashboard.trends[0].values["entrants"] == 4
-    assert not any(row.hidden for row in [*dashboard.children, *dashboard.cohorts, *dashboard.trends])
 
 
 def test_the_json_and_the_indicator_rows_give_the_exact_counts(four_entrants):
@@ -68,4 +66,4 @@ def test_a_disp_lists_its_establishment_with_the_exact_figures(four_entrants):
     disp = build(Level.DISP, "DISP_PARIS", child_level=Level.ESTABLISHMENT)
 
     [establishment_row] = disp.children
-    assert (establishment_row.values["entrants"], establishment_row.hidden) == (4, frozenset())
+    assert establishment_row.values["entrants"] == 4
