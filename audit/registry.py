@@ -100,6 +100,11 @@ ROUTES: dict[str, Route] = {
     # Dashboards: ?format=csv|xlsx&tableau=... (aggregates, logged all the same: an export is an export).
     "dashboards:national": Route(None, "dashboard", id_kwargs=("level",), export_param="format"),
     "dashboards:scope": Route(None, "dashboard", id_kwargs=("level", "key"), export_param="format"),
+    # The annual open-data release (national staff): its ZIP is an export, logged as one.
+    "dashboards:release": Route(None, "release", id_kwargs=(), export_param="format",
+                                export_values=frozenset({"zip"})),
+    # The import's empty template (the format's column names, no row): a file without data, nothing to log.
+    "participants:import_template": Route(None, "import_template", id_kwargs=()),
 }
 
 

@@ -13,15 +13,24 @@ from django.views.decorators.http import require_POST, require_safe
 
 from access import permissions
 from core.views import crumb, require_form_methods
+from programmes.exports import table_response
 
 from .enums import ImportStatus
 from .import_forms import MAX_UPLOAD_BYTES, ImportUploadForm
-from .importing import COLUMNS, error_text
+from .importing import COLUMN_NAMES, COLUMNS, error_text
 from .importing import jobs as import_jobs
 from .selectors import get_import_job_for, own_import_jobs_for
 
 RECENT_JOBS = 10
 NO_IMPORT_ROLE = "Votre rôle ne permet pas d'importer des parcours."
+TEMPLATE_NAME = "modele-import-parcours"
+
+
+@require_safe
+def import_template(request, fmt):
+    """The file to fill: the format's columns in its order, no row (CSV with ";" or XLSX)."""
+    permissions.require(import_jobs.may_import(request.user), NO_IMPORT_ROLE)
+    return table_response(filename=TEMPLATE_NAME, headers=list(COLUMN_NAMES), rows=[], fmt=fmt)
 
 
 @require_form_methods

@@ -53,7 +53,8 @@ NOT_CRAWLED = {
                      "programmes:contract_update", "programmes:funding_update", "programmes:partnership_detail",
                      "programmes:partnership_update"], NO_PERSON),
     **dict.fromkeys(["dashboards:landing", "dashboards:national", "dashboards:national_json", "dashboards:scope",
-                     "dashboards:scope_json"], "agrégats seulement, jamais un nom (tests/dashboards)"),
+                     "dashboards:scope_json", "dashboards:release"],
+                    "agrégats seulement, jamais un nom (tests/dashboards)"),
     "documents:batch_download": "le ZIP d'un lot : un fichier, journalisé comme tout fichier (test_registry)",
 }
 
