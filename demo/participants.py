@@ -33,11 +33,17 @@ each month to the end of last month (12 posts, 7 ETP: an occupation of about 65 
 with no follow-up recorded yet, the +3 months one due; one in the workshop released
 within 30 days with no pre-release action: the CPIP's home page says so).
 
+Meaux today (MEAUX-ARES: Après's workshop at the QNC again from 2023, under a 2022-regime implantation contract and
+Après's current convention, demo/programmes.py): cohorts built by the same code as today's Metz (_today), sessions
+16, 12, 8 and 4 months before the day load_demo runs, thirteen people in the workshop at 30 to 35 hours a week with
+their hours each month to the end of last month (about 60 % of Après's 16 ETP over twelve months), six exits over
+the past year (a return, a transfer, one for health, three released with a job or a training, followed up).
+
 While it loads, full_clean() leaves constraints and foreign keys to the database (2 to 3 s instead of 20:
 see _database_checks_left_to_the_database); the services' rules all run.
 
-Loading twice changes nothing: each piece (Meaux, Metz 2021-2022, Metz today) is skipped when its session exists
-(today's Metz keeps the dates of the day it was first loaded). Every draw comes from a seeded
+Loading twice changes nothing: each piece (Meaux, Metz 2021-2022, Metz today, Meaux today) is skipped when its
+session exists (today's cohorts keep the dates of the day they were first loaded). Every draw comes from a seeded
 random.Random: every load gives the same data.
 """
 
@@ -422,7 +428,7 @@ class Builder:
         pathway = services.pathway_assign(pathway=pathway, on=plan.assigned_on, by=spip)
         if programme_rules.workshop_frame_errors(self.actors.programme, plan.start):
             # No entry in a workshop whose programme has ended or has no implantation contract in force (issue 15):
-            # today's Meaux cohort stays assigned while MEAUX-APRES ends on 31 December 2018 (demo/programmes.py).
+            # nobody enters MEAUX-APRES after it ends on 31 December 2018 (demo/programmes.py).
             return pathway
         if contract:
             pay = pay or rates.pay_floor(rates.smic_on(plan.start))
@@ -910,9 +916,10 @@ class Route:
     converted: bool = False  # an acte d'engagement turned into a CEP on METZ_CEP_DAY
 
 
-def _metz_cohort(b: Builder, today: datetime.date, commission: datetime.date, note: str, routes: list) -> None:
-    """One session and its entrants, from the commission to today: contract, monthly hours (to the end of last
-    month for those still in), exits, follow-ups."""
+def _cohort(b: Builder, today: datetime.date, commission: datetime.date, note: str, routes: list,
+            hours: tuple = (24, 28, 30)) -> None:
+    """One session and its entrants, from the commission to today: contract (``hours`` a week, drawn), monthly
+    hours (to the end of last month for those still in), exits, follow-ups."""
     rng = b.rng
     commission = b.free_day(commission)
     session = b.session(commission, _weekday_before(commission - DAY * 14), _weekday_before(commission - DAY * 7),
@@ -924,7 +931,7 @@ def _metz_cohort(b: Builder, today: datetime.date, commission: datetime.date, no
         if isinstance(exit_on, int):
             exit_on = _weekday_before(today - relativedelta(months=exit_on))
         plan = Plan(fate="in" if exit_on is None else "exit", classified_on=_weekday(commission + DAY * 3),
-                    assigned_on=_weekday(commission + DAY * 6), start=start, hours=Decimal(rng.choice([24, 28, 30])),
+                    assigned_on=_weekday(commission + DAY * 6), start=start, hours=Decimal(rng.choice(hours)),
                     exit_on=exit_on)
         if exit_on is None:
             plan.expected_release = today + DAY * route.expected_in_days
@@ -935,8 +942,9 @@ def _metz_cohort(b: Builder, today: datetime.date, commission: datetime.date, no
         else:
             plan.expected_release = exit_on + DAY * rng.randint(90, 300)
             plan.return_ = route.row[1:] if route.row[0] == R else None
-        participant = b.participant(age_on=start, quartier=rng.choice(b.actors.others),
-                                    expected_release=plan.expected_release, eligibility=plan.eligibility)
+        quartier = b.actors.quartier or rng.choice(b.actors.others)  # the programme's quartier (Meaux: QNC)
+        participant = b.participant(age_on=start, quartier=quartier, expected_release=plan.expected_release,
+                                    eligibility=plan.eligibility)
         # Those still in are paid at least 45 % of the SMIC in force today as well as at their start: no open
         # contract of the demo falls below today's floor (a SMIC raised since would show the revaluation alert).
         pay = rates.pay_floor(rates.smic_on(start))
@@ -967,7 +975,7 @@ def _metz_2022(actors: Actors) -> None:
     turned into CEPs on 2 May 2022 (the log shows the acte ending on 1 May), released in the autumn."""
     rng = random.Random(2022)
     b = Builder(rng, People(rng, range(410000, 490000)), actors)
-    _metz_cohort(b, datetime.date(2023, 1, 1), datetime.date(2021, 11, 16), METZ_2021_NOTE, [
+    _cohort(b, datetime.date(2023, 1, 1), datetime.date(2021, 11, 16), METZ_2021_NOTE, [
         Route(datetime.date(2022, 3, 18), (E, "", Outcome.POSITIVE, "", None,
                                            "Formation qualifiante d'agent de fabrication de meubles.")),
         Route(datetime.date(2022, 9, 16), (A, SA.SL, Outcome.TRANSITION, JobContract.CDD, 6,
@@ -978,11 +986,18 @@ def _metz_2022(actors: Actors) -> None:
     ])
 
 
+def _today(actors: Actors, today: datetime.date, people: People, cohorts: list, hours: tuple) -> Builder:
+    """A programme's cohorts of today: (months before today of the commission, session note, routes) each."""
+    b = Builder(people.rng, people, actors)
+    for months, note, routes in cohorts:
+        _cohort(b, today, _weekday_before(today - relativedelta(months=months)), note, routes, hours)
+    return b
+
+
 def _metz(actors: Actors, today: datetime.date) -> None:
     """Today's Metz: four sessions over fourteen months, eleven people in the workshop (12 posts, 7 ETP)."""
     rng = random.Random(57)
-    b = Builder(rng, People(rng, range(510000, 590000)), actors)
-    _metz_cohort(b, today, _weekday_before(today - relativedelta(months=14)), METZ_NOTES[2], [
+    b = _today(actors, today, People(rng, range(510000, 590000)), [(14, METZ_NOTES[2], [
         Route(11, (R, RR.OWN_REQUEST, "À sa demande, après deux mois d'atelier.")),
         Route(10, (T, "", "Transfert vers un centre de détention pour la suite de la peine.")),
         Route(9, (A, SA.LC, Outcome.DURABLE, JobContract.CDI, None, "CDI de menuisier dans une entreprise messine."),
@@ -993,24 +1008,55 @@ def _metz(actors: Actors, today: datetime.date) -> None:
         Route(5, (E, "", Outcome.OTHER, "", None, "Libéré en fin de peine, en recherche d'emploi.")),
         Route(3, (A, SA.PE, Outcome.POSITIVE, "", None, "Embauche en CDDI dans un atelier et chantier d'insertion.")),
         Route(expected_in_days=150),  # a long sentence: in the workshop for more than a year
-    ])
-    # Released 4 months ago under a DDSE, no follow-up yet: the +3 months one is due. One of those still in leaves
-    # within 30 days and has no pre-release action yet: the CPIP's home page says so.
-    _metz_cohort(b, today, _weekday_before(today - relativedelta(months=8)), METZ_NOTES[0], [
+    ]), (8, METZ_NOTES[0], [
+        # Released 4 months ago under a DDSE, no follow-up yet: the +3 months one is due. One of those still in
+        # leaves within 30 days and has no pre-release action yet: the CPIP's home page says so.
         Route(4, (A, SA.DDSE, Outcome.TRANSITION, JobContract.CDD, 4, "CDD de 4 mois de menuisier d'agencement.")),
         Route(6, (E, "", Outcome.POSITIVE, "", None, "Formation qualifiante d'agent de fabrication de meubles."),
               (Outcome.POSITIVE, "Formation en cours")),
         Route(expected_in_days=30),
         Route(expected_in_days=210),
-    ])
-    _metz_cohort(b, today, _weekday_before(today - relativedelta(months=5)), METZ_NOTES[3],
-                 [Route(expected_in_days=days) for days in (120, 180, 240, 300)])
-    recent = b.free_day(_weekday_before(today - relativedelta(months=2)))
-    _metz_cohort(b, today, recent, METZ_NOTES[1], [Route(expected_in_days=days) for days in (90, 150, 200, 300)])
-    session = RecruitmentSession.objects.get(programme=actors.programme, date=recent)
-    participant = b.participant(age_on=recent, quartier=rng.choice(actors.others),
+    ]), (5, METZ_NOTES[3], [Route(expected_in_days=days) for days in (120, 180, 240, 300)]),
+        (2, METZ_NOTES[1], [Route(expected_in_days=days) for days in (90, 150, 200, 300)])], hours=(24, 28, 30))
+    session = RecruitmentSession.objects.get(programme=actors.programme, note=METZ_NOTES[1])
+    participant = b.participant(age_on=session.date, quartier=rng.choice(actors.others),
                                 expected_release=today + DAY * 200)
     b.decline(b.candidacy(participant, session), SessionDecision.WITHDRAWN, WITHDRAWN_REASONS[0])
+
+
+# --- Meaux today (MEAUX-ARES, Après's workshop at the QNC since 2023) -----------------------------------------
+
+MEAUX_TODAY = "MEAUX-ARES"
+MEAUX_TODAY_NOTES = ["Session de recrutement de l'atelier de conditionnement.",
+                     "Session de recrutement de l'atelier de conditionnement : cinq places à pourvoir.",
+                     "Session de recrutement de l'atelier de conditionnement : quatre places à pourvoir.",
+                     "Session de recrutement de l'atelier de conditionnement : trois places en septembre."]
+
+
+def _meaux_today(actors: Actors, today: datetime.date) -> None:
+    """Today's Meaux: four sessions over sixteen months, thirteen people in the workshop at 30 to 35 hours a week
+    (20 posts; Après's 16 ETP conventioned: an occupation of about 60 % over twelve months), six exits over the
+    past year."""
+    rng = random.Random(77)
+    people = People(rng, range(710000, 790000))
+    # Nobody shares a name with the people of 2017-2018 at the same establishment.
+    people.taken |= set(Participant.objects.filter(establishment=actors.programme.establishment)
+                        .values_list("last_name", "first_names"))
+    _today(actors, today, people, [(16, MEAUX_TODAY_NOTES[0], [
+        Route(10, (R, RR.INSUFFICIENCY, "Rythme de travail non tenu malgré l'accompagnement ; retour au bâtiment.")),
+        Route(8, (A, SA.SL, Outcome.DURABLE, JobContract.CDI, None,
+                  "CDI de préparateur de commandes dans une plateforme logistique de Seine-et-Marne."),
+              (Outcome.DURABLE, "Toujours en poste"), (Outcome.DURABLE, "Toujours en poste")),
+        Route(6, (E, "", Outcome.TRANSITION, JobContract.INTERIM, 3, "Missions d'intérim de cariste (CACES obtenu)."),
+              (Outcome.TRANSITION, "Nouvelles missions d'intérim")),
+        Route(5, (H, "", "Hospitalisation de longue durée hors de l'établissement.")),
+        Route(3, (T, "", "Transfert vers un centre de détention pour la suite de la peine.")),
+        Route(expected_in_days=120), Route(expected_in_days=240),
+    ]), (12, MEAUX_TODAY_NOTES[1], [
+        Route(2, (A, SA.DDSE, Outcome.POSITIVE, "", None, "Embauche en CDDI dans une entreprise d'insertion.")),
+        *[Route(expected_in_days=days) for days in (90, 180, 270, 330)],
+    ]), (8, MEAUX_TODAY_NOTES[2], [Route(expected_in_days=days) for days in (150, 210, 300, 360)]),
+        (4, MEAUX_TODAY_NOTES[3], [Route(expected_in_days=days) for days in (160, 250, 320)])], hours=(30, 32, 35))
 
 
 # --- Entry point ---------------------------------------------------------------------------------------
@@ -1075,3 +1121,6 @@ def _load(today: datetime.date) -> None:
         _metz_2022(metz)
     if not metz_sessions.filter(note=METZ_NOTES[0]).exists():
         _metz(metz, today)
+    meaux_today = _actors(MEAUX_TODAY, "cpip.meaux", "siae.ares")
+    if not RecruitmentSession.objects.filter(programme=meaux_today.programme, note=MEAUX_TODAY_NOTES[0]).exists():
+        _meaux_today(meaux_today, today)

@@ -18,9 +18,12 @@ What binds the programmes (issue 3, section 5):
 
 Dates that move with the day load_demo runs (so that `make run` always shows a live situation):
 
-- Après (MEAUX-APRES) has a current State convention (reference DEMO-77-APRES-EI-MP) with two annexes:
+- Après has a current State convention (reference DEMO-77-APRES-EI-MP) with two annexes:
   the last one ends 45 days after today, with no successor, so DREETS Île-de-France, DDETS 77 and Après
-  see its alert on their home page; the convention itself runs one more year so that the successor fits;
+  see its alert on their home page; the convention itself runs one more year so that the successor fits.
+  The experiment (MEAUX-APRES) ended on 31 December 2018; today's workshop at Meaux is MEAUX-ARES (same
+  establishment and SIAE, 2022-regime implantation contract from 2 January 2023, renewed): its funding lines are
+  those of this current convention, MEAUX-APRES's those of the experiment's convention (DEMO-77-APRES-2017);
 - the other pilots have a convention (reference DEMO-<department>-<programme>) over the previous, current
   and next calendar years, with one annex a year (next year's in draft): none of them alerts.
 
@@ -153,6 +156,21 @@ def _former(org, name, until):
     OrganisationFormerName.objects.update_or_create(organisation=org, name=name, defaults={"valid_until": until})
 
 
+# Today's workshop at Meaux (issue 15, §4): after the experiment (MEAUX-APRES, ended 31 December 2018), Après runs a
+# workshop again at the CP de Meaux-Chauconin under the code pénitentiaire (implantation contract from
+# MEAUX_TODAY_START, 2022 regime); its funding is that of Après's current convention (DEMO-77-APRES-EI-MP).
+MEAUX_TODAY, MEAUX_TODAY_START = "MEAUX-ARES", datetime.date(2023, 1, 2)
+
+
+def _meaux_today() -> None:
+    apres = Programme.objects.get(code="MEAUX-APRES")
+    Programme.objects.update_or_create(code=MEAUX_TODAY, defaults={
+        "siae": apres.siae, "establishment": apres.establishment, "activity": apres.activity, "sector": apres.sector,
+        "quartier": apres.quartier, "phase": ProgrammePhase.PILOT, "stage": ProgrammeStage.MISE_EN_OEUVRE,
+        "start_date": MEAUX_TODAY_START, "end_date": None,
+    })
+
+
 @transaction.atomic
 def load_demo(*, today: datetime.date | None = None) -> dict[str, int]:
     """Load or update the demo rows; ``today`` (default: the local date) anchors the dates that move."""
@@ -193,6 +211,7 @@ def load_demo(*, today: datetime.date | None = None) -> dict[str, int]:
         _org(OK.ESTABLISHMENT, est_name, establishment=establishment, department=department)
         spip = _org(OK.SPIP, SPIP_NAMES[dept], department=department)
         spip.served_establishments.add(establishment)
+    _meaux_today()
 
     seine_et_marne = Department.objects.get(code="77")
     _org(OK.PREFECTURE, "Préfecture de Seine-et-Marne", department=seine_et_marne)
@@ -243,6 +262,7 @@ BINDINGS = {
     "PERPIGNAN-AEPI": (Decimal("5.00"), 8, Decimal("24.0"), datetime.date(2018, 2, 1)),
     "SEYSSES-TERRITOIRE-ACTIF": (Decimal("4.00"), 6, Decimal("30.0"), datetime.date(2018, 4, 3)),
     "NICE-ASSIETTE-BLEUE": (Decimal("4.00"), 6, Decimal("30.0"), datetime.date(2019, 9, 2)),
+    MEAUX_TODAY: (Decimal("16.00"), 20, Decimal("30.0"), MEAUX_TODAY_START),  # Après's annexes: none of its own
 }
 CODE_2022_START = datetime.date(2022, 5, 1)  # the code pénitentiaire's regime starts (docs/domain.md §3.2)
 DIRECCTE_UNTIL = datetime.date(2021, 3, 31)
@@ -402,6 +422,8 @@ def _state_conventions(programmes: dict, authorities: dict, today: datetime.date
                    structure_code=structure_code, status=AnnexStatus.VALIDATED, establishment=place)
             _prune(current)
             continue
+        if code == MEAUX_TODAY:
+            continue  # the SIAE's conventions are Après's, above
         start, end = datetime.date(year - 1, 1, 1), datetime.date(year + 1, 12, 31)
         convention = _convention(siae, authority, f"DEMO-{siae.department_id}-{code}", start, end,
                                  ConventionStatus.ACTIVE)
@@ -416,7 +438,8 @@ CONTRACT_YEARS = 7  # the demo's 2022-regime contracts run seven years, then are
 
 
 def _implantation_contracts(programmes: dict, today: datetime.date) -> None:
-    """The 2016-regime contract of each pilot, then the 2022-regime one from 1 May 2022, renewed (one row per
+    """The 2016-regime contract of each pilot, then the 2022-regime one from 1 May 2022 (MEAUX-ARES: from its start,
+    the 2022 regime only), renewed (one row per
     period) while the running one would end within a year of ``today``: a workshop of the demo always has a contract
     in force (MEAUX-APRES excepted, which ended with its experimental period on 31 December 2018)."""
     for code, (_etp, posts, hours, start) in BINDINGS.items():
@@ -431,13 +454,14 @@ def _implantation_contracts(programmes: dict, today: datetime.date) -> None:
                           "tacit_renewal": False, "hourly_pay": rates.pay_floor(rates.smic_on(start))},
             )
             continue
-        ImplantationContract.objects.update_or_create(
-            programme=programme, start_date=start,
-            defaults={**common, "regime": ImplantationRegime.R2016, "tacit_renewal": False,
-                      "end_date": CODE_2022_START - datetime.timedelta(days=1),
-                      "hourly_pay": rates.pay_floor(rates.smic_on(start))},
-        )
-        start = CODE_2022_START
+        if start < CODE_2022_START:
+            ImplantationContract.objects.update_or_create(
+                programme=programme, start_date=start,
+                defaults={**common, "regime": ImplantationRegime.R2016, "tacit_renewal": False,
+                          "end_date": CODE_2022_START - datetime.timedelta(days=1),
+                          "hourly_pay": rates.pay_floor(rates.smic_on(start))},
+            )
+        start = max(start, CODE_2022_START)
         while True:
             end = start + relativedelta(years=CONTRACT_YEARS) - datetime.timedelta(days=1)
             ImplantationContract.objects.update_or_create(
@@ -530,11 +554,16 @@ def _signatories(programmes: dict, orgs: dict) -> None:
                                          defaults={"function": function})
 
 
+FUNDED_BY = {"MEAUX-APRES": "DEMO-77-APRES-2017", MEAUX_TODAY: "DEMO-77-APRES-EI-MP"}
+
+
 def _funding(programmes: dict, orgs: dict) -> None:
     """The State's aide au poste of each validated annex year; the Département's share at Meaux (demo values)."""
     for programme in programmes.values():
         by_year: dict[tuple[int, int], Decimal] = {}
         annexes = FinancialAnnex.objects.filter(convention__siae=programme.siae, status=AnnexStatus.VALIDATED)
+        if programme.code in FUNDED_BY:  # Après's two programmes, each funded by its own convention
+            annexes = annexes.filter(convention__reference=FUNDED_BY[programme.code])
         for annex in annexes.select_related("convention"):
             key = (annex.year, annex.convention.authority_id)
             by_year[key] = by_year.get(key, Decimal(0)) + annex.aid_amount

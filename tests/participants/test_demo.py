@@ -302,16 +302,25 @@ def test_todays_metz_workshop_has_eleven_people_with_their_hours_to_the_end_of_l
 
     assert in_workshop.count() == 11
     assert in_workshop.filter(contract_start__lt=today - relativedelta(years=1)).count() == 1  # a long stay
-    for pathway in in_workshop:
+    assert_hours_every_month_to(last_month, in_workshop)
+    # Over the last twelve full months, the hours make about 60 % of the 7 ETP of the annexes (1 820 h an ETP).
+    assert Decimal("0.45") <= yearly_etp("METZ-EFIC", last_month) / 7 <= Decimal("0.75")
+
+
+def assert_hours_every_month_to(last_month: datetime.date, pathways) -> None:
+    for pathway in pathways:
         months = set(pathway.events.filter(kind="HOURS_WORKED").values_list("on", flat=True))
         first = pathway.contract_start.replace(day=1)
         assert max(months) == last_month and min(months) == first
         assert len(months) == (last_month.year - first.year) * 12 + last_month.month - first.month + 1
-    # Over the last twelve full months, the hours make about 60 % of the 7 ETP of the annexes (1 820 h an ETP).
+
+
+def yearly_etp(code: str, last_month: datetime.date) -> Decimal:
+    """The hours of the twelve full months up to ``last_month``, in ETP (1 820 h an ETP)."""
     year = (last_month - relativedelta(months=11), last_month)
-    hours = AccompanimentEvent.objects.filter(pathway__programme__code="METZ-EFIC", kind="HOURS_WORKED",
+    hours = AccompanimentEvent.objects.filter(pathway__programme__code=code, kind="HOURS_WORKED",
                                               on__range=year).aggregate(total=Sum("hours"))["total"]
-    assert Decimal("0.45") <= hours / 1820 / 7 <= Decimal("0.75")
+    return hours / 1820
 
 
 def test_todays_metz_exits_of_the_last_twelve_months_and_their_follow_ups():
@@ -345,3 +354,44 @@ def test_the_people_of_2017_2018_have_all_left_meaux():
 
     assert stays.count() > 73
     assert not stays.filter(stay_ended_on__isnull=True).exists()
+
+
+def test_todays_meaux_workshop_has_thirteen_people_under_a_cep_with_their_hours_to_the_end_of_last_month():
+    today = timezone.localdate()
+    last_month = today.replace(day=1) - relativedelta(months=1)
+    ares = Pathway.objects.filter(programme__code="MEAUX-ARES")
+    in_workshop = ares.filter(status="IN_WORKSHOP")
+
+    assert in_workshop.count() == 13
+    assert set(ares.exclude(contract_kind="").values_list("contract_kind", flat=True)) == {"CEP"}
+    assert set(in_workshop.values_list("participant__quartier__kind", flat=True)) == {"QNC"}
+    assert not in_workshop.filter(participant__expected_release_date__lte=today + datetime.timedelta(days=30)).exists()
+    assert_hours_every_month_to(last_month, in_workshop)
+    # Après's 16 ETP conventioned (DEMO-77-APRES-EI-MP): an occupation between 55 and 75 % over twelve months.
+    assert Decimal("0.55") <= yearly_etp("MEAUX-ARES", last_month) / 16 <= Decimal("0.75")
+
+
+def test_todays_meaux_exits_of_the_last_twelve_months_and_their_follow_ups():
+    today = timezone.localdate()
+    ares = Pathway.objects.filter(programme__code="MEAUX-ARES")
+    exits = ares.filter(exit_on__isnull=False)
+
+    assert not exits.filter(exit_on__lte=today - relativedelta(years=1)).exists()
+    assert dict(exits.values_list("exit_reason").annotate(n=Count("id"))) == {
+        "RETURN_ORDINARY_DETENTION": 1, "TRANSFER": 1, "HEALTH": 1, "RELEASE_END_OF_SENTENCE": 1,
+        "RELEASE_ADJUSTMENT": 2}
+    assert dict(exits.filter(exit_reason__in=RELEASES).values_list("outcome").annotate(n=Count("id"))) == {
+        "DURABLE": 1, "TRANSITION": 1, "POSITIVE": 1}
+    followed = FollowUp.objects.filter(pathway__in=exits, reached=True)
+    assert dict(followed.values_list("milestone").annotate(n=Count("id"))) == {3: 2, 6: 1}
+    assert not followed.filter(contacted_on__gt=today).exists()
+    assert set(PathwayLog.objects.filter(pathway__in=ares).values_list("by__username", flat=True)) == {
+        "cpip.meaux", "siae.ares"}
+
+
+def test_the_people_of_todays_meaux_share_no_name_or_ecrou_with_those_of_2017_2018():
+    everyone = Participant.objects.filter(establishment__programmes__code="MEAUX-ARES").distinct()
+
+    assert everyone.filter(pathways__programme__code="MEAUX-ARES").distinct().count() == 19
+    assert everyone.values("ecrou_key").distinct().count() == everyone.count()
+    assert everyone.values("last_name", "first_names").distinct().count() == everyone.count()

@@ -23,6 +23,7 @@ PILOT_CODES = {
     "VARCES-LA-REMISE", "SAINT-DENIS-TI-TANG", "MEAUX-APRES", "METZ-EFIC", "OERMINGEN-EMMAUS-MUNDO",
     "PERPIGNAN-AEPI", "SEYSSES-TERRITOIRE-ACTIF", "NICE-ASSIETTE-BLEUE",
 }
+DEMO_CODES = PILOT_CODES | {"MEAUX-ARES"}  # today's workshop at Meaux, after the experiment (MEAUX-APRES)
 
 
 @pytest.fixture(scope="module")
@@ -59,11 +60,11 @@ def test_load_demo_twice_gives_the_same_rows():
 
     assert snapshot() == first
     assert dict(User.objects.values_list("username", "password")) == passwords  # not re-hashed either
-    assert "Démo chargée : 8 programmes, 8 établissements, 8 SIAE" in out.getvalue()
+    assert "Démo chargée : 9 programmes, 8 établissements, 8 SIAE" in out.getvalue()
 
 
-def test_load_demo_creates_the_eight_pilots_and_nine_demo_accounts(demo):
-    assert set(Programme.objects.values_list("code", flat=True)) == PILOT_CODES
+def test_load_demo_creates_the_eight_pilots_todays_meaux_and_nine_demo_accounts(demo):
+    assert set(Programme.objects.values_list("code", flat=True)) == DEMO_CODES
     assert set(User.objects.values_list("username", flat=True)) == DEMO_ACCOUNTS
 
 
@@ -99,15 +100,15 @@ def test_meaux_apres_page_shows_its_establishment_quartier_siae_disp_and_manager
 @pytest.mark.parametrize(
     ("username", "codes"),
     [
-        ("cpip.meaux", {"MEAUX-APRES"}),
-        ("siae.ares", {"MEAUX-APRES"}),
-        ("disp.paris", {"MEAUX-APRES"}),
-        ("dreets.idf", {"MEAUX-APRES"}),
+        ("cpip.meaux", {"MEAUX-APRES", "MEAUX-ARES"}),
+        ("siae.ares", {"MEAUX-APRES", "MEAUX-ARES"}),
+        ("disp.paris", {"MEAUX-APRES", "MEAUX-ARES"}),
+        ("dreets.idf", {"MEAUX-APRES", "MEAUX-ARES"}),
         ("cpip.metz", {"METZ-EFIC"}),
         ("siae.efic", {"METZ-EFIC"}),
         ("disp.strasbourg", {"METZ-EFIC", "OERMINGEN-EMMAUS-MUNDO"}),
-        ("national", PILOT_CODES),
-        ("admin", PILOT_CODES),
+        ("national", DEMO_CODES),
+        ("admin", DEMO_CODES),
     ],
 )
 def test_demo_account_sees_only_the_programmes_of_its_scope(demo, client, username, codes):
@@ -115,7 +116,7 @@ def test_demo_account_sees_only_the_programmes_of_its_scope(demo, client, userna
 
     text = page_text(client.get(reverse("programmes:programme_list")))
 
-    assert {code for code in PILOT_CODES if f">{code}</a>" in text} == codes
+    assert {code for code in DEMO_CODES if f">{code}</a>" in text} == codes
 
 
 def test_cpip_of_metz_gets_404_on_meaux_apres(demo, client):

@@ -294,7 +294,38 @@ def test_meaux_is_funded_by_the_state_and_the_departement(demo_loaded):
 
 
 def test_pilot_programmes_are_unchanged_by_the_new_demo_rows(demo_loaded):
-    assert Programme.objects.count() == 8
+    assert Programme.objects.count() == 9  # the 8 pilots and today's Meaux (MEAUX-ARES)
+
+
+def test_todays_meaux_shares_apres_and_the_establishment_under_a_2022_regime_contract_in_force_until_a_year_on(
+    demo_loaded
+):
+    apres, ares = Programme.objects.get(code="MEAUX-APRES"), Programme.objects.get(code="MEAUX-ARES")
+    contracts = ImplantationContract.objects.filter(programme=ares).order_by("start_date")
+
+    assert (ares.siae, ares.establishment, ares.quartier) == (apres.siae, apres.establishment, apres.quartier)
+    assert (ares.start_date, ares.end_date) == (datetime.date(2023, 1, 2), None)
+    assert [(c.regime, c.start_date, c.tacit_renewal) for c in contracts][0] == ("R2022", ares.start_date, True)
+    assert {c.regime for c in contracts} == {"R2022"}
+    assert contracts.last().end_date > TODAY + datetime.timedelta(days=365)
+    for previous, contract in zip(contracts, contracts[1:], strict=False):
+        assert contract.start_date == previous.end_date + datetime.timedelta(days=1)
+
+
+def test_the_state_funds_the_experiment_with_its_convention_and_todays_meaux_with_the_current_one(demo_loaded):
+    def state_lines(code):
+        return dict(FundingLine.objects.filter(programme__code=code, funder="STATE").values_list("year", "amount"))
+
+    def annexes_by_year(reference):
+        by_year = {}
+        for annex in FinancialAnnex.objects.filter(convention__reference=reference, status="VALIDATED"):
+            by_year[annex.year] = by_year.get(annex.year, Decimal(0)) + annex.aid_amount
+        return by_year
+
+    assert state_lines("MEAUX-APRES") == annexes_by_year("DEMO-77-APRES-2017")
+    assert sorted(state_lines("MEAUX-APRES")) == [2017, 2018]
+    assert state_lines("MEAUX-ARES") == annexes_by_year("DEMO-77-APRES-EI-MP") != {}
+    assert min(state_lines("MEAUX-ARES")) >= TODAY.year - 2
 
 
 def test_meaux_partnership_names_pole_emploi_as_it_was_called_in_2017(client, demo_loaded):
