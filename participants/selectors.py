@@ -438,14 +438,17 @@ def session_list_for(*, user, programme=None, year: int | None = None) -> QueryS
 
 def session_eligible_participants_for(*, user, session: RecruitmentSession) -> QuerySet[Participant]:
     """Who may become a candidate at this session: people of the user's scope staying in the programme's
-    establishment, with no open pathway in the programme."""
+    establishment, with no open pathway in the programme, or only a candidacy recorded without a session
+    (``waiting_candidacy``: it is attached to this session rather than doubled)."""
     open_pathway = Pathway.objects.filter(
         participant=OuterRef("pk"), programme_id=session.programme_id, status__in=[s.value for s in OPEN_STATUSES]
     )
+    waiting = Q(status=PathwayStatus.CANDIDATE, session__isnull=True)
     return (
         scope.participants_for(user)
         .filter(establishment_id=session.programme.establishment_id, stay_ended_on__isnull=True)
-        .exclude(Exists(open_pathway))
+        .exclude(Exists(open_pathway.exclude(waiting)))
+        .annotate(waiting_candidacy=Exists(open_pathway.filter(waiting)))
         .select_related("quartier")
         .order_by("last_name", "first_names", "ecrou")
     )

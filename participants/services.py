@@ -185,6 +185,22 @@ def pathway_create(*, participant: Participant, programme, session: RecruitmentS
     return pathway
 
 
+@records_by
+@transaction.atomic
+def pathway_join_session(*, pathway: Pathway, session: RecruitmentSession, by) -> Pathway:
+    """A candidacy recorded without a session, attached to one (the session's board, issue 18 §5): no decision yet."""
+    pathway = _lock_pathway(pathway, None)
+    if session.programme_id != pathway.programme_id:
+        _raise({"session": _("Cette session appartient à un autre programme.")})
+    if pathway.status != PathwayStatus.CANDIDATE or pathway.session_id is not None:
+        _raise({None: _("Cette candidature est déjà rattachée à une session, ou a déjà reçu une décision.")})
+    pathway.session = session
+    pathway.version += 1
+    pathway.full_clean()
+    pathway.save()
+    return pathway
+
+
 _DECISION_STATUS = {
     SessionDecision.SELECTED: PathwayStatus.SELECTED,
     SessionDecision.NOT_SELECTED: PathwayStatus.NOT_SELECTED,

@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 from audit.context import records_by
 
 from . import services
-from .models import RecruitmentSession
+from .enums import PathwayStatus
+from .models import Pathway, RecruitmentSession
 
 # Errors of pathway_decide that are the same for every person, by the argument of session_decide they are about
 # (NON_FIELD_ERRORS: the decision as a whole). The others (the person's status) are said person by person.
@@ -32,13 +33,19 @@ class BulkRefused(Exception):
 
 @records_by
 def session_add_candidates(*, session: RecruitmentSession, participants, by) -> int:
-    """A candidacy at ``session`` for each of ``participants``; how many were added."""
+    """A candidacy at ``session`` for each of ``participants``: their candidacy in the programme recorded without a
+    session is attached to it, otherwise a new one is made; how many were added."""
     participants = list(participants)
-    _all_or_nothing(
-        (person, lambda person=person: services.pathway_create(
-            participant=person, programme=session.programme, session=session, by=by))
-        for person in participants
-    )
+    waiting = {pathway.participant_id: pathway for pathway in Pathway.objects.filter(
+        participant__in=participants, programme_id=session.programme_id, status=PathwayStatus.CANDIDATE,
+        session__isnull=True)}
+
+    def add(person):
+        if person.pk in waiting:
+            return services.pathway_join_session(pathway=waiting[person.pk], session=session, by=by)
+        return services.pathway_create(participant=person, programme=session.programme, session=session, by=by)
+
+    _all_or_nothing((person, lambda person=person: add(person)) for person in participants)
     return len(participants)
 
 

@@ -438,6 +438,37 @@ def test_adding_three_people_makes_three_candidacies_logged(client_as, scope_a):
     assert PathwayLog.objects.filter(pathway__session=session, transition="CREATE").count() == 3
 
 
+def test_a_candidacy_saved_without_a_session_is_listed_and_attached_not_doubled(client_as, scope_a, personas):
+    """Issue 18, §5: such a candidacy never appeared in « Ajouter des candidat·es »."""
+    session = session_of(scope_a)
+    waiting = services.pathway_create(participant=ParticipantFactory(establishment=scope_a.establishment,
+                                                                     last_name="Attente"),
+                                      programme=scope_a.programme, session=None, by=personas["CPIP_A"])
+    elsewhere = candidate(session_of(scope_a, date=PAST - datetime.timedelta(days=30)), "Ailleurs")
+    client = client_as("CPIP_A")
+
+    page = client.get(detail(session))
+    response = client.post(add_url(session), {"participants": [waiting.participant.pk]})
+
+    assert [p.last_name for p in page.context["eligible"]] == ["Attente"]  # not the one already in a session
+    assert "Candidature enregistrée sans session" in page_text(page) and elsewhere.participant.last_name not in [
+        p.last_name for p in page.context["eligible"]]
+    assert messages_of(response) == ["1 candidat·e ajouté·e à la session."]
+    assert list(Pathway.objects.filter(participant=waiting.participant).values_list("pk", "session")) == [
+        (waiting.pk, session.pk)]
+
+
+def test_attaching_a_candidacy_that_has_a_decision_is_refused_and_writes_nothing(scope_a, personas):
+    session = session_of(scope_a)
+    decided = candidate(session_of(scope_a, date=PAST - datetime.timedelta(days=30)), "Decide")
+
+    with pytest.raises(ValidationError, match="déjà rattachée à une session"):
+        services.pathway_join_session(pathway=decided, session=session, by=personas["CPIP_A"])
+
+    decided.refresh_from_db()
+    assert decided.session != session
+
+
 def test_adding_nobody_sends_back_to_the_session_with_a_french_error(client_as, scope_a):
     session = session_of(scope_a)
 
