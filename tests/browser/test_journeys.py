@@ -12,9 +12,10 @@ from .signin import pass_second_factor
 pytestmark = [pytest.mark.browser]
 
 ALL_CODES = [
-    "MEAUX-APRES", "METZ-EFIC", "NICE-ASSIETTE-BLEUE", "OERMINGEN-EMMAUS-MUNDO", "PERPIGNAN-AEPI",
+    "MEAUX-APRES", "MEAUX-ARES", "METZ-EFIC", "NICE-ASSIETTE-BLEUE", "OERMINGEN-EMMAUS-MUNDO", "PERPIGNAN-AEPI",
     "SAINT-DENIS-TI-TANG", "SEYSSES-TERRITOIRE-ACTIF", "VARCES-LA-REMISE",
 ]
+MEAUX = ("MEAUX-APRES", "MEAUX-ARES")  # the experiment of 2017-2018 and today's workshop
 # What a programme's detail page shows: SIAE, establishment, interregion (DISP).
 DETAILS = {
     "MEAUX-APRES": ("Après (Groupe ARES)", "CP de Meaux-Chauconin",
@@ -42,10 +43,10 @@ class Persona:
 
 
 PERSONAS = [
-    Persona("cpip.meaux", "Camille", "Les programmes de vos établissements", ("MEAUX-APRES",), "MEAUX-APRES", False),
-    Persona("siae.ares", "Dominique", "Les programmes de votre structure", ("MEAUX-APRES",), "MEAUX-APRES", True),
-    Persona("disp.paris", "Nadia", "Les programmes de votre interrégion", ("MEAUX-APRES",), "MEAUX-APRES", True),
-    Persona("dreets.idf", "Julien", "Les programmes de votre région", ("MEAUX-APRES",), "MEAUX-APRES", True),
+    Persona("cpip.meaux", "Camille", "Les programmes de vos établissements", MEAUX, "MEAUX-APRES", False),
+    Persona("siae.ares", "Dominique", "Les programmes de votre structure", MEAUX, "MEAUX-APRES", True),
+    Persona("disp.paris", "Nadia", "Les programmes de votre interrégion", MEAUX, "MEAUX-APRES", True),
+    Persona("dreets.idf", "Julien", "Les programmes de votre région", MEAUX, "MEAUX-APRES", True),
     Persona("national", "Claire", "Tous les programmes", tuple(ALL_CODES), "SAINT-DENIS-TI-TANG", False),
     Persona("admin", "Alex", "Tous les programmes", tuple(ALL_CODES), "METZ-EFIC", True),
     Persona("cpip.metz", "Yanis", "Les programmes de vos établissements", ("METZ-EFIC",), "METZ-EFIC", False),
