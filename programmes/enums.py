@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -98,3 +100,8 @@ class Funder(models.TextChoices):
     EPCI = "EPCI", _("EPCI")
     REGION = "REGION", _("Région")
     OTHER = "OTHER", _("Autre financeur")
+
+
+# Part-time work in detention is at least 10 hours a week, full time 35 (docs/domain.md §4.3, §4.4): the implantation
+# contract's rule (programmes.rules) and its database constraint (programmes.models).
+IMPLANTATION_MIN_WEEKLY_HOURS, IMPLANTATION_MAX_WEEKLY_HOURS = Decimal("10"), Decimal("35")

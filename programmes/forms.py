@@ -24,7 +24,7 @@ from .models import (
     StateConvention,
 )
 from .rates import MEASURES_BY_KIND, annex_aid_amount
-from .rules import check_programme_rules
+from .rules import check_programme_rules, implantation_contract_errors
 
 
 def departments_choices(user, instance):
@@ -226,6 +226,17 @@ class ImplantationContractForm(DsfrModelForm):
             Fieldset(_("Locaux et postes"), "premises",
                      Row(Column("posts"), Column("weekly_hours"), Column("hourly_pay"))),
         )
+
+    def clean(self):
+        """The rule's messages beside their fields (the regime of the start date, 10–35 hours), before the model's
+        constraint, which then skips the fields in error: the precise message, once."""
+        cleaned = super().clean()
+        start, hours = cleaned.get("start_date"), cleaned.get("weekly_hours")
+        if start and hours is not None:
+            for field, message in implantation_contract_errors(regime=cleaned.get("regime"), start_date=start,
+                                                               weekly_hours=hours).items():
+                self.add_error(field, message)
+        return cleaned
 
 
 class PartnershipConventionForm(DsfrModelForm):

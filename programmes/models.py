@@ -6,6 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from core.validation import period_in_order
 
 from .enums import (
+    IMPLANTATION_MAX_WEEKLY_HOURS,
+    IMPLANTATION_MIN_WEEKLY_HOURS,
     AidScheme,
     AidTerritory,
     AnnexStatus,
@@ -442,9 +444,11 @@ class ImplantationContract(models.Model):
         constraints = [
             period_in_order("implantation_period_in_order"),
             models.CheckConstraint(
-                condition=Q(weekly_hours__gt=0) & Q(weekly_hours__lte=48) & Q(hourly_pay__gt=0),
+                condition=Q(weekly_hours__gte=IMPLANTATION_MIN_WEEKLY_HOURS)
+                & Q(weekly_hours__lte=IMPLANTATION_MAX_WEEKLY_HOURS) & Q(hourly_pay__gt=0),
                 name="implantation_hours_and_pay_in_range",
-                violation_error_message=_("Les heures hebdomadaires vont de 1 à 48 et la rémunération est positive."),
+                violation_error_message=_("Les heures de travail par semaine vont de 10 (temps partiel) à 35 (temps "
+                                          "plein) et la rémunération est positive."),
             ),
         ]
 

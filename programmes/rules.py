@@ -2,14 +2,19 @@
 services call them alike, so a page and an import refuse the same thing with the same French message."""
 
 import datetime
-from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from core.formatting import format_date
 
-from .enums import SIAE_KINDS_ALLOWED_IN_DETENTION, ImplantationRegime, SiaeKind
+from .enums import (
+    IMPLANTATION_MAX_WEEKLY_HOURS,
+    IMPLANTATION_MIN_WEEKLY_HOURS,
+    SIAE_KINDS_ALLOWED_IN_DETENTION,
+    ImplantationRegime,
+    SiaeKind,
+)
 from .models import Establishment, ImplantationContract, Programme, Quartier, Siae
 
 
@@ -31,8 +36,6 @@ def check_programme_rules(*, siae: Siae | None, establishment: Establishment | N
 
 # The code pénitentiaire's regime (R412-78/79) applies to contracts starting from this day; the 2016 decree's before.
 IMPLANTATION_2022_FROM = datetime.date(2022, 5, 1)
-# Part-time work in detention is at least 10 hours a week, full time 35 (docs/domain.md §4.3, §4.4).
-IMPLANTATION_MIN_WEEKLY_HOURS, IMPLANTATION_MAX_WEEKLY_HOURS = Decimal("10"), Decimal("35")
 
 
 def implantation_contract_errors(*, regime: str, start_date, weekly_hours) -> dict:

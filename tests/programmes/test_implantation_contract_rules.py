@@ -130,3 +130,19 @@ def test_the_administration_saves_a_2022_contract_of_24_hours(admin_client):
 
     assert response.status_code == 302
     assert ImplantationContract.objects.get().regime == "R2022"
+
+
+@pytest.mark.parametrize(("hours", "accepted"), [("9.5", False), ("10", True), ("35", True), ("35.5", False),
+                                                 ("48", False)])
+def test_the_database_holds_the_same_10_to_35_hours_whoever_writes(hours, accepted):
+    """A write that skips the rule (a bulk statement, a script) meets the database's constraint, with the same bounds
+    (programmes.enums); it accepted 1 to 48 before (issue 15, §3)."""
+    from django.db import IntegrityError, transaction
+
+    contract = new_contract("R2022", D(2024, 1, 8), hours)
+    if accepted:
+        contract.save()
+        assert ImplantationContract.objects.filter(pk=contract.pk).exists()
+    else:
+        with pytest.raises(IntegrityError), transaction.atomic():
+            contract.save()
