@@ -1036,13 +1036,13 @@ MEAUX_TODAY_NOTES = ["Session de recrutement de l'atelier de conditionnement.",
 def _meaux_today(actors: Actors, today: datetime.date) -> None:
     """Today's Meaux: four sessions over sixteen months, thirteen people in the workshop at 30 to 35 hours a week
     (20 posts; Après's 16 ETP conventioned: an occupation of about 60 % over twelve months), six exits over the
-    past year."""
+    past year, two candidates declined."""
     rng = random.Random(77)
     people = People(rng, range(710000, 790000))
     # Nobody shares a name with the people of 2017-2018 at the same establishment.
     people.taken |= set(Participant.objects.filter(establishment=actors.programme.establishment)
                         .values_list("last_name", "first_names"))
-    _today(actors, today, people, [(16, MEAUX_TODAY_NOTES[0], [
+    b = _today(actors, today, people, [(16, MEAUX_TODAY_NOTES[0], [
         Route(10, (R, RR.INSUFFICIENCY, "Rythme de travail non tenu malgré l'accompagnement ; retour au bâtiment.")),
         Route(8, (A, SA.SL, Outcome.DURABLE, JobContract.CDI, None,
                   "CDI de préparateur de commandes dans une plateforme logistique de Seine-et-Marne."),
@@ -1053,10 +1053,18 @@ def _meaux_today(actors: Actors, today: datetime.date) -> None:
         Route(3, (T, "", "Transfert vers un centre de détention pour la suite de la peine.")),
         Route(expected_in_days=120), Route(expected_in_days=240),
     ]), (12, MEAUX_TODAY_NOTES[1], [
-        Route(2, (A, SA.DDSE, Outcome.POSITIVE, "", None, "Embauche en CDDI dans une entreprise d'insertion.")),
+        Route(2, (A, SA.DDSE, Outcome.POSITIVE, JobContract.CDDI, None,
+                  "Embauche en CDDI dans une entreprise d'insertion du Groupe ARES.")),
         *[Route(expected_in_days=days) for days in (90, 180, 270, 330)],
     ]), (8, MEAUX_TODAY_NOTES[2], [Route(expected_in_days=days) for days in (150, 210, 300, 360)]),
         (4, MEAUX_TODAY_NOTES[3], [Route(expected_in_days=days) for days in (160, 250, 320)])], hours=(30, 32, 35))
+    # Not everyone is selected: one candidate not retained, one who withdrew.
+    for note, decision, reason in [(MEAUX_TODAY_NOTES[2], SessionDecision.NOT_SELECTED, NOT_SELECTED_REASONS[0]),
+                                   (MEAUX_TODAY_NOTES[3], SessionDecision.WITHDRAWN, WITHDRAWN_REASONS[1])]:
+        session = RecruitmentSession.objects.get(programme=actors.programme, note=note)
+        participant = b.participant(age_on=session.date, quartier=rng.choice(actors.others),
+                                    expected_release=today + DAY * 250)
+        b.decline(b.candidacy(participant, session), decision, reason)
 
 
 # --- Entry point ---------------------------------------------------------------------------------------
