@@ -18,6 +18,8 @@ from django.core.management import call_command
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
+from accounts.models import User
+from participants import alerts
 from participants.models import (
     AccompanimentEvent,
     FollowUp,
@@ -395,3 +397,10 @@ def test_the_people_of_todays_meaux_share_no_name_or_ecrou_with_those_of_2017_20
     assert everyone.filter(pathways__programme__code="MEAUX-ARES").distinct().count() == 21  # 19 entrants, 2 declined
     assert everyone.values("ecrou_key").distinct().count() == everyone.count()
     assert everyone.values("last_name", "first_names").distinct().count() == everyone.count()
+
+
+@pytest.mark.parametrize("username", ["cpip.meaux", "siae.ares"])
+def test_todays_meaux_raises_no_pay_contract_or_acte_d_engagement_alert(username):
+    found = alerts.alerts_for(user=User.objects.get(username=username), today=timezone.localdate())
+
+    assert not {alert.kind for alert in found} & {alerts.PAY, alerts.CONTRACT, alerts.ENGAGEMENT_ACT, alerts.RELEASE}
