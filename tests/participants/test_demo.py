@@ -272,7 +272,7 @@ def test_loading_the_demo_twice_changes_no_count():
 
 
 def test_after_the_load_full_clean_checks_the_constraints_again():
-    # The demo leaves constraints and foreign keys to the database while it loads (demo/participants.py).
+    # The demo leaves constraints and foreign keys to the database while it loads (demo.cohorts).
     pathway = cohort().first()
     pathway.hours_per_week = Decimal(5)
 

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from demo.participants import load_participants_demo
+from demo.cohorts import load_participants_demo
 from demo.programmes import ACCOUNTS, load_demo
 
 
