@@ -103,8 +103,8 @@ ROUTES: dict[str, Route] = {
     # The annual open-data release (national staff): its ZIP is an export, logged as one.
     "dashboards:release": Route(None, "release", id_kwargs=(), export_param="format",
                                 export_values=frozenset({"zip"})),
-    # The import's empty template (the format's column names, no row): a file without data, nothing to log.
-    "participants:import_template": Route(None, "import_template", id_kwargs=()),
+    # The import's empty template (?format=csv|xlsx: the format's column names, no row): a file like any export.
+    "participants:import_template": Route(None, "import_template", id_kwargs=(), export_param="format"),
 }
 
 

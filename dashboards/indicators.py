@@ -342,12 +342,19 @@ def _events(programmes, period, group):
 
 def _annexes(programmes, period, group):
     """ETP conventioned: the validated detention annexes (ACI_MP, EI_MP) of the SIAE running the scope's programmes,
-    each counted once per group and weighted by the share of the period it covers (an average over the period)."""
+    each counted once per group and weighted by the share of the period it covers (an average over the period).
+    An annex counts for a programme of its establishment whose own dates it meets: a programme that ended in 2018
+    does not take the SIAE's 2025 annex of a later programme in the same prison."""
     prefix = "siae__conventions__annexes__"
     overlap = DaysBetween(Least(F(f"{prefix}end_date"), Value(period.end)),
                           Greatest(F(f"{prefix}start_date"), Value(period.start)))
+    within_programme = (
+        (Q(**{f"{prefix}establishment__isnull": True}) | Q(**{f"{prefix}establishment": F("establishment")}))
+        & (Q(start_date__isnull=True) | Q(**{f"{prefix}end_date__gte": F("start_date")}))
+        & (Q(end_date__isnull=True) | Q(**{f"{prefix}start_date__lte": F("end_date")})))
     rows = (programmes.order_by()
-            .filter(**{f"{prefix}status": AnnexStatus.VALIDATED, f"{prefix}measure__in": sorted(DETENTION_MEASURES),
+            .filter(within_programme,
+                    **{f"{prefix}status": AnnexStatus.VALIDATED, f"{prefix}measure__in": sorted(DETENTION_MEASURES),
                        f"{prefix}start_date__lte": period.end, f"{prefix}end_date__gte": period.start})
             .annotate(days=overlap + 1)
             .values_list(group or "siae_id", f"{prefix}pk", f"{prefix}etp", "days").distinct())

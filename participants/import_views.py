@@ -7,12 +7,13 @@ import (403 otherwise). The jobs themselves are participants.importing.jobs.
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
 from access import permissions
-from core.views import crumb, require_form_methods
+from core.views import EXPORT_FORMATS, crumb, require_form_methods
 from programmes.exports import table_response
 
 from .enums import ImportStatus
@@ -27,9 +28,12 @@ TEMPLATE_NAME = "modele-import-parcours"
 
 
 @require_safe
-def import_template(request, fmt):
-    """The file to fill: the format's columns in its order, no row (CSV with ";" or XLSX)."""
+def import_template(request):
+    """The file to fill: the format's columns in its order, no row (``?format=csv``, with ";", or ``xlsx``)."""
     permissions.require(import_jobs.may_import(request.user), NO_IMPORT_ROLE)
+    fmt = request.GET.get("format")
+    if fmt not in EXPORT_FORMATS:
+        raise Http404
     return table_response(filename=TEMPLATE_NAME, headers=list(COLUMN_NAMES), rows=[], fmt=fmt)
 
 

@@ -1,4 +1,4 @@
-from django.urls import path, re_path
+from django.urls import path
 
 from . import access_views, import_views, pay_views, session_views, views
 
@@ -30,7 +30,7 @@ urlpatterns = [
     path("sessions/<int:pk>/decisions/", session_views.session_decide, name="session_decide"),
     # --- Import of spreadsheets (import_views.py) ---------------------------------------------------------
     path("import/", import_views.import_upload, name="import_upload"),
-    re_path(r"^import/modele\.(?P<fmt>csv|xlsx)$", import_views.import_template, name="import_template"),
+    path("import/modele/", import_views.import_template, name="import_template"),
     path("import/<uuid:pk>/", import_views.import_detail, name="import_detail"),
     path("import/<uuid:pk>/confirmer/", import_views.import_confirm, name="import_confirm"),
 ]

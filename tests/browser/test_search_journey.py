@@ -7,11 +7,17 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.navigation import go_to
-from tests.browser.test_participant_journey import filtered
 
 pytestmark = pytest.mark.browser
 
 SEARCH = "Nom, prénom ou numéro d'écrou"
+
+
+def search(page, term: str) -> None:
+    """Types the term and sends it (Entrée), then waits for the list that names it (30 s: CI's machine is busy)."""
+    page.get_by_label(SEARCH).fill(term)
+    page.get_by_label(SEARCH).press("Enter")
+    expect(page.get_by_text(f"Recherche en cours : « {term} »")).to_be_visible(timeout=30_000)
 
 
 def found(page) -> list[str]:
@@ -23,9 +29,9 @@ def test_the_counsellor_finds_saidi_without_capitals_or_accents(page, page_log, 
     sign_in_as(page, "cpip.meaux")
     go_to(page, "Parcours", "Participants")
 
-    filtered(page, lambda: page.get_by_label(SEARCH).fill("SAÏDI"))
+    search(page, "SAÏDI")
     as_displayed = found(page)
-    filtered(page, lambda: page.get_by_label(SEARCH).fill("saidi"))
+    search(page, "saidi")
 
     expect(page.locator("table tbody tr").first).to_contain_text("SAÏDI")
     assert as_displayed and found(page) == as_displayed

@@ -218,3 +218,17 @@ def test_every_step_of_the_demo_funnels_is_at_most_the_step_before():
     for row in meaux(periods.parse(periode="2018")).cohorts + meaux().cohorts:
         values = row.values
         assert values["candidates"] >= values["selected"] >= values["entrants"] >= values["outcome_dynamic"], row
+
+
+def test_the_current_convention_s_etp_count_for_today_s_meaux_not_for_the_ended_experiment():
+    """Après runs both Meaux programmes; its 2025–2028 annexes (16 ETP) belong to MEAUX-ARES (from 2023), not to
+    MEAUX-APRES (ended 31 December 2018), which read 0,0 % of 16 ETP over the last twelve months before."""
+    last_year = periods.parse()  # the last twelve months, as the demo was loaded today (any day)
+    national = b.national_user()
+
+    ended = report.build(scopes.resolve(national, Level.PROGRAMME, "MEAUX-APRES"), last_year, with_children=False)
+    today = report.build(scopes.resolve(national, Level.PROGRAMME, "MEAUX-ARES"), last_year, with_children=False)
+
+    assert (ended.values["etp_conventioned"], ended.values["occupation_rate"]) == (Decimal("0.00"), None)
+    assert today.values["etp_conventioned"] == Decimal("16.00") and today.values["occupation_rate"] > 0
+    assert meaux().values["etp_conventioned"] > 0  # the seed period keeps its 2017–2018 annexes

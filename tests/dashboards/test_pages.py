@@ -422,7 +422,8 @@ def test_drill_down_from_the_interregion_to_the_programme_keeps_the_period(demo)
     assert f'href="{establishment_url}?du=2017-06-01&amp;au=2018-03-31"' in disp_page.content.decode()
     assert detail_labels(disp_page) == ["CP de Meaux-Chauconin"]
     assert f'href="{programme_url}?du=2017-06-01&amp;au=2018-03-31"' in establishment_page.content.decode()
-    assert detail_labels(establishment_page) == ["MEAUX-APRES"]
+    # The establishment lists its programmes: the seed's, and today's MEAUX-ARES (the demo, issue 15 §4).
+    assert detail_labels(establishment_page) == ["MEAUX-APRES", "MEAUX-ARES"]
     # The breadcrumb leads back up, with the period.
     assert f'href="{dashboard_url("disp", "DISP_PARIS")}?du=2017-06-01&amp;au=2018-03-31"' in (
         establishment_page.content.decode())

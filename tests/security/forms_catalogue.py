@@ -311,7 +311,7 @@ GET_ONLY_FUNCTION_VIEWS = {
     "dashboards:scope": ["region", "11"],
     "dashboards:scope_json": ["region", "11"],
     "dashboards:release": [],
-    "participants:import_template": ["csv"],
+    "participants:import_template": [],
     # programmes and partners: lists and detail pages (require_safe); any id will do, the 405 comes before the 404
     "programmes:establishment_list": [], "programmes:establishment_detail": [1],
     "programmes:siae_list": [], "programmes:siae_detail": [1],
