@@ -12,9 +12,9 @@ import re
 import subprocess
 
 import pytest
-from django.conf import settings
 from playwright.sync_api import expect
 
+from tests.browser.document_worker import document_worker  # noqa: F401 - the fixture, reused
 from tests.documents.conftest import celery_worker_process, redis_broker  # noqa: F401 - the fixtures, reused
 
 from .conftest import describe_violations, run_axe
@@ -24,19 +24,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.worker]
 BLOCKING_IMPACTS = {"serious", "critical"}
 GENERATION_TIMEOUT_MS = 60_000
 CONVENTION = "Convention avec l'État et annexe financière"
-
-
-@pytest.fixture
-def worker(celery_worker_process, monkeypatch):  # noqa: F811 - the fixture imported above
-    """The real worker listens on its own queue: the documents' messages are sent there, nothing else changes."""
-    if "memory" in str(settings.DATABASES["default"]["NAME"]):
-        pytest.skip("an in-memory SQLite test database cannot be shared with the worker process")
-    from documents.tasks import generate_document
-
-    send = generate_document.apply_async
-    monkeypatch.setattr(generate_document, "apply_async",
-                        lambda *args, **kwargs: send(*args, **{**kwargs, "queue": celery_worker_process.queue}))
-    return celery_worker_process
 
 
 def assert_no_blocking_violation(page, axe_source, where: str) -> None:
@@ -51,7 +38,7 @@ def convention_row(page):
 
 
 def test_siae_director_generates_the_convention_of_meaux_apres_and_downloads_it(
-    worker, page, page_log, demo_site, sign_in_as, axe_source, screenshot_dir
+    document_worker, page, page_log, demo_site, sign_in_as, axe_source, screenshot_dir  # noqa: F811 - the fixture imported above
 ):
     sign_in_as(page, "siae.ares")
 

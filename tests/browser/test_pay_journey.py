@@ -10,9 +10,9 @@ import subprocess
 from decimal import Decimal
 
 import pytest
-from django.conf import settings
 from playwright.sync_api import expect
 
+from tests.browser.document_worker import document_worker  # noqa: F401 - the fixture, reused
 from tests.documents.conftest import celery_worker_process, redis_broker  # noqa: F401 - the fixtures, reused
 
 pytestmark = [pytest.mark.browser, pytest.mark.worker]
@@ -21,19 +21,6 @@ GENERATION_TIMEOUT_MS = 60_000
 AVENANT = "Avenant de revalorisation de la rémunération"
 
 DIRECTOR = "siae.efic"
-
-
-@pytest.fixture
-def worker(celery_worker_process, monkeypatch):  # noqa: F811 - the fixture imported above
-    """The real worker listens on its own queue: the documents' messages are sent there, nothing else changes."""
-    if "memory" in str(settings.DATABASES["default"]["NAME"]):
-        pytest.skip("an in-memory SQLite test database cannot be shared with the worker process")
-    from documents.tasks import generate_document
-
-    send = generate_document.apply_async
-    monkeypatch.setattr(generate_document, "apply_async",
-                        lambda *args, **kwargs: send(*args, **{**kwargs, "queue": celery_worker_process.queue}))
-    return celery_worker_process
 
 
 @pytest.fixture
@@ -82,7 +69,7 @@ def euros(amount: Decimal) -> str:
 
 
 def test_siae_director_sees_the_alert_revalues_and_finds_the_pay_history(
-    worker, underpaid, page, page_log, demo_site, sign_in_as, screenshot_dir
+    document_worker, underpaid, page, page_log, demo_site, sign_in_as, screenshot_dir  # noqa: F811 - the fixture imported above
 ):
     from programmes import rates
 
