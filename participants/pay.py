@@ -28,13 +28,6 @@ from .enums import Transition
 from .models import Pathway, PayRate
 
 
-def current_smic(today: datetime.date) -> SmicRate | None:
-    try:
-        return rates.smic_rate_on(today)
-    except ValidationError:
-        return None
-
-
 def hourly_pay_on(pathway: Pathway, day: datetime.date, pay_rates=None) -> Decimal | None:
     """The hourly pay in force on ``day`` (``pay_rates``: the pathway's PayRate rows, already loaded, any order):
     the last revaluation on or before that day, else the rate the first one replaced, else the contract's pay."""
@@ -129,7 +122,7 @@ def below_floor_counts(pathways: QuerySet[Pathway], today: datetime.date) -> lis
 def below_floor_for(*, user, today: datetime.date) -> BelowFloor:
     """The user's contracts paid under 45 % of the SMIC in force today, by programme (two queries: the SMIC row,
     the pathways with their person, programme, SIAE, establishment and last revaluation date)."""
-    smic = current_smic(today)
+    smic = rates.smic_rate_or_none(today)
     found = BelowFloor(smic=smic, floor=rates.pay_floor(smic.hourly_amount) if smic else None)
     pathways = (
         below_floor_pathways(scope.pathways_for(user), smic)
@@ -148,21 +141,14 @@ def below_floor_for(*, user, today: datetime.date) -> BelowFloor:
 # --- Revaluation ------------------------------------------------------------------------------------------
 
 
-def _smic_or_none(day):
-    try:
-        return rates.smic_on(day)
-    except ValidationError:
-        return None
-
-
 def revaluation_defaults(pathway: Pathway, today: datetime.date) -> dict:
     """What the revaluation form proposes: the date (default_valid_from, not after today) and the floor then."""
-    smic = current_smic(today)
+    smic = rates.smic_rate_or_none(today)
     if smic is None:
         return {"valid_from": today, "hourly_pay": None}
     last = pathway.pay_rates.aggregate(last=Max("valid_from"))["last"]
     day = min(default_valid_from(pathway, smic, last), today)
-    smic_then = _smic_or_none(day)
+    smic_then = rates.smic_or_none(day)
     return {"valid_from": day, "hourly_pay": rates.pay_floor(smic_then) if smic_then else None}
 
 
@@ -174,7 +160,7 @@ def pay_revalue(*, pathway: Pathway, valid_from: datetime.date | None, hourly_pa
     day): a PayRate row keeping the previous rate, the pathway's current pay, one log row. Nothing written when a
     rule refuses it (French messages by field)."""
     pathway = services._lock_pathway(pathway, expected_version)
-    smic = _smic_or_none(valid_from) if valid_from else None
+    smic = rates.smic_or_none(valid_from) if valid_from else None
     if hourly_pay is None and smic is not None:
         hourly_pay = rates.pay_floor(smic)
     last = pathway.pay_rates.aggregate(last=Max("valid_from"))["last"]
@@ -214,7 +200,7 @@ def pay_revalue_programme(*, user, programme, today: datetime.date, by) -> list[
 def pay_block(pathway: Pathway, *, can_edit: bool, today: datetime.date) -> dict:
     """The pathway page's pay block: the history, whether today's pay is under the floor, whether to offer the
     revaluation."""
-    smic = current_smic(today)
+    smic = rates.smic_rate_or_none(today)
     history = pay_history(pathway)
     return {
         "history": history, "smic": smic,

@@ -44,6 +44,19 @@ def smic_on(day: datetime.date) -> Decimal:
     return smic_rate_on(day).hourly_amount
 
 
+def smic_rate_or_none(day: datetime.date) -> SmicRate | None:
+    """The SMIC row in force on ``day``, or None when the table has none (the rules then say what is missing)."""
+    try:
+        return smic_rate_on(day)
+    except ValidationError:
+        return None
+
+
+def smic_or_none(day: datetime.date) -> Decimal | None:
+    rate = smic_rate_or_none(day)
+    return rate.hourly_amount if rate else None
+
+
 def smic_in_force(rates, day: datetime.date) -> Decimal | None:
     """Same as smic_on, from rows already loaded (``rates`` in any order): no query."""
     candidates = [rate for rate in rates if rate.valid_from <= day]

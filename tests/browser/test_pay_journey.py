@@ -34,11 +34,12 @@ def underpaid(demo_site, django_db_blocker):
     from documents.models import DocumentDownload, GeneratedDocument
     from participants import pay, rules
     from participants.models import Pathway, PathwayLog, PayRate
+    from programmes import rates
 
     with django_db_blocker.unblock():
         director = User.objects.get(username=DIRECTOR)
         today = timezone.localdate()
-        smic = pay.current_smic(today)
+        smic = rates.smic_rate_or_none(today)
         found = pay.below_floor_for(user=director, today=today)
         if found.groups:
             pathway = found.groups[0].pathways[0]
