@@ -78,24 +78,25 @@ def finest_counts(programmes, year: int) -> dict:
         if value:
             counts[(measure, category, int(quarter), region, kind)] = value
 
-    entered = pathways.filter(contract_start__gte=start, contract_start__lte=end)
+    def by_quarter(queryset, day_field: str, measure: str, categories: dict) -> list[dict]:
+        """Counts of ``queryset`` by quarter of ``day_field``, region and kind: the total and each category."""
+        rows = list(queryset.annotate(quarter=ExtractQuarter(day_field)).values(REGION, KIND, "quarter")
+                    .annotate(total=Count("pk"), **{f"c{i}": Count("pk", filter=condition)
+                                                    for i, condition in enumerate(categories.values())}))
+        for row in rows:
+            add(measure, TOTAL, row["quarter"], row[REGION], row[KIND], row["total"])
+            for i, category in enumerate(categories):
+                add(measure, category, row["quarter"], row[REGION], row[KIND], row[f"c{i}"])
+        return rows
+
     profile = {f"{question}:{answer}": condition for question, answers in PROFILE.items()
                for answer, condition in answers.items()}
-    for row in (entered.annotate(quarter=ExtractQuarter("contract_start")).values(REGION, KIND, "quarter")
-                .annotate(total=Count("pk"), **{f"c{i}": Count("pk", filter=condition)
-                                                for i, condition in enumerate(profile.values())})):
-        add("entrees", TOTAL, row["quarter"], row[REGION], row[KIND], row["total"])
-        for i, category in enumerate(profile):
-            add("entrees", category, row["quarter"], row[REGION], row[KIND], row[f"c{i}"])
+    by_quarter(pathways.filter(contract_start__gte=start, contract_start__lte=end), "contract_start", "entrees",
+               profile)
 
     exited = pathways.filter(status=PathwayStatus.EXITED, exit_on__gte=start, exit_on__lte=end)
     categories = {**REASONS, **OUTCOMES, RELEASES: REASON_GROUPS[RELEASES]}
-    for row in (exited.annotate(quarter=ExtractQuarter("exit_on")).values(REGION, KIND, "quarter")
-                .annotate(total=Count("pk"), **{f"c{i}": Count("pk", filter=condition)
-                                                for i, condition in enumerate(categories.values())})):
-        add("sorties", TOTAL, row["quarter"], row[REGION], row[KIND], row["total"])
-        for i, category in enumerate(categories):
-            add("sorties", category, row["quarter"], row[REGION], row[KIND], row[f"c{i}"])
+    for row in by_quarter(exited, "exit_on", "sorties", categories):
         known = sum(row[f"c{i}"] for i, category in enumerate(categories) if category in OUTCOMES)
         add("sorties", UNKNOWN_OUTCOME, row["quarter"], row[REGION], row[KIND], row["total"] - known)
 
