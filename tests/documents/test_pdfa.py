@@ -51,8 +51,13 @@ RENDER_TIMES: dict[str, float] = {}
 
 @pytest.fixture(scope="module", autouse=True)
 def demo(django_db_setup, django_db_blocker):
-    with demo_for_module(django_db_blocker, load=lambda: (load_demo(), complete_meaux())):
+    with demo_for_module(django_db_blocker, load=load_demo_completed):
         yield
+
+
+def load_demo_completed():
+    load_demo()
+    complete_meaux()
 
 
 def subject_of(kind: str, programme: Programme):
