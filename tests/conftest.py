@@ -9,6 +9,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests import clock
 from tests.accounts.personas import build_personas, build_scope
+from tests.smtp import smtp_inbox  # noqa: F401  (a real SMTP server: the fixture for tests that send mail)
 
 # Hashing is slow on purpose (Argon2); the suite hashes with MD5, except the tests of hashing itself, which ask
 # for `production_hashers`. Logging in goes through the same code path whatever the hasher.
