@@ -21,6 +21,7 @@ from partners.models import Organisation
 from ..enums import DocumentKind, SubjectType
 from ..registry import KindSpec, Missing, register
 from . import common as c
+from .pathway_title import pathway_title
 
 TEMPLATE_VERSION = "2026.2"  # 2026.2: names on the charter's date, the prison administration's letterhead
 # Pathways whose person the commission selected (every step from selection to exit): they get the documents.
@@ -172,7 +173,7 @@ def missing(pathway) -> list[Missing]:
 
 
 def title(pathway) -> str:
-    return f"Charte d'accompagnement — {person_name(pathway.participant)}"
+    return pathway_title(KIND_LABEL, pathway)
 
 
 def build(pathway, today: datetime.date) -> dict:

@@ -20,10 +20,10 @@ from .accompaniment_charter import (
     establishment_party,
     pathway_base,
     pathway_needs,
-    person_name,
     person_party,
     siae_party,
 )
+from .pathway_title import pathway_title
 from .work_contract import contract_kind, contract_start
 
 TEMPLATE_VERSION = "2026.1"
@@ -43,7 +43,7 @@ def missing(pathway) -> list:
 
 
 def title(pathway) -> str:
-    return f"Avenant de revalorisation de la rémunération — {person_name(pathway.participant)}"
+    return pathway_title("Avenant de revalorisation de la rémunération", pathway)
 
 
 def _share(pay, smic) -> str:

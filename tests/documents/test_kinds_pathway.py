@@ -44,6 +44,11 @@ def flat(text: str) -> str:
     return " ".join(text.split())
 
 
+def ref(pathway) -> str:
+    """The pathway's reference in a document's title: the first eight characters of its identifier."""
+    return str(pathway.pk).replace("-", "")[:8].upper()
+
+
 def render(kind, pathway, tmp_path, today=TODAY) -> tuple[dict, str]:
     snapshot = spec_of(kind).build(pathway, today)
     return snapshot, flat(pdf_text(renderer.render_document(kind, snapshot), tmp_path))
@@ -106,7 +111,8 @@ def test_the_charter_names_the_person_the_establishment_the_siae_and_the_referen
     # no agency of the public employment service recorded: named by what it is (tests/documents/test_names_on_date.py)
     assert "inscription auprès de l'agence du service public de l'emploi" in text
     assert "Page 1 / " in text
-    assert snapshot["title"] == "Charte d'accompagnement — LEFÈVRE Jérôme Élie"
+    # the title (lists, file name, running header) names the kind, the programme and the pathway, not the person
+    assert snapshot["title"] == f"Charte d'accompagnement — programme MEAUX-APRES — parcours {ref(in_workshop)}"
 
 
 def test_the_charter_names_the_head_of_the_establishment_when_recorded(in_workshop, programme):
@@ -160,7 +166,7 @@ def test_a_candidate_not_yet_selected_gets_no_participant_document(programme, re
 def test_the_cep_carries_its_mandatory_mentions(in_workshop, tmp_path):
     snapshot, text = render(CONTRACT, in_workshop, tmp_path)
 
-    assert snapshot["title"] == "Contrat d'emploi pénitentiaire — LEFÈVRE Jérôme Élie"
+    assert snapshot["title"] == f"Contrat d'emploi pénitentiaire — programme MEAUX-APRES — parcours {ref(in_workshop)}"
     assert "Contrat d'emploi pénitentiaire" in text
     # the parties: the SIAE as donneur d'ordre, with its SIRET, and the person as "l'opérateur"
     assert "Après — Groupe ARES" in text and f"SIRET {SIRET_PRINTED}" in text
@@ -191,8 +197,9 @@ def test_the_contract_is_an_acte_d_engagement_until_30_april_2022_and_a_cep_from
     after = started_on(programme, referent, datetime.date(2022, 5, 1), ecrou="40002", last_name="Mérieux")
 
     assert before.contract_kind == "ENGAGEMENT_ACT" and after.contract_kind == "CEP"
-    assert spec_of(CONTRACT).title(before) == "Acte d'engagement — LEFÈVRE Jérôme Élie"
-    assert spec_of(CONTRACT).title(after) == "Contrat d'emploi pénitentiaire — MÉRIEUX Jérôme Élie"
+    assert spec_of(CONTRACT).title(before) == f"Acte d'engagement — programme MEAUX-APRES — parcours {ref(before)}"
+    assert (spec_of(CONTRACT).title(after)
+            == f"Contrat d'emploi pénitentiaire — programme MEAUX-APRES — parcours {ref(after)}")
     assert spec_of(CONTRACT).missing(before) == []  # an acte d'engagement needs no classification date
     assert spec_of(CONTRACT).missing(after) == []  # classified and assigned through the application
     # Entered through an import, its classification and assignment reconstituted without their dates (issue 15):
@@ -364,4 +371,5 @@ def test_a_requested_document_freezes_the_person_as_they_were(in_workshop):
     document.refresh_from_db()
     assert document.snapshot["person"]["name"] == "LEFÈVRE Jérôme Élie"
     assert document.snapshot["hourly_pay"] == "6,00\u00a0€"
-    assert document.title == "Contrat d'emploi pénitentiaire — LEFÈVRE Jérôme Élie"
+    assert document.title == f"Contrat d'emploi pénitentiaire — programme MEAUX-APRES — parcours {ref(in_workshop)}"
+    assert "LEFÈVRE" not in document.title and "Lefèvre" not in document.title

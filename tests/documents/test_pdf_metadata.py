@@ -88,8 +88,9 @@ def test_a_pathway_document_s_metadata_name_its_kind_and_programme_never_the_per
     assert [value for value in personal_values(sex) if value in fields] == []
     assert [value for value in personal_values(sex) if value in xmp] == []
     assert title in xmp
-    # the printed document still names the person: only its properties do not
-    assert PERSONS[sex]["last_name"].upper() in snapshot["title"]
+    # the printed document still names the person: only its properties and its title do not
+    assert PERSONS[sex]["last_name"].upper() in snapshot["person"]["name"]
+    assert PERSONS[sex]["last_name"].upper() not in snapshot["title"]
 
 
 def test_programme_and_convention_documents_give_their_kind_programme_and_reference(tmp_path):
