@@ -199,6 +199,8 @@ class Transition(models.TextChoices):
     IMPORT = "IMPORT", _("Import d'un fichier")
     # The hourly pay raised from a date (participants.pay, issue 15 §2): a PayRate row and an avenant.
     REVALUE = "REVALUE", _("Revalorisation de la rémunération")
+    # A correction of a validated month's hours sheet, with its reason (participants.hours, issue 18 §2).
+    HOURS_AMEND = "HOURS_AMEND", _("Correction des heures d'un mois validé")
 
 
 class ImportStatus(models.TextChoices):
@@ -208,3 +210,12 @@ class ImportStatus(models.TextChoices):
     IMPORTING = "IMPORTING", _("Import en cours")
     DONE = "DONE", _("Importé")
     FAILED = "FAILED", _("Échec technique")
+
+
+class AbsenceReason(models.TextChoices):
+    """Why a person in the workshop did not work some days of a month (the month's hours sheet, issue 18 §2)."""
+
+    SUSPENSION = "SUSPENSION", _("Suspension")
+    SICK_LEAVE = "SICK_LEAVE", _("Arrêt maladie")
+    TRANSFER = "TRANSFER", _("Transfert")
+    COURT_APPEARANCE = "COURT_APPEARANCE", _("Comparution")

@@ -18,6 +18,7 @@ from core.validation import period_in_order, validate_identifier, validate_perso
 
 from .enums import (
     CLOSED_STATUSES,
+    AbsenceReason,
     AdjustmentDecision,
     ContractKind,
     CpuOpinion,
@@ -490,3 +491,107 @@ class ImportJob(models.Model):
 
     def get_absolute_url(self):
         return reverse("participants:import_detail", args=[self.pk])
+
+
+# --- The month's hours sheet of a workshop (participants.hours, issue 18 §2) ---------------------------------
+# The hours themselves stay AccompanimentEvent rows of kind HOURS_WORKED (one per pathway and month, dated on the
+# first): the dashboards, the occupation and the activity report read them. These tables hold what the sheet adds.
+
+
+class MonthlyAbsence(models.Model):
+    """Days of a month a person in the workshop was absent, for one reason."""
+
+    # CASCADE: the absences belong to their pathway (pathways themselves are protected by RESTRICT).
+    pathway = models.ForeignKey(Pathway, on_delete=models.CASCADE, related_name="absences",
+                                verbose_name=_("parcours"))
+    month = models.DateField(_("mois"), help_text=_("Le premier jour du mois."))
+    reason = models.CharField(_("motif"), max_length=20, choices=AbsenceReason.choices)
+    days = models.PositiveSmallIntegerField(_("jours d'absence"))
+
+    class Meta:
+        verbose_name = _("absence du mois")
+        verbose_name_plural = _("absences du mois")
+        ordering = ["month", "reason"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pathway", "month", "reason"],
+                name="absence_once_per_reason_and_month",
+                violation_error_message=_("Les jours d'absence de ce motif sont déjà saisis pour ce mois."),
+            ),
+            models.CheckConstraint(
+                condition=Q(days__gte=1, days__lte=31),
+                name="absence_days_between_1_and_31",
+                violation_error_message=_("Les jours d'absence d'un mois sont compris entre 1 et 31."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_reason_display()} : {self.days} j ({self.month:%m/%Y})"
+
+
+class HoursSheet(models.Model):
+    """A workshop's month: validated (locked) by the SIAE director; a correction after that is an amendment."""
+
+    # RESTRICT: a validated sheet is evidence of the hours paid; it goes only with its programme, never silently.
+    programme = models.ForeignKey("programmes.Programme", on_delete=models.RESTRICT, related_name="hours_sheets",
+                                  verbose_name=_("programme"))
+    month = models.DateField(_("mois"), help_text=_("Le premier jour du mois."))
+    validated_at = models.DateTimeField(_("validée le"), null=True, blank=True)
+    validated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                     related_name="+", verbose_name=_("validée par"))
+    validated_by_label = models.CharField(_("validée par"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("feuille d'heures du mois")
+        verbose_name_plural = _("feuilles d'heures du mois")
+        ordering = ["programme", "month"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "month"],
+                name="hours_sheet_one_per_programme_and_month",
+                violation_error_message=_("La feuille d'heures de ce mois existe déjà pour ce programme."),
+            ),
+            models.CheckConstraint(
+                condition=Q(validated_at__isnull=True, validated_by_label="")
+                | Q(validated_at__isnull=False) & ~Q(validated_by_label=""),
+                name="hours_sheet_validation_has_author",
+                violation_error_message=_("Une feuille validée indique qui l'a validée, et seulement alors."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.programme.code} — {self.month:%m/%Y}"
+
+    @property
+    def is_validated(self) -> bool:
+        return self.validated_at is not None
+
+
+class HoursAmendment(models.Model):
+    """A correction of a validated sheet, with its reason: append-only, shown on the sheet. ``changes`` lists
+    [pathway id, column, before, after] (no name: the sheet shows the person from the pathway)."""
+
+    # CASCADE: the amendments belong to their sheet (sheets themselves are protected by RESTRICT).
+    sheet = models.ForeignKey(HoursSheet, on_delete=models.CASCADE, related_name="amendments",
+                              verbose_name=_("feuille d'heures"))
+    reason = models.CharField(_("motif de la correction"), max_length=300)
+    changes = models.JSONField(_("modifications"), default=list)
+    at = models.DateTimeField(_("enregistrée le"), auto_now_add=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                           related_name="+", verbose_name=_("par"))
+    by_label = models.CharField(_("auteur"), max_length=200)
+
+    class Meta:
+        verbose_name = _("correction d'une feuille d'heures validée")
+        verbose_name_plural = _("corrections des feuilles d'heures validées")
+        ordering = ["at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(reason=""),
+                name="hours_amendment_has_reason",
+                violation_error_message=_("Indiquez le motif de la correction d'une feuille validée."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.sheet} — {self.at:%d/%m/%Y}"
