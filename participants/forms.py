@@ -21,6 +21,7 @@ from accounts.models import User
 from core.formatting import format_date, format_euros
 from core.forms import ALL, DateInput, DsfrModelForm, FilterForm, visible_or_current, with_blank
 from programmes import rates
+from programmes.enums import AidTerritory
 from programmes.models import Establishment, Quartier, SmicRate
 
 from .enums import (
@@ -390,13 +391,14 @@ class AssignmentForm(StepForm):
     assigned_on = date_field(_("Date de la décision d'affectation"))
 
 
-def pay_floors() -> list[dict]:
-    """Every SMIC rate with its pay floor (45 %), oldest first, for the contract forms and their script."""
+def pay_floors(territory: str = AidTerritory.METROPOLE) -> list[dict]:
+    """Every SMIC rate of ``territory`` with its pay floor (45 %), oldest first, for the contract forms and their
+    script."""
     return [
         {"from": rate.valid_from.isoformat(), "from_label": format_date(rate.valid_from),
          "floor": format_euros(rates.pay_floor(rate.hourly_amount)),
          "smic": format_euros(rate.hourly_amount)}
-        for rate in SmicRate.objects.order_by("valid_from")
+        for rate in SmicRate.objects.filter(territory=territory).order_by("valid_from")
     ]
 
 
@@ -418,7 +420,7 @@ class ContractFieldsMixin:
             help_text=_("Au moins 45 % du SMIC horaire en vigueur à la date d'entrée."))
 
     def floor_notice(self, start) -> HTML:
-        floors = pay_floors()
+        floors = pay_floors(rates.territory_of_pathway(self.pathway))
         floor = floor_on(floors, start) if start else (floors[-1] if floors else None)
         self.floors_json = json.dumps(floors)
         if floor is None:

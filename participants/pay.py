@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, F, Max, QuerySet, Subquery
+from django.db.models import Case, Count, F, Max, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Ceil
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from access import scope
 from audit.context import records_by
 from programmes import rates
+from programmes.enums import AidTerritory
 from programmes.models import SmicRate
 
 from . import rules, services
@@ -54,9 +55,10 @@ def pay_history(pathway: Pathway) -> list[PayPeriod]:
         return []
     rows = list(pathway.pay_rates.order_by("valid_from"))
     smics = list(SmicRate.objects.all())
+    territory = rates.territory_of_pathway(pathway)
 
     def share(pay, day):
-        smic = rates.smic_in_force(smics, day)
+        smic = rates.smic_in_force(smics, day, territory)
         return rates.smic_share_pct(pay, smic) if smic else None
 
     first = rows[0].previous_hourly_pay if rows else pathway.hourly_pay
@@ -79,12 +81,18 @@ def default_valid_from(pathway: Pathway, smic: SmicRate, last_valid_from=None) -
 @dataclass
 class ProgrammeGroup:
     programme: object
+    smic: SmicRate  # in force in the programme's territory (Mayotte has its own)
+    floor: Decimal
     pathways: list[Pathway] = field(default_factory=list)
+
+    @property
+    def in_mayotte(self) -> bool:
+        return self.smic.territory == AidTerritory.MAYOTTE
 
 
 @dataclass
 class BelowFloor:
-    smic: SmicRate | None
+    smic: SmicRate | None  # metropolitan (overseas included)
     floor: Decimal | None
     groups: list[ProgrammeGroup] = field(default_factory=list)
 
@@ -93,12 +101,25 @@ class BelowFloor:
         return sum(len(group.pathways) for group in self.groups)
 
 
-def below_floor_pathways(pathways: QuerySet[Pathway], smic: SmicRate | None) -> QuerySet[Pathway]:
-    """``pathways`` (already scoped) in the workshop or suspended, paid under 45 % of ``smic``."""
-    if smic is None:
-        return pathways.none()
-    return pathways.filter(status__in=sorted(rules.REVALUABLE_STATUSES),
-                           hourly_pay__lt=rates.pay_floor(smic.hourly_amount))
+def in_mayotte() -> Q:
+    """The pathways whose SIAE is in Mayotte (rates.territory_of), as a filter."""
+    return Q(programme__siae__department_id=rates.MAYOTTE_DEPARTMENT)
+
+
+def below_floor_pathways(pathways: QuerySet[Pathway], smics: dict[str, SmicRate]) -> QuerySet[Pathway]:
+    """``pathways`` (already scoped) in the workshop or suspended, paid under 45 % of the SMIC of their territory
+    (``smics``: territory -> row in force; a territory without a row is not checked)."""
+    below = Q(pk__in=[])
+    for territory, smic in smics.items():
+        where = in_mayotte() if territory == AidTerritory.MAYOTTE else ~in_mayotte()
+        below |= where & Q(hourly_pay__lt=rates.pay_floor(smic.hourly_amount))
+    return pathways.filter(below, status__in=sorted(rules.REVALUABLE_STATUSES))
+
+
+def smics_on(today: datetime.date) -> dict[str, SmicRate]:
+    """The SMIC row in force ``today`` in each territory that has one."""
+    found = {territory: rates.smic_rate_or_none(today, territory) for territory in AidTerritory.values}
+    return {territory: smic for territory, smic in found.items() if smic is not None}
 
 
 def below_floor_counts(pathways: QuerySet[Pathway], today: datetime.date) -> list[tuple]:
@@ -106,9 +127,11 @@ def below_floor_counts(pathways: QuerySet[Pathway], today: datetime.date) -> lis
     SMIC in force on ``today``, by programme, in ONE query (the home page's alert): the SMIC row is a subquery and
     the floor rates.pay_floor written in SQL (45 % rounded up to the cent: CEIL(SMIC × 45) / 100, the SMIC having two
     decimals; tests/participants/test_pay_revaluation.py checks both agree on both sides of a floor)."""
-    in_force = SmicRate.objects.filter(valid_from__lte=today).order_by("-valid_from")
+    in_force = SmicRate.objects.filter(valid_from__lte=today, territory=OuterRef("territory")).order_by("-valid_from")
     rows = (
         pathways.filter(status__in=sorted(rules.REVALUABLE_STATUSES))
+        .annotate(territory=Case(When(in_mayotte(), then=Value(AidTerritory.MAYOTTE.value)),
+                                 default=Value(AidTerritory.METROPOLE.value)))
         .annotate(smic_from=Subquery(in_force.values("valid_from")[:1]),
                   smic=Subquery(in_force.values("hourly_amount")[:1]))
         .filter(hourly_pay__lt=Ceil(F("smic") * rates.MIN_SMIC_SHARE_PCT) / 100)
@@ -122,18 +145,21 @@ def below_floor_counts(pathways: QuerySet[Pathway], today: datetime.date) -> lis
 def below_floor_for(*, user, today: datetime.date) -> BelowFloor:
     """The user's contracts paid under 45 % of the SMIC in force today, by programme (two queries: the SMIC row,
     the pathways with their person, programme, SIAE, establishment and last revaluation date)."""
-    smic = rates.smic_rate_or_none(today)
+    smics = smics_on(today)
+    smic = smics.get(AidTerritory.METROPOLE)
     found = BelowFloor(smic=smic, floor=rates.pay_floor(smic.hourly_amount) if smic else None)
     pathways = (
-        below_floor_pathways(scope.pathways_for(user), smic)
+        below_floor_pathways(scope.pathways_for(user), smics)
         .select_related("participant", "programme__siae", "programme__establishment")
         .annotate(last_revaluation=Max("pay_rates__valid_from"))
         .order_by("programme__code", "participant__last_name", "participant__first_names", "pk")
     )
     for pathway in pathways:
-        pathway.default_valid_from = default_valid_from(pathway, smic, pathway.last_revaluation)
+        smic_there = smics[rates.territory_of_pathway(pathway)]
+        pathway.default_valid_from = default_valid_from(pathway, smic_there, pathway.last_revaluation)
         if not found.groups or found.groups[-1].programme.pk != pathway.programme_id:
-            found.groups.append(ProgrammeGroup(pathway.programme))
+            floor = rates.pay_floor(smic_there.hourly_amount)
+            found.groups.append(ProgrammeGroup(pathway.programme, smic_there, floor))
         found.groups[-1].pathways.append(pathway)
     return found
 
@@ -143,12 +169,13 @@ def below_floor_for(*, user, today: datetime.date) -> BelowFloor:
 
 def revaluation_defaults(pathway: Pathway, today: datetime.date) -> dict:
     """What the revaluation form proposes: the date (default_valid_from, not after today) and the floor then."""
-    smic = rates.smic_rate_or_none(today)
+    territory = rates.territory_of_pathway(pathway)
+    smic = rates.smic_rate_or_none(today, territory)
     if smic is None:
         return {"valid_from": today, "hourly_pay": None}
     last = pathway.pay_rates.aggregate(last=Max("valid_from"))["last"]
     day = min(default_valid_from(pathway, smic, last), today)
-    smic_then = rates.smic_or_none(day)
+    smic_then = rates.smic_or_none(day, territory)
     return {"valid_from": day, "hourly_pay": rates.pay_floor(smic_then) if smic_then else None}
 
 
@@ -160,7 +187,7 @@ def pay_revalue(*, pathway: Pathway, valid_from: datetime.date | None, hourly_pa
     day): a PayRate row keeping the previous rate, the pathway's current pay, one log row. Nothing written when a
     rule refuses it (French messages by field)."""
     pathway = services._lock_pathway(pathway, expected_version)
-    smic = rates.smic_or_none(valid_from) if valid_from else None
+    smic = rates.smic_or_none(valid_from, rates.territory_of_pathway(pathway)) if valid_from else None
     if hourly_pay is None and smic is not None:
         hourly_pay = rates.pay_floor(smic)
     last = pathway.pay_rates.aggregate(last=Max("valid_from"))["last"]
@@ -200,7 +227,7 @@ def pay_revalue_programme(*, user, programme, today: datetime.date, by) -> list[
 def pay_block(pathway: Pathway, *, can_edit: bool, today: datetime.date) -> dict:
     """The pathway page's pay block: the history, whether today's pay is under the floor, whether to offer the
     revaluation."""
-    smic = rates.smic_rate_or_none(today)
+    smic = rates.smic_rate_or_none(today, rates.territory_of_pathway(pathway))
     history = pay_history(pathway)
     return {
         "history": history, "smic": smic,

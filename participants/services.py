@@ -304,7 +304,8 @@ def pathway_start(*, pathway: Pathway, start: datetime.date, hours_per_week=None
     _raise(rules.check_required("contract_start", start, _("la date d'entrée en atelier")))
     _raise(rules.check_contract(
         start=start, signed_on=signed_on, hours_per_week=hours_per_week, hourly_pay=hourly_pay,
-        smic=rates.smic_or_none(start) if start else None, earliest=_previous_step_date(pathway), today=_today(),
+        smic=rates.smic_or_none(start, rates.territory_of_pathway(pathway)) if start else None,
+        earliest=_previous_step_date(pathway), today=_today(),
     ))
     _raise(_workshop_frame("contract_start", pathway.programme, start))
     kind = rules.contract_kind_on(start)
@@ -331,7 +332,8 @@ def pathway_update_contract(*, pathway: Pathway, signed_on, hours_per_week, hour
                                 "s'enregistre par une revalorisation, à partir d'une date.")})
     _raise(rules.check_contract(
         start=pathway.contract_start, signed_on=signed_on, hours_per_week=hours_per_week, hourly_pay=hourly_pay,
-        smic=rates.smic_or_none(pathway.contract_start), earliest=None, today=_today(),
+        smic=rates.smic_or_none(pathway.contract_start, rates.territory_of_pathway(pathway)), earliest=None,
+        today=_today(),
     ))
     pathway.contract_signed_on, pathway.hours_per_week, pathway.hourly_pay = signed_on, hours_per_week, hourly_pay
     return _save_step(pathway, Transition.EDIT, pathway.status, None, by)
@@ -350,7 +352,7 @@ def pathway_convert_to_cep(*, pathway: Pathway, on: datetime.date, hours_per_wee
     _raise(rules.check_conversion(pathway=pathway, on=on, today=today))
     _raise(rules.check_contract(
         start=on, signed_on=signed_on, hours_per_week=hours_per_week, hourly_pay=hourly_pay,
-        smic=rates.smic_or_none(on), earliest=None, today=today,
+        smic=rates.smic_or_none(on, rates.territory_of_pathway(pathway)), earliest=None, today=today,
     ))
     last = pathway.suspensions.order_by("-start").first()
     if last is not None:

@@ -70,7 +70,8 @@ class ProgrammeAdmin(admin.ModelAdmin):
 
 @admin.register(SmicRate)
 class SmicRateAdmin(admin.ModelAdmin):
-    list_display = ["valid_from", "hourly_amount"]
+    list_display = ["valid_from", "territory", "hourly_amount"]
+    list_filter = ["territory"]
 
 
 @admin.register(AidRate)

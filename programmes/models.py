@@ -236,7 +236,12 @@ class Programme(models.Model):
 
 
 class SmicRate(models.Model):
+    """The gross hourly SMIC from a date, in metropolitan France (overseas included) or in Mayotte, which has its
+    own (programmes.rates.territory_of)."""
+
     valid_from = models.DateField(_("en vigueur à partir du"))
+    territory = models.CharField(_("territoire"), max_length=10, choices=AidTerritory.choices,
+                                 default=AidTerritory.METROPOLE)
     hourly_amount = models.DecimalField(_("SMIC horaire brut (€)"), max_digits=6, decimal_places=2)
 
     class Meta:
@@ -245,8 +250,8 @@ class SmicRate(models.Model):
         ordering = ["-valid_from"]
         constraints = [
             models.UniqueConstraint(
-                fields=["valid_from"], name="smic_one_rate_per_date",
-                violation_error_message=_("Un taux du SMIC existe déjà à cette date."),
+                fields=["territory", "valid_from"], name="smic_one_rate_per_territory_and_date",
+                violation_error_message=_("Un taux du SMIC existe déjà à cette date pour ce territoire."),
             ),
             models.CheckConstraint(
                 condition=Q(hourly_amount__gt=0), name="smic_positive",
@@ -255,7 +260,8 @@ class SmicRate(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.hourly_amount} € / h au {self.valid_from:%d/%m/%Y}"
+        where = " à Mayotte" if self.territory == AidTerritory.MAYOTTE else ""
+        return f"{self.hourly_amount} € / h{where} au {self.valid_from:%d/%m/%Y}"
 
 
 class AidRate(models.Model):

@@ -10,7 +10,7 @@ same alert until an administrator enters it.
 """
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.urls import reverse
 
@@ -32,11 +32,13 @@ class DatedTable:
     name: str  # the table as the alert names it
     expects: str  # when it expects its next row, in French
     on_new_year: bool  # True: a row dated 1 January; False: a row dated within the year
+    only: dict = field(default_factory=dict)  # the rows that count (the SMIC: the metropolitan ones)
 
     def has_row_for(self, year: int) -> bool:
+        rows = self.model.objects.filter(**self.only)
         if self.on_new_year:
-            return self.model.objects.filter(valid_from=datetime.date(year, 1, 1)).exists()
-        return self.model.objects.filter(valid_from__year=year).exists()
+            return rows.filter(valid_from=datetime.date(year, 1, 1)).exists()
+        return rows.filter(valid_from__year=year).exists()
 
     @property
     def admin_url(self) -> str:
@@ -45,7 +47,8 @@ class DatedTable:
 
 
 DATED_TABLES = (
-    DatedTable(SmicRate, "taux du SMIC", "un taux au 1er janvier de chaque année, même inchangé", on_new_year=True),
+    DatedTable(SmicRate, "taux du SMIC", "un taux au 1er janvier de chaque année, même inchangé", on_new_year=True,
+               only={"territory": AidTerritory.METROPOLE}),
     DatedTable(AidRate, "taux d'aide au poste", "au moins une ligne par année (arrêté annuel)", on_new_year=False),
 )
 

@@ -29,37 +29,38 @@ def add_years(day: datetime.date, years: int) -> datetime.date:
     return day + relativedelta(years=years)
 
 
-def smic_rate_on(day: datetime.date) -> SmicRate:
-    rate = SmicRate.objects.filter(valid_from__lte=day).order_by("-valid_from").first()
+def smic_rate_on(day: datetime.date, territory: str = AidTerritory.METROPOLE) -> SmicRate:
+    """The SMIC row in force on ``day`` in ``territory`` (territory_of(siae): Mayotte has its own SMIC)."""
+    rate = SmicRate.objects.filter(territory=territory, valid_from__lte=day).order_by("-valid_from").first()
     if rate is None:
         raise ValidationError(
-            _("Aucun taux du SMIC n'est connu au %(date)s : ajoutez-le dans la table des taux du SMIC.")
-            % {"date": format_date(day)}
+            _("Aucun taux du SMIC%(territory)s n'est connu au %(date)s : ajoutez-le dans la table des taux du SMIC.")
+            % {"date": format_date(day), "territory": _(" à Mayotte") if territory == AidTerritory.MAYOTTE else ""}
         )
     return rate
 
 
-def smic_on(day: datetime.date) -> Decimal:
-    """The gross hourly SMIC in force on ``day``."""
-    return smic_rate_on(day).hourly_amount
+def smic_on(day: datetime.date, territory: str = AidTerritory.METROPOLE) -> Decimal:
+    """The gross hourly SMIC in force on ``day`` in ``territory``."""
+    return smic_rate_on(day, territory).hourly_amount
 
 
-def smic_rate_or_none(day: datetime.date) -> SmicRate | None:
+def smic_rate_or_none(day: datetime.date, territory: str = AidTerritory.METROPOLE) -> SmicRate | None:
     """The SMIC row in force on ``day``, or None when the table has none (the rules then say what is missing)."""
     try:
-        return smic_rate_on(day)
+        return smic_rate_on(day, territory)
     except ValidationError:
         return None
 
 
-def smic_or_none(day: datetime.date) -> Decimal | None:
-    rate = smic_rate_or_none(day)
+def smic_or_none(day: datetime.date, territory: str = AidTerritory.METROPOLE) -> Decimal | None:
+    rate = smic_rate_or_none(day, territory)
     return rate.hourly_amount if rate else None
 
 
-def smic_in_force(rates, day: datetime.date) -> Decimal | None:
+def smic_in_force(rates, day: datetime.date, territory: str = AidTerritory.METROPOLE) -> Decimal | None:
     """Same as smic_on, from rows already loaded (``rates`` in any order): no query."""
-    candidates = [rate for rate in rates if rate.valid_from <= day]
+    candidates = [rate for rate in rates if rate.valid_from <= day and rate.territory == territory]
     return max(candidates, key=lambda rate: rate.valid_from).hourly_amount if candidates else None
 
 
@@ -73,8 +74,13 @@ def smic_share_pct(hourly_pay: Decimal, smic: Decimal) -> Decimal:
 
 
 def territory_of(siae) -> str:
-    """Mayotte has its own amounts; everywhere else (overseas included) the metropolitan ones apply."""
+    """Mayotte has its own amounts (SMIC, aide au poste); everywhere else (overseas included) the metropolitan ones
+    apply."""
     return AidTerritory.MAYOTTE if siae.department_id == MAYOTTE_DEPARTMENT else AidTerritory.METROPOLE
+
+
+def territory_of_pathway(pathway) -> str:
+    return territory_of(pathway.programme.siae)
 
 
 # --- Aide au poste -------------------------------------------------------------------------------------------

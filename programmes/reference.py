@@ -35,9 +35,14 @@ def load_rates(smic_model, aid_rate_model) -> None:
     An aid row's empty socle is a change whose amount was not found in the sources: loaded empty, never guessed.
     A row the administrator has completed since keeps its amount (the file does not blank it again).
     """
+    by_territory = any(field.name == "territory" for field in smic_model._meta.get_fields())
     for row in read_rows("smic_rates.csv"):
-        smic_model.objects.update_or_create(valid_from=row["valid_from"],
-                                            defaults={"hourly_amount": row["hourly_amount"]})
+        key = {"valid_from": row["valid_from"]}
+        if by_territory:
+            key["territory"] = row["territory"]
+        elif row["territory"] != "METROPOLE":
+            continue  # a migration before the SMIC had territories (programmes 0007) loads the metropolitan rows
+        smic_model.objects.update_or_create(**key, defaults={"hourly_amount": row["hourly_amount"]})
     for row in read_rows("aid_rates.csv"):
         values = {
             "follows_common": row["follows_common"] == "1",

@@ -219,7 +219,8 @@ def programme_bindings_for(*, user, programme: Programme) -> dict:
     if contracts:
         smic_rates = list(SmicRate.objects.all())
         for contract in contracts:
-            contract.smic_at_start = rates.smic_in_force(smic_rates, contract.start_date)
+            contract.smic_at_start = rates.smic_in_force(smic_rates, contract.start_date,
+                                                         rates.territory_of(programme.siae))
             contract.smic_share = (
                 rates.smic_share_pct(contract.hourly_pay, contract.smic_at_start) if contract.smic_at_start else None
             )

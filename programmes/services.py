@@ -216,7 +216,7 @@ def check_contract_rules(contract: ImplantationContract):
         ) % {"start": format_date(start), "limit": format_date(rates.add_years(start, 7))}
     if start and contract.hourly_pay is not None:
         try:
-            smic = rates.smic_on(start)
+            smic = rates.smic_on(start, rates.territory_of(contract.programme.siae))
         except ValidationError as error:
             errors["start_date"] = error.messages
         else:

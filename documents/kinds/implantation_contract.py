@@ -49,7 +49,7 @@ def _needs(programme) -> c.Needs:
     edit = c.url("programmes:contract_update", contract.pk)
     needs.check(contract.premises, "les locaux mis à disposition (contrat d'implantation)", edit)
     try:
-        rates.smic_on(contract.start_date)
+        rates.smic_on(contract.start_date, rates.territory_of(programme.siae))
     except ValidationError:
         needs.add(f"le taux du SMIC en vigueur au {c.long_date(contract.start_date)}",
                   c.url("admin:programmes_smicrate_add"))
@@ -97,7 +97,7 @@ def build(programme, today: datetime.date) -> dict:
     siae, establishment = programme.siae, programme.establishment
     day = contract_day(contract)
     r2016 = contract.regime == ImplantationRegime.R2016
-    smic = rates.smic_on(contract.start_date)
+    smic = rates.smic_on(contract.start_date, rates.territory_of(siae))
     if r2016:
         parties = [disp_party(programme, day), establishment_party(programme),
                    siae_party(siae, designation="la SIAE")]

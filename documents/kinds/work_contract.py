@@ -31,12 +31,12 @@ from .accompaniment_charter import (
     establishment_party,
     pathway_base,
     pathway_needs,
+    person_name,
     person_party,
     quantity,
     siae_party,
     step_url,
 )
-from .pathway_title import pathway_title
 
 TEMPLATE_VERSION = "2026.2"  # 2026.2: names on the contract's start, the SIAE's letterhead, "24 h"
 IAE_MAX_MONTHS = 24  # the longest IAE pathway (docs/domain.md §6.4)
@@ -53,9 +53,9 @@ def contract_start(pathway):
     return pathway.cep_from or pathway.contract_start
 
 
-def smic_rate(day: datetime.date):
+def smic_rate(day: datetime.date, territory: str):
     try:
-        return rates.smic_rate_on(day)
+        return rates.smic_rate_on(day, territory)
     except ValidationError:
         return None
 
@@ -68,7 +68,7 @@ def missing(pathway) -> list[Missing]:
     contract_url = step_url(pathway, "contrat", None) if start else entry_url
     needs.check(pathway.hours_per_week, "le nombre d'heures de travail par semaine", contract_url)
     needs.check(pathway.hourly_pay, "la rémunération horaire brute", contract_url)
-    if start and smic_rate(start) is None:
+    if start and smic_rate(start, rates.territory_of_pathway(pathway)) is None:
         needs.add(f"le SMIC horaire en vigueur le {c.long_date(start)}", reverse("admin:programmes_smicrate_add"))
     if start and contract_kind(pathway) == ContractKind.CEP:
         classification_url = step_url(pathway, "classement", Transition.CLASSIFY)
@@ -84,9 +84,10 @@ def missing(pathway) -> list[Missing]:
 
 
 def title(pathway) -> str:
+    name = person_name(pathway.participant)
     if pathway.contract_start and contract_kind(pathway) == ContractKind.ENGAGEMENT_ACT:
-        return pathway_title("Acte d'engagement", pathway)
-    return pathway_title("Contrat d'emploi pénitentiaire", pathway)
+        return f"Acte d'engagement — {name}"
+    return f"Contrat d'emploi pénitentiaire — {name}"
 
 
 def contract_end(pathway) -> tuple[datetime.date, str]:
@@ -143,7 +144,7 @@ def build(pathway, today: datetime.date) -> dict:
     start = contract_start(pathway)
     data = pathway_base(pathway, today, start)  # names as they were on the contract's first day
     end, end_reason = contract_end(pathway)
-    smic = rates.smic_rate_on(start)
+    smic = rates.smic_rate_on(start, rates.territory_of(siae))
     pay = hourly_pay_on(pathway, start)  # the rate agreed at the start: a later revaluation is an avenant
     share = quantity(rates.smic_share_pct(pay, smic.hourly_amount))
     monthly = (pathway.hours_per_week * WEEKS_PER_MONTH * pay).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)

@@ -237,7 +237,7 @@ def test_the_alerts_floor_in_sql_is_the_floor_of_the_rates_table(scope_a, smic, 
     [(code, since, in_force, count)] = pay.below_floor_counts(Pathway.objects.all(), D(2026, 6, 1))
 
     assert (code, since, in_force, count) == ("ALPHA-1", D(2026, 6, 1), Decimal(smic), 1)
-    listed = pay.below_floor_pathways(Pathway.objects.all(), rates.smic_rate_on(D(2026, 6, 1)))
+    listed = pay.below_floor_pathways(Pathway.objects.all(), pay.smics_on(D(2026, 6, 1)))
     assert [p.participant.last_name for p in listed] == ["Dessous"]
 
 
