@@ -31,12 +31,12 @@ from .accompaniment_charter import (
     establishment_party,
     pathway_base,
     pathway_needs,
-    person_name,
     person_party,
     quantity,
     siae_party,
     step_url,
 )
+from .pathway_title import pathway_title
 
 TEMPLATE_VERSION = "2026.2"  # 2026.2: names on the contract's start, the SIAE's letterhead, "24 h"
 IAE_MAX_MONTHS = 24  # the longest IAE pathway (docs/domain.md §6.4)
@@ -84,10 +84,9 @@ def missing(pathway) -> list[Missing]:
 
 
 def title(pathway) -> str:
-    name = person_name(pathway.participant)
     if pathway.contract_start and contract_kind(pathway) == ContractKind.ENGAGEMENT_ACT:
-        return f"Acte d'engagement — {name}"
-    return f"Contrat d'emploi pénitentiaire — {name}"
+        return pathway_title("Acte d'engagement", pathway)
+    return pathway_title("Contrat d'emploi pénitentiaire", pathway)
 
 
 def contract_end(pathway) -> tuple[datetime.date, str]:
