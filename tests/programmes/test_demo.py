@@ -12,6 +12,7 @@ from partners.models import Organisation, OrganisationFormerName
 from programmes.models import Establishment, Programme, Quartier, Siae
 from tests.accounts.pages import page_text
 from tests.demo import demo_for_module
+from tests.programmes.test_demo_conventions import snapshot as conventions_snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -51,14 +52,17 @@ def snapshot() -> dict:
 
 
 def test_load_demo_twice_gives_the_same_rows():
+    """The registry, and the conventions, partners, committees and events (test_demo_conventions.snapshot)."""
     call_command("load_demo", stdout=StringIO())
-    first = snapshot()
+    first, first_conventions = snapshot(), conventions_snapshot()
     passwords = dict(User.objects.values_list("username", "password"))
 
     out = StringIO()
     call_command("load_demo", stdout=out)
 
     assert snapshot() == first
+    assert conventions_snapshot() == first_conventions
+    assert all(first_conventions.values())  # every model has demo rows
     assert dict(User.objects.values_list("username", "password")) == passwords  # not re-hashed either
     assert "Démo chargée : 9 programmes, 8 établissements, 8 SIAE" in out.getvalue()
 
