@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "dashboards",
     "demo",  # demonstration and synthetic data (load_demo, generate_synthetic), outside the domain apps
     "audit",  # access log (append-only) and change history (issue 7, section 3)
+    "notifications",  # the alerts by email: weekly or daily digest (issue 18, §4)
 ]
 
 MIDDLEWARE = [
@@ -149,6 +150,8 @@ OTP_STATIC_THROTTLE_FACTOR = 1
 PASSWORD_RESET_TIMEOUT = 30 * 60
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "IAE en détention <ne-pas-repondre@iae-detention.invalid>")
+# The site's address as users reach it, for the links in emails (the digest of alerts): no request to read it from.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 LOGIN_REDIRECT_URL = "accounts:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
@@ -271,6 +274,8 @@ CELERY_BEAT_SCHEDULE = {
     "documents-sweep": {"task": "documents.sweep", "schedule": float(os.environ.get("DOCUMENTS_SWEEP_SECONDS", 60))},
     # Retention (participants.retention): every night at 3:30, anonymises what is past its retention.
     "participants-retention": {"task": "participants.apply_retention", "schedule": crontab(hour=3, minute=30)},
+    # Alerts by email (notifications.services): every morning at 7:00, the daily digests, and the weekly ones on Monday.
+    "notifications-digests": {"task": "notifications.send_digests", "schedule": crontab(hour=7, minute=0)},
 }
 # The sweep (documents.services.sweep) re-sends PENDING rows older than the grace and gives back RUNNING rows older
 # than the timeout (their worker died); `make resilience` shortens both through the environment.

@@ -14,4 +14,5 @@ urlpatterns = [
     path("participants/", include("participants.urls")),
     path("documents/", include("documents.urls")),
     path("tableaux-de-bord/", include("dashboards.urls")),
+    path("compte/alertes-par-courriel/", include("notifications.urls")),
 ]

@@ -288,6 +288,8 @@ CATALOGUE = [
               {"periode": "choice", "du": "date", "au": "date"}, page=None),
     FormEntry("documents:document_retry", "DREETS_STAFF_A", from_matrix("documents:document_retry"), {}, page=None),
     FormEntry("documents:batch_create", "CPIP_A", from_matrix("documents:batch_create"), {}, page=None),
+    # --- alerts by email (issue 18, §4): each user's own choice of frequency ------------------------------------
+    FormEntry("notifications:preferences", "DISP_STAFF_A", no_args, {"frequency": "choice"}),
 ]
 
 # URLs answering POST that this catalogue does not fuzz, and why (the meta-test accepts them, the report lists them).
