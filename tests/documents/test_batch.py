@@ -203,7 +203,10 @@ def test_failed_documents_are_left_out_and_listed_in_the_zip(session, cpip):
     with batch.file.open("rb") as handle, zipfile.ZipFile(handle) as zipped:
         assert len([n for n in zipped.namelist() if n.endswith(".pdf")]) == 3
         notes = zipped.read(batches.NOTES_NAME).decode()
-    assert "Charte d'accompagnement — FERRÉ Zoé : Le rendu du document a échoué (ValueError)." in notes
+    # the title names the kind, the programme and the pathway, never the person (issue 17): so do the notes
+    reference = failed.pathway.pk.hex[:8].upper()
+    assert (f"Charte d'accompagnement — programme {session.programme.code} — parcours {reference} : Le rendu du "
+            "document a échoué (ValueError).") in notes
 
 
 def test_a_pdf_altered_in_storage_is_left_out_of_the_zip(session, cpip):
