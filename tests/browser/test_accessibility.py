@@ -38,6 +38,10 @@ def test_main_pages_have_no_serious_accessibility_violation(page, page_log, demo
     expect(page.get_by_role("heading", level=1)).to_have_text("Bonjour Nadia")
     check("accueil")
 
+    page.get_by_role("link", name="Alertes par courriel").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Alertes par courriel")
+    check("alertes-par-courriel")
+
     go_to(page, "Programmes", "Programmes")
     expect(page).to_have_url(f"{base}/programmes/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Programmes")
