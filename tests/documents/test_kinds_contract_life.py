@@ -12,7 +12,9 @@ each item with its form; the pathway page lists the three kinds with what each s
 import datetime
 import html
 import re
+import subprocess
 import unicodedata
+import xml.etree.ElementTree as ET
 from decimal import Decimal
 
 import pytest
@@ -42,6 +44,7 @@ from tests.partners.factories import OrganisationFactory
 from tests.programmes.factories import EstablishmentFactory, ProgrammeFactory, SiaeFactory, luhn_siret
 
 from .factories import pdf_text
+from .test_pdfa import NS, inflated_streams, pdfinfo, xmp_of
 
 pytestmark = pytest.mark.django_db
 
@@ -314,3 +317,33 @@ def test_the_pathway_page_lists_the_three_documents_and_a_request_shows_what_is_
     step = reverse("participants:pathway_step", args=[pathway.pk, "suspension"])
     assert f'<a href="{step}">Une suspension du contrat (l\'étape « Suspension » du parcours)</a>' in text
     assert not GeneratedDocument.objects.exists()
+
+
+# --- PDF/A and properties -----------------------------------------------------------------------------------------
+
+
+def test_the_three_documents_are_pdf_a_with_embedded_fonts_and_no_name_in_their_properties(released, tmp_path):
+    for kind in (SUSPENSION, END, CERTIFICATE):
+        snapshot = spec_of(kind).build(released, TODAY)
+        data = renderer.render_document(kind, snapshot)
+        path = tmp_path / f"{kind}.pdf"
+        path.write_bytes(data)
+
+        xmp = xmp_of(data)
+        [identification] = [d for d in xmp.iter(f"{{{NS['rdf']}}}Description") if d.get(f"{{{NS['pdfaid']}}}part")]
+        assert (identification.get(f"{{{NS['pdfaid']}}}part"), identification.get(f"{{{NS['pdfaid']}}}conformance")) \
+            == ("3", "B"), kind
+        everything = b"".join([data, *inflated_streams(data)])
+        assert b"/OutputIntents" in everything and b"/Encrypt" not in everything, kind
+        assert not re.search(rb"/S\s*/Transparency", everything), kind
+        fonts = subprocess.run(["pdffonts", str(path)], check=True, capture_output=True,  # noqa: S603, S607
+                               text=True).stdout
+        rows = [line.split() for line in fonts.splitlines()[2:] if line.strip()]
+        assert rows and all(row[-5] == "yes" for row in rows), fonts  # "emb", 5th column from the end
+
+        info = pdfinfo(path)
+        assert (info["Title"], info["Subject"], info["Keywords"]) == (
+            snapshot["metadata"]["title"], snapshot["metadata"]["subject"], snapshot["metadata"]["keywords"])
+        assert f"référence {ref(released)}" in info["Subject"]
+        properties = " ".join([*info.values(), ET.tostring(xmp, encoding="unicode")])
+        assert [value for value in ("LEFÈVRE", "Lefèvre", "Jérôme", "58213", "1990") if value in properties] == []
