@@ -67,6 +67,10 @@ CREATORS = {
 }
 # What an SIAE director may still change once the State has validated it: nothing.
 DRAFT_ONLY_FOR_SIAE = (StateConvention, FinancialAnnex)
+# The month's hours sheet of a workshop (issue 18 §2): the SIAE running it enters the hours, its director validates
+# (locks) the month; who reads it is who reads names in the programme's scope (access.scope).
+HOURS_EDITORS = frozenset({Role.ADMIN, Role.SIAE_DIRECTOR, Role.SIAE_STAFF})
+HOURS_VALIDATORS = frozenset({Role.ADMIN, Role.SIAE_DIRECTOR})
 
 
 # Relations that decide who reads what (issue 14): the establishments an SPIP serves, the establishment or SIAE an
@@ -145,6 +149,14 @@ def require_scope_change(user, model, changed) -> None:
 
 def can_validate(user) -> bool:
     return _has_role(user, VALIDATORS)
+
+
+def can_edit_hours(user) -> bool:
+    return _has_role(user, HOURS_EDITORS)
+
+
+def can_validate_hours(user) -> bool:
+    return _has_role(user, HOURS_VALIDATORS)
 
 
 def can_request_document(user, subject_model, *, activity_report: bool = False) -> bool:

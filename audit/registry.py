@@ -76,6 +76,12 @@ ROUTES: dict[str, Route] = {
     "participants:session_add_candidates": Route(AccessAction.SESSION_VIEW, "recruitment_session", methods=("POST",)),
     "participants:session_decide": Route(AccessAction.SESSION_VIEW, "recruitment_session", methods=("POST",)),
     "participants:import_detail": _page(AccessAction.IMPORT_VIEW, "import_job"),
+    # The month's hours sheet of a workshop (issue 18 §2): every person of the month by name, also shown again by a
+    # refused save; its file (CSV by default, ?format=csv|xlsx) is an export.
+    "participants:hours_sheet": Route(AccessAction.LIST_VIEW, "hours_sheet", id_kwargs=("pk", "year", "month"),
+                                      methods=("GET", "POST")),
+    "participants:hours_export": Route(AccessAction.EXPORT, "hours_sheet", id_kwargs=("pk", "year", "month"),
+                                       export_param="format"),
     # Documents: their titles name the person.
     "documents:document_list": Route(AccessAction.LIST_VIEW, "document", id_kwargs=()),
     "documents:document_detail": _page(AccessAction.DOCUMENT_VIEW, "document"),

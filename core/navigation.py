@@ -31,6 +31,7 @@ def _structure(*, reads_names: bool, imports: bool, dashboards: bool) -> list[En
         entries.append(Entry("Parcours", children=(
             _link("Participants", "participants:participant_list"),
             _link("Sessions de recrutement", "participants:session_list"),
+            _link("Heures du mois", "participants:hours_index"),
             *([_link("Importer des parcours", "participants:import_upload")] if imports else []),
         )))
     if dashboards:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import access_views, import_views, pay_views, session_views, views
+from . import access_views, hours_views, import_views, pay_views, session_views, views
 
 app_name = "participants"
 
@@ -21,6 +21,12 @@ urlpatterns = [
     # --- Pay that follows the SMIC: contracts to revalue, revaluations (pay_views.py) ------------------------
     path("revalorisations/", pay_views.pay_revaluations, name="pay_revaluations"),
     path("parcours/<uuid:pk>/revalorisation/", pay_views.pay_revalue, name="pay_revalue"),
+    # --- The month's hours sheet of a workshop (hours_views.py) -------------------------------------------------
+    path("heures/", hours_views.hours_index, name="hours_index"),
+    path("heures/<int:pk>/<int:year>/<int:month>/", hours_views.hours_sheet, name="hours_sheet"),
+    path("heures/<int:pk>/<int:year>/<int:month>/valider/", hours_views.hours_validate, name="hours_validate"),
+    path("heures/<int:pk>/<int:year>/<int:month>/export/", hours_views.hours_export, name="hours_export"),
+    path("heures/<int:pk>/<int:year>/<int:month>/import/", hours_views.hours_import, name="hours_import"),
     # --- Recruitment sessions and their candidate board (session_views.py) -------------------------------
     path("sessions/", session_views.session_list, name="session_list"),
     path("sessions/nouvelle/", session_views.session_create, name="session_create"),

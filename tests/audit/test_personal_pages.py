@@ -56,6 +56,7 @@ NOT_CRAWLED = {
                      "dashboards:scope_json", "dashboards:release"],
                     "agrégats seulement, jamais un nom (tests/dashboards)"),
     "documents:batch_download": "le ZIP d'un lot : un fichier, journalisé comme tout fichier (test_registry)",
+    **dict.fromkeys(["participants:hours_validate", "participants:hours_import"], POST_ONLY),  # issue 18, §2
 }
 
 

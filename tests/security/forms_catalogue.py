@@ -275,6 +275,15 @@ CATALOGUE = [
     FormEntry("participants:session_decide", "CPIP_A", from_matrix("participants:session_decide"),
               {"pathways": "multi", "decision": "choice", "reason": "text", "version-*": "int"},
               page="participants:session_detail"),
+    # The month's hours sheet (issue 18 §2): one cell per person and column (hours-<pathway id>, <reason>-<id>), the
+    # rows the page showed; its validation (a button) and the import of its file (shown on the sheet).
+    FormEntry("participants:hours_sheet", "SIAE_STAFF_A", from_matrix("participants:hours_sheet"),
+              {"rows": "text", "hours-*": "decimal", "SUSPENSION-*": "int", "SICK_LEAVE-*": "int",
+               "TRANSFER-*": "int", "COURT_APPEARANCE-*": "int"}),
+    FormEntry("participants:hours_validate", "SIAE_DIRECTOR_A", from_matrix("participants:hours_validate"), {},
+              page=None),
+    FormEntry("participants:hours_import", "SIAE_STAFF_A", from_matrix("participants:hours_import"),
+              {"fichier": "file", "reason": "text"}, page=None),
     FormEntry("participants:import_upload", "CPIP_A", no_args, {"file": "file"}),
     FormEntry("participants:import_confirm", "CPIP_A", from_matrix("participants:import_confirm"), {}, page=None),
     # --- documents ----------------------------------------------------------------------------------------
@@ -313,6 +322,8 @@ GET_ONLY_FUNCTION_VIEWS = {
     "dashboards:scope": ["region", "11"],
     "dashboards:scope_json": ["region", "11"],
     "dashboards:release": [],
+    "participants:hours_index": [],
+    "participants:hours_export": [1, 2026, 11],
     "participants:import_template": [],
     # programmes and partners: lists and detail pages (require_safe); any id will do, the 405 comes before the 404
     "programmes:establishment_list": [], "programmes:establishment_detail": [1],
