@@ -11,7 +11,6 @@ tries again. The log names users by their id only, never by name or address.
 
 import datetime
 import logging
-import smtplib
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
@@ -116,7 +115,13 @@ def send_digests(*, today: datetime.date, dry_run: bool = False) -> Report:
             if not is_due(preference, today):
                 report.not_due += 1
                 continue
-            digest = digest_for(user=user, today=today)
+            try:
+                digest = digest_for(user=user, today=today)
+            except Exception as error:  # noqa: BLE001 - one user's digest must not stop the others'
+                logger.error("digest of user %s not composed (%s)", user.pk, type(error).__name__)
+                report.failed += 1
+                report.failed_users.append(user.pk)
+                continue
             if digest.empty:
                 report.empty += 1
                 continue
@@ -146,10 +151,10 @@ def _send_one(user, preference, digest, today, connection) -> bool:
                .filter(Q(last_sent_on__isnull=True) | Q(last_sent_on__lt=today)).update(last_sent_on=today))
     if not claimed:
         return True
-    message = render_digest(user=user, digest=digest, today=today, frequency=row.frequency)
     try:
+        message = render_digest(user=user, digest=digest, today=today, frequency=row.frequency)
         connection.send_messages([message])
-    except (smtplib.SMTPException, OSError) as error:
+    except Exception as error:  # noqa: BLE001 - a refused address (SMTPRecipientsRefused) or anything else: the others go on
         connection.close()  # a fresh connection for the next user
         DigestPreference.objects.filter(pk=row.pk).update(last_sent_on=previous, failed_on=today)
         logger.warning("digest of user %s not sent (%s): retried at the next run", user.pk, type(error).__name__)

@@ -12,7 +12,7 @@ from django.core import mail
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from notifications import tasks
+from notifications import services, tasks
 from notifications.enums import DigestFrequency
 from notifications.models import DigestPreference
 from notifications.services import is_due, send_digests
@@ -125,6 +125,23 @@ def test_a_refused_mail_stops_no_one_and_is_sent_at_the_next_run(ended_contract,
     assert f"digest of user {disp.pk} not sent (SMTPRecipientsRefused)" in logged
     for personal in ["refuse.disp", "siae.a@", disp.first_name, director.first_name, "Testeur"]:
         assert personal not in logged
+
+
+def test_a_digest_that_cannot_be_composed_stops_no_one(ended_contract, personas, monkeypatch):
+    broken = with_email(personas["SIAE_DIRECTOR_A"], "siae.a@example.org")  # the first in the run (by id)
+    with_email(personas["DISP_STAFF_A"], "disp.a@example.org")
+    compose = services.digest_for
+
+    def digest_for(*, user, today):
+        if user.pk == broken.pk:
+            raise RuntimeError("une panne")
+        return compose(user=user, today=today)
+
+    monkeypatch.setattr(services, "digest_for", digest_for)
+    report = send_digests(today=MONDAY)
+
+    assert (report.sent, report.failed, report.failed_users) == (1, 1, [broken.pk])
+    assert [m.to for m in mail.outbox] == [["disp.a@example.org"]]
 
 
 def test_the_command_counts_in_a_dry_run_then_sends(ended_contract, personas):
