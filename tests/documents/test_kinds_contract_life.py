@@ -68,11 +68,24 @@ def folded(text: str) -> str:
     return "".join(ch for ch in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(ch))
 
 
-def render(kind, pathway, tmp_path) -> tuple[dict, str]:
+def render_pages(kind, pathway, tmp_path) -> tuple[dict, list[str]]:
+    """The snapshot and the text of each page of its PDF (pdftotext separates pages with a form feed)."""
     spec = spec_of(kind)
     assert spec.missing(pathway) == []
     snapshot = spec.build(pathway, TODAY)
-    return snapshot, flat(pdf_text(renderer.render_document(kind, snapshot), tmp_path))
+    text = pdf_text(renderer.render_document(kind, snapshot), tmp_path)
+    return snapshot, [flat(page) for page in text.split("\f") if page.strip()]
+
+
+def render(kind, pathway, tmp_path) -> tuple[dict, str]:
+    snapshot, pages = render_pages(kind, pathway, tmp_path)
+    return snapshot, " ".join(pages)
+
+
+def signing_page(pages: list[str]) -> str:
+    """The page of the signatures ("Fait à …, en deux exemplaires originaux"), which must hold the last article."""
+    [page] = [page for page in pages if "Fait à" in page]
+    return page
 
 
 def ref(pathway) -> str:
@@ -151,7 +164,9 @@ def test_the_suspension_notice_is_about_the_latest_suspension_with_its_reason_da
     # a second suspension, for security, still open: the notice is about it, the establishment signs too
     pathway = pathway_services.pathway_suspend(pathway=pathway, start=D(2025, 6, 2),
                                                reason=SuspensionReason.DISCIPLINE_SECURITY, by=None)
-    snapshot, text = render(SUSPENSION, pathway, tmp_path)
+    snapshot, pages = render_pages(SUSPENSION, pathway, tmp_path)
+    text = " ".join(pages)
+    assert "Article 3 — Effets" in signing_page(pages)  # the signatures never alone on their page
 
     assert "à compter du 2 juin 2025" in text and "14 avril 2025" not in text
     assert "Motif Motif disciplinaire ou de sécurité" in text
@@ -193,7 +208,9 @@ def released(cep):
 
 
 def test_the_end_of_contract_gives_its_last_day_its_reason_its_length_and_the_hours(released, tmp_path):
-    snapshot, text = render(END, released, tmp_path)
+    snapshot, pages = render_pages(END, released, tmp_path)
+    text = " ".join(pages)
+    assert len(pages) == 2 and "Article 2 — Solde et suites du parcours" in signing_page(pages)
 
     assert snapshot["title"] == f"Fin du contrat — programme MEAUX-APRES — parcours {ref(released)}"
     assert "Fin du contrat d'emploi pénitentiaire" in text
