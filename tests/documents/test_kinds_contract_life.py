@@ -275,8 +275,23 @@ def test_the_attestation_names_the_employer_post_dates_hours_trainings_and_immer
     # nor in its title, footer or properties
     assert [word for word in JUDICIAL_WORDS if word in folded(" ".join(snapshot["metadata"].values()))] == []
 
-    document = services.document_request(kind=CERTIFICATE, subject=released, by=UserFactory())
-    assert document.audience == Audience.INTERNAL and "LEFÈVRE" not in document.title
+
+
+def test_each_request_makes_a_new_version_rendered_by_the_pipeline(released, settings, tmp_path):
+    settings.STORAGES = {**settings.STORAGES, "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)}}}
+    director = UserFactory()
+    for kind in (SUSPENSION, END, CERTIFICATE):
+        first = services.document_request(kind=kind, subject=released, by=director)
+        second = services.document_request(kind=kind, subject=released, by=director)
+        assert services.document_generate(second.pk) == "ready"  # what the worker does with the message
+        second.refresh_from_db()
+
+        assert (first.version, second.version) == (1, 2), kind
+        assert second.title == spec_of(kind).title(released) and "LEFÈVRE" not in second.title
+        assert second.audience == Audience.INTERNAL  # read in the application by the programme's readers only
+        with second.file.open("rb") as handle:
+            assert len(handle.read()) == second.size > 0
 
 
 # --- A woman under an acte d'engagement: agreement, letterhead by its name on each document's date --------------
