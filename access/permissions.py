@@ -171,3 +171,63 @@ def require(allowed: bool, message: str | None = None) -> None:
     """The 403 of a view, after the object was found in the user's scope: `require(can_edit)`."""
     if not allowed:
         raise PermissionDenied(message or _("Votre rôle ne permet pas de modifier cet élément."))
+
+
+# --- Accounts (issue 18, §3): who manages whose account, and which roles each grants -----------------------------
+# An administrator manages every account and grants every role; an SPIP manager the counsellors and managers of their
+# own SPIP; an SIAE director the staff and directors of their own SIAE. Nobody else manages accounts.
+ROLES_GRANTED_BY = {
+    Role.SPIP_MANAGER: frozenset({Role.CPIP, Role.SPIP_MANAGER}),
+    Role.SIAE_DIRECTOR: frozenset({Role.SIAE_DIRECTOR, Role.SIAE_STAFF}),
+}
+ACCOUNT_MANAGERS = frozenset({Role.ADMIN, *ROLES_GRANTED_BY})
+
+
+def _is_administrator(user) -> bool:
+    return _has_role(user, {Role.ADMIN})
+
+
+def can_manage_accounts(user) -> bool:
+    """Whether the « Comptes » section is theirs (the menu, the list)."""
+    return bool(user.is_authenticated and user.is_active and _has_role(user, ACCOUNT_MANAGERS)
+                and (_is_administrator(user) or user.organisation_id))
+
+
+def grantable_roles(user) -> frozenset:
+    """The roles this user gives to the accounts they create or manage."""
+    if not can_manage_accounts(user):
+        return frozenset()
+    if _is_administrator(user):
+        return frozenset(Role)
+    return ROLES_GRANTED_BY[user.role]
+
+
+def accounts_for(user):
+    """The accounts a manager reads in « Comptes »: every account for an administrator, those of their own
+    organisation for an SPIP manager or an SIAE director, none for anyone else (404)."""
+    if not can_manage_accounts(user):
+        return User.objects.none()
+    if _is_administrator(user):
+        return User.objects.all()
+    return User.objects.filter(organisation_id=user.organisation_id)
+
+
+def may_manage_account(user, account) -> bool:
+    """Whether ``user`` deactivates, reactivates, resets the second factor of or invites again ``account``: an account
+    they read whose role they may grant, never a technical (staff) account unless they are an administrator, never
+    their own (a manager does not lock themselves out)."""
+    if not can_manage_accounts(user) or account.pk == user.pk:
+        return False
+    if _is_administrator(user):
+        return True
+    return (account.organisation_id == user.organisation_id and account.role in grantable_roles(user)
+            and not (account.is_staff or account.is_superuser))
+
+
+def organisations_granted_by(user):
+    """The organisations a manager attaches new accounts to: any for an administrator, their own otherwise."""
+    if not can_manage_accounts(user):
+        return Organisation.objects.none()
+    if _is_administrator(user):
+        return Organisation.objects.all()
+    return Organisation.objects.filter(pk=user.organisation_id)

@@ -1,7 +1,7 @@
 """What the menu shows (core.navigation): the participant pages only to the roles that read names (access.scope),
 the import to the roles that import, the dashboards to national roles and anyone acting for an organisation."""
 
-from access import scope
+from access import permissions, scope
 from core.navigation import menu_for
 from participants.importing.jobs import may_import
 
@@ -17,6 +17,7 @@ def navigation(request):
             path=request.path, reads_names=scope.reads_names(user), imports=signed_in and may_import(user),
             # "Tableaux de bord": the landing page lists their dashboards.
             dashboards=scope.sees_national(user) or bool(signed_in and user.organisation_id),
+            accounts=permissions.can_manage_accounts(user),  # « Comptes », under Partenaires
         ) if signed_in else [],
         # Signed in but the second factor not typed yet: no menu (its pages would only lead back to the code).
         "nav_owes_second_factor": _owes_second_factor(request, user),

@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.views import LogoutView
 from django.urls import path, reverse_lazy
 
-from . import two_factor_views, views
+from . import management_views, two_factor_views, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -26,4 +26,15 @@ urlpatterns = [
         success_url=reverse_lazy("accounts:password_reset_complete")), name="password_reset_confirm"),
     path("reinitialiser/termine/", auth_views.PasswordResetCompleteView.as_view(
         template_name="accounts/password_reset_complete.html"), name="password_reset_complete"),
+    # « Comptes » (issue 18, §3): the accounts a manager manages, and the invitation's one-time link.
+    path("comptes/", management_views.account_list, name="account_list"),
+    path("comptes/nouveau/", management_views.account_create, name="account_create"),
+    path("comptes/<int:pk>/", management_views.account_detail, name="account_detail"),
+    path("comptes/<int:pk>/activation/", management_views.account_activation, name="account_activation"),
+    path("comptes/<int:pk>/double-authentification/", management_views.account_second_factor_reset,
+         name="account_second_factor_reset"),
+    path("comptes/<int:pk>/invitation/", management_views.account_invitation_resend,
+         name="account_invitation_resend"),
+    path("invitation/<uidb64>/<token>/", management_views.InvitationAcceptView.as_view(), name="invitation_accept"),
+    path("invitation/terminee/", management_views.invitation_done, name="invitation_done"),
 ]

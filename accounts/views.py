@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.urls import reverse
 
-from . import lockout, selectors
+from . import lockout, management_selectors, selectors
 
 
 class LockoutAuthenticationForm(AuthenticationForm):
@@ -35,4 +35,8 @@ def admin_login(request):
 
 
 def home(request):
-    return render(request, "accounts/home.html", selectors.home_for(user=request.user))
+    context = selectors.home_for(user=request.user)
+    # An organisation that covers nothing yet: why the lists are empty, and whom to ask (issue 18, §3).
+    context["empty_scope"] = (management_selectors.empty_scope_for(request.user)
+                              if not context["programme_count"] else None)
+    return render(request, "accounts/home.html", context)

@@ -25,7 +25,7 @@ def _link(label: str, name: str) -> Entry:
     return Entry(label, reverse(name))
 
 
-def _structure(*, reads_names: bool, imports: bool, dashboards: bool) -> list[Entry]:
+def _structure(*, reads_names: bool, imports: bool, dashboards: bool, accounts: bool = False) -> list[Entry]:
     entries = [_link("Accueil", "accounts:home")]
     if reads_names:
         entries.append(Entry("Parcours", children=(
@@ -47,6 +47,7 @@ def _structure(*, reads_names: bool, imports: bool, dashboards: bool) -> list[En
             _link("Organisations", "partners:organisation_list"),
             _link("Comités", "partners:meeting_list"),
             _link("Événements", "partners:event_list"),
+            *([_link("Comptes", "accounts:account_list")] if accounts else []),  # issue 18, §3: the managers
         )),
         _link("Documents", "documents:document_list"),
     ]
@@ -61,8 +62,8 @@ def _current_url(entries: list[Entry], path: str) -> str | None:
     return max(matching, key=len, default=None)
 
 
-def menu_for(*, path: str, reads_names: bool, imports: bool, dashboards: bool) -> list[Entry]:
-    entries = _structure(reads_names=reads_names, imports=imports, dashboards=dashboards)
+def menu_for(*, path: str, reads_names: bool, imports: bool, dashboards: bool, accounts: bool = False) -> list[Entry]:
+    entries = _structure(reads_names=reads_names, imports=imports, dashboards=dashboards, accounts=accounts)
     current = _current_url(entries, path)
     marked = []
     for entry in entries:

@@ -225,6 +225,8 @@ def object_url_names(resolver) -> set[str]:
 NOT_SCOPED = {
     # a signed token valid 30 minutes and once (tests/accounts/test_password_reset.py)
     "accounts:password_reset_confirm",
+    # an invitation's signed token, valid once (tests/accounts/test_management_invitations.py)
+    "accounts:invitation_accept",
 }
 
 

@@ -130,6 +130,8 @@ PARTICIPANT_UPDATE = {**PARTICIPANT, "stay_ended_on": "date"}  # the end of the 
 SESSION = {"programme": "fk", "information_meeting_on": "date", "interviews_on": "date", "date": "date",
            "note": "text"}
 STEP_VERSION = {"version": "int"}
+ACCOUNT = {"first_name": "text", "last_name": "text", "email": "email", "organisation": "fk", "role": "choice",
+           "username": "text"}
 
 CATALOGUE = [
     # --- accounts: the forms before sign-in, and sign-out ---------------------------------------------------
@@ -145,6 +147,17 @@ CATALOGUE = [
               {"new_password1": "text", "new_password2": "text"},
               baseline=lambda scope: {"new_password1": "Un mot de passe assez long", "new_password2":
                                       "Un mot de passe assez long"}),
+    # « Comptes » (issue 18, §3): an SPIP manager creates an account of their SPIP and manages it.
+    FormEntry("accounts:account_create", "SPIP_MANAGER_A", no_args, ACCOUNT,
+              baseline=lambda scope: {"first_name": "Inès", "last_name": "Morel", "email": "ines.morel@spip.invalid",
+                                      "organisation": scope.organisations["spip"].pk, "role": "CPIP"}),
+    FormEntry("accounts:account_activation", "SPIP_MANAGER_A", from_matrix("accounts:account_activation"),
+              {"reason": "text"}, baseline=lambda scope: {"reason": "Départ du service"}),
+    FormEntry("accounts:account_second_factor_reset", "SPIP_MANAGER_A",
+              from_matrix("accounts:account_second_factor_reset"), {"reason": "text"},
+              baseline=lambda scope: {"reason": "Téléphone perdu"}),
+    FormEntry("accounts:account_invitation_resend", "SPIP_MANAGER_A", from_matrix("accounts:account_invitation_resend"),
+              {}, page=None),
     # --- registry -----------------------------------------------------------------------------------------
     FormEntry("programmes:establishment_create", "DISP_STAFF_A", no_args, ESTABLISHMENT,
               baseline=lambda scope: {"name": "CP Charlie", "department": "77"}),
@@ -308,6 +321,9 @@ NOT_FUZZED = {
     "accounts:two_factor_verify": "second factor, added by the lead during issue 7",
     "accounts:two_factor_setup": "second factor, added by the lead during issue 7",
     "accounts:two_factor_recovery_codes": "second factor, added by the lead during issue 7",
+    # Django's password reset confirmation with the invitation's token (the fuzzing follows the token's redirect for
+    # password_reset_confirm only): tests/accounts/test_management_invitations.py posts refused and valid passwords.
+    "accounts:invitation_accept": "the invitation's one-time link (issue 18, §3), tested in tests/accounts",
 }
 
 # Function views that answer GET only (checked by a POST answered 405 in test_form_fuzzing.py), with the arguments
@@ -325,6 +341,7 @@ GET_ONLY_FUNCTION_VIEWS = {
     "participants:hours_index": [],
     "participants:hours_export": [1, 2026, 11],
     "participants:import_template": [],
+    "accounts:account_list": [], "accounts:account_detail": [1], "accounts:invitation_done": [],
     # programmes and partners: lists and detail pages (require_safe); any id will do, the 405 comes before the 404
     "programmes:establishment_list": [], "programmes:establishment_detail": [1],
     "programmes:siae_list": [], "programmes:siae_detail": [1],
