@@ -94,7 +94,7 @@ class Report:
 def recipients():
     """Active users with an email address, with their preference (one query)."""
     return (get_user_model().objects.filter(is_active=True).exclude(email="")
-            .select_related("digest_preference", "organisation").order_by("pk"))
+            .select_related("digest_preference").order_by("pk"))
 
 
 def render_digest(*, user, digest, today: datetime.date, frequency: str) -> EmailMultiAlternatives:

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from notifications.enums import DigestFrequency
@@ -61,3 +62,19 @@ def test_anonymous_is_sent_to_the_login_page(client):
     response = client.get(URL)
 
     assert response.status_code == 302 and response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_administrators_read_who_chose_what_in_the_administration(personas):
+    DigestPreference.objects.create(user=personas["CPIP_A"], frequency=DigestFrequency.NEVER)
+    administrator = personas["ADMIN"]
+    administrator.is_staff = administrator.is_superuser = True
+    administrator.save(update_fields=["is_staff", "is_superuser"])
+    client = Client()
+    client.force_login(administrator)
+
+    response = client.get(reverse("admin:notifications_digestpreference_changelist"))
+
+    text = page_text(response)
+    assert response.status_code == 200
+    assert "Préférences d'alertes par courriel" in text and "CPIP_A" in text and "jamais" in text
+    assert client.get(reverse("admin:notifications_digestpreference_add")).status_code == 403
