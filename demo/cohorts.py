@@ -39,7 +39,7 @@ from demo.participants import (
     _weekday,
     _weekday_before,
 )
-from participants import services
+from participants import hours, services
 from participants.enums import RELEASE_REASONS, ExitReason, JobContract, Outcome, SessionDecision
 from participants.models import AccompanimentEvent, FollowUp, Participant, Pathway, RecruitmentSession
 from programmes import rates
@@ -251,3 +251,18 @@ def _load(today: datetime.date) -> None:
     meaux_today = _actors(MEAUX_TODAY, "cpip.meaux", "siae.ares")
     if not RecruitmentSession.objects.filter(programme=meaux_today.programme, note=MEAUX_TODAY_NOTES[0]).exists():
         _meaux_today(meaux_today, today)
+        _meaux_today_sheets(meaux_today, today)
+
+
+def _meaux_today_sheets(actors: Actors, today: datetime.date) -> None:
+    """Today's Meaux's hours sheets (issue 18 §2): every past month since the first entry in the workshop validated by
+    siae.ares through the sheet's own service (its hours are the timeline's, entered month by month); the current
+    month stays open, to be filled from « Heures du mois »."""
+    first = (Pathway.objects.filter(programme=actors.programme, contract_start__isnull=False)
+             .order_by("contract_start").values_list("contract_start", flat=True).first())
+    if first is None:
+        return
+    month, current = first.replace(day=1), today.replace(day=1)
+    while month < current:
+        hours.sheet_validate(programme=actors.programme, month=month, by=actors.siae)
+        month = hours.next_month(month)
