@@ -99,9 +99,12 @@ def recipients():
 
 def render_digest(*, user, digest, today: datetime.date, frequency: str) -> EmailMultiAlternatives:
     context = {"user": user, "digest": digest, "today": today, "daily": frequency == DigestFrequency.DAILY}
-    subject = render_to_string("notifications/digest_subject.txt", context).strip()
+    context["subject"] = subject = render_to_string("notifications/digest_subject.txt", context).strip()
+    # Auto-Submitted: no automatic reply to it (RFC 3834); List-Unsubscribe: the mail client's « se désabonner »
+    # leads to the page where the user chooses (RFC 2369).
+    headers = {"Auto-Submitted": "auto-generated", "List-Unsubscribe": f"<{digest.preferences_url}>"}
     message = EmailMultiAlternatives(subject=subject, body=render_to_string("notifications/digest.txt", context),
-                                     to=[user.email])
+                                     to=[user.email], headers=headers)
     message.attach_alternative(render_to_string("notifications/digest.html", context), "text/html")
     return message
 

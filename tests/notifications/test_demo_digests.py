@@ -83,6 +83,8 @@ def test_the_weekly_digests_of_cpip_meaux_and_disp_paris(smtp_inbox, settings):
         assert alert.message in cpip_text
         assert f"{alert.link_label} : {SITE}{alert.url}" in cpip_text
     assert text in cpip_text
+    assert cpip_mail["Auto-Submitted"] == "auto-generated"
+    assert cpip_mail["List-Unsubscribe"] == f"<{SITE}/compte/alertes-par-courriel/>"
     person = leaving.participant
     assert f"pour {person.first_names} {person.last_name.upper()} (MEAUX-ARES), aucune action de préparation" \
         in cpip_text  # the people they follow, by name
