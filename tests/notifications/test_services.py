@@ -12,7 +12,7 @@ from django.core import mail
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from notifications import services, tasks
+from notifications import digest, services, tasks
 from notifications.enums import DigestFrequency
 from notifications.models import DigestPreference
 from notifications.services import is_due, send_digests
@@ -173,3 +173,17 @@ def test_the_celery_task_sends_the_day_and_beat_runs_it_every_morning(ended_cont
     entry = settings.CELERY_BEAT_SCHEDULE["notifications-digests"]
     assert entry["task"] == tasks.send_digests.name == "notifications.send_digests"
     assert (entry["schedule"].hour, entry["schedule"].minute) == ({7}, {0})
+
+
+def test_each_kind_of_alert_is_either_nameless_or_counted_in_its_own_words():
+    """A new kind of alert must be classed: shown to everyone (it can name no one) or counted for the roles that
+    read no names, with its own words (not the fallback « alerte »)."""
+    kinds = {
+        digest.programme_alerts: set().union(*digest.programme_alerts.KINDS_BY_ROLE.values()),
+        digest.pathway_alerts: set(digest.pathway_alerts.KINDS),
+        digest.rate_watch: {digest.rate_watch.RATE_TABLE},
+    }
+    assert set(kinds) == set(digest.SOURCES)
+    for source, source_kinds in kinds.items():
+        counted = {kind for (counted_source, kind) in digest.COUNT_LABELS if counted_source is source}
+        assert source_kinds - digest.NAMELESS_KINDS[source] == counted, source.__name__
