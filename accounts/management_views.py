@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST, require_safe
 from access import permissions
 from core.views import crumb, form_page, one_page, posted, require_form_methods, save_form
 
-from . import invitations, management_forms, management_selectors, services
+from . import invitations, management_forms, management_selectors, services, two_factor
 
 ACCOUNTS = crumb("Comptes", reverse_lazy("accounts:account_list"))
 FORM = "programmes/form.html"
@@ -35,9 +35,11 @@ def account_list(request):
     accounts = management_selectors.account_list_for(user=request.user, **filters)
     template = ("accounts/management/includes/_account_results.html" if request.htmx
                 else "accounts/management/account_list.html")
-    return render(request, template, {
-        "filter_form": filter_form, "title": "Comptes", "can_create": True, **one_page(request, accounts),
-    })
+    page = one_page(request, accounts)
+    page["object_list"] = list(page["object_list"])
+    for account in page["object_list"]:  # the second factor owed by the accounts that read names (no query)
+        account.second_factor_owed = not account.enrolled and two_factor.requires_two_factor(account)
+    return render(request, template, {"filter_form": filter_form, "title": "Comptes", "can_create": True, **page})
 
 
 @require_form_methods

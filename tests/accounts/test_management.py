@@ -270,3 +270,24 @@ def test_a_counsellor_of_a_spip_serving_no_establishment_reads_why_and_whom_to_a
 
 def test_a_user_who_sees_programmes_reads_no_such_explanation(client_as):
     assert "Pourquoi vos listes sont vides" not in page_text(client_as("CPIP_A").get(reverse("accounts:home")))
+
+
+def test_the_list_reads_a_page_in_a_fixed_number_of_queries_and_badges_what_is_owed(client_as, scope_a,
+                                                                                   django_assert_num_queries):
+    spip = scope_a.organisations["spip"]
+    for number in range(25):
+        UserFactory(username=f"cpip.{number:02d}", role=Role.CPIP, organisation=spip)
+    client = client_as("ADMIN")
+    client.get(reverse("accounts:account_list"))  # the session and the menu's flags are read once
+
+    # The session, the user, their OTP device; the organisation filtered on; the count; the page of accounts with
+    # their organisation and whether their second factor is enrolled; the site's DSFR settings (twice, django-dsfr);
+    # the filter's organisations; the session saved (a savepoint, the update, its release). Whatever the rows.
+    with django_assert_num_queries(12):
+        response = client.get(reverse("accounts:account_list"), {"organisation": spip.pk})
+
+    text = page_text(response)
+    assert "27 comptes" in text and "Page 1 sur 2" in text
+    assert "Invitation envoyée" in text  # the factory's accounts have no password yet
+    national = page_text(client.get(reverse("accounts:account_list"), {"role": Role.NATIONAL}))
+    assert "Double authentification à activer" not in national and "Actif" in national  # figures only: not owed
