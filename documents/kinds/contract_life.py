@@ -30,7 +30,9 @@ def the_contract(pathway, day: datetime.date | None) -> dict:
     or "de l'acte d'engagement" after a noun ("of"), and a reference for a table."""
     kind, start = contract_on(pathway, day)
     label = str(ContractKind(kind).label)
-    signed_on = pathway.contract_signed_on if start == pathway.contract_start else None
+    # The pathway keeps the signature of its current contract only (a CEP that replaced an acte has its own).
+    current = kind == contract_kind(pathway) and start == (pathway.cep_from or pathway.contract_start)
+    signed_on = pathway.contract_signed_on if current else None
     signed = f", signé le {c.long_date(signed_on)}" if signed_on else ""
     vowel = label[:1] in "AEIOUÉ"
     article = "l'" if vowel else "le "

@@ -330,6 +330,28 @@ def test_under_an_acte_d_engagement_the_documents_agree_and_name_the_administrat
     assert "délivrée à l'intéressée" in certificate and "48 h au total" in certificate
 
 
+def test_an_acte_turned_into_a_cep_is_the_acte_before_the_cep_s_first_day_and_the_cep_after(programme):
+    pathway = in_workshop(programme, D(2021, 9, 6))
+    pathway = pathway_services.pathway_suspend(pathway=pathway, start=D(2022, 1, 10), reason=SuspensionReason.SUPPLY,
+                                               by=None)
+    pathway = pathway_services.pathway_resume(pathway=pathway, on=D(2022, 1, 17), by=None)
+    pathway = pathway_services.pathway_convert_to_cep(pathway=pathway, on=D(2023, 1, 2), hours_per_week=Decimal("26"),
+                                                      hourly_pay=Decimal("5.20"), signed_on=D(2022, 12, 20), by=None)
+    pathway = pathway_services.pathway_exit(pathway=pathway, on=D(2023, 3, 31), reason=ExitReason.RESIGNATION,
+                                            outcome=Outcome.OTHER, by=None)
+
+    suspension, end = spec_of(SUSPENSION).build(pathway, TODAY), spec_of(END).build(pathway, TODAY)
+
+    # the acte's own signature was not kept: the pathway's signature date is the CEP's
+    assert suspension["the_contract"] == "l'acte d'engagement du 6 septembre 2021 (programme MEAUX-APRES)"
+    assert [party["designation"] for party in suspension["parties"]] == ["l'administration pénitentiaire",
+                                                                         "la personne détenue"]
+    assert end["the_contract"] == ("le contrat d'emploi pénitentiaire du 2 janvier 2023, signé le 20 décembre 2022 "
+                                   "(programme MEAUX-APRES)")
+    assert ["Premier jour", "2 janvier 2023"] in end["rows"] and ["Dernier jour", "31 mars 2023"] in end["rows"]
+    assert end["initiative"] == "à l'initiative de l'opérateur"
+
+
 # --- The pathway page lists them --------------------------------------------------------------------------------
 
 
