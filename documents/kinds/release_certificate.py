@@ -78,8 +78,8 @@ def build(pathway, today: datetime.date) -> dict:
         count = pathway.imported_pmsmp
         immersions = [f"{count} période{'s' if count > 1 else ''} de mise en situation en milieu professionnel"]
     name = f"{participant.first_names} {participant.last_name.upper()}"
-    signer = c.party(role="L'employeur", name=siae.name, heading=f"Pour {siae.name}",
-                     signatory=siae.director_name, quality="Représentant légal de la structure")
+    # No quality under the name: the director's sex is not recorded ("représentant" or "représentante").
+    signer = c.party(role="L'employeur", name=siae.name, heading=f"Pour {siae.name}", signatory=siae.director_name)
     return {
         "author": siae.name,
         "reference": f"Parcours {pathway_reference(pathway)}",
