@@ -33,6 +33,13 @@ def _role_choices(user):
     return [(value, label) for value, label in Role.choices if value in granted]
 
 
+def _grouped(organisations) -> list:
+    groups: dict[str, list] = {}
+    for organisation in organisations:
+        groups.setdefault(organisation.get_kind_display(), []).append((organisation.pk, organisation.name))
+    return [("", "Aucune (compte national ou administrateur)"), *sorted(groups.items())]
+
+
 class AccountForm(DsfrForm):
     submit_label = "Créer le compte et envoyer l'invitation"
 
@@ -55,7 +62,8 @@ class AccountForm(DsfrForm):
             self.fields["organisation"].required = True
             self.fields["organisation"].empty_label = None
             self.fields["organisation"].help_text = "Votre organisation : vous créez les comptes de son équipe."
-        else:
+        else:  # every organisation, grouped by kind (an SPIP for a counsellor, an SIAE for its staff…)
+            self.fields["organisation"].choices = _grouped(organisations)
             self.fields["organisation"].help_text = (
                 "Obligatoire, sauf pour un compte national ou administrateur. Une organisation absente de la liste "
                 "se crée d'abord dans Partenaires › Organisations.")

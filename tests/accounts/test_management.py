@@ -291,3 +291,11 @@ def test_the_list_reads_a_page_in_a_fixed_number_of_queries_and_badges_what_is_o
     assert "Invitation envoyée" in text  # the factory's accounts have no password yet
     national = page_text(client.get(reverse("accounts:account_list"), {"role": Role.NATIONAL}))
     assert "Double authentification à activer" not in national and "Actif" in national  # figures only: not owed
+
+
+def test_the_administrator_picks_the_organisation_among_those_of_its_kind(client_as, scope_a):
+    text = page_text(client_as("ADMIN").get(reverse("accounts:account_create")))
+
+    spips = re.search(r'<optgroup label="Service pénitentiaire d\'insertion et de probation \(SPIP\)">(.*?)</optgroup>',
+                      text, re.S)
+    assert spips and re.findall(r">([^<]+)</option>", spips.group(1)) == ["SPIP Alpha", "SPIP Bravo"]

@@ -63,3 +63,23 @@ def test_main_pages_have_no_serious_accessibility_violation(page, page_log, demo
     assert not report, "axe-core found serious or critical violations:\n" + report
     assert page_log.js_errors == [], page_log.js_errors
     assert page_log.outside_requests == [], f"requests outside the application: {page_log.outside_requests}"
+
+
+def test_account_pages_have_no_serious_accessibility_violation(page, sign_in_as, demo_site, axe_source):
+    """« Comptes » (issue 18, §3) as `admin` reads it: the list, a demo account, its deactivation and second-factor
+    reset (the creation form and the invitation: tests/browser/test_accounts_journey.py)."""
+    sign_in_as(page, "admin")
+    found = {}
+    go_to(page, "Partenaires", "Comptes")
+    page.get_by_role("link", name="Camille Morel").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Camille Morel")
+    for name, link in [("compte", None), ("desactivation", "Désactiver le compte"),
+                       ("double-authentification", "Réinitialiser la double authentification")]:
+        if link:
+            page.get_by_role("link", name=link).click()
+            expect(page.get_by_label("Motif")).to_be_visible()
+        found[name] = [v for v in run_axe(page, axe_source)["violations"] if v["impact"] in BLOCKING_IMPACTS]
+        if link:
+            page.go_back()
+    report = "\n".join(f"{name}:\n{describe_violations(v)}" for name, v in found.items() if v)
+    assert not report, "axe-core found serious or critical violations:\n" + report
