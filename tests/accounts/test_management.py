@@ -299,3 +299,32 @@ def test_the_administrator_picks_the_organisation_among_those_of_its_kind(client
     spips = re.search(r'<optgroup label="Service pénitentiaire d\'insertion et de probation \(SPIP\)">(.*?)</optgroup>',
                       text, re.S)
     assert spips and re.findall(r">([^<]+)</option>", spips.group(1)) == ["SPIP Alpha", "SPIP Bravo"]
+
+
+EMPTY_SCOPES = {
+    "an SIAE organisation bound to no SIAE": (Role.SIAE_STAFF, {"kind": OrganisationKind.SIAE},
+                                              "n'est encore rattachée à aucune SIAE"),
+    "an SIAE with no programme": (Role.SIAE_DIRECTOR, {"kind": OrganisationKind.SIAE, "siae": "new"},
+                                  "ne porte encore aucun programme en détention"),
+    "a registry bound to no establishment": (Role.ESTABLISHMENT_STAFF, {"kind": OrganisationKind.ESTABLISHMENT},
+                                             "n'est encore rattachée à aucun établissement"),
+    "a DDETS of a department without programme": (Role.DDETS_STAFF, {"kind": OrganisationKind.DDETS},
+                                                  "Aucun programme n'est encore enregistré sur votre territoire."),
+}
+
+
+@pytest.mark.parametrize("case", EMPTY_SCOPES)
+def test_each_empty_scope_says_why(client, scope_a, case):
+    from programmes.models import Department
+    from tests.programmes.factories import SiaeFactory
+
+    role, organisation, reason = EMPTY_SCOPES[case]
+    if organisation.get("siae") == "new":
+        organisation = {**organisation, "siae": SiaeFactory(department_code="59")}
+    user = UserFactory(role=role, organisation=OrganisationFactory(
+        name="Nouvelle organisation", department=Department.objects.get(code="59"), **organisation))
+    client.force_login(user)
+
+    text = page_text(client.get(reverse("accounts:home")))
+
+    assert "Pourquoi vos listes sont vides" in text and reason in text
