@@ -108,3 +108,15 @@ def test_admin_invites_a_counsellor_of_a_new_spip_who_sets_a_password_and_enrols
         f"{name}:\n{describe_violations(violations)}" for name, violations in blocking.items() if violations)
     assert page_log.js_errors == [], page_log.js_errors
     assert page_log.outside_requests == [], page_log.outside_requests
+
+
+def test_the_account_list_fits_a_phone(page, sign_in_as, demo_site, screenshot_dir):
+    """At 390 px the page does not scroll sideways: the table scrolls within its frame, the filters stack."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in_as(page, "admin")
+    page.goto(f"{demo_site.url}/comptes/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Comptes")
+    page.screenshot(path=str(screenshot_dir / "comptes-liste-390.png"), full_page=True)
+
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
+    expect(page.get_by_role("link", name="Camille Morel")).to_be_visible()
