@@ -268,6 +268,8 @@ CODE_2022_START = datetime.date(2022, 5, 1)  # the code pénitentiaire's regime 
 DIRECCTE_UNTIL = datetime.date(2021, 3, 31)
 SOON_ANNEX_DAYS = 45  # the last annex of Après ends that many days after the day load_demo runs
 
+DREETS_SINCE = datetime.date(2021, 4, 1)  # the DIRECCTE's unités départementales became the DDETS (décret 2020-1545)
+
 # DREETS of each region (DRIEETS in Île-de-France, DEETS overseas; DIECCTE before 1 April 2021 overseas).
 OVERSEAS_REGIONS = {"01", "02", "03", "04", "06"}
 NO_STATE_LABOUR_SERVICE = {"NC", "PF", "PM"}  # collectivities with their own labour services: no DREETS
@@ -554,6 +556,112 @@ def _signatories(programmes: dict, orgs: dict) -> None:
                                          defaults={"function": function})
 
 
+# Today's Meaux project (issue 17, §2): what the fiche-projet, the dossier unique and the CEP print (demo values).
+MEAUX_TODAY_PROJECT = {
+    "target_public": "Hommes détenus au quartier nouveau concept du CP de Meaux-Chauconin, condamnés, à 6 à 24 mois "
+                     "de leur libération prévisible ; 20 places, environ 35 personnes par an.",
+    "schedule": "Du lundi au vendredi, de 8 h à 12 h et de 13 h 30 à 15 h 30 (sauf le vendredi après-midi).",
+    "markets": "Conditionnement et sous-traitance industrielle pour des entreprises d'Île-de-France : étiquetage, "
+               "kits de prélèvement, emballages cartonnés ; chiffre d'affaires attendu : 180 000 € par an.",
+    "premises": "Atelier de 450 m² au quartier nouveau concept, zone de stockage de 120 m², quai de livraison "
+                "partagé avec le gestionnaire délégué.",
+    "equipment": "Tables de conditionnement, deux étiqueteuses, une filmeuse, transpalettes, cage de stockage "
+                 "sécurisée.",
+    "supervisors_etp": Decimal("2.00"),
+    "cip_etp": Decimal("1.00"),
+    "cip_name": "Nadia Benali",
+    "permanent_staff": "Un responsable d'atelier (1 ETP, titre d'encadrant technique d'insertion), un encadrant "
+                       "technique (1 ETP), une conseillère en insertion professionnelle (1 ETP).",
+    "accompaniment_plan": "Diagnostic à l'entrée, un entretien individuel toutes les deux semaines, ateliers "
+                          "collectifs (droits, santé, recherche d'emploi), formation gestes et postures "
+                          "et préparation au CACES, levée des freins avec le SPIP, préparation de la sortie.",
+    "continuity": "Embauche en CDDI à l'atelier extérieur d'Après à Meaux (jusqu'à 6 postes par an) ou relais vers "
+                  "une autre SIAE, avec France Travail et la Mission locale.",
+    "timeline": "Janvier 2023 : contrat d'implantation (régime 2022) et premières sessions de recrutement.\n"
+                "Chaque année : annexe financière, comité de pilotage et bilan d'activité.",
+    "target_entries": 35,
+    "target_durable_pct": Decimal("25.00"),
+    "target_dynamic_pct": Decimal("60.00"),
+    "budget_pay": Decimal("168000.00"),
+    "budget_staff": Decimal("150000.00"),
+    "budget_purchases": Decimal("30000.00"),
+    "budget_premises": Decimal("24000.00"),
+    "budget_overheads": Decimal("36000.00"),
+    "budget_sales": Decimal("180000.00"),
+    "post_risks": "Gestes répétitifs et manutention de cartons : gants et chaussures de sécurité fournis, formation "
+                  "gestes et postures à l'entrée.",
+    "on_call": "Aucune astreinte.",
+    "bonuses": "Aucune prime.",
+}
+MEAUX_TODAY_CONVENTION = {
+    "cdiae_opinion_on": None,  # set from the convention's start (the demo's dates move with today)
+    "signatory_name": "Claire Morel",
+    "signatory_title": "Directrice départementale de l'emploi, du travail et des solidarités de Seine-et-Marne",
+    "target_dynamic_pct": Decimal("60.00"),
+    "target_durable_pct": Decimal("25.00"),
+    "objectives": "Chaque personne suit au moins une formation qualifiante pendant son parcours.",
+}
+MEAUX_GOVERNANCE = ("SAS détenue par le Groupe ARES : un président, un comité stratégique du groupe réuni chaque "
+                    "trimestre, la direction générale du groupe.")
+
+
+def _generic_project(programme: Programme, posts: int, hours: Decimal) -> dict:
+    """A plausible project for a pilot (demo values), so that every demo programme's documents generate."""
+    place = programme.quartier.get_kind_display().lower() if programme.quartier else "détention"
+    return {
+        "target_public": f"Personnes détenues ({place}), condamnées, à moins de 24 mois de leur libération "
+                         f"prévisible ; {posts} places.",
+        "schedule": f"Du lundi au vendredi, {rates.format_number(hours, 0)} h par semaine selon l'emploi du temps "
+                    "de l'établissement.",
+        "markets": f"{programme.activity} pour des clients du territoire.",
+        "premises": f"Atelier de l'établissement ({place}) et zone de stockage.",
+        "equipment": "Postes de travail, outillage et moyens de manutention.",
+        "supervisors_etp": Decimal("1.00"), "cip_etp": Decimal("0.50"), "cip_name": "Sam Girard",
+        "permanent_staff": "Un encadrant technique d'insertion (1 ETP), une CIP (0,5 ETP).",
+        "accompaniment_plan": "Diagnostic à l'entrée, entretiens individuels réguliers, formation, levée des freins "
+                              "avec le SPIP, préparation de la sortie.",
+        "continuity": "Embauche en CDDI à l'extérieur ou relais vers une autre SIAE, avec France Travail.",
+        "timeline": "Contrat d'implantation, sessions de recrutement, bilan annuel et renouvellement de l'annexe.",
+        "target_entries": posts * 2, "target_durable_pct": Decimal("20.00"), "target_dynamic_pct": Decimal("50.00"),
+        "budget_pay": Decimal(posts * 5000), "budget_staff": Decimal("80000.00"),
+        "budget_purchases": Decimal("10000.00"), "budget_premises": Decimal("6000.00"),
+        "budget_overheads": Decimal("12000.00"), "budget_sales": Decimal(posts * 3000),
+        "post_risks": "Aucun risque particulier ; formation à la sécurité du poste à l'entrée.",
+        "on_call": "Aucune astreinte.", "bonuses": "Aucune prime.",
+    }
+
+
+def _convention_details() -> None:
+    """Every demo convention names the CDIAE's opinion, the prefect's signatory and its exit targets (demo values),
+    the signatory's title as the service was called when the convention started."""
+    for convention in StateConvention.objects.select_related("authority"):
+        if convention.authority.kind == OK.DREETS:  # overseas: the DEETS
+            title = "Directeur de l'économie, de l'emploi, du travail et des solidarités"
+        elif convention.start_date < DREETS_SINCE:
+            title = "Responsable de l'unité départementale de la DIRECCTE"
+        else:
+            title = "Directeur départemental de l'emploi, du travail et des solidarités"
+        StateConvention.objects.filter(pk=convention.pk).update(
+            cdiae_opinion_on=convention.start_date - datetime.timedelta(days=30), signatory_name="Alain Fournier",
+            signatory_title=title, target_dynamic_pct=Decimal("50.00"), target_durable_pct=Decimal("20.00"))
+
+
+def _meaux_today_project(programmes: dict, orgs: dict) -> None:
+    """Every demo programme and convention fills the fields its documents print (issue 17, §2); today's Meaux with its
+    own project, convention, SIAE governance and the head's coordinates."""
+    for code, (_etp, posts, hours, _start) in BINDINGS.items():
+        Programme.objects.filter(pk=programmes[code].pk).update(**_generic_project(programmes[code], posts, hours))
+    _convention_details()
+    Programme.objects.filter(code=MEAUX_TODAY).update(**MEAUX_TODAY_PROJECT)
+    siae = Programme.objects.get(code=MEAUX_TODAY).siae
+    Siae.objects.filter(pk=siae.pk).update(governance=MEAUX_GOVERNANCE)
+    convention = StateConvention.objects.get(siae=siae, reference=FUNDED_BY[MEAUX_TODAY])
+    StateConvention.objects.filter(pk=convention.pk).update(**{
+        **MEAUX_TODAY_CONVENTION, "cdiae_opinion_on": convention.start_date - datetime.timedelta(days=30)})
+    Contact.objects.filter(organisation=orgs["establishment"], first_name="Pascal", last_name="Bruneau",
+                           email="").update(email="direction.meaux@demo.invalid", phone="01 60 00 00 01")
+
+
 FUNDED_BY = {"MEAUX-APRES": "DEMO-77-APRES-2017", MEAUX_TODAY: "DEMO-77-APRES-EI-MP"}
 
 
@@ -641,5 +749,6 @@ def _load_bindings(today: datetime.date) -> None:
     _implantation_contracts(programmes, today)
     _meaux(meaux, orgs)
     _signatories(programmes, orgs)
+    _meaux_today_project(programmes, orgs)
     _funding(programmes, orgs)
     _tour_de_france(dreets_by_region)

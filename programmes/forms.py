@@ -10,7 +10,9 @@ from core.forms import DateInput, DsfrModelForm, FilterForm, apply_errors, visib
 from partners.enums import OrganisationKind
 
 from .enums import ConventionStatus, EstablishmentKind, Funder, ProgrammePhase, ProgrammeStage, QuartierKind, SiaeKind
+from .logos import MAX_BYTES, check_logo
 from .models import (
+    BUDGET_FIELDS,
     Department,
     Disp,
     Establishment,
@@ -57,8 +59,9 @@ class SiaeForm(DsfrModelForm):
 
     class Meta:
         model = Siae
-        fields = ["name", "kind", "siret", "legal_form", "network", "department", "address", "director_name"]
-        widgets = {"address": forms.Textarea(attrs={"rows": 3})}
+        fields = ["name", "kind", "siret", "legal_form", "network", "department", "address", "director_name",
+                  "governance"]
+        widgets = {"address": forms.Textarea(attrs={"rows": 3}), "governance": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -68,14 +71,45 @@ class SiaeForm(DsfrModelForm):
         return "".join(self.cleaned_data["siret"].split())
 
 
+PROJECT_TEXTS = ["target_public", "schedule", "markets", "premises", "equipment", "permanent_staff",
+                 "accompaniment_plan", "continuity", "timeline", "post_risks", "on_call", "bonuses"]
+PROJECT_NUMBERS = ["supervisors_etp", "cip_etp", "target_durable_pct", "target_dynamic_pct", *BUDGET_FIELDS]
+
+
+class SiaeLogoForm(DsfrModelForm):
+    """The SIAE's logo, sent by its director (programmes.logos checks the content; the file is named after it)."""
+
+    class Meta:
+        model = Siae
+        fields = ["logo"]
+        widgets = {"logo": forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg,image/svg+xml"})}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+
+    def clean_logo(self):
+        logo = self.cleaned_data.get("logo")
+        if logo and hasattr(logo, "content_type"):  # a new upload (not the stored file)
+            logo.seek(0)
+            logo.name = f"logo.{check_logo(logo.read(MAX_BYTES + 1))}"
+            logo.seek(0)
+        return logo
+
+
 class ProgrammeForm(DsfrModelForm):
+    """The programme and its project (docs/domain.md §7.1-7.2, the post's mentions of §7.6): what the fiche-projet,
+    the dossier unique and the contrat d'emploi pénitentiaire print."""
+
     class Meta:
         model = Programme
         fields = [
             "code", "siae", "establishment", "quartier", "activity", "sector",
             "start_date", "end_date", "phase", "stage", "places_planned", "etp_planned",
+            *PROJECT_TEXTS, "cip_name", "target_entries", *PROJECT_NUMBERS,
         ]
-        widgets = {"start_date": DateInput(), "end_date": DateInput()}
+        localized_fields = ["etp_planned", *PROJECT_NUMBERS]  # "1,5" and "12 500,00" as a French user types them
+        widgets = {"start_date": DateInput(), "end_date": DateInput(),
+                   **{field: forms.Textarea(attrs={"rows": 3}) for field in PROJECT_TEXTS}}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -92,6 +126,17 @@ class ProgrammeForm(DsfrModelForm):
                 Row(Column("start_date"), Column("end_date"), Column("phase"), Column("stage")),
                 Row(Column("places_planned"), Column("etp_planned")),
             ),
+            Fieldset(_("Le projet : public, atelier et accompagnement"), "target_public", "schedule", "markets",
+                     Row(Column("premises"), Column("equipment")),
+                     Row(Column("supervisors_etp"), Column("cip_etp"), Column("cip_name")), "permanent_staff",
+                     "accompaniment_plan", "continuity", "timeline"),
+            Fieldset(_("Objectifs"), Row(Column("target_entries"), Column("target_durable_pct"),
+                                         Column("target_dynamic_pct"))),
+            Fieldset(_("Budget prévisionnel annuel"), Row(Column("budget_pay"), Column("budget_staff"),
+                                                           Column("budget_purchases")),
+                     Row(Column("budget_premises"), Column("budget_overheads"), Column("budget_sales"))),
+            Fieldset(_("Le poste de travail (mentions du contrat d'emploi pénitentiaire)"), "post_risks", "on_call",
+                     "bonuses"),
         )
 
     def clean_code(self):
@@ -136,8 +181,11 @@ class ProgrammeFilterForm(DispChoiceMixin, FilterForm):
 class StateConventionForm(DsfrModelForm):
     class Meta:
         model = StateConvention
-        fields = ["siae", "authority", "reference", "start_date", "end_date"]
-        widgets = {"start_date": DateInput(), "end_date": DateInput()}
+        fields = ["siae", "authority", "reference", "start_date", "end_date", "cdiae_opinion_on", "signatory_name",
+                  "signatory_title", "target_dynamic_pct", "target_durable_pct", "objectives"]
+        localized_fields = ["target_dynamic_pct", "target_durable_pct"]
+        widgets = {"start_date": DateInput(), "end_date": DateInput(), "cdiae_opinion_on": DateInput(),
+                   "objectives": forms.Textarea(attrs={"rows": 3})}
         help_texts = {
             "end_date": _("Une convention avec l'État dure au plus 3 ans."),
             "reference": _("Référence donnée par le service de l'État, si elle est connue."),
@@ -150,8 +198,10 @@ class StateConventionForm(DsfrModelForm):
             kind__in=[OrganisationKind.DREETS, OrganisationKind.DDETS]
         ).order_by("name")
         self.helper.layout = Layout(
-            Fieldset(_("Signataires"), Row(Column("siae"), Column("authority")), "reference"),
-            Fieldset(_("Période"), Row(Column("start_date"), Column("end_date"))),
+            Fieldset(_("Signataires"), Row(Column("siae"), Column("authority")), "reference",
+                     Row(Column("signatory_name"), Column("signatory_title"))),
+            Fieldset(_("Période et avis"), Row(Column("start_date"), Column("end_date"), Column("cdiae_opinion_on"))),
+            Fieldset(_("Objectifs"), Row(Column("target_dynamic_pct"), Column("target_durable_pct")), "objectives"),
         )
 
 

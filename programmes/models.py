@@ -1,9 +1,14 @@
+import functools
+import operator
+import uuid
+
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from core.validation import period_in_order
+from core.validation import period_in_order, validate_person_name
 
 from .enums import (
     IMPLANTATION_MAX_WEEKLY_HOURS,
@@ -21,6 +26,7 @@ from .enums import (
     QuartierKind,
     SiaeKind,
 )
+from .logos import validate_logo
 from .validators import SIRET_NOT_14_DIGITS, validate_siret
 
 
@@ -134,6 +140,13 @@ class Quartier(models.Model):
         return f"{self.kind} — {self.establishment.name}"
 
 
+def logo_path(instance, filename: str) -> str:
+    """A random name under siae_logos/ (the uploaded name is never kept: it is chosen by the uploader; the form names
+    the file after its checked content, programmes.logos)."""
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    return f"siae_logos/{uuid.uuid4().hex}.{extension if extension in ('png', 'jpg', 'svg') else 'bin'}"
+
+
 class Siae(models.Model):
     name = models.CharField(_("nom"), max_length=200)
     kind = models.CharField(_("type de SIAE"), max_length=5, choices=SiaeKind.choices)
@@ -145,6 +158,13 @@ class Siae(models.Model):
         Department, on_delete=models.RESTRICT, related_name="siaes", verbose_name=_("département du siège")
     )
     director_name = models.CharField(_("direction (nom)"), max_length=200, blank=True)
+    governance = models.TextField(
+        _("gouvernance"), blank=True,
+        help_text=_("Conseil d'administration ou actionnaires, bureau, instances de décision (dossier unique)."),
+    )
+    # Checked by content (programmes.logos): PNG, JPEG or a sanitised SVG; printed only inside the SIAE's documents.
+    logo = models.FileField(_("logo"), upload_to=logo_path, blank=True, max_length=200, validators=[validate_logo],
+                            help_text=_("PNG, JPEG ou SVG sans script, 500 Ko au plus."))
 
     class Meta:
         verbose_name = _("SIAE")
@@ -168,6 +188,19 @@ class Siae(models.Model):
 
     def get_absolute_url(self):
         return reverse("programmes:siae_detail", args=[self.pk])
+
+
+NOT_NEGATIVE = MinValueValidator(0, _("Saisissez un nombre positif ou nul."))
+PERCENTAGE = [MinValueValidator(0, _("Un objectif de sorties est un pourcentage entre 0 et 100.")),
+              MaxValueValidator(100, _("Un objectif de sorties est un pourcentage entre 0 et 100."))]
+def percentages_in_range(*fields: str) -> Q:
+    return functools.reduce(operator.and_, [
+        Q(**{f"{field}__isnull": True}) | (Q(**{f"{field}__gte": 0}) & Q(**{f"{field}__lte": 100})) for field in fields
+    ])
+
+
+BUDGET_FIELDS = ("budget_pay", "budget_staff", "budget_purchases", "budget_premises", "budget_overheads",
+                 "budget_sales")
 
 
 class Programme(models.Model):
@@ -199,6 +232,64 @@ class Programme(models.Model):
     etp_planned = models.DecimalField(
         _("ETP prévus"), max_digits=6, decimal_places=2, null=True, blank=True
     )
+    # The project (fiche-projet, dossier unique: docs/domain.md §7.1-7.2), entered in the programme's form.
+    target_public = models.TextField(
+        _("public visé"), blank=True,
+        help_text=_("Quartier, sexe, profil de peine, reliquat de peine, nombre de personnes."),
+    )
+    schedule = models.TextField(_("horaires et organisation de la semaine"), blank=True,
+                                help_text=_("Jours et horaires de l'atelier, heures par semaine."))
+    markets = models.TextField(_("produits, clients et modèle économique"), blank=True)
+    premises = models.TextField(_("locaux"), blank=True,
+                                help_text=_("Surface, atelier, stockage, quai de livraison."))
+    equipment = models.TextField(_("équipements"), blank=True,
+                                 help_text=_("Machines, outillage, investissements nécessaires."))
+    supervisors_etp = models.DecimalField(_("encadrement technique (ETP)"), max_digits=5, decimal_places=2,
+                                          null=True, blank=True, validators=[NOT_NEGATIVE])
+    cip_etp = models.DecimalField(_("conseillers en insertion professionnelle, CIP (ETP)"), max_digits=5,
+                                  decimal_places=2, null=True, blank=True, validators=[NOT_NEGATIVE])
+    cip_name = models.CharField(
+        _("CIP de l'atelier (prénom et nom)"), max_length=200, blank=True, validators=[validate_person_name],
+        help_text=_("La personne chargée de l'accompagnement socio-professionnel, nommée dans la charte."),
+    )
+    permanent_staff = models.TextField(_("salariés permanents"), blank=True,
+                                       help_text=_("Fonctions, ETP et qualifications de l'équipe permanente."))
+    accompaniment_plan = models.TextField(
+        _("plan d'accompagnement"), blank=True,
+        help_text=_("Diagnostic d'entrée, entretiens, formation, levée des freins, PMSMP, préparation de la sortie."),
+    )
+    continuity = models.TextField(_("continuité à la sortie"), blank=True,
+                                  help_text=_("Capacité d'embauche en CDDI après la libération, relais extérieurs."))
+    timeline = models.TextField(_("calendrier prévisionnel"), blank=True,
+                                help_text=_("Les étapes du projet et leurs dates."))
+    target_entries = models.PositiveIntegerField(_("objectif : personnes entrées en parcours par an"), null=True,
+                                                 blank=True)
+    target_durable_pct = models.DecimalField(_("objectif : sorties vers l'emploi durable (%)"), max_digits=5,
+                                             decimal_places=2, null=True, blank=True, validators=PERCENTAGE)
+    target_dynamic_pct = models.DecimalField(_("objectif : sorties dynamiques (%)"), max_digits=5,
+                                             decimal_places=2, null=True, blank=True, validators=PERCENTAGE)
+    # The yearly provisional budget (charges and sales); printed pro rata over the document's period.
+    budget_pay = models.DecimalField(_("rémunération des personnes en parcours (€/an)"), max_digits=11,
+                                     decimal_places=2, null=True, blank=True, validators=[NOT_NEGATIVE])
+    budget_staff = models.DecimalField(_("encadrement et accompagnement (€/an)"), max_digits=11, decimal_places=2,
+                                       null=True, blank=True, validators=[NOT_NEGATIVE])
+    budget_purchases = models.DecimalField(_("achats, matières et sous-traitance (€/an)"), max_digits=11,
+                                           decimal_places=2, null=True, blank=True, validators=[NOT_NEGATIVE])
+    budget_premises = models.DecimalField(_("locaux, fluides, équipements et transports (€/an)"), max_digits=11,
+                                          decimal_places=2, null=True, blank=True, validators=[NOT_NEGATIVE])
+    budget_overheads = models.DecimalField(_("frais de structure (€/an)"), max_digits=11, decimal_places=2,
+                                           null=True, blank=True, validators=[NOT_NEGATIVE])
+    budget_sales = models.DecimalField(_("ventes et prestations (€/an)"), max_digits=11, decimal_places=2,
+                                       null=True, blank=True, validators=[NOT_NEGATIVE])
+    # The post (mentions of the contrat d'emploi pénitentiaire, code pénitentiaire R412-25, 7°, 10° and 11°).
+    post_risks = models.TextField(
+        _("risques particuliers du poste"), blank=True,
+        help_text=_("Risques du poste et formation renforcée à la sécurité ; « Aucun risque particulier » sinon."),
+    )
+    on_call = models.TextField(_("périodes d'astreinte"), blank=True,
+                               help_text=_("« Aucune astreinte » s'il n'y en a pas."))
+    bonuses = models.TextField(_("primes et accessoires de rémunération"), blank=True,
+                               help_text=_("« Aucune prime » s'il n'y en a pas."))
 
     class Meta:
         verbose_name = _("programme")
@@ -222,6 +313,24 @@ class Programme(models.Model):
                 condition=Q(etp_planned__isnull=True) | Q(etp_planned__gte=0),
                 name="programme_etp_not_negative",
                 violation_error_message=_("Les ETP prévus ne peuvent pas être négatifs."),
+            ),
+            models.CheckConstraint(
+                condition=(Q(supervisors_etp__isnull=True) | Q(supervisors_etp__gte=0))
+                & (Q(cip_etp__isnull=True) | Q(cip_etp__gte=0)),
+                name="programme_staff_etp_not_negative",
+                violation_error_message=_("Les ETP d'encadrement et de CIP ne peuvent pas être négatifs."),
+            ),
+            models.CheckConstraint(
+                condition=percentages_in_range("target_durable_pct", "target_dynamic_pct"),
+                name="programme_targets_in_range",
+                violation_error_message=_("Un objectif de sorties est un pourcentage entre 0 et 100."),
+            ),
+            models.CheckConstraint(
+                condition=functools.reduce(operator.and_, [
+                    Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__gte": 0}) for field in BUDGET_FIELDS
+                ]),
+                name="programme_budget_not_negative",
+                violation_error_message=_("Un montant du budget prévisionnel ne peut pas être négatif."),
             ),
         ]
 
@@ -352,12 +461,42 @@ class StateConvention(models.Model):
     end_date = models.DateField(_("date de fin"))
     status = models.CharField(_("statut"), max_length=12, choices=ConventionStatus.choices,
                               default=ConventionStatus.DRAFT)
+    cdiae_opinion_on = models.DateField(
+        _("date de l'avis du CDIAE"), null=True, blank=True,
+        help_text=_("Conseil départemental de l'insertion par l'activité économique, avant la signature."),
+    )
+    signatory_name = models.CharField(_("signataire pour le préfet (nom)"), max_length=200, blank=True)
+    signatory_title = models.CharField(
+        _("signataire pour le préfet (qualité)"), max_length=200, blank=True,
+        help_text=_("Par exemple « Directrice départementale de l'emploi, du travail et des solidarités »."),
+    )
+    target_dynamic_pct = models.DecimalField(_("objectif de sorties dynamiques (%)"), max_digits=5,
+                                             decimal_places=2, null=True, blank=True, validators=PERCENTAGE)
+    target_durable_pct = models.DecimalField(_("objectif de sorties vers l'emploi durable (%)"), max_digits=5,
+                                             decimal_places=2, null=True, blank=True, validators=PERCENTAGE)
+    objectives = models.TextField(
+        _("autres objectifs"), blank=True,
+        help_text=_("Formation, qualification, aménagements de peine, suite du parcours à la sortie."),
+    )
 
     class Meta:
         verbose_name = _("convention avec l'État")
         verbose_name_plural = _("conventions avec l'État")
         ordering = ["-start_date"]
-        constraints = [period_in_order("state_convention_period_in_order")]
+        constraints = [
+            period_in_order("state_convention_period_in_order"),
+            models.CheckConstraint(
+                condition=percentages_in_range("target_durable_pct", "target_dynamic_pct"),
+                name="state_convention_targets_in_range",
+                violation_error_message=_("Un objectif de sorties est un pourcentage entre 0 et 100."),
+            ),
+            models.CheckConstraint(
+                condition=Q(cdiae_opinion_on__isnull=True) | Q(cdiae_opinion_on__lte=F("start_date")),
+                name="state_convention_cdiae_before_start",
+                violation_error_message=_("L'avis du CDIAE précède la convention : il est daté au plus tard de son "
+                                          "premier jour."),
+            ),
+        ]
 
     def __str__(self):
         return f"Convention {self.siae.name} du {self.start_date:%d/%m/%Y} au {self.end_date:%d/%m/%Y}"

@@ -23,7 +23,8 @@ from ..registry import KindSpec, Missing, register
 from . import common as c
 from .pathway_title import pathway_title
 
-TEMPLATE_VERSION = "2026.2"  # 2026.2: names on the charter's date, the prison administration's letterhead
+# 2026.2: names on the charter's date, the prison administration's letterhead; 2026.3: the CIP, the data notice
+TEMPLATE_VERSION = "2026.3"
 # Pathways whose person the commission selected (every step from selection to exit): they get the documents.
 SELECTED_STATUSES = frozenset({PathwayStatus.SELECTED, PathwayStatus.CLASSIFIED, PathwayStatus.ASSIGNED,
                                PathwayStatus.IN_WORKSHOP, PathwayStatus.SUSPENDED, PathwayStatus.EXITED})
@@ -169,7 +170,17 @@ def missing(pathway) -> list[Missing]:
     needs = pathway_needs(pathway)
     needs.check(pathway.participant.counsellor_id, "le ou la CPIP référent·e de la personne",
                 reverse("participants:participant_update", args=[pathway.participant_id]))
+    c.project_needs(needs, pathway.programme, ("cip_name",))  # the CIP is named (docs/domain.md §7.5)
     return needs.items
+
+
+def data_protection(programme, day: datetime.date) -> dict:
+    """The notice annexed to the charter (GDPR art. 13, docs/domain.md §8): the controller (the prison
+    administration, through the DISP by its name on ``day``), the retention period, the rights and the CNIL."""
+    disp = c.name_on(c.disp_organisation(programme.establishment), day)
+    return {"controller": "la direction de l'administration pénitentiaire (ministère de la Justice)"
+                          + (f", représentée par la {disp}" if disp else ""),
+            "retention": c.retention_text()}
 
 
 def title(pathway) -> str:
@@ -196,6 +207,8 @@ def build(pathway, today: datetime.date) -> dict:
                                f"{programme.establishment.name}"),
         "letterhead": c.justice_letterhead(programme.establishment, day),
         "employment_service": employment_service_on(programme, day),
+        "cip": programme.cip_name,
+        "data_protection": data_protection(programme, day),
         "parties": parties,
         "copies": c.copies(len(parties)),
     }

@@ -1,9 +1,10 @@
-"""Dossier unique d'instruction (DUI, docs/domain.md §9.3): the SIAE's application for conventioning, instructed by the
+"""Dossier unique d'instruction (DUI, docs/domain.md §7.2): the SIAE's application for conventioning, instructed by the
 DDETS with the DISP's opinion for an activity in detention. Subject: a Programme.
 
-The sections follow docs/domain.md §9.3 and are pre-filled with what the application knows; what it cannot know
-(markets, charges, staff, objectives' figures) is left in boxes that the SIAE fills by hand. Names are never
-left blank: a missing name refuses the request (``missing``).
+The sections follow docs/domain.md §7.2, every one from the data: the SIAE's identity and governance, the
+programme's project (markets, staffing, permanent staff, premises and equipment, objectives, budget). A missing field
+refuses the request (``missing``) with the form where it is entered, rather than printing a box to fill by hand. The
+budget and the funding are those of the document's period (common.programme_period), pro rata for partial years.
 """
 
 import datetime
@@ -14,26 +15,14 @@ from ..enums import DocumentKind, SubjectType
 from ..registry import KindSpec, register
 from . import common as c
 
-TEMPLATE_VERSION = "2026.2"  # 2026.2: names by date, the SIAE's letterhead, metadata without names, "26 h"
+TEMPLATE_VERSION = "2026.3"  # 2026.2: names by date, letterhead, "26 h"; 2026.3: §7.2 from the data
 KIND_LABEL = "Dossier unique d'instruction"
 # The contrat d'emploi pénitentiaire replaced the acte d'engagement on that day (code pénitentiaire).
 CEP_SINCE = datetime.date(2022, 5, 1)
 ACCOMPANIMENT_ROLES = ("ACCOMPANIMENT", "TRAINING", "HEALTH", "EMPLOYMENT", "SPORT_CULTURE")
-INDICATORS = [
-    "Personnes entrées en parcours (nombre par an)",
-    "Sorties vers l'emploi durable (CDI, CDD ou mission de plus de 6 mois, création d'entreprise)",
-    "Sorties vers un emploi de transition (CDD ou mission de moins de 6 mois, contrat aidé)",
-    "Sorties positives (formation qualifiante, embauche par une autre SIAE)",
-    "Taux de sorties dynamiques",
-    "Aménagements de peine obtenus pendant le parcours",
-]
-CHARGES = [
-    "Rémunération des personnes en parcours",
-    "Encadrement technique et accompagnement socio-professionnel",
-    "Achats, matières et sous-traitance",
-    "Locaux, fluides, équipements et transports",
-    "Frais de structure",
-]
+FIELDS = ("markets", "supervisors_etp", "cip_etp", "accompaniment_plan", "permanent_staff", "premises", "equipment",
+          "target_entries", "target_durable_pct", "target_dynamic_pct", "budget_pay", "budget_staff",
+          "budget_purchases", "budget_premises", "budget_overheads", "budget_sales")
 ATTACHMENTS = [
     "Statuts de la structure",
     "Derniers comptes approuvés et rapport d'activité",
@@ -51,6 +40,9 @@ def title(programme) -> str:
 def _needs(programme) -> c.Needs:
     needs = c.Needs()
     needs.programme(programme, address=True, legal_form=True, director=True)
+    needs.check(programme.siae.governance, f"la gouvernance de la SIAE « {programme.siae.name} »",
+                c.url("programmes:siae_update", programme.siae_id))
+    c.project_needs(needs, programme, FIELDS)
     return needs
 
 
@@ -80,6 +72,7 @@ def identity_rows(siae) -> list[list[str]]:
     ]
     if siae.network:
         rows.append(["Réseau", siae.network])
+    rows.append(["Gouvernance", siae.governance])
     return rows
 
 
@@ -93,6 +86,7 @@ def economic_rows(programme, day) -> list[list[str]]:
         ["Site d'implantation", c.programme_place(programme)],
         ["Type d'établissement", c.label(EstablishmentKind, establishment.kind)],
         ["Gestion déléguée", c.name_on(manager, day) if manager else "Non (gestion publique)"],
+        ["Produits, clients et modèle économique", programme.markets],
     ]
     return rows
 
@@ -112,7 +106,35 @@ def social_rows(programme, day, contract) -> list[list[str]]:
     ]
     if contract:
         rows.append(["Durée du travail", f"{c.hours(contract.weekly_hours)} par semaine (contrat d'implantation)"])
+    if programme.schedule:
+        rows.append(["Horaires", programme.schedule])
+    if programme.target_public:
+        rows[0] = ["Public visé", programme.target_public]
     return rows
+
+
+def staffing_rows(programme) -> list[list[str]]:
+    supervised = programme.supervisors_etp + programme.cip_etp
+    ratio = (f"{c.number(programme.etp_planned / supervised, 1)} ETP en parcours par ETP d'encadrement"
+             if supervised else "")
+    rows = [
+        ["Encadrement technique", f"{c.number(programme.supervisors_etp)} ETP"],
+        ["Conseillers en insertion professionnelle (CIP)", f"{c.number(programme.cip_etp)} ETP"],
+    ]
+    if ratio:
+        rows.append(["Taux d'encadrement", ratio])
+    rows.append(["Plan d'accompagnement", programme.accompaniment_plan])
+    return rows
+
+
+def objective_rows(programme) -> list[list[str]]:
+    return [
+        ["Personnes entrées en parcours", f"{programme.target_entries} par an"],
+        ["Sorties vers l'emploi durable (CDI, CDD ou mission de plus de 6 mois, création d'entreprise)",
+         f"{c.quantity(programme.target_durable_pct)}{c.NBSP}% des sorties"],
+        ["Sorties dynamiques (emploi durable, emploi de transition, sorties positives)",
+         f"{c.quantity(programme.target_dynamic_pct)}{c.NBSP}% des sorties"],
+    ]
 
 
 def accompaniment_partners(programme, day) -> list[dict]:
@@ -133,7 +155,8 @@ def partnerships(programme, day) -> list[dict]:
 
 def build(programme, today: datetime.date) -> dict:
     siae = programme.siae
-    contract = c.latest_contract(programme)
+    span = c.programme_period(programme, today)
+    contract = c.contract_of_period(programme, span)
     director = c.party(role="La structure", name=siae.name, heading=f"Pour la SIAE {siae.name}",
                        quality="Le représentant légal", signatory=siae.director_name)
     return {
@@ -151,13 +174,19 @@ def build(programme, today: datetime.date) -> dict:
         "economic": economic_rows(programme, today),
         "social": social_rows(programme, today, contract),
         "accompaniment": accompaniment_partners(programme, today),
+        "staffing": staffing_rows(programme),
+        "objectives": objective_rows(programme),
+        "permanent_staff": programme.permanent_staff,
+        "equipment": programme.equipment,
+        "period": span.text(),
+        "budget": c.budget(programme, span),
         "partners": c.partner_rows(programme, today),
         "partnerships": partnerships(programme, today),
-        "indicators": INDICATORS,
-        "premises": contract.premises.strip() if contract else "",
-        "hours_known": contract is not None,
-        "funding": c.funding_years(programme, today),
-        "charges": CHARGES,
+        "premises_rows": [["Locaux", programme.premises],
+                          *([["Mis à disposition par le contrat d'implantation", contract.premises.strip()]]
+                            if contract and contract.premises.strip() else []),
+                          ["Équipements", programme.equipment]],
+        "funding": c.period_funding(programme, span, today),
         "attachments": ATTACHMENTS,
         "signatories": [director],
     }

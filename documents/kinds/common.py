@@ -23,9 +23,11 @@ that ``missing(subject)`` refuses the request before any work instead of printin
 
 import datetime
 import unicodedata
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from dateutil.relativedelta import relativedelta
+from django.db.models import Q
 from django.urls import reverse
 
 from core.formatting import NBSP, long_date
@@ -216,9 +218,13 @@ def state_letterhead(*lines: str) -> dict:
 
 
 def siae_letterhead(siae) -> dict:
-    """The SIAE's identity on the documents it issues: its name, its address and its SIRET."""
+    """The SIAE's identity on the documents it issues: its logo (checked, frozen in the snapshot as a data: URL,
+    programmes.logos), its name, its address and its SIRET."""
+    from programmes.logos import logo_data_url
+
     lines = [one_line(siae.address) if siae.address else "", f"SIRET {siret(siae.siret)}" if siae.siret else ""]
-    return {"state": False, "name": siae.name, "lines": [line for line in lines if line]}
+    return {"state": False, "name": siae.name, "lines": [line for line in lines if line],
+            "logo": logo_data_url(siae)}
 
 
 def justice_letterhead(establishment, day: datetime.date) -> dict:
@@ -403,10 +409,13 @@ def partner_rows(programme, day: datetime.date) -> list[dict]:
     return rows
 
 
-def funding_years(programme, day: datetime.date) -> dict:
-    """Funding lines by year (oldest first) with each year's total and the grand total, formatted."""
+def funding_years(programme, day: datetime.date, *, years=None) -> dict:
+    """Funding lines by year (oldest first) with each year's total and the grand total, formatted; ``years``: only
+    those (the document's period)."""
     lines = (programme.funding_lines.select_related("organisation").prefetch_related("organisation__former_names")
              .order_by("year", "funder", "pk"))
+    if years is not None:
+        lines = lines.filter(year__in=list(years))
     years: dict[int, dict] = {}
     grand = Decimal(0)
     for line in lines:
@@ -443,3 +452,167 @@ def latest_contract(programme):
 
 def latest_convention(siae):
     return siae.conventions.select_related("authority").order_by("-start_date", "-pk").first()
+
+
+# --- One period per document: its convention, its contract, its funding and its budget ---------------------
+
+
+@dataclass(frozen=True)
+class Period:
+    """The period a programme document is about: the convention whose annexes count for the programme (in force on
+    the document's day, else the latest begun, else the next), or the programme's own dates without one."""
+
+    start: datetime.date | None
+    end: datetime.date | None
+    convention: object = None
+
+    def years(self) -> range:
+        return range(self.start.year, self.end.year + 1) if self.start and self.end else range(0)
+
+    def text(self) -> str:
+        return period(self.start, self.end) if self.start else ""
+
+
+def programme_conventions(programme) -> list:
+    """The SIAE's conventions with an annex that counts for the programme: an annex of the programme's establishment
+    (or of none) whose dates meet the programme's (a programme that ended in 2018 does not take the SIAE's 2025
+    convention of a later programme in the same prison: dashboards.indicators does the same)."""
+    from programmes.models import FinancialAnnex, StateConvention
+
+    annexes = FinancialAnnex.objects.filter(convention__siae_id=programme.siae_id).filter(
+        Q(establishment__isnull=True) | Q(establishment_id=programme.establishment_id))
+    if programme.start_date:
+        annexes = annexes.filter(end_date__gte=programme.start_date)
+    if programme.end_date:
+        annexes = annexes.filter(start_date__lte=programme.end_date)
+    return list(StateConvention.objects.filter(pk__in=annexes.values("convention_id")).select_related("authority")
+                .prefetch_related("authority__former_names").order_by("start_date", "pk"))
+
+
+def programme_period(programme, day: datetime.date) -> Period:
+    conventions = programme_conventions(programme)
+    begun = [convention for convention in conventions if convention.start_date <= day]
+    chosen = next((cv for cv in reversed(begun) if cv.end_date >= day), None) or (begun[-1] if begun else None)
+    chosen = chosen or (conventions[0] if conventions else None)
+    if chosen is not None:
+        return Period(chosen.start_date, chosen.end_date, chosen)
+    end = programme.end_date or (datetime.date(day.year, 12, 31) if programme.start_date else None)
+    return Period(programme.start_date, end)
+
+
+def contract_of_period(programme, span: Period):
+    """The implantation contract in force at the period's end (or its latest one that meets the period)."""
+    contracts = programme.implantation_contracts.order_by("-start_date", "-pk")
+    if span.start and span.end:
+        contracts = contracts.filter(start_date__lte=span.end, end_date__gte=span.start)
+    return contracts.first()
+
+
+def period_funding(programme, span: Period, day: datetime.date) -> dict:
+    """The funding lines of the period's years only (each line is that year's amount)."""
+    years = list(span.years())
+    table = funding_years(programme, day, years=years if span.start else None)
+    return table
+
+
+BUDGET_CHARGES = [
+    ("budget_pay", "Rémunération des personnes en parcours"),
+    ("budget_staff", "Encadrement technique et accompagnement socio-professionnel"),
+    ("budget_purchases", "Achats, matières et sous-traitance"),
+    ("budget_premises", "Locaux, fluides, équipements et transports"),
+    ("budget_overheads", "Frais de structure"),
+]
+BUDGET_PRODUCTS = [("budget_sales", "Ventes et prestations")]
+
+
+def year_fraction(span: Period) -> Decimal:
+    """The period in years, each calendar year weighted by its own length: 1 January–31 December = 1; 1 July 2017 –
+    31 December 2018 = 184/365 + 1 (pro rata for the partial years, as the annexes' aid, programmes.rates)."""
+    if not (span.start and span.end):
+        return Decimal(1)
+    total = Decimal(0)
+    for year in span.years():
+        first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+        days = (min(last, span.end) - max(first, span.start)).days + 1
+        total += Decimal(days) / Decimal((last - first).days + 1)
+    return total
+
+
+def budget(programme, span: Period) -> dict:
+    """The yearly provisional budget and its amount over the period (pro rata for partial years)."""
+    fraction = year_fraction(span)
+
+    def rows(items):
+        result, annual_total = [], Decimal(0)
+        for field, text in items:
+            value = getattr(programme, field)
+            if value is None:
+                continue
+            annual_total += value
+            result.append({"label": text, "annual": euros(value),
+                           "period": euros((value * fraction).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))})
+        total = {"annual": euros(annual_total),
+                 "period": euros((annual_total * fraction).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))}
+        return result, total
+
+    charges, charges_total = rows(BUDGET_CHARGES)
+    products, _products_total = rows(BUDGET_PRODUCTS)
+    return {"charges": charges, "charges_total": charges_total, "products": products,
+            "period": span.text(), "pro_rata": span.start is not None and fraction != Decimal(1) * len(span.years())}
+
+
+# --- The project's fields: each missing one named with the programme's form ----------------------------------
+
+PROJECT_FIELDS = {
+    "target_public": "le public visé",
+    "schedule": "les horaires et l'organisation de la semaine",
+    "markets": "les produits, clients et le modèle économique",
+    "premises": "les locaux",
+    "equipment": "les équipements",
+    "supervisors_etp": "l'encadrement technique (ETP)",
+    "cip_etp": "les conseillers en insertion professionnelle (ETP de CIP)",
+    "cip_name": "le prénom et le nom de la personne CIP de l'atelier",
+    "permanent_staff": "les salariés permanents (fonctions, ETP, qualifications)",
+    "accompaniment_plan": "le plan d'accompagnement",
+    "continuity": "la continuité à la sortie (embauche en CDDI, relais)",
+    "timeline": "le calendrier prévisionnel",
+    "target_entries": "l'objectif de personnes entrées en parcours par an",
+    "target_durable_pct": "l'objectif de sorties vers l'emploi durable",
+    "target_dynamic_pct": "l'objectif de sorties dynamiques",
+    "budget_pay": "le budget prévisionnel : rémunération des personnes en parcours",
+    "budget_staff": "le budget prévisionnel : encadrement et accompagnement",
+    "budget_purchases": "le budget prévisionnel : achats, matières et sous-traitance",
+    "budget_premises": "le budget prévisionnel : locaux, fluides, équipements et transports",
+    "budget_overheads": "le budget prévisionnel : frais de structure",
+    "budget_sales": "le budget prévisionnel : ventes et prestations",
+    "post_risks": "les risques particuliers du poste",
+    "on_call": "les périodes d'astreinte du poste (« Aucune astreinte » s'il n'y en a pas)",
+    "bonuses": "les primes du poste (« Aucune prime » s'il n'y en a pas)",
+}
+
+
+def project_needs(needs, programme, fields) -> None:
+    """Each of ``fields`` (PROJECT_FIELDS) left empty in the programme's project, with the programme's form."""
+    where = url("programmes:programme_update", programme.pk)
+    for field in fields:
+        needs.check(getattr(programme, field), f"{PROJECT_FIELDS[field]} du programme {programme.code}", where)
+
+
+def contact_needs(needs, contacts) -> None:
+    """Each contact a document lists needs a way to reach them: an e-mail address or a telephone number."""
+    for contact in contacts:
+        if contact is not None and not (contact.email or contact.phone):
+            needs.add(f"les coordonnées (courriel ou téléphone) de {person(contact)}",
+                      url("partners:contact_update", contact.pk))
+
+
+def retention_text() -> str:
+    """How long a person's file is kept after their last pathway (settings.RETENTION_MONTHS_AFTER_EXIT, the value
+    participants.retention applies and the privacy notice states): "24 mois (2 ans)"."""
+    from django.conf import settings
+
+    months = settings.RETENTION_MONTHS_AFTER_EXIT
+    if months % 12 == 0:
+        years = months // 12
+        return f"{months} mois ({years} an{'s' if years > 1 else ''})"
+    return f"{months} mois"

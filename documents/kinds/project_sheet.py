@@ -1,5 +1,10 @@
-"""Fiche-projet (docs/domain.md §9.2): the one- or two-page summary of a programme shared by the DISP, the DREETS and
-DDETS, the establishment, the SPIP and the SIAE. Subject: a Programme."""
+"""Fiche-projet (docs/domain.md §7.1): the one- or two-page summary of a programme shared by the DISP, the DREETS and
+DDETS, the establishment, the SPIP and the SIAE. Subject: a Programme.
+
+The sheet is about one period (common.programme_period): the convention in force for the programme on the day it is
+printed (else its latest), the implantation contract of that period, the funding of its years and the budget pro
+rata over it. Every field of §7.1 comes from the programme's project (its form): a missing one refuses the request.
+"""
 
 import datetime
 
@@ -9,7 +14,7 @@ from ..enums import DocumentKind, SubjectType
 from ..registry import KindSpec, register
 from . import common as c
 
-TEMPLATE_VERSION = "2026.2"  # 2026.2: names by date, the SIAE's letterhead, metadata without names
+TEMPLATE_VERSION = "2026.3"  # 2026.2: names by date, letterhead, metadata; 2026.3: §7.1 fields, one period
 KIND_LABEL = "Fiche-projet"
 
 
@@ -17,9 +22,21 @@ def title(programme) -> str:
     return f"Fiche-projet {programme.code}"
 
 
+FIELDS = ("target_public", "schedule", "premises", "equipment", "supervisors_etp", "cip_etp", "accompaniment_plan",
+          "continuity", "timeline", "budget_pay", "budget_staff", "budget_purchases", "budget_premises",
+          "budget_overheads")
+
+
+def _contacts(programme):
+    designated = [role.contact for role in programme.partner_roles.select_related("contact") if role.contact_id]
+    return [*designated, c.establishment_head(programme.establishment)]
+
+
 def _needs(programme) -> c.Needs:
     needs = c.Needs()
     needs.programme(programme)
+    c.project_needs(needs, programme, FIELDS)
+    c.contact_needs(needs, _contacts(programme))
     return needs
 
 
@@ -72,16 +89,16 @@ def siae_rows(siae) -> list[list[str]]:
     return rows
 
 
-def binding_rows(programme) -> list[list[str]]:
-    """The State convention and the implantation contract in force or latest, when there are some."""
+def binding_rows(programme, span: c.Period) -> list[list[str]]:
+    """The period's State convention and implantation contract, when there are some."""
     rows = []
-    convention = c.latest_convention(programme.siae)
+    convention = span.convention
     if convention:
         parts = [convention.reference] if convention.reference else []
         parts.append(c.period(convention.start_date, convention.end_date))
         text = ", ".join(parts) + f" ({convention.get_status_display().lower()})"
         rows.append(["Convention avec l'État", text])
-    contract = c.latest_contract(programme)
+    contract = c.contract_of_period(programme, span)
     if contract:
         rows.append(["Contrat d'implantation", f"{contract.get_regime_display().split(' (')[0]}, "
                                                f"{c.period(contract.start_date, contract.end_date)}"])
@@ -97,8 +114,26 @@ def stages(programme) -> list[dict]:
             for i, value in enumerate(values)]
 
 
+def staffing_rows(programme, contract) -> list[list[str]]:
+    rows = [
+        ["Public visé", programme.target_public],
+        ["Horaires", programme.schedule + (f"\n{c.hours(contract.weekly_hours)} par semaine (contrat d'implantation)"
+                                           if contract else "")],
+        ["Locaux", programme.premises],
+        ["Équipements", programme.equipment],
+        ["Encadrement technique", f"{c.number(programme.supervisors_etp)} ETP"],
+        ["Conseillers en insertion (CIP)", f"{c.number(programme.cip_etp)} ETP"
+                                           + (f", dont {programme.cip_name}" if programme.cip_name else "")],
+        ["Plan d'accompagnement", programme.accompaniment_plan],
+        ["Continuité à la sortie", programme.continuity],
+    ]
+    return rows
+
+
 def build(programme, today: datetime.date) -> dict:
     siae, establishment = programme.siae, programme.establishment
+    span = c.programme_period(programme, today)
+    contract = c.contract_of_period(programme, span)
     project = [
         ["Code du programme", programme.code],
         ["Activité", programme.activity],
@@ -111,11 +146,13 @@ def build(programme, today: datetime.date) -> dict:
         ["Étape", programme.get_stage_display()],
     ]
     if programme.start_date:
-        project.append(["Période", c.period(programme.start_date, programme.end_date).capitalize()])
+        project.append(["Durée du programme", c.period(programme.start_date, programme.end_date).capitalize()])
+    if span.start:
+        project.append(["Période de la fiche", span.text().capitalize()])
     project += [
         ["Places prévues", str(programme.places_planned)],
         ["ETP prévus", c.number(programme.etp_planned)],
-        *binding_rows(programme),
+        *binding_rows(programme, span),
     ]
     head = c.establishment_head(establishment)
     partners = c.partner_rows(programme, today)
@@ -130,13 +167,17 @@ def build(programme, today: datetime.date) -> dict:
         "issued_on": c.long_date(today),
         "project": project,
         "stages": stages(programme),
+        "timeline": programme.timeline,
+        "organisation": staffing_rows(programme, contract),
+        "budget": c.budget(programme, span),
+        "period": span.text(),
         "establishment": establishment_rows(programme, today),
         "state": state_rows(programme, today),
         "siae": siae_rows(siae),
         "partners": partners,
         "partners_have_contacts": any(row["contact"] for row in partners),
         "partners_past": any(not row["current"] for row in partners),
-        "funding": c.funding_years(programme, today),
+        "funding": c.period_funding(programme, span, today),
         "contacts": c.contacts_of(programme, today, head),
     }
 

@@ -1,8 +1,10 @@
-"""Convention with the State and its financial annexes (docs/domain.md §9.4). Subject: a StateConvention.
+"""Convention with the State and its financial annexes (docs/domain.md §7.3). Subject: a StateConvention.
 
 The State is represented by the prefect and, by delegation, by the service recorded as the convention's
 authority, under the name it bore when the convention started (a DIRECCTE and its unités départementales
-before 1 April 2021, a DREETS or DDETS since). The SIAE signs through its legal representative.
+before 1 April 2021, a DREETS or DDETS since), through the person the convention names (name and title). The SIAE
+signs through its legal representative. The convention cites the CDIAE's opinion (its date) and sets the exit
+targets; it lists only the programmes its annexes count for.
 """
 
 import datetime
@@ -18,7 +20,8 @@ from ..registry import KindSpec, register
 from . import common as c
 
 # 2026.2: the aid's basis (ETP × socle × part modulée × days/365); 2026.3: the State's letterhead, metadata
-TEMPLATE_VERSION = "2026.3"
+# 2026.4: the CDIAE's opinion, the prefect's signatory, the objectives article, the programmes of its annexes only
+TEMPLATE_VERSION = "2026.4"
 KIND_LABEL = "Convention avec l'État"
 
 
@@ -33,19 +36,27 @@ def _annexes(convention):
 
 
 def _programmes(convention):
-    return list(convention.siae.programmes.select_related("establishment", "quartier").order_by("code"))
+    """The SIAE's programmes the convention's annexes count for (common.programme_conventions)."""
+    programmes = convention.siae.programmes.select_related("establishment", "quartier").order_by("code")
+    return [programme for programme in programmes
+            if any(cv.pk == convention.pk for cv in c.programme_conventions(programme))]
 
 
 def _needs(convention) -> c.Needs:
     needs = c.Needs()
     siae = convention.siae
     needs.siae(siae, address=True, director=True)
-    needs.check(convention.authority_id, "le service de l'État signataire de la convention",
-                c.url("programmes:convention_update", convention.pk))
+    edit = c.url("programmes:convention_update", convention.pk)
+    needs.check(convention.authority_id, "le service de l'État signataire de la convention", edit)
+    needs.check(convention.cdiae_opinion_on, "la date de l'avis du CDIAE sur la convention", edit)
+    needs.check(convention.signatory_name, "le nom de la personne qui signe pour le préfet", edit)
+    needs.check(convention.signatory_title, "la qualité de la personne qui signe pour le préfet", edit)
+    needs.check(convention.target_dynamic_pct, "l'objectif de sorties dynamiques de la convention", edit)
+    needs.check(convention.target_durable_pct, "l'objectif de sorties vers l'emploi durable de la convention", edit)
     if not _annexes(convention):
         needs.add("une annexe financière de la convention", c.url("programmes:annex_create", convention.pk))
-    if not _programmes(convention):
-        needs.add(f"le programme de la SIAE « {siae.name} » (établissement et activité)",
+    if _annexes(convention) and not _programmes(convention):
+        needs.add(f"le programme de la SIAE « {siae.name} » (établissement et activité) aux dates des annexes",
                   c.url("programmes:programme_create"))
     return needs
 
@@ -55,15 +66,12 @@ def missing(convention):
 
 
 def state_party(convention, day: datetime.date) -> dict:
-    authority = convention.authority
-    name = c.name_on(authority, day)
-    director = c.service_director(authority)
-    lines = [f"représenté par le préfet et, par délégation, par la {name}"]
-    if director:
-        lines[0] += f" ({c.person(director)}, {director.function})"
+    name = c.name_on(convention.authority, day)
+    who = ", ".join(part for part in (convention.signatory_name, c.lower_first(convention.signatory_title)) if part)
+    lines = [f"représenté par le préfet et, par délégation, par la {name}" + (f" ({who})" if who else "")]
     return c.party(role="L'État", name="L'État", lines=lines, designation="l'État",
-                   heading="Pour le préfet et par délégation", quality=name,
-                   signatory=f"{c.person(director)}, {director.function}" if director else "")
+                   heading="Pour le préfet et par délégation", quality=convention.signatory_title or name,
+                   signatory=convention.signatory_name)
 
 
 def siae_party(siae) -> dict:
@@ -137,6 +145,12 @@ def build(convention, today: datetime.date) -> dict:
         "annexes": [annex_row(annex) for annex in annexes],
         "total_aid": c.euros(total),
         "copies": c.copies(2),
+        "cdiae_opinion_on": c.long_date(convention.cdiae_opinion_on) if convention.cdiae_opinion_on else "",
+        "target_dynamic": f"{c.quantity(convention.target_dynamic_pct)}{c.NBSP}%"
+        if convention.target_dynamic_pct is not None else "",
+        "target_durable": f"{c.quantity(convention.target_durable_pct)}{c.NBSP}%"
+        if convention.target_durable_pct is not None else "",
+        "objectives": convention.objectives,
     }
 
 

@@ -38,10 +38,11 @@ from .accompaniment_charter import (
 )
 from .pathway_title import pathway_title
 
-TEMPLATE_VERSION = "2026.2"  # 2026.2: names on the contract's start, the SIAE's letterhead, "24 h"
+TEMPLATE_VERSION = "2026.3"  # 2026.2: names on the start, letterhead, "24 h"; 2026.3: risks, on-call, bonuses
 IAE_MAX_MONTHS = 24  # the longest IAE pathway (docs/domain.md §6.4)
 SHORT_CONTRACT_MONTHS = 6  # up to this length the trial period is at most two weeks; beyond, one month
 WEEKS_PER_MONTH = Decimal(52) / Decimal(12)
+POST_FIELDS = ("post_risks", "on_call", "bonuses")  # entered with the programme (the post), common.PROJECT_FIELDS
 
 
 def contract_kind(pathway) -> str:
@@ -80,6 +81,8 @@ def missing(pathway) -> list[Missing]:
     programme = pathway.programme
     needs.check(programme.activity, f"l'activité du programme {programme.code} (le poste de travail)",
                 reverse("programmes:programme_update", args=[programme.pk]))
+    if start and contract_kind(pathway) == ContractKind.CEP:
+        c.project_needs(needs, programme, POST_FIELDS)  # the post's mentions (R412-25, 7°, 10° and 11°)
     return needs.items
 
 
@@ -120,9 +123,12 @@ def mentions(pathway, *, start, end, end_reason, smic, share, cep: bool) -> list
         ["Poste et missions", post],
         ["Lieu de travail", programme.establishment.name
          + (f", {programme.quartier.get_kind_display().lower()}" if programme.quartier else "")],
+        *([["Risques particuliers du poste", programme.post_risks]] if cep else []),
         ["Durée du travail", f"{c.hours(pathway.hours_per_week)} par semaine"],
+        *([["Périodes d'astreinte", programme.on_call]] if cep else []),
         ["Rémunération horaire brute", f"{c.euros(hourly_pay_on(pathway, start))}, soit {share} % du SMIC horaire brut "
                                        f"en vigueur le {c.long_date(start)} ({c.euros(smic.hourly_amount)})"],
+        *([["Primes et accessoires de rémunération", programme.bonuses]] if cep else []),
         ["Accompagnement socio-professionnel", f"Par la SIAE {programme.siae.name}, selon la charte "
                                                "d'accompagnement jointe"],
     ]

@@ -121,7 +121,7 @@ def _territory(establishment) -> None:
     greffe = OrganisationFactory(kind=OrganisationKind.ESTABLISHMENT, name=establishment.name,
                                  establishment=establishment, department=department)
     Contact.objects.create(organisation=greffe, first_name="François", last_name="Müller",
-                           function="Chef d'établissement")
+                           function="Chef d'établissement", email="direction@justice.invalid")
 
 
 def make_programme(siae_name=None, **programme_fields):

@@ -92,7 +92,10 @@ def complete_convention(scope_a) -> StateConvention:
     siae.save(update_fields=["address", "director_name", "legal_form"])
     convention, _ = StateConvention.objects.get_or_create(
         siae=siae, start_date=datetime.date(2024, 1, 1),
-        defaults={"authority": scope_a.organisations["ddets"], "end_date": datetime.date(2026, 12, 31)},
+        defaults={"authority": scope_a.organisations["ddets"], "end_date": datetime.date(2026, 12, 31),
+                  "cdiae_opinion_on": datetime.date(2023, 12, 14), "signatory_name": "Claire Morel",
+                  "signatory_title": "Directrice départementale", "target_dynamic_pct": Decimal("60"),
+                  "target_durable_pct": Decimal("25")},
     )
     FinancialAnnex.objects.get_or_create(
         convention=convention, asp_number="ACI077240001",

@@ -37,6 +37,9 @@ SIRET = luhn_siret(4_428_170_000_001)
 SIRET_PRINTED = f"{SIRET[0:3]} {SIRET[3:6]} {SIRET[6:9]} {SIRET[9:]}"
 TODAY = datetime.date(2026, 11, 27)
 SPIP_NOTE = "Interdiction de paraître à Chelles (note du SPIP)"
+# The post's mentions of the CEP (R412-25, 7°, 10°, 11°), entered with the programme.
+POST = {"post_risks": "Port de charges jusqu'à 15 kg", "on_call": "Aucune astreinte",
+        "bonuses": "Prime d'assiduité de 20 € par mois complet", "cip_name": "Yasmine Ould-Aïssa"}
 
 
 def flat(text: str) -> str:
@@ -60,7 +63,7 @@ def programme():
     siae = SiaeFactory(name="Après — Groupe ARES", siret=SIRET, legal_form="Association loi 1901",
                        address="2 rue de l'Écluse, 77100 Meaux", director_name="Hélène Dubœuf")
     return ProgrammeFactory(code="MEAUX-APRES", siae=siae, establishment=establishment,
-                            activity="Logistique et conditionnement", sector="Logistique")
+                            activity="Logistique et conditionnement", sector="Logistique", **POST)
 
 
 @pytest.fixture
@@ -113,6 +116,28 @@ def test_the_charter_names_the_person_the_establishment_the_siae_and_the_referen
     assert "Page 1 / " in text
     # the title (lists, file name, running header) names the kind, the programme and the pathway, not the person
     assert snapshot["title"] == f"Charte d'accompagnement — programme MEAUX-APRES — parcours {ref(in_workshop)}"
+
+
+def test_the_charter_names_the_cip_and_informs_the_person_of_the_processing_of_their_data(in_workshop, tmp_path,
+                                                                                          settings):
+    settings.RETENTION_MONTHS_AFTER_EXIT = 18
+    paris = OrganisationFactory(kind=OrganisationKind.DISP, name="DISP de Paris",
+                                disp=in_workshop.programme.establishment.department.region.disp)
+    _, text = render(CHARTER, in_workshop, tmp_path)
+
+    assert "accompagnement en insertion professionnelle (CIP), Yasmine Ould-Aïssa" in text
+    assert ("le responsable du traitement est la direction de l'administration pénitentiaire (ministère de la "
+            f"Justice), représentée par la {paris.name}") in text
+    assert "pendant le parcours puis 18 mois après sa fin" in text
+    assert "réclamation à la Commission nationale de l'informatique et des libertés (CNIL" in text
+
+
+def test_the_charter_needs_the_cip_and_says_where_to_enter_them(in_workshop):
+    in_workshop.programme.cip_name = ""
+
+    assert [(item.label, item.url) for item in spec_of(CHARTER).missing(in_workshop)] == [
+        ("le prénom et le nom de la personne CIP de l'atelier du programme MEAUX-APRES",
+         reverse("programmes:programme_update", args=[in_workshop.programme_id]))]
 
 
 def test_the_charter_names_the_head_of_the_establishment_when_recorded(in_workshop, programme):
@@ -185,11 +210,25 @@ def test_the_cep_carries_its_mandatory_mentions(in_workshop, tmp_path):
     assert "selon la charte d'accompagnement jointe" in text
     assert "Décision de classement au travail 10 mars 2025, après avis favorable de la CPU" in text
     assert "Décision d'affectation 17 mars 2025" in text
+    assert "Risques particuliers du poste Port de charges jusqu'à 15 kg" in text
+    assert "Périodes d'astreinte Aucune astreinte" in text
+    assert "Prime d'assiduité de 20 € par mois complet" in text
     assert "Vu la décision de classement au travail du 10 mars 2025" in text
     # suspension and termination terms
     assert "difficultés d'approvisionnement" in text
     assert "non-respect de l'accompagnement socio-professionnel, après un entretien préalable" in text
     assert "Anaïs Cœurderoy" in text
+
+
+def test_a_cep_needs_the_post_s_risks_on_call_periods_and_bonuses_entered_with_the_programme(in_workshop):
+    programme = in_workshop.programme
+    programme.post_risks = programme.on_call = programme.bonuses = ""
+    edit = reverse("programmes:programme_update", args=[programme.pk])
+
+    assert [(item.label, item.url) for item in spec_of(CONTRACT).missing(in_workshop)] == [
+        ("les risques particuliers du poste du programme MEAUX-APRES", edit),
+        ("les périodes d'astreinte du poste (« Aucune astreinte » s'il n'y en a pas) du programme MEAUX-APRES", edit),
+        ("les primes du poste (« Aucune prime » s'il n'y en a pas) du programme MEAUX-APRES", edit)]
 
 
 def test_the_contract_is_an_acte_d_engagement_until_30_april_2022_and_a_cep_from_1_may(programme, referent):

@@ -45,6 +45,35 @@ ESTABLISHMENT = "CP de Meaux-Chauconin-Écluse"
 DIRECCTE_UD = "DIRECCTE Île-de-France — unité départementale de Seine-et-Marne"
 DDETS = "DDETS de Seine-et-Marne"
 DIRECCTE, DREETS = "DIRECCTE Île-de-France", "DRIEETS Île-de-France"
+# The project (docs/domain.md §7.1-7.2) as the programme's form records it: each value is read back from the PDFs.
+PROJECT = {
+    "target_public": "Hommes condamnés à moins de 2 ans de leur libération, quartier nouveau concept",
+    "schedule": "Du lundi au jeudi, de 8 h à 14 h",
+    "markets": "Réparation pour les collectivités et les loueurs de vélos du département",
+    "premises": "Atelier de 180 m² et réserve de 40 m², quai de livraison",
+    "equipment": "Établis, pieds d'atelier, compresseur",
+    "supervisors_etp": Decimal("1.5"),
+    "cip_etp": Decimal("0.5"),
+    "permanent_staff": "Un encadrant technique d'insertion (1,5 ETP), une CIP (0,5 ETP)",
+    "accompaniment_plan": "Diagnostic d'entrée, entretien tous les quinze jours, PMSMP avant la sortie",
+    "continuity": "Jusqu'à 4 embauches en CDDI par an à l'atelier de Meaux",
+    "timeline": "Septembre 2026 : ouverture de l'atelier",
+    "target_entries": 20,
+    "target_durable_pct": Decimal("20"),
+    "target_dynamic_pct": Decimal("55.5"),
+    "budget_pay": Decimal("36500"),
+    "budget_staff": Decimal("73000"),
+    "budget_purchases": Decimal("7300"),
+    "budget_premises": Decimal("3650"),
+    "budget_overheads": Decimal("10950"),
+    "budget_sales": Decimal("18250"),
+    "post_risks": "Outils tranchants",
+    "on_call": "Aucune astreinte",
+    "bonuses": "Aucune prime",
+}
+CONVENTION = {"cdiae_opinion_on": D(2019, 6, 13), "signatory_name": "Claire Morel",
+              "signatory_title": "Directrice départementale adjointe", "target_dynamic_pct": Decimal("60"),
+              "target_durable_pct": Decimal("25"), "objectives": "Une formation qualifiante par personne"}
 
 
 def pdf_text(pdf: bytes, tmp_path) -> str:
@@ -82,10 +111,11 @@ def world(db):
     establishment = EstablishmentFactory(name=ESTABLISHMENT, address="Route de Barcy\n77124 Chauconin-Neufmontiers")
     quartier = Quartier.objects.create(establishment=establishment, kind="QNC")
     siae = SiaeFactory(name=SIAE_NAME, kind="EI", legal_form="Société coopérative d'intérêt collectif",
-                       address="3 rue de l'Église\n77100 Meaux", director_name="Agnès Évrard")
+                       address="3 rue de l'Église\n77100 Meaux", director_name="Agnès Évrard",
+                       governance="Conseil coopératif de 7 membres")
     programme = ProgrammeFactory(code="MEAUX-BATIR", siae=siae, establishment=establishment, quartier=quartier,
                                  activity="Réparation de vélos et de fauteuils roulants", sector="Mécanique",
-                                 stage="CONVENTIONNEMENT", places_planned=12, etp_planned=Decimal("8.5"))
+                                 stage="CONVENTIONNEMENT", places_planned=12, etp_planned=Decimal("8.5"), **PROJECT)
 
     dreets = OrganisationFactory(kind=OK.DREETS, name=DREETS, region=idf)
     OrganisationFormerName.objects.create(organisation=dreets, name=DIRECCTE, valid_until=D(2021, 3, 31))
@@ -113,11 +143,11 @@ def world(db):
     make_funding(programme, year=2023, funder="DEPARTEMENT", amount="12081.50", organisation=departement)
 
     convention_2019 = make_convention(siae=siae, authority=ddets, start=D(2019, 7, 1), end=D(2021, 6, 30),
-                                      reference="CONV-77-2019")
+                                      reference="CONV-77-2019", **CONVENTION)
     make_annex(convention_2019, asp_number="EI077190042", measure="EI_MP", year=2019, start=D(2019, 7, 1),
                end=D(2020, 6, 30), etp="4", aid_amount="48711.60")
     convention_2022 = make_convention(siae=siae, authority=dreets, start=D(2022, 1, 1), end=D(2024, 12, 31),
-                                      reference="CONV-IDF-2022")
+                                      reference="CONV-IDF-2022", **CONVENTION)
     make_annex(convention_2022, asp_number="EI077220042", measure="EI_MP", year=2022, etp="8.5",
                aid_amount="12081.50")
     return {"programme": programme, "siae": siae, "establishment": establishment, "dreets": dreets, "ddets": ddets,
@@ -160,6 +190,54 @@ def test_project_sheet_prints_the_programme_its_establishment_partners_and_fundi
     assert "Pôle emploi" not in text and DIRECCTE not in text
 
 
+def test_project_sheet_prints_every_field_of_the_project_for_one_period_with_its_budget(world, tmp_path):
+    """§7.1 from the data; the sheet of 12 March 2026 is about the latest convention begun (2022-2024, none is in
+    force): its contract, its years' funding only, and the yearly budget over its three years."""
+    programme = world["programme"]
+    make_funding(programme, year=2019, funder="STATE", amount="9999.99", organisation=world["ddets"])
+    make_contract(programme, regime="R2016", start=D(2019, 7, 1), end=D(2021, 12, 31), weekly_hours="20")
+    make_contract(programme, regime="R2022", start=D(2022, 5, 1), end=D(2029, 4, 30), weekly_hours="26")
+    snapshot, text = render(DocumentKind.PROJECT_SHEET, programme, tmp_path)
+    assert_prints(text, [
+        "Période de la fiche Du 1er janvier 2022 au 31 décembre 2024",
+        f"Public visé {PROJECT['target_public']}", PROJECT["schedule"], "26 h par semaine (contrat d'implantation)",
+        f"Locaux {PROJECT['premises']}", f"Équipements {PROJECT['equipment']}",
+        "Encadrement technique 1,50 ETP", "Conseillers en insertion (CIP) 0,50 ETP",
+        PROJECT["accompaniment_plan"], PROJECT["continuity"], PROJECT["timeline"],
+        "Contrat d'implantation Régime 2022",
+        # the yearly budget: 131 400 € of charges, three full years in the period
+        "Rémunération des personnes en parcours 36 500,00 € 109 500,00 €",
+        "Total des charges 131 400,00 € 394 200,00 €",
+        "Ventes et prestations 18 250,00 € 54 750,00 €", "Total des financements enregistrés 60 793,10 €",
+        # the contact has coordinates
+        "helene.lefevre@justice.invalid",
+    ])
+    assert "9 999,99" not in text and "CONV-77-2019" not in text and "20 h par semaine" not in text
+    assert snapshot["period"] == "du 1er janvier 2022 au 31 décembre 2024"
+
+
+def test_the_period_of_a_programme_document_is_its_convention_in_force_else_its_latest(world):
+    programme = world["programme"]
+    assert common.programme_period(programme, D(2020, 3, 1)).convention == world["convention_2019"]
+    assert common.programme_period(programme, D(2021, 9, 1)).convention == world["convention_2019"]  # latest begun
+    assert common.programme_period(programme, D(2023, 3, 1)).convention == world["convention_2022"]
+    assert common.programme_period(programme, D(2018, 3, 1)).convention == world["convention_2019"]  # the next
+    # A programme that ended in 2020 does not take the SIAE's 2022 convention.
+    programme.end_date, programme.start_date = D(2020, 12, 31), D(2019, 7, 1)
+    assert common.programme_period(programme, D(2026, 3, 1)).convention == world["convention_2019"]
+
+
+@pytest.mark.parametrize(("start", "end", "expected"), [
+    (D(2022, 1, 1), D(2024, 12, 31), "394 200,00"),  # three calendar years
+    (D(2017, 7, 1), D(2018, 12, 31), "197 640,00"),  # 184/365 of 2017, then 2018: 66 240 + 131 400
+    (D(2024, 1, 1), D(2024, 6, 30), "65 340,98"),  # 182/366 of a leap year
+])
+def test_the_budget_over_a_period_counts_each_partial_year_pro_rata(world, start, end, expected):
+    budget = common.budget(world["programme"], common.Period(start, end))
+    assert budget["charges_total"]["annual"] == "131\u00a0400,00\u00a0€"
+    assert budget["charges_total"]["period"] == expected.replace(" ", "\u00a0") + "\u00a0€"
+
+
 def test_application_file_prints_the_structure_the_project_and_the_budget(world, tmp_path):
     make_contract(world["programme"], regime="R2022", start=D(2022, 5, 1), end=D(2029, 4, 30),
                   premises="Atelier de 180 m² et réserve", weekly_hours="26")
@@ -171,8 +249,17 @@ def test_application_file_prints_the_structure_the_project_and_the_budget(world,
         "Réparation de vélos", ESTABLISHMENT, "Places prévues 12", "8,50 ETP",
         "Contrat d'emploi pénitentiaire", "26 h par semaine", "Atelier de 180 m² et réserve",
         "France Travail Meaux", "48 711,60 €", "12 081,50 €", "Total 2023 12 081,50 €",
-        "Taux de sorties dynamiques", "Relevé d'identité bancaire", "Pour la SIAE " + SIAE_NAME,
+        "Relevé d'identité bancaire", "Pour la SIAE " + SIAE_NAME,
+        # §7.2 from the data, no box left to fill by hand
+        "Gouvernance Conseil coopératif de 7 membres", PROJECT["markets"], f"Public visé {PROJECT['target_public']}",
+        "Encadrement technique 1,50 ETP", "0,50 ETP",
+        "Taux d'encadrement 4,3 ETP en parcours par ETP d'encadrement", PROJECT["accompaniment_plan"],
+        "Personnes entrées en parcours 20 par an", "20 % des sorties", "55,5 % des sorties",
+        PROJECT["permanent_staff"], PROJECT["premises"],
+        PROJECT["equipment"], "Budget prévisionnel du 1er janvier 2022 au 31 décembre 2024",
+        "Frais de structure 10 950,00 € 32 850,00 €", "Total des charges 131 400,00 € 394 200,00 €",
     ])
+    assert "à compléter" not in text
 
 
 @pytest.mark.parametrize(("convention", "authority", "not_authority"), [
@@ -186,6 +273,24 @@ def test_state_convention_names_the_authority_as_it_was_called_when_it_started(
     assert f"par délégation, par la {authority}" in text
     assert not_authority not in text
     assert SIAE_NAME in text and "Agnès Évrard" in text and "Pour le préfet et par délégation" in text
+
+
+def test_state_convention_cites_the_cdiae_names_the_prefect_s_signatory_and_sets_the_exit_targets(world, tmp_path):
+    snapshot, text = render(DocumentKind.STATE_CONVENTION, world["convention_2022"], tmp_path)
+    assert_prints(text, [
+        "Vu l'avis du conseil départemental de l'insertion par l'activité économique (CDIAE) du 13 juin 2019",
+        f"par délégation, par la {DREETS} (Claire Morel, directrice départementale adjointe)",
+        "Article 5 — Objectifs", "sorties positives) d'au moins 60 %", "l'emploi durable d'au moins 25 %",
+        "Une formation qualifiante par personne",
+    ])
+    state = snapshot["parties"][0]
+    assert (state["heading"], state["quality"], state["signatory"]) == (
+        "Pour le préfet et par délégation", "Directrice départementale adjointe", "Claire Morel")
+    # Only the programmes its annexes count for: a programme that ended before it is not one of them.
+    ProgrammeFactory(code="MEAUX-ANCIEN", siae=world["siae"], establishment=world["establishment"],
+                     start_date=D(2017, 1, 1), end_date=D(2018, 12, 31))
+    assert [p["code"] for p in spec_of(DocumentKind.STATE_CONVENTION).build(world["convention_2022"], TODAY)[
+        "programmes"]] == ["MEAUX-BATIR"]
 
 
 def test_state_convention_prints_each_annex_with_its_number_period_and_aid(world, tmp_path):
@@ -278,7 +383,8 @@ def test_project_sheet_and_application_file_need_places_etp_and_the_structure_id
 def test_programme_documents_need_the_state_services_the_disp_and_the_spip(world):
     """A programme in Moselle, where none of them is recorded yet: each is listed, with the page to enter it."""
     metz = EstablishmentFactory(name="CP de Metz", department_code="57")
-    programme = ProgrammeFactory(siae=world["siae"], establishment=metz, places_planned=6, etp_planned=Decimal("4"))
+    programme = ProgrammeFactory(siae=world["siae"], establishment=metz, places_planned=6, etp_planned=Decimal("4"),
+                                 **PROJECT)
     organisations, spips = reverse("partners:organisation_create"), reverse("partners:organisation_list")
     expected = {
         "l'organisation de la Direction interrégionale des services pénitentiaires de Strasbourg": organisations,
@@ -313,13 +419,59 @@ def test_implantation_contract_needs_the_head_of_establishment_the_di_and_the_pr
 
 def test_state_convention_needs_an_annex_and_the_siae_representative(world):
     convention = make_convention(siae=world["siae"], authority=world["ddets"], start=D(2025, 1, 1),
-                                 end=D(2027, 12, 31))
+                                 end=D(2027, 12, 31), **CONVENTION)
     convention.siae.director_name = ""
     missing = labels(DocumentKind.STATE_CONVENTION, convention)
     assert missing == {
         f"le nom de la personne qui dirige la SIAE « {SIAE_NAME} » (son représentant légal)":
             reverse("programmes:siae_update", args=[world["siae"].pk]),
         "une annexe financière de la convention": reverse("programmes:annex_create", args=[convention.pk]),
+    }
+
+
+@pytest.mark.parametrize(("kind", "fields"), [
+    (DocumentKind.PROJECT_SHEET, ["target_public", "schedule", "premises", "equipment", "supervisors_etp", "cip_etp",
+                                  "accompaniment_plan", "continuity", "timeline", "budget_pay", "budget_staff",
+                                  "budget_purchases", "budget_premises", "budget_overheads"]),
+    (DocumentKind.APPLICATION_FILE, ["markets", "supervisors_etp", "cip_etp", "accompaniment_plan", "permanent_staff",
+                                     "premises", "equipment", "target_entries", "target_durable_pct",
+                                     "target_dynamic_pct", "budget_pay", "budget_staff", "budget_purchases",
+                                     "budget_premises", "budget_overheads", "budget_sales"]),
+])
+def test_each_empty_field_of_the_project_is_named_with_the_programme_form(world, kind, fields):
+    programme = world["programme"]
+    for field in PROJECT:
+        setattr(programme, field, "" if isinstance(PROJECT[field], str) else None)
+    programme.siae.governance = ""
+    edit = reverse("programmes:programme_update", args=[programme.pk])
+    expected = {f"{common.PROJECT_FIELDS[field]} du programme MEAUX-BATIR": edit for field in fields}
+    if kind == DocumentKind.APPLICATION_FILE:
+        expected[f"la gouvernance de la SIAE « {SIAE_NAME} »"] = reverse("programmes:siae_update",
+                                                                         args=[programme.siae.pk])
+    assert labels(kind, programme) == expected
+
+
+def test_a_contact_of_the_project_sheet_without_coordinates_is_named_with_its_form(world):
+    head = world["prison"].contacts.get()
+    head.email = ""
+    head.save()
+    assert labels(DocumentKind.PROJECT_SHEET, world["programme"]) == {
+        "les coordonnées (courriel ou téléphone) de Hélène Lefèvre": reverse("partners:contact_update", args=[head.pk]),
+    }
+
+
+def test_state_convention_needs_the_cdiae_opinion_the_signatory_and_the_targets(world):
+    convention = make_convention(siae=world["siae"], authority=world["ddets"], start=D(2025, 1, 1),
+                                 end=D(2027, 12, 31), cdiae_opinion_on=None, signatory_name="", signatory_title="",
+                                 target_dynamic_pct=None, target_durable_pct=None)
+    make_annex(convention, asp_number="EI077250042", measure="EI_MP", year=2025, etp="8.5")
+    edit = reverse("programmes:convention_update", args=[convention.pk])
+    assert labels(DocumentKind.STATE_CONVENTION, convention) == {
+        "la date de l'avis du CDIAE sur la convention": edit,
+        "le nom de la personne qui signe pour le préfet": edit,
+        "la qualité de la personne qui signe pour le préfet": edit,
+        "l'objectif de sorties dynamiques de la convention": edit,
+        "l'objectif de sorties vers l'emploi durable de la convention": edit,
     }
 
 

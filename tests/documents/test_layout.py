@@ -66,7 +66,8 @@ def world(db):
                            function="Directeur interrégional des services pénitentiaires")
     prison = OrganisationFactory(kind=OK.ESTABLISHMENT, name=establishment.name, establishment=establishment,
                                  department=seine_et_marne)
-    Contact.objects.create(organisation=prison, first_name="Pascal", last_name="Bruneau", function=HEAD)
+    Contact.objects.create(organisation=prison, first_name="Pascal", last_name="Bruneau", function=HEAD,
+                           phone="01 60 00 00 01")
     spip = OrganisationFactory(kind=OK.SPIP, name=SPIP, department=seine_et_marne,
                                served_establishments=[establishment])
     OrganisationFactory(kind=OK.DREETS, name="DRIEETS Île-de-France", region=Region.objects.get(code="11"))
@@ -252,7 +253,7 @@ def test_the_signatures_keep_the_last_article_wherever_the_page_breaks(world, tm
 def test_the_implantation_contract_and_the_convention_keep_their_last_article_with_the_signatures(world, tmp_path):
     for name, texts in every_document(world, tmp_path).items():
         heading = {"implantation": "Article 7 — Modification et résiliation",
-                   "convention": "Article 8 — Protection des données personnelles",
+                   "convention": "Article 9 — Protection des données personnelles",
                    "dui": "10. Pièces jointes"}.get(name)
         if heading is None:
             continue

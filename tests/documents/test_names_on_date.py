@@ -77,7 +77,7 @@ def meaux(db):
     prison = OrganisationFactory(kind=OK.ESTABLISHMENT, name=establishment.name, establishment=establishment,
                                  department=seine_et_marne)
     Contact.objects.create(organisation=prison, first_name="Pascal", last_name="Bruneau",
-                           function="Chef d'établissement")
+                           function="Chef d'établissement", phone="01 60 00 00 01")
     renamed(OK.SPIP, SPIP, seine_et_marne, former=OLD_SPIP, until=D(2022, 4, 30),
             served_establishments=[establishment])
     return {"programme": programme, "siae": siae, "ddets": ddets, "dreets": dreets, "agency": agency}
@@ -203,7 +203,7 @@ def test_the_implantation_contract_names_the_dspom_of_its_date(tmp_path, start, 
     prison = OrganisationFactory(kind=OK.ESTABLISHMENT, name=establishment.name, establishment=establishment,
                                  department=reunion)
     Contact.objects.create(organisation=prison, first_name="Nadia", last_name="Payet",
-                           function="Cheffe d'établissement")
+                           function="Cheffe d'établissement", phone="02 62 00 00 01")
     siae = SiaeFactory(name="Réunion Insertion", address="1 rue de Paris\n97400 Saint-Denis",
                        director_name="Joël Hoarau", department_code="974")
     programme = ProgrammeFactory(code="REUNION-RI", siae=siae, establishment=establishment, activity="Couture")

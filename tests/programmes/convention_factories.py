@@ -17,8 +17,15 @@ def ddets(department_code="77"):
     return OrganisationFactory(kind=OrganisationKind.DDETS, department=Department.objects.get(code=department_code))
 
 
+# What the convention document prints besides its dates (issue 17, §2): the CDIAE's opinion, the prefect's signatory
+# and the exit targets.
+CONVENTION_DETAILS = {"signatory_name": "Claire Morel", "signatory_title": "Directrice départementale",
+                      "target_dynamic_pct": Decimal("60.00"), "target_durable_pct": Decimal("25.00")}
+
+
 def make_convention(*, siae=None, authority=None, start=None, end=None, **fields):
     start, end = start or D(2023, 1, 1), end or D(2025, 12, 31)
+    fields = {**CONVENTION_DETAILS, "cdiae_opinion_on": start - datetime.timedelta(days=30), **fields}
     return StateConvention.objects.create(
         siae=siae or SiaeFactory(), authority=authority or ddets(), start_date=start, end_date=end, **fields
     )

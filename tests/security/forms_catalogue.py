@@ -92,11 +92,21 @@ DAY = datetime.date(2025, 1, 6)
 ESTABLISHMENT = {"name": "text", "kind": "choice", "department": "fk", "address": "text",
                  "delegated_manager": "fk", "quartiers": "multi"}
 SIAE = {"name": "text", "kind": "choice", "siret": "text", "legal_form": "text", "network": "text",
-        "department": "fk", "address": "text", "director_name": "text"}
+        "department": "fk", "address": "text", "director_name": "text", "governance": "text"}
 PROGRAMME = {"code": "text", "siae": "fk", "establishment": "fk", "quartier": "fk", "activity": "text",
              "sector": "text", "start_date": "date", "end_date": "date", "phase": "choice", "stage": "choice",
-             "places_planned": "int", "etp_planned": "decimal"}
-CONVENTION = {"siae": "fk", "authority": "fk", "reference": "text", "start_date": "date", "end_date": "date"}
+             "places_planned": "int", "etp_planned": "decimal",
+             # the project and the post (issue 17, §2)
+             **{name: "text" for name in ("target_public", "schedule", "markets", "premises", "equipment",
+                                          "permanent_staff", "accompaniment_plan", "continuity", "timeline",
+                                          "post_risks", "on_call", "bonuses", "cip_name")},
+             **{name: "decimal" for name in ("supervisors_etp", "cip_etp", "target_durable_pct", "target_dynamic_pct",
+                                             "budget_pay", "budget_staff", "budget_purchases", "budget_premises",
+                                             "budget_overheads", "budget_sales")},
+             "target_entries": "int"}
+CONVENTION = {"siae": "fk", "authority": "fk", "reference": "text", "start_date": "date", "end_date": "date",
+              "cdiae_opinion_on": "date", "signatory_name": "text", "signatory_title": "text",
+              "target_dynamic_pct": "decimal", "target_durable_pct": "decimal", "objectives": "text"}
 ANNEX = {"asp_number": "text", "measure": "choice", "establishment": "fk", "year": "int", "start_date": "date",
          "end_date": "date", "etp": "decimal", "aid_amount": "decimal"}
 CONTRACT = {"regime": "choice", "signed_on": "date", "start_date": "date", "end_date": "date",
