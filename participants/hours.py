@@ -84,14 +84,28 @@ def pathways_in_workshop(programme, month: datetime.date):
                                    contract_start__lte=month_end(month))
             .filter(Q(exit_on__isnull=True) | Q(exit_on__gte=month))
             .select_related("participant")
-            .prefetch_related("pay_rates")
+            .prefetch_related("pay_rates", "suspensions")
             .order_by("participant__last_name", "participant__first_names", "pk"))
 
 
+def _workshop_days(pathway: Pathway, month: datetime.date) -> tuple[datetime.date, datetime.date]:
+    return max(month, pathway.contract_start), min(month_end(month), pathway.exit_on or month_end(month))
+
+
 def days_in_workshop(pathway: Pathway, month: datetime.date) -> int:
-    first = max(month, pathway.contract_start)
-    last = min(month_end(month), pathway.exit_on or month_end(month))
+    first, last = _workshop_days(pathway, month)
     return (last - first).days + 1
+
+
+def suspended_days(pathway: Pathway, month: datetime.date) -> int:
+    """Days of the month in the workshop under a recorded suspension (to the day before the resumption): what the
+    sheet proposes in its « Suspension » column when nothing is entered there yet."""
+    first, last = _workshop_days(pathway, month)
+    days = 0
+    for suspension in pathway.suspensions.all():
+        until = suspension.end - datetime.timedelta(days=1) if suspension.end else last
+        days += max(0, (min(until, last) - max(suspension.start, first)).days + 1)
+    return min(days, (last - first).days + 1)
 
 
 @dataclass
@@ -102,6 +116,7 @@ class Row:
     absences: dict  # reason -> days
     rate: Decimal | None  # the hourly pay in force on the month's last day in the workshop
     full_time: Decimal
+    suspended: int = 0  # days under a recorded suspension (participants.Suspension), proposed when none are entered
 
     @property
     def key(self) -> str:
@@ -181,7 +196,8 @@ def sheet_for(programme, month: datetime.date) -> Sheet:
     for pathway in pathways:
         last_day = min(month_end(month), pathway.exit_on or month_end(month))
         rows.append(Row(pathway, days_in_workshop(pathway, month), hours.get(pathway.pk),
-                        absences.get(pathway.pk, {}), hourly_pay_on(pathway, last_day), full_time))
+                        absences.get(pathway.pk, {}), hourly_pay_on(pathway, last_day), full_time,
+                        suspended_days(pathway, month)))
     record = HoursSheet.objects.filter(programme=programme, month=month).first()
     amendments = list(record.amendments.all()) if record else []
     return Sheet(programme, month, record, rows, amendments)
@@ -202,6 +218,9 @@ def parse_cell(column: str, raw) -> Decimal | int | None:
         raise ValidationError(_("Saisissez un nombre (par exemple 151,5).")) from None
     if not value.is_finite():
         raise ValidationError(_("Saisissez un nombre (par exemple 151,5)."))
+    if abs(value) > 10_000:  # far beyond any bound (and beyond what quantize takes: "1e999999")
+        raise ValidationError(str(HOURS_BOUNDS) if column == HOURS
+                              else _("Les jours d'absence d'un mois sont compris entre 0 et 31."))
     if column == HOURS:
         if value != value.quantize(ONE_DECIMAL):
             raise ValidationError(_("Les heures se saisissent avec une décimale au plus (par exemple 151,5)."))

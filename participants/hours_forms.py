@@ -6,6 +6,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from . import hours
+from .enums import AbsenceReason
+
+SUSPENSION = AbsenceReason.SUSPENSION.value
 
 
 def cell_name(column: str, key: str) -> str:
@@ -25,7 +28,9 @@ class HoursSheetForm(forms.Form):
         initial_cells = initial_cells or {}
         self.fields["rows"].initial = ",".join(row.key for row in sheet.rows)
         for row in sheet.rows:
-            values = initial_cells.get(row.key) or row.values()
+            values = dict(initial_cells.get(row.key) or row.values())
+            if values.get(SUSPENSION) is None and row.suspended:
+                values[SUSPENSION] = row.suspended  # the recorded suspension's days, proposed
             for column in hours.COLUMNS:
                 value = values.get(column)
                 self.fields[cell_name(column, row.key)] = forms.CharField(

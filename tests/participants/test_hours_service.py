@@ -8,8 +8,9 @@ import pytest
 
 from participants import hours
 from participants.enums import AbsenceReason, EventKind, SessionDecision, Transition
-from participants.models import AccompanimentEvent, HoursAmendment, MonthlyAbsence, PathwayLog
-from participants.services import pathway_decide, pathway_exit
+from participants.hours_forms import HoursSheetForm
+from participants.models import AccompanimentEvent, HoursAmendment, MonthlyAbsence, Pathway, PathwayLog
+from participants.services import pathway_decide, pathway_exit, pathway_resume, pathway_suspend
 from tests.participants.factories import PathwayFactory, enter_workshop, session_of
 
 pytestmark = pytest.mark.django_db
@@ -63,6 +64,8 @@ def test_the_sheet_lists_who_was_in_the_workshop_that_month_with_pay_and_etp(wor
     ("hours", "cent", "Saisissez un nombre (par exemple 151,5)."),
     ("hours", "12,25", "Les heures se saisissent avec une décimale au plus (par exemple 151,5)."),
     (SICK, "1,5", "Les jours d'absence se saisissent en jours entiers."),
+    ("hours", "1e999999", "Les heures (0 à 400) se saisissent pour les heures travaillées du mois."),
+    (SICK, "-1e400", "Les jours d'absence d'un mois sont compris entre 0 et 31."),
 ])
 def test_a_cell_that_is_not_a_number_of_its_kind_is_refused_in_french(column, typed, message):
     with pytest.raises(hours.ValidationError) as refused:
@@ -159,3 +162,19 @@ def test_an_emptied_cell_removes_its_hours_and_absence(workshop):
     assert cells(sheet)["Abel"]["hours"] is None and sheet.total_days_absent == 0
     assert not AccompanimentEvent.objects.filter(kind=EventKind.HOURS_WORKED).exists()
     assert not MonthlyAbsence.objects.exists()
+
+
+def test_a_recorded_suspension_s_days_are_proposed_in_the_suspension_column(workshop):
+    programme, ids = workshop
+    bruno = Pathway.objects.get(pk=ids["Bruno"])
+    bruno = pathway_suspend(pathway=bruno, start=D(2026, 10, 10), reason="HEALTH", by=None)
+    pathway_resume(pathway=bruno, on=D(2026, 10, 20), by=None)  # suspended 10 to 19 October
+    hours.sheet_save(programme=programme, month=OCTOBER, by=None, entries={ids["Abel"]: {"hours": Decimal(80)}})
+
+    sheet = hours.sheet_for(programme, OCTOBER)
+    form = HoursSheetForm(sheet=sheet)
+
+    assert [row.suspended for row in sheet.rows] == [0, 10, 0]
+    assert form[f"SUSPENSION-{ids['Bruno']}"].initial == "10"
+    assert form[f"SUSPENSION-{ids['Abel']}"].initial == ""
+    assert hours.sheet_for(programme, NOVEMBER).by_key()[ids["Bruno"]].suspended == 0
