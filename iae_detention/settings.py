@@ -149,6 +149,13 @@ OTP_STATIC_THROTTLE_FACTOR = 1
 # Password reset links live 30 minutes. Mail: the console in development (EMAIL_BACKEND to change it).
 PASSWORD_RESET_TIMEOUT = 30 * 60
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# The SMTP server of the smtp backend (invitations, password reset, digests of alerts).
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "0") == "1"
+EMAIL_TIMEOUT = 30
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "IAE en détention <ne-pas-repondre@iae-detention.invalid>")
 # The site's address as users reach it, for the links in emails (the digest of alerts): no request to read it from.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
