@@ -2,8 +2,9 @@
 
 A logo is checked by its content, never by its name: a PNG or a JPEG that Pillow opens as such (within
 ``MAX_PIXELS``), or an SVG with nothing active in it: no script, no foreign object, no event attribute, no
-reference outside the file (``href``, ``url(…)``, ``@import``), no DTD or entity. At most ``MAX_BYTES``. A file
-that fails any check is refused with a French message and nothing is stored. The model's field runs the same
+reference outside the file (``href``, ``url(…)``, ``@import``), no DTD or entity, and no transparency (a PNG's is
+flattened on white), which would put a transparency group or a soft mask in the archival PDF. At most ``MAX_BYTES``.
+A file that fails any check is refused with a French message and nothing is stored. The model's field runs the same
 check (``validate_logo``), so the admin and the form refuse the same files.
 
 The logo is stored through the default storage (private) and reaches a document only as a data: URL frozen in its
@@ -25,10 +26,14 @@ MIME = {"png": "image/png", "jpg": "image/jpeg", "svg": "image/svg+xml"}
 
 TOO_BIG = _("Le logo dépasse 500 Ko : réduisez sa taille avant de l'envoyer.")
 NOT_AN_IMAGE = _("Ce fichier n'est pas une image PNG, JPEG ou SVG (son contenu a été vérifié, pas son nom).")
-UNSAFE_SVG = _("Ce logo SVG contient %(what)s : seuls les dessins sans script, sans objet étranger et sans référence "
-               "extérieure sont acceptés (ou envoyez-le en PNG).")
+UNSAFE_SVG = _("Ce logo SVG contient %(what)s : seuls les dessins opaques sans script, sans objet étranger et sans "
+               "référence extérieure sont acceptés (ou envoyez-le en PNG).")
 
 _FORBIDDEN_TAGS = {"script", "foreignobject", "iframe", "object", "embed", "audio", "video", "handler", "listener"}
+# Transparency would put a transparency group in the archival PDF (tests/documents/test_pdfa.py): a PNG is flattened
+# on white, an SVG that asks for it is refused.
+_TRANSPARENCY_TAGS = {"mask", "filter"}
+_TRANSPARENCY_ATTRIBUTES = {"opacity", "fill-opacity", "stroke-opacity", "mask", "filter"}
 _EXTERNAL_URL = re.compile(r"url\(\s*['\"]?\s*(?!#)", re.IGNORECASE)
 
 
@@ -52,12 +57,17 @@ def _svg_errors(content: bytes) -> str | None:
         tag = _local(element.tag)
         if tag in _FORBIDDEN_TAGS:
             return "un script ou un objet étranger" if tag != "script" else "un script"
+        if tag in _TRANSPARENCY_TAGS:
+            return "de la transparence (masque ou filtre)"
         if tag == "style" and (_EXTERNAL_URL.search(element.text or "") or "@import" in (element.text or "")):
             return "une feuille de style qui appelle une ressource extérieure"
         for name, value in element.attrib.items():
             attribute = _local(name)
             if attribute.startswith("on"):
                 return "un script (attribut d'événement)"
+            if attribute in _TRANSPARENCY_ATTRIBUTES or (attribute == "style" and "opacity" in value):
+                return "de la transparence (masque ou filtre)" if attribute in ("mask", "filter") else (
+                    "de la transparence (opacité)")
             if attribute == "href" and not value.strip().startswith("#"):
                 return "une référence extérieure"
             if _EXTERNAL_URL.search(value):
@@ -109,6 +119,21 @@ def logo_data_url(siae) -> str:
         with siae.logo.open("rb") as file:
             content = file.read(MAX_BYTES + 1)
         kind = check_logo(content)
+        if kind != "svg":
+            content, kind = _flattened(content), "png"
     except (OSError, ValidationError):
         return ""
     return f"data:{MIME[kind]};base64,{base64.b64encode(content).decode('ascii')}"
+
+
+def _flattened(content: bytes) -> bytes:
+    """A PNG or JPEG as an opaque RGB PNG (transparent pixels on white): no soft mask in the archival PDF."""
+    from PIL import Image
+
+    with Image.open(io.BytesIO(content)) as image:
+        rgba = image.convert("RGBA")
+    opaque = Image.new("RGB", rgba.size, (255, 255, 255))
+    opaque.paste(rgba, mask=rgba.getchannel("A"))
+    buffer = io.BytesIO()
+    opaque.save(buffer, format="PNG")
+    return buffer.getvalue()

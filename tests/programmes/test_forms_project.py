@@ -108,9 +108,9 @@ def private_storage(settings, tmp_path):
     return tmp_path / "files"
 
 
-def png(size=(60, 30)) -> bytes:
+def png(size=(60, 30), mode="RGB", colour=(0, 0, 145)) -> bytes:
     buffer = io.BytesIO()
-    Image.new("RGB", size, (0, 0, 145)).save(buffer, format="PNG")
+    Image.new(mode, size, colour).save(buffer, format="PNG")
     return buffer.getvalue()
 
 
@@ -131,7 +131,18 @@ def test_a_png_logo_is_stored_under_a_random_name_and_printed_in_the_siae_s_lett
     assert "mon logo" not in siae.logo.name
     assert storages["default"].exists(siae.logo.name)
     letterhead = common.siae_letterhead(siae)
-    assert letterhead["logo"] == "data:image/png;base64," + base64.b64encode(content).decode()
+    assert letterhead["logo"].startswith("data:image/png;base64,")
+    printed = Image.open(io.BytesIO(base64.b64decode(letterhead["logo"].split(",", 1)[1])))
+    assert (printed.mode, printed.size, printed.getpixel((0, 0))) == ("RGB", (60, 30), (0, 0, 145))
+
+
+def test_a_transparent_png_logo_is_printed_opaque_on_white(personas, scope_a, private_storage):
+    form = send_logo(personas, scope_a.siae, "logo.png", png(mode="RGBA", colour=(0, 0, 145, 0)))
+    assert form.is_valid(), form.errors
+    form.save()
+    logo = common.siae_letterhead(Siae.objects.get(pk=scope_a.siae.pk))["logo"]
+    printed = Image.open(io.BytesIO(base64.b64decode(logo.split(",", 1)[1])))
+    assert (printed.mode, printed.getpixel((0, 0))) == ("RGB", (255, 255, 255))
 
 
 def test_a_plain_svg_logo_is_accepted(personas, scope_a, private_storage):
@@ -156,6 +167,7 @@ SVG = '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/19
      "une référence extérieure"),
     ("logo.svg", SVG.format('<rect style="fill: url(https://x.invalid/a)"/>').encode(), "une référence extérieure"),
     ("logo.svg", SVG.format("<foreignObject><p>x</p></foreignObject>").encode(), "un objet étranger"),
+    ("logo.svg", SVG.format('<rect opacity="0.5"/>').encode(), "de la transparence (opacité)"),
     ("logo.svg", b'<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
                  + SVG.format("<text>&x;</text>").encode(), "des entités"),
 ])
@@ -167,3 +179,31 @@ def test_a_fake_oversized_or_scripted_logo_is_refused_and_nothing_is_stored(pers
     assert list(errors) == ["logo"] and message in errors["logo"][0]
     assert not Siae.objects.get(pk=scope_a.siae.pk).logo
     assert not private_storage.exists() or not any(private_storage.rglob("*.*"))
+
+
+def test_the_fiche_projet_prints_the_logo_as_an_opaque_image_in_its_archival_pdf(personas, scope_a, private_storage):
+    """The logo reaches the PDF from the snapshot (no URL of its own) and adds no transparency to the PDF/A."""
+    import re
+    import zlib
+
+    from documents.enums import DocumentKind
+    from documents.registry import spec_of
+    from documents.renderer import render_document
+
+    form = send_logo(personas, scope_a.siae, "logo.png", png(mode="RGBA", colour=(0, 0, 145, 128)))
+    assert form.is_valid(), form.errors
+    form.save()
+    Programme.objects.filter(pk=scope_a.programme.pk).update(places_planned=10, etp_planned=Decimal("5"))
+    programme = Programme.objects.select_related("siae", "establishment").get(pk=scope_a.programme.pk)
+    snapshot = spec_of(DocumentKind.PROJECT_SHEET).build(programme, datetime.date(2026, 11, 16))
+    pdf = render_document(DocumentKind.PROJECT_SHEET, snapshot)
+
+    streams = []
+    for match in re.finditer(rb"stream\r?\n", pdf):
+        try:
+            streams.append(zlib.decompressobj().decompress(pdf[match.end():]))
+        except zlib.error:
+            continue  # an image or a font that is not deflated
+    everything = b"".join([pdf, *streams])
+    assert re.search(rb"/Subtype\s*/Image", everything)
+    assert not re.search(rb"/S\s*/Transparency", everything) and b"/SMask" not in everything
