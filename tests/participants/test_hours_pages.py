@@ -159,3 +159,24 @@ def test_a_reader_who_may_not_enter_gets_the_file_not_the_form(sheet, client_as)
 
     assert form.status_code == 403
     assert f"{abel};ABEL Camille;42,0;" in export.content.decode("utf-8-sig")
+
+
+def test_the_sheet_reads_the_same_number_of_queries_for_two_people_or_six(sheet, scope_a, client_as):
+    """The sheet's own reads (participants.hours.sheet_for): the pathways with their persons, their pay rates and
+    suspensions (two prefetches), the month's hours, its absences, the sheet's row; none per person."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _programme, url, _abel, _bruno = sheet
+    client = client_as("SIAE_STAFF_A")
+    client.get(url)  # the session and the menu's first reads out of the way
+
+    with CaptureQueriesContext(connection) as two:
+        assert client.get(url).status_code == 200
+    for name in ("Chloé", "Denis", "Emma", "Farid"):
+        person(scope_a, name)
+    with CaptureQueriesContext(connection) as six:
+        response = client.get(url)
+
+    assert "6 personnes en atelier" in text(response)
+    assert len(six) == len(two)
