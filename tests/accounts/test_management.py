@@ -328,3 +328,19 @@ def test_each_empty_scope_says_why(client, scope_a, case):
     text = page_text(client.get(reverse("accounts:home")))
 
     assert "Pourquoi vos listes sont vides" in text and reason in text
+
+
+def test_the_activation_page_deactivates_then_reactivates_with_a_confirmation(client_as, personas):
+    client, account = client_as("SPIP_MANAGER_A"), personas["CPIP_A"]
+    url = reverse("accounts:account_activation", args=[account.pk])
+    assert "Désactiver le compte de CPIP_A Testeur (cpip_a)" in page_text(client.get(url))
+
+    client.post(url, {"reason": "Congé long"})
+    page = page_text(client.get(url))
+    client.post(url, {"reason": "Retour de congé"})
+
+    assert "Réactiver le compte de CPIP_A Testeur (cpip_a)" in page and ">Réactiver le compte</button>" in page
+    assert User.objects.get(pk=account.pk).is_active
+    assert [set(row.lines) for row in history.rows_for(account, personas["ADMIN"])] == [
+        {("Motif", None, "Retour de congé"), ("actif", "Non", "Oui")},
+        {("Motif", None, "Congé long"), ("actif", "Oui", "Non")}]
