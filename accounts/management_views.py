@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
@@ -136,7 +137,10 @@ class InvitationAcceptView(auth_views.PasswordResetConfirmView):
 
     def form_valid(self, form):
         self.request.session["invitation_username"] = self.user.get_username()
-        return super().form_valid(form)
+        with transaction.atomic():
+            response = super().form_valid(form)
+            services.invitation_accepted(account=self.user)
+        return response
 
 
 @login_not_required

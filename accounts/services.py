@@ -211,3 +211,9 @@ def invitation_resend(*, account: User, by: User, base_url: str) -> User:
     _record(account, by, ChangeAction.UPDATE, {"Invitation": [None, "envoyée à nouveau"]})
     _send_invitation(account, base_url=base_url, by=by)
     return account
+
+
+def invitation_accepted(*, account: User) -> None:
+    """The holder chose their password through the invitation's link: written to the account's history, by them."""
+    _record(account, account, ChangeAction.UPDATE, {"Invitation": ["envoyée", "acceptée (mot de passe choisi)"]})
+    logger.info("accounts: invitation accepted for account %s", account.pk)

@@ -14,6 +14,7 @@ from django.urls import reverse
 from accounts import invitations, services
 from accounts.enums import Role
 from accounts.models import User
+from audit import history
 from tests.accounts.pages import page_text
 
 pytestmark = pytest.mark.django_db
@@ -54,6 +55,7 @@ def test_the_invited_counsellor_chooses_a_password_once_then_enrols_the_second_f
     assert "votre identifiant <strong>nadia.benali</strong>" in page_text(client.get(response.url))
     account.refresh_from_db()
     assert account.check_password(PASSWORD)
+    assert [row.author for row in history.rows_for(account, account)] == ["nadia.benali (CPIP)", "admin (ADMIN)"]
 
     assert EXPIRED in page_text(Client().get(link_in(smtp_inbox), follow=True))  # once only
 
