@@ -96,6 +96,7 @@ def test_siae_director_fills_and_validates_the_month_and_the_occupation_follows(
     expect(page.get_by_text(f"La feuille d'heures de {label} est validée")).to_be_visible()
     expect(page.get_by_role("heading", name="Feuille validée")).to_be_visible()
     expect(page.get_by_role("button", name="Enregistrer la correction")).to_be_visible()
+    page.screenshot(path=screenshot_dir / "heures-validee.png", full_page=True)
 
     page.goto(dashboard)
     after = occupation(page)
