@@ -82,10 +82,14 @@ class SiaeLogoForm(DsfrModelForm):
     class Meta:
         model = Siae
         fields = ["logo"]
-        widgets = {"logo": forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg,image/svg+xml"})}
+        widgets = {"logo": forms.FileInput(attrs={"accept": "image/png,image/jpeg,image/svg+xml"})}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        # The page is for sending a logo: sending nothing is an error, not a silent "saved".
+        self.fields["logo"].required = True
+        self.fields["logo"].help_text = _("PNG, JPEG ou SVG sans script ni transparence, 500 Ko au plus ; il remplace "
+                                          "le logo actuel.")
 
     def clean_logo(self):
         logo = self.cleaned_data.get("logo")

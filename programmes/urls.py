@@ -12,6 +12,7 @@ urlpatterns = [
     path("siae/nouvelle/", views.siae_create, name="siae_create"),
     path("siae/<int:pk>/", views.siae_detail, name="siae_detail"),
     path("siae/<int:pk>/modifier/", views.siae_update, name="siae_update"),
+    path("siae/<int:pk>/logo/", views.siae_logo, name="siae_logo"),
     path("programmes/", views.programme_list, name="programme_list"),
     path("programmes/nouveau/", views.programme_create, name="programme_create"),
     path("programmes/<int:pk>/", views.programme_detail, name="programme_detail"),

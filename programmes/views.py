@@ -132,6 +132,17 @@ def siae_update(request, pk):
                      title=_("Modifier la SIAE"), parent=SIAES, current=siae)
 
 
+@require_form_methods
+def siae_logo(request, pk):
+    """The logo printed on the SIAE's documents, sent by those who edit the SIAE (its director first)."""
+    siae, can_edit = selectors.get_siae_for(request.user, pk)
+    permissions.require(can_edit)
+    files = request.FILES if request.method == "POST" else None
+    form = forms.SiaeLogoForm(posted(request), files, instance=siae, user=request.user)
+    return edit_page(request, FORM, form, lambda: services.siae_save(siae=form.instance, by=request.user),
+                     title=_("Logo de la SIAE"), parent=SIAES, current=siae)
+
+
 # --- Programmes -------------------------------------------------------------------------------------------
 
 

@@ -5,6 +5,7 @@ OBJECT_URLS = {
     "programmes:establishment_update": ("establishment", "update"),
     "programmes:siae_detail": ("siae", "detail"),
     "programmes:siae_update": ("siae", "update"),
+    "programmes:siae_logo": ("siae", "update"),
     "programmes:programme_detail": ("programme", "detail"),
     "programmes:programme_update": ("programme", "update"),
     "partners:organisation_detail": ("organisation", "detail"),

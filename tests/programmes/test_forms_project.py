@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from PIL import Image
 
 from documents.kinds import common
@@ -207,3 +208,20 @@ def test_the_fiche_projet_prints_the_logo_as_an_opaque_image_in_its_archival_pdf
     everything = b"".join([pdf, *streams])
     assert re.search(rb"/Subtype\s*/Image", everything)
     assert not re.search(rb"/S\s*/Transparency", everything) and b"/SMask" not in everything
+
+
+def test_the_siae_director_sends_the_logo_from_the_siae_page(scope_a, client_as, private_storage):
+    client = client_as("SIAE_DIRECTOR_A")
+    page = client.get(scope_a.siae.get_absolute_url()).content.decode()
+    logo_url = reverse("programmes:siae_logo", args=[scope_a.siae.pk])
+    assert "Aucun : les documents de la SIAE portent son nom seul." in page and logo_url in page
+
+    refused = client.post(logo_url, {"logo": SimpleUploadedFile("logo.svg", SVG.format("<script/>").encode(),
+                                                                "image/svg+xml")})
+    assert refused.status_code == 200 and "contient un script" in refused.content.decode()
+    assert not Siae.objects.get(pk=scope_a.siae.pk).logo
+
+    sent = client.post(logo_url, {"logo": SimpleUploadedFile("logo.png", png(), "image/png")})
+    assert sent.status_code == 302 and sent.url == scope_a.siae.get_absolute_url()
+    assert Siae.objects.get(pk=scope_a.siae.pk).logo.name.endswith(".png")
+    assert "Enregistré : imprimé en tête des documents de la SIAE" in client.get(sent.url).content.decode()

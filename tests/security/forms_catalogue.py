@@ -175,6 +175,7 @@ CATALOGUE = [
     FormEntry("programmes:siae_create", "DREETS_STAFF_A", no_args, SIAE,
               baseline=lambda scope: {"name": "Atelier du Sud", "siret": "73282932000074", "department": "77"}),
     FormEntry("programmes:siae_update", "DDETS_STAFF_A", of("siae"), SIAE),
+    FormEntry("programmes:siae_logo", "SIAE_DIRECTOR_A", of("siae"), {"logo": "file"}),
     FormEntry("programmes:programme_create", "DISP_STAFF_A", no_args, PROGRAMME,
               baseline=lambda scope: {"code": "ALPHA-9", "siae": scope.siae.pk,
                                       "establishment": scope.establishment.pk, "activity": "Blanchisserie"}),
