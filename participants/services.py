@@ -32,7 +32,16 @@ from .enums import (
     SessionDecision,
     Transition,
 )
-from .models import AccompanimentEvent, FollowUp, Participant, Pathway, PathwayLog, RecruitmentSession, Suspension
+from .models import (
+    AccompanimentEvent,
+    FollowUp,
+    HoursSheet,
+    Participant,
+    Pathway,
+    PathwayLog,
+    RecruitmentSession,
+    Suspension,
+)
 
 
 class EditConflict(ValidationError):
@@ -474,6 +483,16 @@ PLANNABLE_EVENTS = frozenset({EventKind.FRANCE_TRAVAIL, EventKind.MISSION_LOCALE
 PLANNING_HORIZON = relativedelta(years=1)
 
 
+def month_validated_errors(pathway: Pathway, month: datetime.date, field: str | None) -> dict:
+    """The hours of a month whose sheet the SIAE validated change only on that sheet, as a correction with its reason
+    (participants.hours.sheet_save): not from the timeline."""
+    month = month.replace(day=1)
+    if HoursSheet.objects.filter(programme_id=pathway.programme_id, month=month, validated_at__isnull=False).exists():
+        return {field: _("La feuille d'heures de %(month)s est validée : les heures de ce mois se corrigent sur la "
+                         "feuille du mois, avec le motif de la correction.") % {"month": month.strftime("%m/%Y")}}
+    return {}
+
+
 @records_by
 @transaction.atomic
 def event_record(*, pathway: Pathway, kind: str, on: datetime.date, end_on=None, detail: str = "", hours=None,
@@ -493,6 +512,7 @@ def event_record(*, pathway: Pathway, kind: str, on: datetime.date, end_on=None,
             errors["on"] = _("Ce mois est hors de la période en atelier.")
         if hours is None:
             errors["hours"] = _("Indiquez le nombre d'heures travaillées du mois.")
+        errors |= month_validated_errors(pathway, on, "on")
     elif hours is not None:
         errors["hours"] = _("Les heures se saisissent avec le type « Heures travaillées du mois ».")
     horizon = today + PLANNING_HORIZON if kind in PLANNABLE_EVENTS else today
@@ -515,6 +535,8 @@ def event_record(*, pathway: Pathway, kind: str, on: datetime.date, end_on=None,
 @transaction.atomic
 def event_delete(*, event: AccompanimentEvent, by) -> None:
     """Removes a timeline item; the pathway's history keeps what it was and who had recorded it."""
+    if event.kind == EventKind.HOURS_WORKED:
+        _raise(month_validated_errors(event.pathway, event.on, None))
     what = _("%(kind)s du %(date)s, saisie par %(author)s") % {
         "kind": event.get_kind_display(), "date": event.on.strftime("%d/%m/%Y"), "author": event.recorded_by_label}
     event.delete()

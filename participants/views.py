@@ -550,8 +550,12 @@ def event_delete(request, pk):
     permissions.require(can_edit, _("Votre rôle ne permet pas de supprimer une action d'accompagnement."))
     pathway = event.pathway
     label = _("%(kind)s du %(date)s") % {"kind": event.get_kind_display(), "date": event.on.strftime("%d/%m/%Y")}
-    services.event_delete(event=event, by=request.user)
-    messages.success(request, _("Action supprimée de la chronologie : %(label)s.") % {"label": label})
+    try:
+        services.event_delete(event=event, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Action supprimée de la chronologie : %(label)s.") % {"label": label})
     return HttpResponseRedirect(reverse("participants:pathway_detail", args=[pathway.pk]) + "#chronologie")
 
 

@@ -2,15 +2,18 @@
 message per refused cell, the copy of last month, the validation that locks it, the amendment with its reason."""
 
 import datetime
+import html
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from participants import hours
 from participants.enums import AbsenceReason, EventKind, SessionDecision, Transition
 from participants.hours_forms import HoursSheetForm
 from participants.models import AccompanimentEvent, HoursAmendment, MonthlyAbsence, Pathway, PathwayLog
-from participants.services import pathway_decide, pathway_exit, pathway_resume, pathway_suspend
+from participants.services import event_record, pathway_decide, pathway_exit, pathway_resume, pathway_suspend
 from tests.participants.factories import PathwayFactory, enter_workshop, session_of
 
 pytestmark = pytest.mark.django_db
@@ -178,3 +181,27 @@ def test_a_recorded_suspension_s_days_are_proposed_in_the_suspension_column(work
     assert form[f"SUSPENSION-{ids['Bruno']}"].initial == "10"
     assert form[f"SUSPENSION-{ids['Abel']}"].initial == ""
     assert hours.sheet_for(programme, NOVEMBER).by_key()[ids["Bruno"]].suspended == 0
+
+
+def test_a_validated_month_s_hours_change_on_its_sheet_only_not_from_the_timeline(workshop, personas, client_as):
+    """The timeline's hours form and its delete button are the other ways to the same rows: refused once the month
+    is validated, with the way to correct it; the other months stay open."""
+    programme, ids = workshop
+    hours.sheet_save(programme=programme, month=OCTOBER, by=None, entries={
+        ids["Abel"]: {"hours": Decimal(140)}, ids["Bruno"]: {"hours": Decimal(120)}, ids["Chloé"]: {"hours": 0}})
+    hours.sheet_validate(programme=programme, month=OCTOBER, by=personas["SIAE_DIRECTOR_A"])
+    abel = Pathway.objects.get(pk=ids["Abel"])
+    event = AccompanimentEvent.objects.get(pathway=abel, kind=EventKind.HOURS_WORKED, on=OCTOBER)
+    message = ("La feuille d'heures de 10/2026 est validée : les heures de ce mois se corrigent sur la feuille du "
+               "mois, avec le motif de la correction.")
+
+    with pytest.raises(ValidationError) as recorded:
+        event_record(pathway=abel, kind=EventKind.HOURS_WORKED, on=D(2026, 10, 15), hours=Decimal(150), by=None)
+    response = client_as("ADMIN").post(reverse("participants:event_delete", args=[event.pk]), follow=True)
+
+    assert recorded.value.message_dict == {"on": [message]}
+    assert message in html.unescape(response.content.decode())
+    assert AccompanimentEvent.objects.get(pk=event.pk).hours == Decimal(140)
+    # September is not validated: its hours are still recorded from the timeline.
+    assert event_record(pathway=abel, kind=EventKind.HOURS_WORKED, on=D(2026, 9, 1), hours=Decimal(90),
+                        by=None).hours == Decimal(90)
