@@ -82,6 +82,7 @@ def build(pathway, today: datetime.date) -> dict:
     signer = c.party(role="L'employeur", name=siae.name, heading=f"Pour {siae.name}", signatory=siae.director_name)
     return {
         "author": siae.name,
+        "generator": siae.name,  # not the application's name, which says detention
         "reference": f"Parcours {pathway_reference(pathway)}",
         "issued_on": c.long_date(today),
         "title": title(pathway),

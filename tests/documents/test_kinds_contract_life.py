@@ -401,3 +401,5 @@ def test_the_three_documents_are_pdf_a_with_embedded_fonts_and_no_name_in_their_
         assert f"référence {ref(released)}" in info["Subject"]
         properties = " ".join([*info.values(), ET.tostring(xmp, encoding="unicode")])
         assert [value for value in ("LEFÈVRE", "Lefèvre", "Jérôme", "58213", "1990") if value in properties] == []
+        if kind == CERTIFICATE:  # shown to an employer: its properties (Creator included) say nothing of detention
+            assert [word for word in JUDICIAL_WORDS if word in folded(" ".join(info.values()))] == [], info
