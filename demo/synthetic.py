@@ -188,7 +188,7 @@ class _Table:
                 self.defaults[f.attname] = f.default
             elif f.null:
                 self.defaults[f.attname] = None
-            elif isinstance(f, (models.CharField, models.TextField)):
+            elif isinstance(f, (models.CharField, models.TextField, models.FileField)):
                 self.defaults[f.attname] = ""
             else:
                 self.required.add(f.attname)
