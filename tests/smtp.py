@@ -5,6 +5,7 @@ would read them."""
 import email
 import email.policy
 import socket
+from contextlib import contextmanager
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -36,10 +37,9 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture
-def smtp_inbox(settings):
-    """The inbox of a real SMTP server that Django sends to during the test."""
-    inbox = Inbox()
+@contextmanager
+def serving(inbox: Inbox, settings):
+    """``inbox`` behind a real SMTP server on a free port, with Django's SMTP backend pointed at it."""
     controller = Controller(inbox, hostname="127.0.0.1", port=_free_port())
     controller.start()
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
@@ -50,3 +50,10 @@ def smtp_inbox(settings):
         yield inbox
     finally:
         controller.stop()
+
+
+@pytest.fixture
+def smtp_inbox(settings):
+    """The inbox of a real SMTP server that Django sends to during the test."""
+    with serving(Inbox(), settings) as inbox:
+        yield inbox

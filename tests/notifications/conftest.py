@@ -2,9 +2,8 @@
 an address it does not know, for the digest's "one refused mail does not stop the others"."""
 
 import pytest
-from aiosmtpd.controller import Controller
 
-from tests.smtp import Inbox, _free_port
+from tests.smtp import Inbox, serving
 
 
 class RefusingInbox(Inbox):
@@ -21,14 +20,5 @@ class RefusingInbox(Inbox):
 
 @pytest.fixture
 def refusing_inbox(settings):
-    inbox = RefusingInbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port())
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", controller.port
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-    try:
+    with serving(RefusingInbox(), settings) as inbox:
         yield inbox
-    finally:
-        controller.stop()

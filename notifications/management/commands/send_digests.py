@@ -5,19 +5,12 @@ the daily ones, and the weekly ones on Monday; never twice the same day. --dry-r
 it counts the mails that would go out. Counts only, never a name or an address.
 """
 
-import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from core.commands import iso_day
 from notifications.services import send_digests
-
-
-def _day(value: str) -> datetime.date:
-    try:
-        return datetime.date.fromisoformat(value)
-    except ValueError:
-        raise CommandError(f"Date invalide : « {value} » (format attendu : AAAA-MM-JJ).") from None
 
 
 class Command(BaseCommand):
@@ -26,7 +19,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--dry-run", action="store_true", help="Compter sans rien envoyer ni écrire.")
-        parser.add_argument("--date", type=_day, metavar="AAAA-MM-JJ",
+        parser.add_argument("--date", type=iso_day, metavar="AAAA-MM-JJ",
                             help="Envoyer comme à cette date (par défaut : aujourd'hui).")
 
     def handle(self, *args, dry_run, date, **options):

@@ -4,18 +4,11 @@ A dry run unless --wet-run: prints how many participants, pathways, notes, docum
 retention would anonymise or delete (counts only, never a name). See participants/retention.py for the rules.
 """
 
-import datetime
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
+from core.commands import iso_day
 from participants.retention import apply_retention
-
-
-def _day(value: str) -> datetime.date:
-    try:
-        return datetime.date.fromisoformat(value)
-    except ValueError:
-        raise CommandError(f"Date invalide : « {value} » (format attendu : AAAA-MM-JJ).") from None
 
 
 class Command(BaseCommand):
@@ -24,7 +17,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--wet-run", action="store_true", help="Appliquer (sinon : simulation, rien n'est écrit).")
-        parser.add_argument("--today", type=_day, metavar="AAAA-MM-JJ",
+        parser.add_argument("--today", type=iso_day, metavar="AAAA-MM-JJ",
                             help="Agir comme à cette date (par défaut : aujourd'hui).")
 
     def handle(self, *args, wet_run, today, **options):
