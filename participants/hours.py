@@ -16,7 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -66,6 +66,14 @@ def previous_month(month: datetime.date) -> datetime.date:
 
 def next_month(month: datetime.date) -> datetime.date:
     return month_end(month) + datetime.timedelta(days=1)
+
+
+def first_month(programme) -> datetime.date:
+    """The workshop's first month with a sheet: its programme's start or its first entry, whichever is earlier (this
+    month when it has neither)."""
+    first_entry = programme.pathways.aggregate(first=Min("contract_start"))["first"]
+    days = [day for day in (programme.start_date, first_entry) if day]
+    return (min(days) if days else timezone.localdate()).replace(day=1)
 
 
 def monthly_full_time(programme) -> Decimal:

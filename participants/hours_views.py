@@ -141,7 +141,8 @@ def _page(request, sheet, form, can_edit: bool):
                  for row in sheet.rows],
         "columns": list(hours_io.HEADERS.values()), "amendments": amendments,
         "month_label": _month_label(sheet.month),
-        "previous_url": _sheet_url(sheet.programme, hours.previous_month(sheet.month)),
+        "previous_url": (_sheet_url(sheet.programme, hours.previous_month(sheet.month))
+                         if sheet.month > hours.first_month(sheet.programme) else ""),
         "next_url": _sheet_url(sheet.programme, next_month) if next_month <= today_month else "",
         "export_url": reverse("participants:hours_export", args=[sheet.programme.pk, sheet.month.year,
                                                                  sheet.month.month]),

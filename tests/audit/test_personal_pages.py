@@ -114,7 +114,7 @@ class Counting:
 
 def crawl_as(client, starts, tmp_path, **options):
     counting = Counting(client)
-    answers = crawl(counting, starts, tmp_path, limit=600, **options)
+    answers = crawl(counting, starts, tmp_path, limit=600, per_shape=4, **options)
     return [(answer, counting.rows.get(answer.url, 0)) for answer in answers]
 
 

@@ -180,3 +180,14 @@ def test_the_sheet_reads_the_same_number_of_queries_for_two_people_or_six(sheet,
 
     assert "6 personnes en atelier" in text(response)
     assert len(six) == len(two)
+
+
+def test_the_months_go_back_to_the_workshop_s_first_month_and_no_further(sheet, client_as):
+    programme, url, _abel, _bruno = sheet
+    programme.start_date = None
+    programme.save(update_fields=["start_date"])
+    client = client_as("SIAE_STAFF_A")
+    october = reverse("participants:hours_sheet", args=[programme.pk, 2026, 10])
+
+    assert f'href="{october}">Mois précédent' in client.get(url).content.decode()  # both came in on 5 October
+    assert "Mois précédent" not in client.get(october).content.decode()

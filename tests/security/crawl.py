@@ -7,7 +7,7 @@ import re
 import shutil
 import subprocess
 import zipfile
-from collections import deque
+from collections import Counter, deque
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
@@ -67,15 +67,21 @@ def read_member(content: bytes, scratch: Path) -> str:
 
 
 def crawl(client, starts, scratch: Path, *, prefixes=("/participants/", "/documents/"), limit=300,
-          htmx=True, skipped=SKIPPED_PREFIXES, queries=True) -> list[Answer]:
+          htmx=True, skipped=SKIPPED_PREFIXES, queries=True, per_shape=None) -> list[Answer]:
     """Every page reachable from ``starts`` by links, within ``prefixes`` (and the start URLs themselves), none
     under ``skipped``; ``queries=False``: no link with a query string (the administration's filters and orders of
-    the same rows). List pages are also fetched as htmx fragments."""
-    seen, queue, answers = set(), deque(starts), []
+    the same rows); ``per_shape``: at most that many links of one shape (the same path but for its numbers: a
+    month's sheet after another, a department after another), the start URLs always. List pages are also fetched
+    as htmx fragments."""
+    seen, queue, answers, shapes = set(), deque(starts), [], Counter()
     while queue and len(seen) < limit:
         url = queue.popleft()
         if url in seen:
             continue
+        shape = re.sub(r"\d+", "N", url)
+        if per_shape and url not in starts and shapes[shape] >= per_shape:
+            continue
+        shapes[shape] += 1
         seen.add(url)
         response = client.get(url)
         if response.status_code in (301, 302, 303):
