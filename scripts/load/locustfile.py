@@ -3,8 +3,8 @@
     locust -f scripts/load/locustfile.py --headless -u 10 -t 30s --host http://127.0.0.1:PORT \
         CounsellorUser SiaeDirectorUser DispOfficerUser
 
-- CounsellorUser (CPIP): the caseload list (pages), a participant's page, a pathway's page, and now and then
-  records an accompaniment event on a pathway;
+- CounsellorUser (CPIP): the caseload list (pages), its search by name, a participant's page, a pathway's page,
+  and now and then records an accompaniment event on a pathway;
 - SiaeDirectorUser: the documents list and a PDF download;
 - DispOfficerUser: the DISP dashboard and its indicators;
 - HealthUser: /healthz only, the trivial view whose throughput is printed beside (no wait).
@@ -73,6 +73,16 @@ class CounsellorUser(SignedInUser):
     def caseload(self):
         page = random.randint(1, PAGES)  # noqa: S311 - load pattern, not security
         answer = self.client.get(f"/participants/?page={page}", name="/participants/?page=N")
+        links = PARTICIPANT_LINK.findall(answer.text)
+        if links:
+            self.open_participant(random.choice(links))  # noqa: S311
+
+    @task(1)
+    def search(self):
+        """The caseload's search (issue 18 §1: case, accents, spaces and hyphens ignored, trigram indexes): two
+        words, a name and part of another, as "synth 0123" finds SYNTH-012345 among the ~21,000 people."""
+        digits = f"{random.randint(0, 20999):06d}"[:4]  # noqa: S311
+        answer = self.client.get(f"/participants/?q=synth+{digits}", name="/participants/?q=<nom>")
         links = PARTICIPANT_LINK.findall(answer.text)
         if links:
             self.open_participant(random.choice(links))  # noqa: S311
