@@ -125,7 +125,9 @@ echo "Services: PostgreSQL $pg_version on 127.0.0.1:$PG_PORT, Redis $redis_versi
 # ---------------------------------------------------------------- tests
 eval "extra=(${PYTEST_ARGS:-})"
 set +e
-"$PYTHON" -m pytest "${extra[@]}" "$@"
+# --reuse-db: the cluster is thrown away at exit, so pytest-django need not drop its test databases (which waited
+# seconds for the live server's and the worker's connections at the end of each process).
+"$PYTHON" -m pytest --reuse-db "${extra[@]}" "$@"
 rc=$?
 set -e
 if [ "$rc" -eq 5 ]; then

@@ -84,6 +84,8 @@ class CounsellorUser(SignedInUser):
         digits = f"{random.randint(0, 20999):06d}"[:4]  # noqa: S311
         answer = self.client.get(f"/participants/?q=synth+{digits}", name="/participants/?q=<nom>")
         links = PARTICIPANT_LINK.findall(answer.text)
+        # The term is kept in the session (never in a URL): cleared, as « Effacer » does, before the next pages.
+        self.client.get("/participants/?effacer=1", name="/participants/?effacer=1")
         if links:
             self.open_participant(random.choice(links))  # noqa: S311
 
