@@ -125,9 +125,7 @@ echo "Services: PostgreSQL $pg_version on 127.0.0.1:$PG_PORT, Redis $redis_versi
 # ---------------------------------------------------------------- tests
 eval "extra=(${PYTEST_ARGS:-})"
 set +e
-# --reuse-db: the cluster is thrown away at exit, so pytest-django need not drop its test databases (which waited
-# seconds for the live server's and the worker's connections at the end of each process).
-"$PYTHON" -m pytest --reuse-db "${extra[@]}" "$@"
+"$PYTHON" -m pytest "${extra[@]}" "$@"
 rc=$?
 set -e
 if [ "$rc" -eq 5 ]; then
