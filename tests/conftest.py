@@ -1,5 +1,7 @@
 """Shared fixtures: the suite's clock, a fast password hasher, the two scopes and their personas
-(see tests/accounts/personas.py)."""
+(see tests/accounts/personas.py), the Celery worker (tests/celery_worker.py)."""
+
+import os
 
 import pytest
 from django.conf import settings
@@ -9,6 +11,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests import clock
 from tests.accounts.personas import build_personas, build_scope
+from tests.celery_worker import celery_worker_process, redis_broker  # noqa: F401  (one worker per test process)
 from tests.smtp import smtp_inbox  # noqa: F401  (a real SMTP server: the fixture for tests that send mail)
 
 # Hashing is slow on purpose (Argon2); the suite hashes with MD5, except the tests of hashing itself, which ask
@@ -30,10 +33,18 @@ def pytest_unconfigure(config):
 def pytest_collection_modifyitems(config, items):
     """Under pytest-xdist (`-n 2 --dist loadgroup`, as `make test` runs it), the tests that drive Chromium or the
     Celery worker run in one process, one after the other: one demo load and live server for the browser tests
-    (tests/browser/conftest.py), one Celery worker for both (tests/documents/conftest.py)."""
+    (tests/browser/conftest.py), one Celery worker for both (tests/celery_worker.py)."""
     for item in items:
         if item.get_closest_marker("browser") or "celery_worker_process" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.xdist_group("live"))
+
+
+@pytest.fixture(scope="session")
+def django_db_keepdb(request):
+    """Under `make test` the PostgreSQL cluster is thrown away with its databases (scripts/test-services.sh): the
+    test databases are not dropped at the end of each process, which waited up to 17 s for the connections of the
+    live server and the worker to close. Elsewhere, pytest-django's `--reuse-db` as usual."""
+    return bool(request.config.getvalue("reuse_db")) or os.environ.get("IAE_TEST_SERVICES") == "1"
 
 
 def pytest_report_header(config):

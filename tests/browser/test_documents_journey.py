@@ -1,6 +1,6 @@
 """The SIAE director generates the State convention of MEAUX-APRES, waits for it and downloads it (issue 5).
 
-A real Celery worker makes the PDF: the worker of tests/documents/conftest.py, fed through Redis, with the
+A real Celery worker makes the PDF: the worker of tests/celery_worker.py, fed through Redis, with the
 application's messages routed to its queue. So this test runs under `make test` (PostgreSQL and Redis) and is
 skipped on a developer's machine without Redis, or with an in-memory SQLite database the worker cannot share.
 
@@ -15,7 +15,6 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.document_worker import document_worker  # noqa: F401 - the fixture, reused
-from tests.documents.conftest import celery_worker_process, redis_broker  # noqa: F401 - the fixtures, reused
 
 from .conftest import describe_violations, run_axe
 

@@ -5,7 +5,6 @@ French, offers no confirmation, and nothing changes. Screenshots go to var/scree
 import pytest
 from playwright.sync_api import expect
 
-from tests.documents.conftest import celery_worker_process, redis_broker  # noqa: F401 - the fixtures, reused
 from tests.participants.import_worker import import_worker  # noqa: F401 - the fixture, reused
 
 pytestmark = [pytest.mark.browser, pytest.mark.worker]

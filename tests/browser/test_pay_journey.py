@@ -13,7 +13,6 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.document_worker import document_worker  # noqa: F401 - the fixture, reused
-from tests.documents.conftest import celery_worker_process, redis_broker  # noqa: F401 - the fixtures, reused
 
 pytestmark = [pytest.mark.browser, pytest.mark.worker]
 

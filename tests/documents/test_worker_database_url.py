@@ -2,7 +2,7 @@
 
 import dj_database_url
 
-from .conftest import worker_database_url
+from tests.celery_worker import worker_database_url
 
 
 def test_postgres_settings_round_trip_through_the_url(tmp_path):

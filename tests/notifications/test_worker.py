@@ -1,4 +1,4 @@
-"""The digest's task through Redis and a real Celery worker (the fixture of tests/documents/conftest.py), as Celery
+"""The digest's task through Redis and a real Celery worker (the fixture of tests/celery_worker.py), as Celery
 beat sends it every morning. Skipped without Redis on a developer's machine; run by `make test`."""
 
 import datetime
@@ -11,7 +11,6 @@ import pytest
 from notifications.models import DigestPreference
 from notifications.tasks import send_digests
 from programmes.models import ImplantationContract
-from tests.documents.conftest import celery_worker_process, redis_broker  # noqa: F401 - the fixtures, reused
 
 # transaction=True: what the test writes is committed, so the worker process sees it.
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True, serialized_rollback=True)]

@@ -1,15 +1,14 @@
-"""The import's tasks sent to the real Celery worker of tests/documents/conftest.py (its own queue, fed through
+"""The import's tasks sent to the real Celery worker of tests/celery_worker.py (its own queue, fed through
 Redis): the fixture of the import's worker tests and of the browser journey."""
 
 import pytest
 from django.conf import settings
 
 from participants import tasks
-from tests.documents.conftest import celery_worker_process, redis_broker  # noqa: F401 - the fixtures, reused
 
 
 @pytest.fixture
-def import_worker(celery_worker_process, monkeypatch):  # noqa: F811 - the fixture imported above
+def import_worker(celery_worker_process, monkeypatch):
     """The real worker listens on its own queue: the page's .delay() is routed there, nothing else changes."""
     if "memory" in str(settings.DATABASES["default"]["NAME"]):
         pytest.skip("an in-memory SQLite test database cannot be shared with the worker process")

@@ -1,4 +1,4 @@
-"""The import end to end through Redis and a real Celery worker (the fixture of tests/documents/conftest.py):
+"""The import end to end through Redis and a real Celery worker (the fixture of tests/celery_worker.py):
 the page dispatches the check, the worker reads the file from private storage and reports; once confirmed the
 worker imports. Skipped without Redis on a developer's machine; run by `make test` (PostgreSQL and Redis)."""
 
@@ -10,7 +10,6 @@ from django.urls import reverse
 
 from participants.enums import ImportStatus, PathwayStatus
 from participants.models import ImportJob, Pathway, PathwayLog
-from tests.documents.conftest import celery_worker_process, redis_broker  # noqa: F401 - the fixtures, reused
 from tests.participants.import_worker import import_worker  # noqa: F401 - the fixture, reused
 from tests.participants.test_import import csv_file, person
 

@@ -1,4 +1,6 @@
-"""A real Celery worker process for the document tests, fed through Redis and using the test database.
+"""A real Celery worker process for the tests (documents, import, digest, browser journeys), fed through Redis and
+using the test database. Its fixtures are registered once, in tests/conftest.py: one worker per test process (a
+test module importing them would start a worker of its own, for the rest of the session).
 
 Without REDIS_URL the worker tests are skipped on a developer's machine (SQLite, no server) and fail
 under `make test` (IAE_TEST_SERVICES=1), where scripts/test-services.sh must have started Redis.
