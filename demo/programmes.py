@@ -439,6 +439,44 @@ def _state_conventions(programmes: dict, authorities: dict, today: datetime.date
 CONTRACT_YEARS = 7  # the demo's 2022-regime contracts run seven years, then are renewed for as long again
 
 
+def contract_mentions_2022(code: str, posts: int) -> dict:
+    """The 2022 regime's mentions of a demo implantation contract (docs/domain.md §7.4; demo values): MEAUX-ARES's
+    own, a plausible set for the other pilots."""
+    if code == MEAUX_TODAY:
+        return MEAUX_TODAY_CONTRACT
+    return {
+        "premises_area": Decimal(posts * 15), "equipment": "Établis, outillage et rayonnages fournis par la SIAE.",
+        "staff_access": "Les encadrants de la SIAE, habilités par le chef d'établissement, accèdent à l'atelier aux "
+                        "heures de travail.",
+        "monthly_fee": Decimal("0.00"), "fluids": "À la charge de l'établissement.",
+        "insurance": "La SIAE assure sa responsabilité civile et ses équipements.",
+        "renewal_terms": "Dénonciation par lettre recommandée trois mois avant le terme.",
+        "modification_terms": "Par avenant signé des parties.",
+        "termination_terms": "Par lettre recommandée, pour manquement d'une partie à ses obligations.",
+        "termination_notice_months": 3,
+    }
+
+
+MEAUX_TODAY_CONTRACT = {
+    "premises": "Atelier et zone de stockage du quartier nouveau concept, quai de livraison partagé avec le "
+                "gestionnaire délégué",
+    "premises_area": Decimal("570.0"),
+    "equipment": "Tables de conditionnement, deux étiqueteuses, une filmeuse, transpalettes et cage de stockage "
+                 "sécurisée, fournies et entretenues par Après.",
+    "staff_access": "Trois encadrants techniques et la CIP d'Après, habilités par le chef d'établissement après "
+                    "enquête administrative ; badges nominatifs remis à l'entrée.",
+    "monthly_fee": Decimal("450.00"),
+    "fluids": "Électricité et eau de l'atelier refacturées par l'établissement au réel, sur relevé de sous-compteur.",
+    "insurance": "Après assure sa responsabilité civile et les équipements de l'atelier (attestation annuelle remise "
+                 "à l'établissement).",
+    "renewal_terms": "Chaque partie peut s'opposer au renouvellement par lettre recommandée six mois avant le terme.",
+    "modification_terms": "Par avenant signé du chef d'établissement et du donneur d'ordre.",
+    "termination_terms": "Par lettre recommandée motivée, pour manquement grave aux règles de sécurité ou arrêt de "
+                         "l'activité.",
+    "termination_notice_months": 3,
+}
+
+
 def _implantation_contracts(programmes: dict, today: datetime.date) -> None:
     """The 2016-regime contract of each pilot, then the 2022-regime one from 1 May 2022 (MEAUX-ARES: from its start,
     the 2022 regime only), renewed (one row per
@@ -468,8 +506,8 @@ def _implantation_contracts(programmes: dict, today: datetime.date) -> None:
             end = start + relativedelta(years=CONTRACT_YEARS) - datetime.timedelta(days=1)
             ImplantationContract.objects.update_or_create(
                 programme=programme, start_date=start,
-                defaults={**common, "regime": ImplantationRegime.R2022, "tacit_renewal": True, "end_date": end,
-                          "hourly_pay": rates.pay_floor(rates.smic_on(start))},
+                defaults={**common, **contract_mentions_2022(code, posts), "regime": ImplantationRegime.R2022,
+                          "tacit_renewal": True, "end_date": end, "hourly_pay": rates.pay_floor(rates.smic_on(start))},
             )
             if end > today + relativedelta(years=1):
                 break
@@ -554,6 +592,20 @@ def _signatories(programmes: dict, orgs: dict) -> None:
     ]:
         Contact.objects.update_or_create(organisation=orgs[key], first_name=first, last_name=last,
                                          defaults={"function": function})
+    # Metz (demo values): EFIC's seat and director, the head of the CP de Metz, so that its documents generate.
+    metz = programmes["METZ-EFIC"]
+    Siae.objects.filter(pk=metz.siae_id, address="").update(address=METZ_SIAE_ADDRESS)
+    Siae.objects.filter(pk=metz.siae_id, director_name="").update(director_name="Sophie Weber")
+    Siae.objects.filter(pk=metz.siae_id, governance="").update(governance=METZ_GOVERNANCE)
+    Contact.objects.update_or_create(
+        organisation=Organisation.objects.get(kind=OK.ESTABLISHMENT, establishment=metz.establishment),
+        first_name="Claire", last_name="Muller",
+        defaults={"function": "Directrice du centre pénitentiaire de Metz", "email": "direction.metz@demo.invalid"})
+
+
+METZ_SIAE_ADDRESS = "EFIC — adresse de démonstration\n57000 Metz"
+METZ_GOVERNANCE = ("Association loi 1901 : assemblée générale annuelle, conseil d'administration de neuf membres, "
+                   "bureau réuni chaque mois.")
 
 
 # Today's Meaux project (issue 17, §2): what the fiche-projet, the dossier unique and the CEP print (demo values).

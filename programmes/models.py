@@ -1,6 +1,7 @@
 import functools
 import operator
 import uuid
+from decimal import Decimal
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -566,6 +567,13 @@ class FinancialAnnex(models.Model):
         return reverse("programmes:convention_detail", args=[self.convention_id]) + f"#annexe-{self.pk}"
 
 
+PREMISES_MAX_AREA = 50000
+PREMISES_AREA_MESSAGE = _("La surface des locaux est un nombre de m² supérieur à 0 (50 000 m² au plus).")
+MONTHLY_FEE_MESSAGE = _("La redevance mensuelle ne peut pas être négative : saisissez 0 s'il n'y en a pas.")
+NOTICE_MAX_MONTHS = 12
+NOTICE_MESSAGE = _("Le préavis de résiliation va de 1 à 12 mois.")
+
+
 class ImplantationContract(models.Model):
     """The contract that installs the SIAE's workshop in the establishment."""
 
@@ -581,6 +589,39 @@ class ImplantationContract(models.Model):
     posts = models.PositiveIntegerField(_("nombre de postes"))
     weekly_hours = models.DecimalField(_("heures de travail par semaine"), max_digits=4, decimal_places=1)
     hourly_pay = models.DecimalField(_("rémunération horaire brute (€)"), max_digits=6, decimal_places=2)
+    # The mentions of the 2022 regime (code pénitentiaire R. 412-78 and R. 412-79; docs/domain.md §7.4) that the
+    # contract prints: a 2022-regime contract's document lists each one left empty (documents.kinds.*).
+    premises_area = models.DecimalField(
+        _("surface des locaux (m²)"), max_digits=7, decimal_places=1, null=True, blank=True,
+        validators=[MinValueValidator(Decimal("0.1"), PREMISES_AREA_MESSAGE),
+                    MaxValueValidator(PREMISES_MAX_AREA, PREMISES_AREA_MESSAGE)],
+    )
+    equipment = models.TextField(_("équipements mis à disposition"), blank=True, max_length=2000,
+                                 help_text=_("Machines, outillage, mobilier : qui les fournit et les entretient."))
+    staff_access = models.TextField(
+        _("accès et habilitation des personnels"), blank=True, max_length=2000,
+        help_text=_("Qui, parmi les salariés de la SIAE, entre en détention, et comment ils sont habilités."),
+    )
+    monthly_fee = models.DecimalField(
+        _("redevance mensuelle (€)"), max_digits=9, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(0, MONTHLY_FEE_MESSAGE)], help_text=_("0 s'il n'y a pas de redevance."),
+    )
+    fluids = models.TextField(_("fluides (eau, électricité, chauffage)"), blank=True, max_length=2000,
+                              help_text=_("Qui les paie et comment ils sont comptés ou refacturés."))
+    insurance = models.TextField(_("assurances"), blank=True, max_length=2000,
+                                 help_text=_("Responsabilité civile, dommages aux locaux : assureur et contrat."))
+    renewal_terms = models.TextField(
+        _("clause de renouvellement"), blank=True, max_length=2000,
+        help_text=_("Tacite reconduction sauf stipulation contraire : dénonciation, délai, forme."),
+    )
+    modification_terms = models.TextField(_("modalités de modification"), blank=True, max_length=2000,
+                                          help_text=_("Par exemple : par avenant signé des parties."))
+    termination_terms = models.TextField(_("conditions de résiliation"), blank=True, max_length=2000,
+                                         help_text=_("Motifs et forme de la résiliation."))
+    termination_notice_months = models.PositiveSmallIntegerField(
+        _("préavis de résiliation (mois)"), null=True, blank=True,
+        validators=[MinValueValidator(1, NOTICE_MESSAGE), MaxValueValidator(NOTICE_MAX_MONTHS, NOTICE_MESSAGE)],
+    )
 
     class Meta:
         verbose_name = _("contrat d'implantation")
@@ -594,6 +635,20 @@ class ImplantationContract(models.Model):
                 name="implantation_hours_and_pay_in_range",
                 violation_error_message=_("Les heures de travail par semaine vont de 10 (temps partiel) à 35 (temps "
                                           "plein) et la rémunération est positive."),
+            ),
+            models.CheckConstraint(
+                condition=Q(premises_area__isnull=True)
+                | (Q(premises_area__gt=0) & Q(premises_area__lte=PREMISES_MAX_AREA)),
+                name="implantation_premises_area_in_range", violation_error_message=PREMISES_AREA_MESSAGE,
+            ),
+            models.CheckConstraint(
+                condition=Q(monthly_fee__isnull=True) | Q(monthly_fee__gte=0),
+                name="implantation_fee_not_negative", violation_error_message=MONTHLY_FEE_MESSAGE,
+            ),
+            models.CheckConstraint(
+                condition=Q(termination_notice_months__isnull=True)
+                | (Q(termination_notice_months__gte=1) & Q(termination_notice_months__lte=NOTICE_MAX_MONTHS)),
+                name="implantation_notice_in_range", violation_error_message=NOTICE_MESSAGE,
             ),
         ]
 

@@ -22,8 +22,26 @@ from ..enums import DocumentKind, SubjectType
 from ..registry import KindSpec, register
 from . import common as c
 
-TEMPLATE_VERSION = "2026.2"  # 2026.2: the prison administration's letterhead, metadata without names, "26 h"
+TEMPLATE_VERSION = "2026.3"  # 2026.2: the prison administration's letterhead, metadata without names, "26 h";
+# 2026.3: the 2022 regime's mentions (area, equipment, staff access, fee and fluids, insurance, renewal, modification,
+# termination and notice)
 KIND_LABEL = "Contrat d'implantation"
+
+
+# The 2022 regime's mentions (R. 412-78 and R. 412-79, docs/domain.md §7.4) beyond the parties, activity, posts,
+# hours, pay and duration: each one left empty is listed as missing, never printed as a blank.
+MENTIONS_2022 = {
+    "premises_area": "la surface des locaux mis à disposition",
+    "equipment": "les équipements mis à disposition",
+    "staff_access": "l'accès et l'habilitation des personnels",
+    "monthly_fee": "la redevance mensuelle (0 s'il n'y en a pas)",
+    "fluids": "la prise en charge des fluides",
+    "insurance": "les assurances",
+    "renewal_terms": "la clause de renouvellement",
+    "modification_terms": "les modalités de modification",
+    "termination_terms": "les conditions de résiliation",
+    "termination_notice_months": "le préavis de résiliation",
+}
 
 
 def title(programme) -> str:
@@ -48,6 +66,9 @@ def _needs(programme) -> c.Needs:
         needs.disp(establishment, director=True)
     edit = c.url("programmes:contract_update", contract.pk)
     needs.check(contract.premises, "les locaux mis à disposition (contrat d'implantation)", edit)
+    if contract.regime == ImplantationRegime.R2022:
+        for field, text in MENTIONS_2022.items():
+            needs.check(getattr(contract, field), f"{text} (contrat d'implantation)", edit)
     try:
         rates.smic_on(contract.start_date, rates.territory_of(programme.siae))
     except ValidationError:
@@ -92,6 +113,24 @@ def siae_party(siae, *, designation: str) -> dict:
     )
 
 
+def mentions(contract) -> dict:
+    """The contract's terms as printed (empty when not entered: a 2016-regime contract may lack them)."""
+    fee = contract.monthly_fee
+    notice = contract.termination_notice_months
+    return {
+        "premises_area": f"{c.quantity(contract.premises_area)}{c.NBSP}m²" if contract.premises_area else "",
+        "equipment": contract.equipment.strip(),
+        "staff_access": contract.staff_access.strip(),
+        "fee": "" if fee is None else ("none" if fee == 0 else c.euros(fee)),
+        "fluids": contract.fluids.strip(),
+        "insurance": contract.insurance.strip(),
+        "renewal_terms": contract.renewal_terms.strip(),
+        "modification_terms": contract.modification_terms.strip(),
+        "termination_terms": contract.termination_terms.strip(),
+        "notice": f"{notice} mois" if notice else "",
+    }
+
+
 def build(programme, today: datetime.date) -> dict:
     contract = c.latest_contract(programme)
     siae, establishment = programme.siae, programme.establishment
@@ -125,6 +164,7 @@ def build(programme, today: datetime.date) -> dict:
         "activity": programme.activity,
         "sector": programme.sector,
         "premises": contract.premises.strip(),
+        **mentions(contract),
         "posts": str(contract.posts),
         "weekly_hours": c.hours(contract.weekly_hours),
         "hourly_pay": c.euros(contract.hourly_pay),

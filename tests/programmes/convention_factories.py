@@ -40,11 +40,22 @@ def make_annex(convention, *, asp_number="ACI077230001", measure="ACI_MP", year=
     )
 
 
+# The 2022 regime's mentions (docs/domain.md §7.4), complete by default so that the contract's document generates.
+CONTRACT_MENTIONS = {
+    "premises_area": Decimal("180"), "equipment": "Établis et outillage fournis par la SIAE",
+    "staff_access": "Deux encadrants habilités par le chef d'établissement", "monthly_fee": Decimal("0"),
+    "fluids": "À la charge de l'établissement", "insurance": "Responsabilité civile de la SIAE",
+    "renewal_terms": "Dénonciation trois mois avant le terme", "modification_terms": "Par avenant",
+    "termination_terms": "Pour manquement d'une partie", "termination_notice_months": 3,
+}
+
+
 def make_contract(programme, *, regime="R2022", start=None, end=None, pay="5.50", **fields):
     start, end = start or D(2023, 1, 1), end or D(2029, 12, 31)
     return ImplantationContract.objects.create(
         programme=programme, regime=regime, start_date=start, end_date=end, posts=fields.pop("posts", 10),
-        weekly_hours=Decimal(fields.pop("weekly_hours", "24")), hourly_pay=Decimal(pay), **fields,
+        weekly_hours=Decimal(fields.pop("weekly_hours", "24")), hourly_pay=Decimal(pay),
+        **{**CONTRACT_MENTIONS, **fields},
     )
 
 

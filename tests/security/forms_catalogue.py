@@ -111,7 +111,9 @@ ANNEX = {"asp_number": "text", "measure": "choice", "establishment": "fk", "year
          "end_date": "date", "etp": "decimal", "aid_amount": "decimal"}
 CONTRACT = {"regime": "choice", "signed_on": "date", "start_date": "date", "end_date": "date",
             "tacit_renewal": "bool", "premises": "text", "posts": "int", "weekly_hours": "decimal",
-            "hourly_pay": "decimal"}
+            "hourly_pay": "decimal", "premises_area": "decimal", "monthly_fee": "decimal",
+            "termination_notice_months": "int", "equipment": "text", "staff_access": "text", "fluids": "text",
+            "insurance": "text", "renewal_terms": "text", "modification_terms": "text", "termination_terms": "text"}
 PARTNERSHIP = {"title": "text", "purpose": "text", "start_date": "date", "end_date": "date",
                # the parties' formset (programmes/forms.py party_formset): one extra empty row
                "parties-TOTAL_FORMS": "int", "parties-INITIAL_FORMS": "int", "parties-MIN_NUM_FORMS": "int",
