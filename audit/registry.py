@@ -60,6 +60,8 @@ ROUTES: dict[str, Route] = {
     "participants:pathway_detail": _page(PATHWAY, "pathway"),
     "participants:pathway_step": _page(PATHWAY, "pathway", form=True),
     "participants:pay_revalue": _page(PATHWAY, "pathway", form=True),
+    "participants:contract_change": _page(PATHWAY, "pathway", form=True),
+    "participants:pathway_skills": _page(PATHWAY, "pathway", form=True),
     "participants:event_create": _page(PATHWAY, "pathway", form=True),
     "participants:follow_up": _page(PATHWAY, "pathway", form=True),
     # The right of access (GDPR art. 15): the form shows the person; a valid POST answers the JSON file of everything

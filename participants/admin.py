@@ -4,7 +4,7 @@ services (state machine, version check, log); the admin is for looking, not for 
 from django.contrib import admin
 
 from . import selectors
-from .models import ImportJob, Participant, Pathway, PathwayLog, RecruitmentSession
+from .models import ContractChange, ImportJob, Participant, Pathway, PathwayLog, RecruitmentSession
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -48,11 +48,25 @@ class PathwayLogInline(admin.TabularInline):
         return False
 
 
+class ContractChangeInline(admin.TabularInline):
+    """The avenants of hours or post (participants.contract_changes): recorded from the pathway page only."""
+
+    model = ContractChange
+    fields = ["valid_from", "previous_hours_per_week", "hours_per_week", "previous_post", "post", "reason",
+              "recorded_at", "recorded_by_label"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Pathway)
 class PathwayAdmin(ReadOnlyAdmin):
     list_display = ["participant", "programme", "status", "contract_start", "exit_on", "outcome"]
     list_filter = ["status", "programme", "exit_reason", "outcome"]
-    inlines = [PathwayLogInline]
+    inlines = [ContractChangeInline, PathwayLogInline]
 
 
 @admin.register(ImportJob)

@@ -226,6 +226,13 @@ class Pathway(models.Model):
     imported_hours_worked = models.DecimalField(_("heures travaillées (import)"), max_digits=8, decimal_places=1,
                                                 null=True, blank=True)
     imported_pmsmp = models.PositiveSmallIntegerField(_("PMSMP (import)"), null=True, blank=True)
+    # The post held now, when it differs from the programme's activity (participants.contract_changes: set by an
+    # avenant, with the post it replaced kept on the ContractChange row). Empty: the programme's activity.
+    post = models.CharField(_("poste occupé"), max_length=200, blank=True,
+                            help_text=_("Vide : l'activité du programme."))
+    # What the attestation de fin de parcours prints under « Compétences et formations acquises », one skill a line
+    # (participants.contract_changes.check_skills: at most 10 lines of 150 characters, no word of the justice system).
+    skills_acquired = models.CharField(_("compétences acquises"), max_length=1600, blank=True)
     # Age in whole years on the day of entry in the workshop: what the dashboards count, so they never read the
     # birth date (a nominative column) and the counts survive the retention's anonymisation.
     age_at_entry = models.PositiveSmallIntegerField(_("âge à l'entrée en atelier"), null=True, blank=True,
@@ -334,6 +341,69 @@ class PayRate(models.Model):
 
     def __str__(self):
         return f"{self.hourly_pay} € à partir du {self.valid_from:%d/%m/%Y}"
+
+
+class ContractChange(models.Model):
+    """An avenant changing a contract's weekly hours or post from a date (participants.contract_changes): append-only,
+    each row keeping the values it replaced, so the hours and the post in force on any day of the contract are known
+    (the pay has its own history: PayRate). ``hours_per_week`` None: unchanged; ``post`` empty: unchanged."""
+
+    # CASCADE: the history belongs to its pathway (pathways themselves are protected by RESTRICT).
+    pathway = models.ForeignKey(Pathway, on_delete=models.CASCADE, related_name="contract_changes",
+                                verbose_name=_("parcours"))
+    valid_from = models.DateField(_("date d'effet"))
+    hours_per_week = models.DecimalField(_("nouvelle durée hebdomadaire (heures)"), max_digits=4, decimal_places=1,
+                                         null=True, blank=True)
+    previous_hours_per_week = models.DecimalField(_("durée hebdomadaire précédente (heures)"), max_digits=4,
+                                                  decimal_places=1, null=True, blank=True)
+    post = models.CharField(_("nouveau poste"), max_length=200, blank=True)
+    previous_post = models.CharField(_("poste précédent"), max_length=200, blank=True)
+    reason = models.CharField(_("motif de l'avenant"), max_length=300)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="+", verbose_name=_("saisi par"))
+    recorded_by_label = models.CharField(_("saisi par"), max_length=200)
+    recorded_at = models.DateTimeField(_("saisi le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("avenant au contrat (durée du travail ou poste)")
+        verbose_name_plural = _("avenants au contrat (durée du travail ou poste)")
+        ordering = ["valid_from"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(hours_per_week__isnull=False) | ~Q(post=""),
+                name="contract_change_changes_something",
+                violation_error_message=_("Un avenant change la durée hebdomadaire du travail, le poste, ou les deux."),
+            ),
+            models.CheckConstraint(
+                condition=Q(hours_per_week__isnull=True) | Q(hours_per_week__gte=10, hours_per_week__lte=35),
+                name="contract_change_hours_between_10_and_35",
+                violation_error_message=_("La durée hebdomadaire est comprise entre 10 et 35 heures."),
+            ),
+            models.CheckConstraint(
+                condition=Q(hours_per_week__isnull=True) | Q(previous_hours_per_week__isnull=True)
+                | ~Q(hours_per_week=F("previous_hours_per_week")),
+                name="contract_change_hours_differ",
+                violation_error_message=_("La nouvelle durée hebdomadaire doit différer de la durée actuelle."),
+            ),
+            models.CheckConstraint(
+                condition=Q(post="") | ~Q(post=F("previous_post")),
+                name="contract_change_post_differs",
+                violation_error_message=_("Le nouveau poste doit différer du poste actuel."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(reason=""),
+                name="contract_change_has_reason",
+                violation_error_message=_("Indiquez le motif de l'avenant."),
+            ),
+            models.UniqueConstraint(
+                fields=["pathway", "valid_from"],
+                name="contract_change_one_per_pathway_and_day",
+                violation_error_message=_("Un avenant de ce contrat est déjà enregistré à cette date."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"Avenant à partir du {self.valid_from:%d/%m/%Y}"
 
 
 class Suspension(models.Model):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import access_views, hours_views, import_views, pay_views, session_views, views
+from . import access_views, contract_change_views, hours_views, import_views, pay_views, session_views, views
 
 app_name = "participants"
 
@@ -21,6 +21,9 @@ urlpatterns = [
     # --- Pay that follows the SMIC: contracts to revalue, revaluations (pay_views.py) ------------------------
     path("revalorisations/", pay_views.pay_revaluations, name="pay_revaluations"),
     path("parcours/<uuid:pk>/revalorisation/", pay_views.pay_revalue, name="pay_revalue"),
+    # --- Avenant changing the hours or the post; skills acquired (contract_change_views.py) ---------------------
+    path("parcours/<uuid:pk>/avenant/", contract_change_views.contract_change, name="contract_change"),
+    path("parcours/<uuid:pk>/competences/", contract_change_views.skills, name="pathway_skills"),
     # --- The month's hours sheet of a workshop (hours_views.py) -------------------------------------------------
     path("heures/", hours_views.hours_index, name="hours_index"),
     path("heures/<int:pk>/<int:year>/<int:month>/", hours_views.hours_sheet, name="hours_sheet"),

@@ -292,6 +292,11 @@ CATALOGUE = [
     FormEntry("participants:pay_revalue", "SIAE_DIRECTOR_A", from_matrix("participants:pay_revalue"),
               {**STEP_VERSION, "valid_from": "date", "hourly_pay": "decimal", "liste": "bool"}),
     FormEntry("participants:pay_revaluations", "SIAE_DIRECTOR_A", no_args, {"programme": "fk"}, page=None),
+    # The avenant changing a contract's hours or post, and the skills acquired (issue 17 §3).
+    FormEntry("participants:contract_change", "SIAE_DIRECTOR_A", from_matrix("participants:contract_change"),
+              {**STEP_VERSION, "valid_from": "date", "hours_per_week": "decimal", "post": "text", "reason": "text"}),
+    FormEntry("participants:pathway_skills", "CPIP_A", from_matrix("participants:pathway_skills"),
+              {**STEP_VERSION, "skills_acquired": "text"}),
     FormEntry("participants:session_create", "SIAE_DIRECTOR_A", no_args, SESSION,
               baseline=lambda scope: {"programme": scope.programme.pk, "date": "2025-02-03"}),
     FormEntry("participants:session_update", "CPIP_A", from_matrix("participants:session_update"), SESSION),
