@@ -98,6 +98,10 @@ def check_change(*, pathway: Pathway, valid_from, hours_per_week, post: str, rea
             "h": hours_label(hours_per_week)}
     elif hours_per_week is None and not post:
         errors[None] = _("Rien ne change : indiquez une nouvelle durée hebdomadaire, un nouveau poste, ou les deux.")
+    if post and judicial_word(post):
+        errors["post"] = _("Le poste figure sur l'attestation de fin de parcours remise à un employeur : nommez-le "
+                           "sans mention de la détention ni de la justice (« %(word)s »).") % {
+            "word": judicial_word(post)}
     if not reason.strip():
         errors["reason"] = _("Indiquez le motif de l'avenant.")
     return errors
@@ -146,6 +150,12 @@ def _folded(text: str) -> str:
     return "".join(ch for ch in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(ch))
 
 
+def judicial_word(text: str) -> str:
+    """The first word of the justice system ``text`` holds (folded: « detention »), else ""."""
+    folded = _folded(text)
+    return next((word for word in JUDICIAL_WORDS if re.search(rf"\b{word}", folded)), "")
+
+
 def skill_lines(text: str) -> list[str]:
     """One skill a line, spaces tidied, empty lines and list marks (« - », « • ») dropped."""
     lines = (" ".join(line.split()).lstrip("-•*– ").strip() for line in (text or "").splitlines())
@@ -162,12 +172,11 @@ def check_skills(text: str) -> dict:
         return {"skills_acquired": _("Une compétence tient en %(max)s caractères au plus : « %(start)s… » en a "
                                      "%(length)s.") % {"max": MAX_SKILL_LENGTH, "start": long[0][:30],
                                                        "length": len(long[0])}}
-    folded = _folded(" ".join(lines))
-    found = [word for word in JUDICIAL_WORDS if re.search(rf"\b{word}", folded)]
-    if found:
+    word = judicial_word(" ".join(lines))
+    if word:
         return {"skills_acquired": _("Ces compétences figurent sur l'attestation remise à un employeur ou à France "
                                      "Travail : n'y mentionnez ni la détention ni la justice (« %(word)s »).") % {
-            "word": found[0]}}
+            "word": word}}
     return {}
 
 

@@ -101,6 +101,7 @@ def test_an_avenant_records_the_change_updates_the_pathway_and_keeps_past_hours(
     ({"hours_per_week": Decimal("40")}, "La durée hebdomadaire est comprise entre 10 et 35 heures (saisi : 40 h)."),
     ({"hours_per_week": Decimal("8")}, "La durée hebdomadaire est comprise entre 10 et 35 heures (saisi : 8 h)."),
     ({"reason": "  "}, "Indiquez le motif de l'avenant."),
+    ({"post": "Auxiliaire d'étage en détention"}, "sans mention de la détention ni de la justice (« detention »)."),
     ({"valid_from": None}, "Indiquez la date d'effet de l'avenant."),
 ])
 def test_a_refused_avenant_changes_nothing_and_says_why_in_french(scope_a, fields, message):
