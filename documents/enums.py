@@ -14,6 +14,8 @@ class DocumentKind(models.TextChoices):
     ACTIVITY_REPORT = "ACTIVITY_REPORT", _("Rapport d'activité du programme")
     # The amendment recording a contract's latest pay revaluation (participants.pay, issue 15 §2).
     PAY_AMENDMENT = "PAY_AMENDMENT", _("Avenant de revalorisation de la rémunération")
+    # The amendment recording a contract's latest change of weekly hours or post (participants.contract_changes).
+    CONTRACT_AMENDMENT = "CONTRACT_AMENDMENT", _("Avenant au contrat (durée du travail ou poste)")
     # The contract's life (issue 17 §3): its latest suspension, its end, and the attestation the person takes out.
     CONTRACT_SUSPENSION = "CONTRACT_SUSPENSION", _("Suspension du contrat")
     CONTRACT_END = "CONTRACT_END", _("Fin du contrat")

@@ -3,6 +3,7 @@ from . import (
     accompaniment_charter,  # noqa: F401
     activity_report,  # noqa: F401
     application_file,  # noqa: F401
+    contract_amendment,  # noqa: F401
     contract_end,  # noqa: F401
     contract_suspension,  # noqa: F401
     implantation_contract,  # noqa: F401

@@ -1,7 +1,9 @@
 """Attestation de fin de parcours (issue 17 §3): what the person takes out when the pathway ends, to show an employer
 or France Travail: the employer (the SIAE: its name, kind, address, SIRET and who represents it), the post, the
 dates, the weekly hours and the hours worked (the sum of the timeline's monthly hours, else the import's total),
-the trainings and certifications obtained (the skills the document can vouch for), and the immersions (PMSMP).
+the skills acquired (entered on the pathway page: participants.contract_changes.skills_record), the trainings and
+certifications obtained, and the immersions (PMSMP). The post and the weekly hours follow the contract's avenants
+(« Logistique, puis Cariste à partir du 1er septembre 2025 »).
 Signed by the SIAE alone, on its letterhead.
 
 Written for the outside world: no word of the prison or the justice system (no establishment, contract name,
@@ -16,6 +18,7 @@ import datetime
 
 from django.urls import reverse
 
+from participants.contract_changes import current_post, skill_lines
 from participants.enums import EventKind
 
 from ..enums import DocumentKind, SubjectType
@@ -25,7 +28,7 @@ from .accompaniment_charter import is_woman
 from .contract_life import contract_needs, event_period, events_of, exit_needs, hours_worked
 from .pathway_title import pathway_reference, pathway_title
 
-TEMPLATE_VERSION = "2026.1"
+TEMPLATE_VERSION = "2026.2"  # 2026.2: the skills acquired; the post and hours of each avenant
 KIND_LABEL = "Attestation de fin de parcours"
 
 
@@ -62,13 +65,33 @@ def _event_line(event, fallback: str) -> str:
     return f"{event.detail or fallback}, {event_period(event)}"
 
 
+def _post(pathway, changes) -> str:
+    """The post held over the pathway: the programme's activity (with its sector) unless the contract started on
+    another post, then each avenant's post from its date."""
+    programme = pathway.programme
+    moves = [row for row in changes if row.post]
+    first = moves[0].previous_post if moves else current_post(pathway)
+    text = first + (f" (secteur : {programme.sector})" if programme.sector and first == programme.activity else "")
+    return text + "".join(f", puis {row.post} à partir du {c.long_date(row.valid_from)}" for row in moves)
+
+
+def _weekly_hours(pathway, changes) -> str:
+    """« 24 h par semaine », or « 24 h par semaine, puis 30 h à partir du 1er septembre 2025 »."""
+    moves = [row for row in changes if row.hours_per_week is not None]
+    first = moves[0].previous_hours_per_week if moves else pathway.hours_per_week
+    text = f"{c.hours(first)} par semaine" if first is not None else ""
+    later = [f"{c.hours(row.hours_per_week)} à partir du {c.long_date(row.valid_from)}" for row in moves]
+    return ", puis ".join(([text] if text else []) + later)
+
+
 def build(pathway, today: datetime.date) -> dict:
     participant, programme = pathway.participant, pathway.programme
     siae = programme.siae
     female = is_woman(participant)
     start, end = pathway.contract_start, pathway.exit_on
     total = hours_worked(pathway)
-    post = programme.activity + (f" (secteur : {programme.sector})" if programme.sector else "")
+    changes = list(pathway.contract_changes.order_by("valid_from"))
+    post = _post(pathway, changes)
     trainings = [_event_line(event, "Formation") for event in events_of(pathway, EventKind.TRAINING)]
     certifications = [_event_line(event, "Certification")
                       for event in events_of(pathway, EventKind.CERTIFICATION)]
@@ -103,12 +126,13 @@ def build(pathway, today: datetime.date) -> dict:
             ["Poste occupé", post],
             ["Période", c.period(start, end)],
             ["Durée du parcours", c.duration(start, end)],
-            ["Durée hebdomadaire du travail", f"{c.hours(pathway.hours_per_week)} par semaine"],
+            ["Durée hebdomadaire du travail", _weekly_hours(pathway, changes)],
             ["Heures travaillées", c.hours(total)],
         ],
         "post": post,
         "period": c.period(start, end),
         "hours_worked": c.hours(total),
+        "skills": skill_lines(pathway.skills_acquired),
         "trainings": trainings,
         "certifications": certifications,
         "immersions": immersions,
