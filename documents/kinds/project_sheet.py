@@ -14,7 +14,8 @@ from ..enums import DocumentKind, SubjectType
 from ..registry import KindSpec, register
 from . import common as c
 
-TEMPLATE_VERSION = "2026.3"  # 2026.2: names by date, letterhead, metadata; 2026.3: §7.1 fields, one period
+TEMPLATE_VERSION = "2026.4"  # 2026.2: names by date, letterhead, metadata; 2026.3: §7.1 fields, one period;
+# 2026.4: on 1–2 pages (denser layout)
 KIND_LABEL = "Fiche-projet"
 
 
