@@ -19,9 +19,7 @@ from django.db import connection
 from django.db.models import (
     Aggregate,
     Avg,
-    Case,
     Count,
-    ExpressionWrapper,
     F,
     FloatField,
     Func,
@@ -29,7 +27,6 @@ from django.db.models import (
     Q,
     Sum,
     Value,
-    When,
 )
 from django.db.models.functions import Greatest, Least, TruncQuarter
 
@@ -50,6 +47,7 @@ from programmes.enums import AnnexStatus, AspMeasure, Funder, SiaeKind
 from programmes.models import FundingLine
 from programmes.rates import DETENTION_MEASURES
 
+from .models import COUNT_FIELDS, MonthlySummary
 from .periods import Period
 
 DYNAMIC_OUTCOMES = (Outcome.DURABLE, Outcome.TRANSITION, Outcome.POSITIVE)
@@ -233,13 +231,32 @@ def _grouped(queryset, group: str | None, aggregates: dict) -> dict:
     return {row.pop(group): row for row in rows}
 
 
-def _reference_weight(prefix: str) -> Case:
-    """1 / reference hours of the programme's measure (settings.INDICATORS_REFERENCE_HOURS)."""
+# The hours are summed per kind of SIAE, then divided by that kind's reference hours in decimals: exact, and the
+# same whether they come from the raw tables or the monthly summaries (a float sum of hours × 1/1820 was not).
+HOURS_GROUPS = {"aci": [SiaeKind.ACI], "ei": [SiaeKind.EI]}
+
+
+def _hours_by_kind(name: str, field: str, prefix: str, condition: Q) -> dict:
+    """``{name}_aci``, ``{name}_ei``, ``{name}_other``: Sum(field) for the programmes of each kind of SIAE."""
+    kind = f"{prefix}siae__kind__in"
+    aggregates = {f"{name}_{group}": Sum(field, filter=condition & Q(**{kind: kinds}))
+                  for group, kinds in HOURS_GROUPS.items()}
+    aggregates[f"{name}_other"] = Sum(field, filter=condition & ~Q(**{kind: sum(HOURS_GROUPS.values(), [])}))
+    return aggregates
+
+
+def _reference_hours(group: str) -> Decimal:
+    """The reference hours of a kind of SIAE's measure (settings.INDICATORS_REFERENCE_HOURS)."""
     hours = settings.INDICATORS_REFERENCE_HOURS
     default = hours.get("DEFAULT", 1820)
-    whens = [When(**{f"{prefix}siae__kind": kind}, then=Value(1.0 / hours.get(measure, default)))
-             for kind, measure in MEASURE_OF_KIND.items()]
-    return Case(*whens, default=Value(1.0 / default), output_field=FloatField())
+    measure = {"aci": MEASURE_OF_KIND[SiaeKind.ACI], "ei": MEASURE_OF_KIND[SiaeKind.EI]}.get(group)
+    return Decimal(str(hours.get(measure, default) if measure else default))
+
+
+def _etp_hours(v: dict) -> Decimal:
+    """The year's ETP worth of the hours entered and imported: each kind's hours / its reference hours."""
+    return sum((Decimal(str(v.get(f"{name}_{group}") or 0)) / _reference_hours(group)
+                for name in ("_hours", "_imported_hours") for group in [*HOURS_GROUPS, "other"]), Decimal(0))
 
 
 # --- The queries: one per source, grouped ---------------------------------------------------------------
@@ -294,8 +311,7 @@ def _pathways(programmes, period, group):
         "_rqth": count(entered & Q(participant__rqth=True)),
         "_assigned": count(assigned),
         "_imported_hours": Sum("imported_hours_worked", filter=entered),
-        "_imported_etp": Sum(ExpressionWrapper(F("imported_hours_worked") * _reference_weight("programme__"),
-                                               output_field=FloatField()), filter=entered),
+        **_hours_by_kind("_imported_hours", "imported_hours_worked", "programme__", entered),
         "_imported_pmsmp": Sum("imported_pmsmp", filter=entered),
         "mean_days_in_pathway": Avg(DaysBetween(F("exit_on"), F("contract_start")), filter=exited),
     }
@@ -303,6 +319,20 @@ def _pathways(programmes, period, group):
         aggregates["median_days_in_pathway"] = Median(DaysBetween(F("exit_on"), F("contract_start")), filter=exited)
         aggregates["median_days_classification_to_assignment"] = Median(
             DaysBetween(F("assigned_on"), F("classified_on")), filter=assigned)
+    return _grouped(qs, group and f"programme__{group}", aggregates)
+
+
+def _durations(programmes, period, group):
+    """With the summaries: what a sum cannot give, from the raw pathways (the medians, on PostgreSQL, and the
+    number of assignments they are computed on)."""
+    exited = Q(status=PathwayStatus.EXITED) & _between("exit_on", period)
+    assigned = _between("assigned_on", period) & Q(classified_on__isnull=False)
+    aggregates = {"_assigned": Count("pk", filter=assigned)}
+    if connection.vendor == "postgresql":
+        aggregates["median_days_in_pathway"] = Median(DaysBetween(F("exit_on"), F("contract_start")), filter=exited)
+        aggregates["median_days_classification_to_assignment"] = Median(
+            DaysBetween(F("assigned_on"), F("classified_on")), filter=assigned)
+    qs = Pathway.objects.filter(programme__in=programmes).filter(exited | assigned)
     return _grouped(qs, group and f"programme__{group}", aggregates)
 
 
@@ -332,8 +362,7 @@ def _events(programmes, period, group):
     hours = Q(kind=EventKind.HOURS_WORKED)
     return _grouped(qs, group and f"pathway__programme__{group}", {
         "_hours": Sum("hours", filter=hours),
-        "_etp_hours": Sum(ExpressionWrapper(F("hours") * _reference_weight("pathway__programme__"),
-                                            output_field=FloatField()), filter=hours),
+        **_hours_by_kind("_hours", "hours", "pathway__programme__", hours),
         "_pmsmp": Count("pk", filter=Q(kind=EventKind.PMSMP)),
         "trainings": Count("pk", filter=Q(kind=EventKind.TRAINING)),
         "cip_interviews": Count("pk", filter=Q(kind=EventKind.CIP_INTERVIEW)),
@@ -364,6 +393,61 @@ def _annexes(programmes, period, group):
         result.setdefault(key, {"etp_conventioned": Decimal(0)})
         result[key]["etp_conventioned"] += Decimal(etp) * days / period.days
     return result
+
+
+# --- The same counts from the monthly summaries (a period of whole months) ----------------------------------
+
+# Summary column -> the raw count it stands for (the others keep their name).
+SUMMARY_NAMES = {
+    "release_denominator": "_release_denominator", "release_employment": "_release_employment",
+    "release_durable": "_release_durable", "release_cddi": "_release_cddi", "women": "_women",
+    "age_under_26": "_age_under_26", "age_50_plus": "_age_50_plus", "rsa": "_rsa", "benefits": "_benefits",
+    "deld": "_deld", "low_education": "_low_education", "rqth": "_rqth", "imported_pmsmp": "_imported_pmsmp",
+    "pmsmp": "_pmsmp", "exit_days_sum": "_exit_days_sum", "exit_days_count": "_exit_days_count",
+}
+# Counted in the period's months; ``closed`` and the follow-ups are read differently (below).
+SUMMARY_FLOWS = [name for name in COUNT_FIELDS if name != "closed" and not name.startswith("follow_up_")]
+
+
+def _summaries(programmes, period, group):
+    """Every count a sum gives, in one query on the summaries of the months up to the period's end."""
+    months = Q(month__gte=period.start)
+    aggregates = {SUMMARY_NAMES.get(name, name): Sum(name, filter=months) for name in SUMMARY_FLOWS}
+    aggregates["_hours"] = Sum("hours", filter=months)
+    aggregates["_imported_hours"] = Sum("imported_hours", filter=months)
+    aggregates.update(_hours_by_kind("_hours", "hours", "programme__", months))
+    aggregates.update(_hours_by_kind("_imported_hours", "imported_hours", "programme__", months))
+    # In the workshop at the end of the period: every entry up to then, less every pathway closed up to then.
+    aggregates["_entered_up_to_end"] = Sum("entrants")
+    aggregates["_closed_up_to_end"] = Sum("closed")
+    for milestone in FOLLOW_UP_MILESTONES:
+        due = _released_when_due_in(period, milestone)
+        window = Q(month__gte=due.start, month__lte=due.end)
+        aggregates[f"follow_up_{milestone}_due"] = Sum("releases", filter=window)
+        aggregates[f"_follow_up_{milestone}_reached"] = Sum(f"follow_up_{milestone}_reached", filter=window)
+        aggregates[f"_follow_up_{milestone}_dynamic"] = Sum(f"follow_up_{milestone}_dynamic", filter=window)
+    qs = MonthlySummary.objects.filter(programme__in=programmes, month__lte=period.end)
+    # The aliases differ from the columns' names (an alias named like a column would hide it from the others).
+    rows = _grouped(qs, group and f"programme__{group}", {f"s{name}": value for name, value in aggregates.items()})
+    result = {key: {name[1:]: value for name, value in values.items()} for key, values in rows.items()}
+    for values in result.values():
+        values["in_pathway"] = (values.pop("_entered_up_to_end") or 0) - (values.pop("_closed_up_to_end") or 0)
+    return result
+
+
+def _summaries_by_quarter(programmes, period):
+    """The trends' entries and exits by quarter, from the summaries of the period's months."""
+    rows = (MonthlySummary.objects.filter(programme__in=programmes, month__gte=period.start, month__lte=period.end)
+            .order_by().annotate(quarter=TruncQuarter("month")).values("quarter")
+            .annotate(entrants=Sum("entrants"), exits=Sum("exits"),
+                      **{f"outcome_{o.lower()}": Sum(f"outcome_{o.lower()}") for o in Outcome.values}))
+    entries, exits = {}, {}
+    for row in rows:
+        quarter = row.pop("quarter")
+        entries[quarter] = row.pop("entrants")
+        if row["exits"]:
+            exits[quarter] = row
+    return entries, exits
 
 
 def _released_when_due_in(period: Period, months: int) -> Period:
@@ -422,21 +506,29 @@ def _finish(raw: dict, period: Period) -> dict:
     hours = Decimal(str(v.get("_hours") or 0)) + Decimal(str(v.get("_imported_hours") or 0))
     v["hours_worked"] = _round(hours, "0.1")
     year_share = Decimal(period.days) / Decimal(365)
-    etp = (Decimal(str(v.get("_etp_hours") or 0)) + Decimal(str(v.get("_imported_etp") or 0))) / year_share
+    etp = _etp_hours(v) / year_share
     v["etp_achieved"] = _round(etp, "0.01")
     v["etp_conventioned"] = _round(v.get("etp_conventioned") or 0, "0.01")
     # No hour entered at all while people are in the workshop: the rate is not 0 %, the hours are missing.
     v["_hours_missing"] = not hours and bool(v["in_pathway"] or v["entrants"])
     v["occupation_rate"] = None if v["_hours_missing"] else pct(v["etp_achieved"], v["etp_conventioned"])
+    if "_exit_days_count" in v:  # from the summaries: the sum and number of days, not an average
+        count = v["_exit_days_count"] or 0
+        v["mean_days_in_pathway"] = Decimal(v["_exit_days_sum"] or 0) / count if count else None
     for key in ("median_days_in_pathway", "mean_days_in_pathway", "median_days_classification_to_assignment"):
         v[key] = _round(v.get(key), "0.1")
     return v
 
 
-def compute(programmes, period: Period, by: str | None = None) -> dict:
+def compute(programmes, period: Period, by: str | None = None, *, raw: bool = False) -> dict:
     """{group key: {indicator key: value}} for the programmes (a queryset) and the period; ``by`` is a Programme
-    field path (scopes.GROUPINGS) or None for the whole scope (the single key None)."""
-    parts = [_sessions, _pathways, _events, _annexes, _follow_ups]
+    field path (scopes.GROUPINGS) or None for the whole scope (the single key None). A period of whole months
+    reads the monthly summaries (dashboards.summaries), unless ``raw``; any other, the raw tables: the same
+    figures either way (tests/dashboards/test_summaries.py)."""
+    if not raw and period.whole_months:
+        parts = [_summaries, _durations, _annexes]
+    else:
+        parts = [_sessions, _pathways, _events, _annexes, _follow_ups]
     if connection.vendor != "postgresql":
         parts.append(_medians)
     merged: dict = {}
@@ -448,8 +540,8 @@ def compute(programmes, period: Period, by: str | None = None) -> dict:
     return {group_key: _finish(raw, period) for group_key, raw in merged.items()}
 
 
-def totals(programmes, period: Period) -> dict:
-    return compute(programmes, period)[None]
+def totals(programmes, period: Period, *, raw: bool = False) -> dict:
+    return compute(programmes, period, raw=raw)[None]
 
 
 # The outcome categories, in the order of the catalogue (the outcomes chart and table).
@@ -486,17 +578,20 @@ COHORT_PEOPLE = ["candidates", "selected", "entrants", "exits", "returns_to_ordi
                  "outcome_dynamic", "in_pathway"]
 
 
-def trends(programmes, period: Period) -> list[dict]:
+def trends(programmes, period: Period, *, raw: bool = False) -> list[dict]:
     """Per calendar quarter of the period: entrants, exits by outcome and the exit rates."""
-    base = Pathway.objects.filter(programme__in=programmes).order_by()
-    entries = dict(base.filter(_between("contract_start", period))
-                   .annotate(quarter=TruncQuarter("contract_start")).values("quarter")
-                   .annotate(n=Count("pk")).values_list("quarter", "n"))
-    exits = {row.pop("quarter"): row for row in
-             base.filter(Q(status=PathwayStatus.EXITED) & _between("exit_on", period))
-             .annotate(quarter=TruncQuarter("exit_on")).values("quarter")
-             .annotate(exits=Count("pk"),
-                       **{f"outcome_{o.lower()}": Count("pk", filter=Q(outcome=o)) for o in Outcome.values})}
+    if not raw and period.whole_months:
+        entries, exits = _summaries_by_quarter(programmes, period)
+    else:
+        base = Pathway.objects.filter(programme__in=programmes).order_by()
+        entries = dict(base.filter(_between("contract_start", period))
+                       .annotate(quarter=TruncQuarter("contract_start")).values("quarter")
+                       .annotate(n=Count("pk")).values_list("quarter", "n"))
+        exits = {row.pop("quarter"): row for row in
+                 base.filter(Q(status=PathwayStatus.EXITED) & _between("exit_on", period))
+                 .annotate(quarter=TruncQuarter("exit_on")).values("quarter")
+                 .annotate(exits=Count("pk"),
+                           **{f"outcome_{o.lower()}": Count("pk", filter=Q(outcome=o)) for o in Outcome.values})}
     series = []
     for quarter in period.quarters():
         row = {"quarter": quarter, "entrants": _at(entries, quarter.start) or 0}

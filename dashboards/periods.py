@@ -30,6 +30,11 @@ class Period:
         return (self.end - self.start).days + 1
 
     @property
+    def whole_months(self) -> bool:
+        """From the first day of a month to the last day of a month: the dashboards read the monthly summaries."""
+        return self.start.day == 1 and (self.end + datetime.timedelta(days=1)).day == 1
+
+    @property
     def label(self) -> str:
         if self.start.month == 1 and self.start.day == 1 and self.end == datetime.date(self.start.year, 12, 31):
             return f"année {self.start.year}"

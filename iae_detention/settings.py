@@ -283,6 +283,8 @@ CELERY_BEAT_SCHEDULE = {
     "participants-retention": {"task": "participants.apply_retention", "schedule": crontab(hour=3, minute=30)},
     # Alerts by email (notifications.services): every morning at 7:00, the daily digests, and the weekly ones on Monday.
     "notifications-digests": {"task": "notifications.send_digests", "schedule": crontab(hour=7, minute=0)},
+    # Dashboards (dashboards.summaries): every night at 4:15, a sample of the monthly summaries against the raw tables.
+    "dashboards-check-summaries": {"task": "dashboards.check_summaries", "schedule": crontab(hour=4, minute=15)},
 }
 # The sweep (documents.services.sweep) re-sends PENDING rows older than the grace and gives back RUNNING rows older
 # than the timeout (their worker died); `make resilience` shortens both through the environment.

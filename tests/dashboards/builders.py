@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from accounts.enums import Role
 from accounts.models import User
+from dashboards import summaries
 from participants import services
 from participants.enums import (
     EventKind,
@@ -135,6 +136,8 @@ def imported(pathway: Pathway, *, hours_worked=None, pmsmp=None) -> Pathway:
     Pathway.objects.filter(pk=pathway.pk).update(
         imported_hours_worked=None if hours_worked is None else Decimal(str(hours_worked)), imported_pmsmp=pmsmp)
     pathway.refresh_from_db()
+    # An UPDATE sends no signal: it refreshes its monthly summaries itself, as every bulk write must.
+    summaries.refresh({pathway.programme_id}, {pathway.contract_start})
     return pathway
 
 
@@ -171,4 +174,6 @@ def bulk_exits(prog, *, start: datetime.date, exit_on: datetime.date, outcomes: 
                                     age_at_entry=age_on(person.birth_date, start),
                                     exit_reason=reason, outcome=outcome, **JOB_OF.get(outcome, {})))
     Participant.objects.bulk_create(people)
-    return Pathway.objects.bulk_create(pathways)
+    created = Pathway.objects.bulk_create(pathways)
+    summaries.refresh({prog.pk}, {start, exit_on})  # bulk_create sends no signal
+    return created

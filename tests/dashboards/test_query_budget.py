@@ -6,14 +6,17 @@ establishments, programmes and pathways): the counts must be the same. report.bu
 budget, listed query by query below. Runs on SQLite and PostgreSQL (scripts/test-services.sh).
 """
 
+import datetime
+
 import pytest
+from dateutil.relativedelta import relativedelta
 from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from accounts.enums import Role
 from accounts.models import User
-from dashboards import periods, report, scopes
+from dashboards import periods, report, scopes, summaries
 from demo import synthetic
 from participants.models import AccompanimentEvent, Pathway
 from programmes.models import Establishment, Programme
@@ -36,6 +39,15 @@ BUILD_BUDGET = {
     "national": COMPUTE + 1 + COMPUTE + 4,
     "disp": COMPUTE + 1 + COMPUTE + 4,
     "programme": COMPUTE + 4,
+}
+# A period of whole months reads the monthly summaries (issue 19, §2): compute() is 1 summaries (every count and
+# sum), 2 durations (the medians on PostgreSQL, and the number of assignments, from the pathways), 3 annexes
+# (+ the 2 SQLite medians); the trends are 1 query on the summaries.
+SUMMARY_COMPUTE = 3 + MEDIANS
+SUMMARY_BUILD_BUDGET = {
+    "national": SUMMARY_COMPUTE + 1 + SUMMARY_COMPUTE + 3,
+    "disp": SUMMARY_COMPUTE + 1 + SUMMARY_COMPUTE + 3,
+    "programme": SUMMARY_COMPUTE + 3,
 }
 
 
@@ -70,12 +82,17 @@ def counts(django_db_setup, django_db_blocker):
     """The counts on the small synthetic dataset (×1) and on one four times larger (×4), in one rolled-back
     transaction for the module."""
     period = periods.default_period()
+    # The twelve whole months before the default period's end: read from the summaries.
+    months = periods.Period(period.end.replace(day=1) - relativedelta(months=12),
+                            period.end.replace(day=1) - datetime.timedelta(days=1))
     with django_db_blocker.unblock(), transaction.atomic():
         user = User.objects.create(username="budget.national", role=Role.NATIONAL)
         result = {}
         for multiplier in (1, 4):
             synthetic.generate(scale="small", seed=7, multiplier=multiplier, log=lambda line: None)
+            summaries.rebuild()  # the generator writes in bulk
             result[multiplier] = _measure(user, period)
+            result[("months", multiplier)] = _measure(user, months)
         transaction.set_rollback(True)
     return result
 
@@ -113,3 +130,12 @@ def test_report_build_stays_within_its_budget(counts, level):
 def test_dashboard_page_queries_do_not_grow_with_the_data(counts, level):
     assert counts[1][level]["page_status"] == counts[4][level]["page_status"] == 200
     assert counts[1][level]["page"] == counts[4][level]["page"]
+
+
+@pytest.mark.parametrize("level", [level for level, _key in SCOPES])
+def test_from_the_summaries_queries_do_not_grow_with_the_data_and_stay_within_their_budget(counts, level):
+    small, large = counts[("months", 1)][level], counts[("months", 4)][level]
+    assert small["entrants"] and large["entrants"] > small["entrants"]
+    assert small["page_status"] == large["page_status"] == 200
+    assert small["page"] == large["page"]
+    assert small["build"] == large["build"] == SUMMARY_BUILD_BUDGET[level]
