@@ -93,7 +93,7 @@ def build(pathway, today: datetime.date) -> dict:
         "effective_on": c.long_date(row.valid_from),
         "hours": hours,
         "post": post,
-        "reason": row.reason,
+        "reason": row.reason.rstrip(" ."),  # the article adds its own full stop
         "hourly_pay": c.euros(hourly_pay) if hourly_pay is not None else "",
         "rows": rows,
     }

@@ -76,7 +76,7 @@ def in_workshop(programme, start, **fields):
 def changed(programme):
     pathway = in_workshop(programme, D(2025, 3, 24))
     contract_changes.contract_change_record(pathway=pathway, valid_from=D(2025, 9, 1), hours_per_week=Decimal("30"),
-                                            post="Cariste", reason="Passage à temps plein en zone d'expédition",
+                                            post="Cariste", reason="Passage à temps plein en zone d'expédition.",
                                             by=None)
     pathway.refresh_from_db()
     return pathway
@@ -102,6 +102,7 @@ def test_the_avenant_prints_the_parties_the_contract_old_and_new_values_the_date
     assert "Date d'effet 1er septembre 2025" in text
     assert ("À compter du 1er septembre 2025, la durée hebdomadaire du travail de l'opérateur passe de 24 h à 30 h "
             "par semaine") in text
+    assert "Il porte sur la durée du travail et le poste. Motif : Passage à temps plein en zone d'expédition. " in text
     assert "La rémunération horaire brute (6,00 €) est inchangée" in text
     assert ("À compter du 1er septembre 2025, l'opérateur occupe le poste « Cariste », au lieu du poste « Logistique "
             "et conditionnement ».") in text
