@@ -39,8 +39,8 @@ from demo.participants import (
     _weekday,
     _weekday_before,
 )
-from participants import hours, services
-from participants.enums import RELEASE_REASONS, ExitReason, JobContract, Outcome, SessionDecision
+from participants import contract_changes, hours, services
+from participants.enums import RELEASE_REASONS, ExitReason, JobContract, Outcome, PathwayStatus, SessionDecision
 from participants.models import AccompanimentEvent, FollowUp, Participant, Pathway, RecruitmentSession
 from programmes import rates
 
@@ -252,6 +252,28 @@ def _load(today: datetime.date) -> None:
     if not RecruitmentSession.objects.filter(programme=meaux_today.programme, note=MEAUX_TODAY_NOTES[0]).exists():
         _meaux_today(meaux_today, today)
         _meaux_today_sheets(meaux_today, today)
+        _meaux_today_contract_life(meaux_today, today)
+
+
+def _meaux_today_contract_life(actors: Actors, today: datetime.date) -> None:
+    """Issue 17 §3: the longest-serving person in today's Meaux workshop moves to 35 h a week as a preparer of orders
+    from the first working day of last month (an avenant, siae.ares), and the person released with a CDI has the
+    skills acquired recorded for the attestation de fin de parcours."""
+    pathways = Pathway.objects.filter(programme=actors.programme)
+    current = pathways.filter(status=PathwayStatus.IN_WORKSHOP, hours_per_week__lt=35).order_by("contract_start",
+                                                                                                  "pk").first()
+    if current is not None:
+        day = _weekday(today.replace(day=1) - relativedelta(months=1))
+        contract_changes.contract_change_record(
+            pathway=current, valid_from=max(day, current.contract_start + DAY), hours_per_week=Decimal("35"),
+            post="Préparation de commandes", reason="Passage à temps plein sur le poste de préparation de commandes.",
+            by=actors.siae)
+    released = pathways.filter(status=PathwayStatus.EXITED, outcome=Outcome.DURABLE).order_by("exit_on", "pk").first()
+    if released is not None:
+        contract_changes.skills_record(pathway=released, by=actors.siae, skills="\n".join([
+            "Préparation de commandes et contrôle des quantités",
+            "Conditionnement et étiquetage dans le respect des délais",
+            "Travail en équipe et respect des consignes de sécurité"]))
 
 
 def _meaux_today_sheets(actors: Actors, today: datetime.date) -> None:
