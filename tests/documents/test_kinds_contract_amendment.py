@@ -15,8 +15,8 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from documents import renderer
-from documents.enums import DocumentKind
+from documents import renderer, services
+from documents.enums import Audience, DocumentKind
 from documents.models import GeneratedDocument
 from documents.registry import spec_of
 from participants import contract_changes
@@ -24,6 +24,7 @@ from participants import services as pathway_services
 from participants.enums import ExitReason, Outcome, SessionDecision, Sex
 from partners.enums import OrganisationKind
 from partners.models import OrganisationFormerName
+from tests.accounts.factories import UserFactory
 from tests.documents.matrix_documents import complete_pathway
 from tests.participants.factories import PathwayFactory, counsellor, enter_workshop
 from tests.partners.factories import OrganisationFactory
@@ -31,6 +32,7 @@ from tests.programmes.factories import EstablishmentFactory, ProgrammeFactory, S
 
 from .factories import pdf_text
 from .test_kinds_contract_life import JUDICIAL_WORDS, folded, timeline
+from .test_pdfa import NS, xmp_of
 
 pytestmark = pytest.mark.django_db
 
@@ -116,6 +118,27 @@ def test_the_avenant_prints_the_parties_the_contract_old_and_new_values_the_date
     snapshot = spec_of(AVENANT).build(changed, TODAY)
     assert snapshot["hours"] is None and snapshot["post"] == {"old": "Cariste", "new": "Chef d'équipe"}
     assert ["Date d'effet", "15 septembre 2025"] in snapshot["rows"]
+
+
+def test_the_pipeline_stores_each_request_as_a_new_pdf_a_version_without_the_person_s_name(changed, settings,
+                                                                                           tmp_path):
+    settings.STORAGES = {**settings.STORAGES, "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)}}}
+    director = UserFactory()
+    first = services.document_request(kind=AVENANT, subject=changed, by=director)
+    second = services.document_request(kind=AVENANT, subject=changed, by=director)
+
+    assert services.document_generate(second.pk) == "ready"  # what the worker does with the message
+    second.refresh_from_db()
+    assert (first.version, second.version) == (1, 2)
+    assert second.title == spec_of(AVENANT).title(changed) and "LEFÈVRE" not in second.title
+    assert second.audience == Audience.INTERNAL
+    with second.file.open("rb") as handle:
+        data = handle.read()
+    [identification] = [d for d in xmp_of(data).iter(f"{{{NS['rdf']}}}Description")
+                        if d.get(f"{{{NS['pdfaid']}}}part")]
+    assert identification.get(f"{{{NS['pdfaid']}}}part") == "3"
+    assert "30 h par semaine" in flat(pdf_text(data, tmp_path))
 
 
 def test_under_an_acte_d_engagement_the_avenant_is_between_the_establishment_and_the_person_named_on_its_date(
