@@ -15,6 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import (
     Aggregate,
@@ -410,28 +411,62 @@ SUMMARY_FLOWS = [name for name in COUNT_FIELDS if name != "closed" and not name.
 
 
 def _summaries(programmes, period, group):
-    """Every count a sum gives, in one query on the summaries of the months up to the period's end."""
-    months = Q(month__gte=period.start)
-    aggregates = {SUMMARY_NAMES.get(name, name): Sum(name, filter=months) for name in SUMMARY_FLOWS}
-    aggregates["_hours"] = Sum("hours", filter=months)
-    aggregates["_imported_hours"] = Sum("imported_hours", filter=months)
-    aggregates.update(_hours_by_kind("_hours", "hours", "programme__", months))
-    aggregates.update(_hours_by_kind("_imported_hours", "imported_hours", "programme__", months))
+    """Every count a sum gives, in one query on the summaries of the months up to the period's end.
+
+    PERF: written as SQL (PostgreSQL and SQLite both have FILTER): the ORM spent longer building its sixty
+    filtered sums than the database spent computing them (a programme's page, issue 19)."""
+    scope = programmes.order_by().values(sc_pk=F("pk"), sc_kind=F("siae__kind"),
+                                         **({"sc_group": F(group)} if group else {}))
+    try:
+        scope_sql, scope_params = scope.query.sql_with_params()
+    except EmptyResultSet:  # an empty scope: nothing to count
+        return {}
+    quote, day = connection.ops.quote_name, connection.ops.adapt_datefield_value
+    select, params = [], []
+
+    def add(alias, column, condition="", condition_params=()):
+        select.append(f"SUM(ms.{quote(column)})" + (f" FILTER (WHERE {condition})" if condition else ""))
+        aliases.append(alias)
+        params.extend(condition_params)
+
+    aliases: list[str] = []
+    in_period, start = "ms.month >= %s", [day(period.start)]
+    for name in SUMMARY_FLOWS:
+        add(SUMMARY_NAMES.get(name, name), name, in_period, start)
+    every_kind = sum(HOURS_GROUPS.values(), [])
+    for alias, column in (("_hours", "hours"), ("_imported_hours", "imported_hours")):
+        add(alias, column, in_period, start)
+        for kind_group, kinds in [*HOURS_GROUPS.items(), ("other", every_kind)]:
+            marks = ", ".join(["%s"] * len(kinds))
+            condition = f"sc.sc_kind {'NOT IN' if kind_group == 'other' else 'IN'} ({marks})"
+            add(f"{alias}_{kind_group}", column, f"{in_period} AND {condition}", [*start, *kinds])
     # In the workshop at the end of the period: every entry up to then, less every pathway closed up to then.
-    aggregates["_entered_up_to_end"] = Sum("entrants")
-    aggregates["_closed_up_to_end"] = Sum("closed")
+    add("_entered_up_to_end", "entrants")
+    add("_closed_up_to_end", "closed")
     for milestone in FOLLOW_UP_MILESTONES:
         due = _released_when_due_in(period, milestone)
-        window = Q(month__gte=due.start, month__lte=due.end)
-        aggregates[f"follow_up_{milestone}_due"] = Sum("releases", filter=window)
-        aggregates[f"_follow_up_{milestone}_reached"] = Sum(f"follow_up_{milestone}_reached", filter=window)
-        aggregates[f"_follow_up_{milestone}_dynamic"] = Sum(f"follow_up_{milestone}_dynamic", filter=window)
-    qs = MonthlySummary.objects.filter(programme__in=programmes, month__lte=period.end)
-    # The aliases differ from the columns' names (an alias named like a column would hide it from the others).
-    rows = _grouped(qs, group and f"programme__{group}", {f"s{name}": value for name, value in aggregates.items()})
-    result = {key: {name[1:]: value for name, value in values.items()} for key, values in rows.items()}
-    for values in result.values():
-        values["in_pathway"] = (values.pop("_entered_up_to_end") or 0) - (values.pop("_closed_up_to_end") or 0)
+        window, bounds = "ms.month >= %s AND ms.month <= %s", [day(due.start), day(due.end)]
+        add(f"follow_up_{milestone}_due", "releases", window, bounds)
+        add(f"_follow_up_{milestone}_reached", f"follow_up_{milestone}_reached", window, bounds)
+        add(f"_follow_up_{milestone}_dynamic", f"follow_up_{milestone}_dynamic", window, bounds)
+    sql = (f"SELECT {'sc.sc_group, ' if group else ''}{', '.join(select)} "
+           f"FROM {quote(MonthlySummary._meta.db_table)} ms JOIN ({scope_sql}) sc ON sc.sc_pk = ms.programme_id "
+           f"WHERE ms.month <= %s{' GROUP BY sc.sc_group' if group else ''}")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *scope_params, day(period.end)])
+        rows = cursor.fetchall()
+    result = {}
+    for row in rows:
+        key, values = (row[0], row[1:]) if group else (None, row)
+        result[key] = found = {}
+        for alias, value in zip(aliases, values, strict=True):
+            if value is None:
+                found[alias] = None
+            elif alias.startswith(("_hours", "_imported_hours")):  # SQLite sums decimals as floats
+                found[alias] = Decimal(str(value)).quantize(Decimal("0.1"))
+            else:
+                found[alias] = int(value)
+        found["in_pathway"] = (found.pop("_entered_up_to_end") or 0) - (found.pop("_closed_up_to_end") or 0)
     return result
 
 
