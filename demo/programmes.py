@@ -599,7 +599,7 @@ def _signatories(programmes: dict, orgs: dict) -> None:
     Siae.objects.filter(pk=metz.siae_id, governance="").update(governance=METZ_GOVERNANCE)
     Contact.objects.update_or_create(
         organisation=Organisation.objects.get(kind=OK.ESTABLISHMENT, establishment=metz.establishment),
-        first_name="Claire", last_name="Muller",
+        first_name="Claire", last_name="Lambert",
         defaults={"function": "Directrice du centre pénitentiaire de Metz", "email": "direction.metz@demo.invalid"})
 
 

@@ -20,8 +20,9 @@ from ..registry import KindSpec, register
 from . import common as c
 
 # 2026.2: the aid's basis (ETP × socle × part modulée × days/365); 2026.3: the State's letterhead, metadata
-# 2026.4: the CDIAE's opinion, the prefect's signatory, the objectives article, the programmes of its annexes only
-TEMPLATE_VERSION = "2026.4"
+# 2026.4: the CDIAE's opinion, the prefect's signatory, the objectives article, the programmes of its annexes only;
+# 2026.5: the State's bloc-marque from opaque images (no transparency group), "l'État conventionne" in article 1
+TEMPLATE_VERSION = "2026.5"
 KIND_LABEL = "Convention avec l'État"
 
 
