@@ -280,10 +280,14 @@ class ImplantationContractForm(DsfrModelForm):
             "hourly_pay": _("Au moins 45 % du SMIC horaire en vigueur à la date de début."),
             "end_date": _("Régime 2022 : 7 ans au plus après le début."),
             "premises": _("Emplacement : bâtiment, quartier, atelier, stockage."),
+            "tacit_renewal": _("Régime 2022 : le contrat est tacitement reconductible, sauf stipulation contraire."),
         }
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.instance.pk is None and not self.is_bound:
+            # Since 1 May 2022 (code pénitentiaire R. 412-79) a contract is tacitly renewable unless stated otherwise.
+            self.initial["tacit_renewal"] = True
         self.helper.layout = Layout(
             Fieldset(_("Régime et période"), Row(Column("regime"), Column("signed_on")),
                      Row(Column("start_date"), Column("end_date")), "tacit_renewal", "renewal_terms"),

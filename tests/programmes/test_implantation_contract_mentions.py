@@ -70,3 +70,14 @@ def test_a_bad_mention_is_refused_beside_its_field_and_nothing_is_saved(client_a
 def test_the_database_refuses_the_same_values(scope_a, field, value):
     with pytest.raises(IntegrityError), transaction.atomic():
         make_contract(scope_a.programme, **{field: value})
+
+
+def test_a_new_contract_is_offered_as_tacitly_renewable_and_an_existing_one_keeps_its_choice(client_as, scope_a):
+    """Code pénitentiaire R. 412-79: a 2022-regime contract is tacitly renewable unless stated otherwise."""
+    client = client_as("ESTABLISHMENT_STAFF_A")
+    new = client.get(reverse("programmes:contract_create", args=[scope_a.programme.pk]))
+    assert new.context["form"]["tacit_renewal"].value() is True
+    assert "tacitement reconductible, sauf stipulation contraire" in page_text(new)
+    contract = make_contract(scope_a.programme, tacit_renewal=False)
+    existing = client_as("DISP_STAFF_A").get(reverse("programmes:contract_update", args=[contract.pk]))
+    assert existing.context["form"]["tacit_renewal"].value() is False
