@@ -149,8 +149,15 @@ def _crumbs(user, disp: Disp | None = None, region: Region | None = None, depart
             establishment: Establishment | None = None) -> list[Crumb]:
     """The levels above that this user may open (one query at most per level, none for national)."""
     crumbs = []
-    if access.sees_national(user):
+    national = access.sees_national(user)
+    if national:  # sees every level: no query to ask
         crumbs.append(Crumb("France entière", url_of(Level.NATIONAL)))
+        for obj, level, key in ((disp, Level.DISP, disp and disp.pk), (region, Level.REGION, region and region.pk),
+                                (department, Level.DEPARTMENT, department and department.pk),
+                                (establishment, Level.ESTABLISHMENT, establishment and str(establishment.pk))):
+            if obj is not None:
+                crumbs.append(Crumb(obj.name if level != Level.DEPARTMENT else str(obj), url_of(level, key)))
+        return crumbs
     if disp is not None and access.disps_for(user).filter(pk=disp.pk).exists():
         crumbs.append(Crumb(disp.name, url_of(Level.DISP, disp.pk)))
     if region is not None and access.regions_for(user).filter(pk=region.pk).exists():
