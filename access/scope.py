@@ -9,6 +9,7 @@ import functools
 from django.db.models import Q, QuerySet
 
 from accounts.enums import Role
+from accounts.models import User
 from documents.models import DocumentBatch, GeneratedDocument
 from participants.models import AccompanimentEvent, FollowUp, ImportJob, Participant, Pathway, RecruitmentSession
 from partners.models import Contact, Decision, Event, Meeting, Organisation, PartnerRole
@@ -29,6 +30,35 @@ from programmes.models import (
 SEES_EVERYTHING = frozenset({Role.NATIONAL, Role.ADMIN})
 SPIP_ROLES = frozenset({Role.CPIP, Role.SPIP_MANAGER})
 SIAE_ROLES = frozenset({Role.SIAE_DIRECTOR, Role.SIAE_STAFF})
+
+
+def _built_once(function):
+    """Builds the queryset once per state of the user (issue 19: a participant's page asked for the documents' scope
+    twice, 3.5 ms each): kept on the user object, which each request loads afresh, and answered as a fresh copy
+    (``.all()``: the same SQL, evaluated again where it is used, never a cached result). The key holds everything the
+    query's shape depends on (role, flags, organisation and its bindings), so a user object changed in place (a test,
+    a command) gets a new one."""
+
+    @functools.wraps(function)
+    def memoised(user):
+        if not _active(user) or not hasattr(user, "__dict__"):
+            return function(user)
+        built = user.__dict__.setdefault("_scope_querysets", {})
+        found = built.get((function.__name__, _shape(user)))
+        if found is None:
+            found = function(user)
+            built[(function.__name__, _shape(user))] = found  # the organisation is loaded by now
+        return found.all()
+
+    return memoised
+
+
+def _shape(user) -> tuple:
+    organisation = user.organisation if User.organisation.is_cached(user) else None
+    bindings = None if organisation is None else (organisation.pk, organisation.siae_id, organisation.establishment_id,
+                                                  organisation.disp_id, organisation.region_id,
+                                                  organisation.department_id)
+    return user.pk, user.role, user.is_superuser, user.is_active, user.organisation_id, bindings
 
 
 def _active(user) -> bool:
@@ -70,6 +100,7 @@ def _territory_filter(user, prefix: str) -> Q | None:
     return None
 
 
+@_built_once
 @_everything_or(Establishment)
 def establishments_for(user, qs) -> QuerySet[Establishment]:
     org = user.organisation
@@ -83,6 +114,7 @@ def establishments_for(user, qs) -> QuerySet[Establishment]:
     return qs.filter(territory) if territory is not None else qs.none()
 
 
+@_built_once
 @_everything_or(Programme)
 def programmes_for(user, qs) -> QuerySet[Programme]:
     if user.role in SIAE_ROLES:
@@ -94,6 +126,7 @@ def programmes_for(user, qs) -> QuerySet[Programme]:
     return qs.filter(territory) if territory is not None else qs.none()
 
 
+@_built_once
 @_everything_or(Siae)
 def siaes_for(user, qs) -> QuerySet[Siae]:
     """SIAE running a programme the user sees; territorial roles also see the SIAE based on their territory."""
@@ -171,6 +204,7 @@ def territory_departments_for(user, qs) -> QuerySet[Department]:
 # --- What binds programmes (conventions, contracts, funding) and who works on them -------------------
 
 
+@_built_once
 def state_conventions_for(user) -> QuerySet[StateConvention]:
     """State conventions of the SIAE the user sees."""
     return StateConvention.objects.filter(siae__in=siaes_for(user))
@@ -233,6 +267,7 @@ def sees_spip_fields(user) -> bool:
     return _active(user) and (user.is_superuser or user.role in SPIP_ROLES | {Role.ADMIN})
 
 
+@_built_once
 def participants_for(user) -> QuerySet[Participant]:
     """SPIP and establishment staff: people staying in their establishments; SIAE staff: people with a
     pathway in their programmes."""
@@ -246,6 +281,7 @@ def participants_for(user) -> QuerySet[Participant]:
     return qs.filter(establishment__in=establishments_for(user))
 
 
+@_built_once
 def pathways_for(user) -> QuerySet[Pathway]:
     if not reads_names(user):
         return Pathway.objects.none()
@@ -278,6 +314,7 @@ def import_jobs_for(user) -> QuerySet[ImportJob]:
 # --- Standard documents: readable where their subject is ----------------------------------------------
 
 
+@_built_once
 def documents_for(user) -> QuerySet[GeneratedDocument]:
     """Programme documents with the programme, convention documents with the convention, participant documents
     with the pathway (so only the roles that read names see those)."""
