@@ -712,6 +712,13 @@ def _meaux_today_project(programmes: dict, orgs: dict) -> None:
         **MEAUX_TODAY_CONVENTION, "cdiae_opinion_on": convention.start_date - datetime.timedelta(days=30)})
     Contact.objects.filter(organisation=orgs["establishment"], first_name="Pascal", last_name="Bruneau",
                            email="").update(email="direction.meaux@demo.invalid", phone="01 60 00 00 01")
+    # Today's Meaux works with the partners of the experiment still there (docs/domain.md §7.1: the fiche-projet's
+    # partners), from its own start.
+    for key, role in [("spip", PartnerRoleKind.PRESCRIBER), ("ddets", PartnerRoleKind.FUNDER),
+                      ("pole_emploi", PartnerRoleKind.EMPLOYMENT), ("missions_locales", PartnerRoleKind.EMPLOYMENT),
+                      ("health", PartnerRoleKind.HEALTH)]:
+        PartnerRole.objects.update_or_create(programme=programmes[MEAUX_TODAY], organisation=orgs[key], role=role,
+                                             start_date=MEAUX_TODAY_START, defaults={"end_date": None})
 
 
 FUNDED_BY = {"MEAUX-APRES": "DEMO-77-APRES-2017", MEAUX_TODAY: "DEMO-77-APRES-EI-MP"}
