@@ -160,7 +160,8 @@ def server(url: str | None, given: str | None = None):
 
 # The scope's programmes, each with its SIAE's kind, its reference hours and its child group (key and label).
 PROGRAMMES = """
-    SELECT p.id, p.code, p.siae_id, s.kind AS siae_kind, {child} AS child, {child_label} AS child_label,
+    SELECT p.id, p.code, p.siae_id, p.establishment_id, p.start_date, p.end_date, s.kind AS siae_kind,
+           {child} AS child, {child_label} AS child_label,
            CASE s.kind WHEN 'ACI' THEN %(hours_aci)s WHEN 'EI' THEN %(hours_ei)s ELSE %(hours_default)s END AS reference
     FROM programmes_programme p
     JOIN programmes_siae s ON s.id = p.siae_id
@@ -286,7 +287,11 @@ ANNEXES = """
       JOIN programmes_stateconvention c ON c.siae_id = prog.siae_id
       JOIN programmes_financialannex a ON a.convention_id = c.id
       WHERE a.status = 'VALIDATED' AND a.measure IN ('ACI_MP', 'EI_MP')
-        AND a.start_date <= %(end)s AND a.end_date >= %(start)s)
+        AND a.start_date <= %(end)s AND a.end_date >= %(start)s
+        -- An annex counts for a programme of its establishment whose own dates it meets (indicators._annexes).
+        AND (a.establishment_id IS NULL OR a.establishment_id = prog.establishment_id)
+        AND (prog.start_date IS NULL OR a.end_date >= prog.start_date)
+        AND (prog.end_date IS NULL OR a.start_date <= prog.end_date))
     SELECT FALSE AS is_child, NULL AS child, sum(etp * days) / %(days)s AS etp_conventioned
     FROM (SELECT DISTINCT id, etp, days FROM annex) once
     {children}
