@@ -3,10 +3,13 @@ and a period of whole months gives the same figures from them as from the raw ta
 
 import datetime
 import random
+import threading
+import time
 
 import pytest
 from dateutil.relativedelta import relativedelta
 from django.core.management import call_command
+from django.db import connection, transaction
 
 from dashboards import indicators, periods, summaries
 from dashboards.models import MonthlySummary
@@ -152,3 +155,46 @@ def test_only_a_period_of_whole_months_reads_the_summaries():
     assert periods.year(2024).whole_months and Period(D(2024, 2, 1), D(2024, 2, 29)).whole_months
     assert not Period(D(2024, 2, 1), D(2024, 2, 28)).whole_months
     assert not Period(D(2024, 2, 2), D(2024, 3, 31)).whole_months
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite writes one transaction at a time")
+@pytest.mark.django_db(transaction=True)
+def test_two_simultaneous_writes_on_a_programme_leave_exact_summaries():
+    """The second writer waits for the first one's lock on the programme, then recomputes from what it committed
+    (without the lock it would overwrite the month with counts that miss the first write)."""
+    programme = b.programme()
+    # Two people: the services lock each pathway, so two writes on one pathway would never run side by side.
+    pathway, other = b.entrant(programme, D(2024, 3, 18)), b.entrant(programme, D(2024, 3, 18))
+    b.event(pathway, EventKind.TRAINING, D(2024, 4, 2))  # the month's row exists: both writers update it
+    refreshed, errors = threading.Event(), []
+
+    def first():
+        try:
+            with transaction.atomic():
+                b.event(Pathway.objects.get(pk=pathway.pk), EventKind.TRAINING, D(2024, 4, 9))
+                refreshed.set()
+                time.sleep(1)  # still uncommitted while the second writer arrives
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    def second():
+        try:
+            refreshed.wait(10)
+            with transaction.atomic():
+                b.event(Pathway.objects.get(pk=other.pk), EventKind.TRAINING, D(2024, 4, 23))
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(20)
+
+    assert errors == []
+    assert MonthlySummary.objects.get(programme=programme, month=D(2024, 4, 1)).trainings == 3
+    _consistent()
