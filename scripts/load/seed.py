@@ -2,7 +2,8 @@
 
 Called by scripts/load/runner.py in a process where Django is set up on the target database:
 - ``generate_synthetic --scale small --multiplier M --force`` (COPY on PostgreSQL, invented SYNTH identities)
-  until the database holds ``participants`` participants; skipped when it already holds them (a reused database);
+  until the database holds ``participants`` participants, then the dashboards' monthly summaries rebuilt; skipped
+  when it already holds them (a reused database);
 - a SPIP organisation serving the synthetic establishment with the most people (the counsellors' caseload), the
   largest synthetic SIAE's organisation, and the DISP Paris of the demonstration;
 - ``users`` accounts per persona: load.cpip.N, load.siae.N, load.disp.N, password ``password``;
@@ -36,6 +37,7 @@ def seed(env: dict, participants: int, users: int, password: str, log=print) -> 
                                 capture_output=True, text=True, check=False)
         if result.returncode:
             raise RuntimeError(f"generate_synthetic a échoué :\n{result.stdout[-2000:]}\n{result.stderr[-2000:]}")
+        _rebuild_summaries()
     total = Participant.objects.count()
     from programmes.models import Establishment
 
@@ -46,6 +48,16 @@ def seed(env: dict, participants: int, users: int, password: str, log=print) -> 
     documents = _documents(accounts["siae"])
     return {"participants": total, "caseload": caseload, "documents": documents,
             "seconds": time.monotonic() - started}
+
+
+def _rebuild_summaries() -> None:
+    """The dashboards' monthly summaries (issue 19, §2) of the generated data: the generator writes by COPY, which sends
+    no signal, so the dashboards measured would otherwise read empty summaries (dashboards.summaries.rebuild)."""
+    try:
+        from dashboards import summaries
+    except ImportError:  # before the summaries existed
+        return
+    summaries.rebuild()
 
 
 def _accounts(establishment, users: int, password: str) -> dict:
