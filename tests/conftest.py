@@ -30,13 +30,57 @@ def pytest_unconfigure(config):
     clock.stop()
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist's own, which reads the groups
 def pytest_collection_modifyitems(config, items):
-    """Under pytest-xdist (`-n 2 --dist loadgroup`, as `make test` runs it), the tests that drive Chromium or the
-    Celery worker run in one process, one after the other: one demo load and live server for the browser tests
-    (tests/browser/conftest.py), one Celery worker for both (tests/celery_worker.py)."""
+    """Under pytest-xdist (`-n 2 --dist loadgroup`, as `make test` runs it):
+    - the tests that drive Chromium or the Celery worker run in one process, one after the other: one demo load and
+      live server for the browser tests (tests/browser/conftest.py), one Celery worker for both
+      (tests/celery_worker.py);
+    - the tests of a module that share a module- or class-scoped fixture (the demo of tests/demo.py, a synthetic
+      dataset) run in one process, so that fixture is set up once rather than once in each process;
+    - every other test goes to whichever process is free."""
     for item in items:
         if item.get_closest_marker("browser") or "celery_worker_process" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.xdist_group("live"))
+        elif _shares_a_module_fixture(item):
+            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
+
+
+def _shares_a_module_fixture(item) -> bool:
+    info = getattr(item, "_fixtureinfo", None)
+    if info is None:
+        return False
+    return any(definitions[-1].scope in ("module", "class") and definitions[-1].baseid.startswith("tests/")
+               for definitions in info.name2fixturedefs.values())
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """A transactional test (`django_db(transaction=True)`) ends by emptying the database (Django's flush), the
+    reference data of the migrations (regions, departments, DISP) included. pytest-django runs those tests last for
+    that reason, but pytest-xdist's groups may send them before ordinary tests of the same process: the reference
+    data is put back after each of them."""
+    result = yield
+    if nextitem is not None and flushes_the_database(item):
+        put_reference_data_back(item.config)
+    return result
+
+
+def flushes_the_database(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    return bool(marker and marker.kwargs.get("transaction")) or "transactional_db" in item.fixturenames
+
+
+def put_reference_data_back(config) -> None:
+    """Loads the copy pytest-django made after the migrations (the test databases of tests that ask for
+    `serialized_rollback`) into the emptied database."""
+    from django.db import connection
+    from pytest_django.plugin import blocking_manager_key
+
+    contents = getattr(connection, "_test_serialized_contents", None)
+    if contents:
+        with config.stash[blocking_manager_key].unblock():
+            connection.creation.deserialize_db_from_string(contents)
 
 
 @pytest.fixture(scope="session")

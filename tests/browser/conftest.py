@@ -120,7 +120,9 @@ def reset_database(reference_data: str | None = None) -> str:
     reference_data = reference_data or getattr(connection, "_test_serialized_contents", None)
     if reference_data is None:
         return connection.creation.serialize_db_to_string()
-    call_command("flush", verbosity=0, interactive=False, inhibit_post_migrate=True)
+    # Sequences kept where they are (as TransactionTestCase does): the reference data comes back with its own ids,
+    # below them, and the tests after these can still insert.
+    call_command("flush", verbosity=0, interactive=False, inhibit_post_migrate=True, reset_sequences=False)
     connection.creation.deserialize_db_from_string(reference_data)
     return reference_data
 
