@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from audit import history
 from audit.context import records_by
 from core.formatting import format_date
+from dashboards import summaries
 from programmes import rates
 from programmes import rules as programme_rules
 
@@ -145,9 +146,14 @@ def participant_save(*, participant: Participant, by, expected_version: int | No
     participant.full_clean()
     participant.save()
     if born_before is not None and born_before != participant.birth_date:  # the ages at entry follow a correction
-        for pathway in participant.pathways.filter(contract_start__isnull=False).only("contract_start", "age_at_entry"):
+        pathways = list(participant.pathways.filter(contract_start__isnull=False)
+                        .only("programme_id", "contract_start", "age_at_entry"))
+        for pathway in pathways:
             pathway.fill_age_at_entry(participant)
             Pathway.objects.filter(pk=pathway.pk).update(age_at_entry=pathway.age_at_entry)
+        # An .update() sends no signal: the age bands of the dashboards' summaries are refreshed here.
+        summaries.refresh({pathway.programme_id for pathway in pathways},
+                          {pathway.contract_start for pathway in pathways}, parts=("pathways",))
     return participant
 
 

@@ -11,6 +11,7 @@ from access import permissions
 from access.scope import participants_for, programmes_for
 from audit.history import record_many
 from core.formatting import format_date
+from dashboards import summaries
 from participants import rules
 from participants.enums import (
     CLOSED_STATUSES,
@@ -502,6 +503,12 @@ class Importer:
                         by=self.user)
             insert_many(PathwayLog, [log for row, pathway, before in self.targets
                                      for log in self._log_rows(row, pathway, before, by_label)])
+            # Bulk writes send no signal: the dashboards' summaries of every programme the file touched (its
+            # pathways', and those of the people whose profile it changed) are recomputed in the same transaction.
+            updated = [person.participant.pk for person in self.people.values() if person.action == "updated"]
+            summaries.refresh({pathway.programme_id for _row, pathway, _before in self.targets}
+                              | set(Pathway.objects.filter(participant__in=updated)
+                                    .values_list("programme_id", flat=True)))
 
     def _log_rows(self, row: Row, pathway: Pathway, before: str, by_label: str) -> list[PathwayLog]:
         """The import's row in the pathway's log, after the steps it reconstitutes (undated: the file does not
