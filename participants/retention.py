@@ -20,7 +20,8 @@ What anonymisation does to a person (``anonymise``):
 - replaced: names ("Personne anonymisée"), the numéro d'écrou and its key (a code made from the row's id, so the
   uniqueness rule of present people still holds);
 - emptied: the SPIP-only note, the expected release and sentence-adjustment dates, the free texts that may name
-  the person or others (decision reason, exit note, timeline details, follow-up notes);
+  the person or others (decision reason, exit note, skills acquired, timeline details, follow-up notes; an
+  avenant's reason, which cannot be empty, becomes ``ERASED_REASON``);
 - documents generated about their pathways: the PDF files are deleted, the rows keep their kind and version but
   lose their title and frozen data (they are marked failed, with the reason);
 - the change history of the person and their pathways is erased (audit.history.erase_for, when installed).
@@ -46,12 +47,13 @@ from documents.models import GeneratedDocument
 
 from . import rules
 from .enums import OPEN_STATUSES, PathwayStatus
-from .models import AccompanimentEvent, FollowUp, Participant, Pathway, PathwayLog
+from .models import AccompanimentEvent, ContractChange, FollowUp, Participant, Pathway, PathwayLog
 
 logger = logging.getLogger("participants.retention")
 
 ANONYMISED_NAME = "Personne anonymisée"
 DOCUMENT_PURGED = "Document supprimé : la durée de conservation des données de cette personne est écoulée."
+ERASED_REASON = "Motif effacé : la durée de conservation des données de cette personne est écoulée."
 
 
 @dataclasses.dataclass
@@ -175,7 +177,9 @@ def anonymise(participants, *, now: datetime.datetime, report: RetentionReport) 
     ])
     pathways = Pathway.objects.filter(participant__in=ids)
     pathway_ids = list(pathways.values_list("pk", flat=True))
-    report.pathways += pathways.update(decision_reason="", classification_refusal_reason="", exit_note="")
+    report.pathways += pathways.update(decision_reason="", classification_refusal_reason="", exit_note="",
+                                       skills_acquired="")
+    ContractChange.objects.filter(pathway__in=pathway_ids).update(reason=ERASED_REASON)
     report.events += AccompanimentEvent.objects.filter(pathway__in=pathway_ids).exclude(detail="").update(detail="")
     report.follow_ups += FollowUp.objects.filter(pathway__in=pathway_ids).exclude(note="").update(note="")
     documents = GeneratedDocument.objects.filter(pathway__in=pathway_ids)

@@ -4,6 +4,7 @@ indicators do not move, dry runs, second runs, atomicity, pages after anonymisat
 import datetime
 import io
 import logging
+from decimal import Decimal
 
 import pytest
 from django.core.files.base import ContentFile
@@ -16,7 +17,14 @@ from documents.enums import DocumentKind, DocumentStatus, SubjectType
 from documents.models import GeneratedDocument
 from participants import retention, services
 from participants.enums import EventKind, ExitReason, FollowUpMilestone, Outcome, PathwayStatus, SessionDecision, Sex
-from participants.models import AccompanimentEvent, FollowUp, Participant, Pathway, RecruitmentSession
+from participants.models import (
+    AccompanimentEvent,
+    ContractChange,
+    FollowUp,
+    Participant,
+    Pathway,
+    RecruitmentSession,
+)
 from participants.tasks import apply_retention as retention_task
 from programmes.models import Programme
 from tests.accounts.pages import page_text
@@ -125,7 +133,11 @@ def test_anonymisation_erases_what_names_the_person_and_keeps_what_the_indicator
     pathway = released(scope_a.programme, sex=Sex.F, rsa=True, rqth=True, education_level="3")
     services.event_record(pathway=pathway, kind=EventKind.CIP_INTERVIEW, on=datetime.date(2022, 10, 3),
                           detail="Entretien avec Jérôme Lefèvre", by=None)
-    Pathway.objects.filter(pk=pathway.pk).update(exit_note="Embauché chez son oncle", decision_reason="Motif")
+    Pathway.objects.filter(pk=pathway.pk).update(exit_note="Embauché chez son oncle", decision_reason="Motif",
+                                                 skills_acquired="Cariste, formé par Paul Durand")
+    ContractChange.objects.create(pathway=pathway, valid_from=START + datetime.timedelta(days=30),
+                                  hours_per_week=Decimal("30"), previous_hours_per_week=Decimal("26"),
+                                  reason="À la demande de M. Lefèvre", recorded_by_label="Claire Martin (CPIP)")
     FollowUp.objects.create(pathway=pathway, milestone=FollowUpMilestone.M3, reached=True,
                             contacted_on=datetime.date(2023, 6, 15), situation=Outcome.DURABLE,
                             note="Joint chez sa sœur", recorded_by_label="Claire Martin (CPIP)")
@@ -141,7 +153,9 @@ def test_anonymisation_erases_what_names_the_person_and_keeps_what_the_indicator
     assert person.work_constraints_note == "" and person.expected_release_date is None
     assert (person.sex, person.rsa, person.rqth, person.education_level) == (Sex.F, True, True, "3")
     pathway = Pathway.objects.get(pk=pathway.pk)
-    assert (pathway.exit_note, pathway.decision_reason) == ("", "")
+    assert (pathway.exit_note, pathway.decision_reason, pathway.skills_acquired) == ("", "", "")
+    change = ContractChange.objects.get(pathway=pathway)
+    assert change.reason == retention.ERASED_REASON and change.hours_per_week == 30  # the contract's facts stay
     assert (pathway.status, pathway.exit_on, pathway.outcome, pathway.contract_start) == (
         PathwayStatus.EXITED, EXIT, Outcome.POSITIVE, START)
     assert pathway.age_at_entry == age_before == 32
