@@ -19,7 +19,7 @@ from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from participants import rules
+from participants import contract_changes, rules
 from participants.enums import ContractKind, CpuOpinion, Transition
 from participants.pay import hourly_pay_on
 from programmes import rates
@@ -112,7 +112,8 @@ def trial_period(start: datetime.date, end: datetime.date) -> str:
 def mentions(pathway, *, start, end, end_reason, smic, share, cep: bool) -> list[list[str]]:
     """The contract at a glance (for the CEP, its mandatory mentions, R412-25), label / value rows."""
     programme = pathway.programme
-    post = programme.activity + (f" (secteur : {programme.sector})" if programme.sector else "")
+    # The contract as signed on its first day: a later change of post or hours is an avenant (contract_amendment).
+    post = contract_changes.post_on(pathway, start) + (f" (secteur : {programme.sector})" if programme.sector else "")
     until = f"jusqu'au {c.long_date(end)} au plus tard ({end_reason})"
     rows = [
         ["Régime de travail" if cep else "Activité", "Insertion par l'activité économique (IAE)"],
@@ -124,7 +125,7 @@ def mentions(pathway, *, start, end, end_reason, smic, share, cep: bool) -> list
         ["Lieu de travail", programme.establishment.name
          + (f", {programme.quartier.get_kind_display().lower()}" if programme.quartier else "")],
         *([["Risques particuliers du poste", programme.post_risks]] if cep else []),
-        ["Durée du travail", f"{c.hours(pathway.hours_per_week)} par semaine"],
+        ["Durée du travail", f"{c.hours(contract_changes.hours_on(pathway, start))} par semaine"],
         *([["Périodes d'astreinte", programme.on_call]] if cep else []),
         ["Rémunération horaire brute", f"{c.euros(hourly_pay_on(pathway, start))}, soit {share} % du SMIC horaire brut "
                                        f"en vigueur le {c.long_date(start)} ({c.euros(smic.hourly_amount)})"],
@@ -152,7 +153,8 @@ def build(pathway, today: datetime.date) -> dict:
     smic = rates.smic_rate_on(start, rates.territory_of(siae))
     pay = hourly_pay_on(pathway, start)  # the rate agreed at the start: a later revaluation is an avenant
     share = quantity(rates.smic_share_pct(pay, smic.hourly_amount))
-    monthly = (pathway.hours_per_week * WEEKS_PER_MONTH * pay).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    hours = contract_changes.hours_on(pathway, start)  # as agreed on the first day, as the pay
+    monthly = (hours * WEEKS_PER_MONTH * pay).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     if cep:
         parties = [
             siae_party(siae, designation="le donneur d'ordre", feminine=False,
@@ -183,7 +185,7 @@ def build(pathway, today: datetime.date) -> dict:
         "end": c.long_date(end),
         "end_reason": end_reason,
         "trial_period": trial_period(start, end),
-        "hours_per_week": c.hours(pathway.hours_per_week),
+        "hours_per_week": c.hours(hours),
         "hourly_pay": c.euros(pay),
         "smic": c.euros(smic.hourly_amount),
         "smic_since": c.long_date(smic.valid_from),

@@ -120,6 +120,18 @@ def test_the_avenant_prints_the_parties_the_contract_old_and_new_values_the_date
     assert ["Date d'effet", "15 septembre 2025"] in snapshot["rows"]
 
 
+def test_after_an_avenant_the_contract_itself_still_prints_what_was_agreed_on_its_first_day(changed, tmp_path):
+    """The CEP regenerated later is the contract as signed: 24 h and its first post, with the monthly estimate of
+    those hours; the 30 h and the new post belong to the avenant."""
+    snapshot, pages = render_pages(DocumentKind.WORK_CONTRACT, changed, tmp_path)
+    text = " ".join(pages)
+
+    assert snapshot["hours_per_week"] == "24\u00a0h"
+    assert "Durée du travail 24 h par semaine" in text and "30 h" not in text
+    assert "Poste et missions Logistique et conditionnement (secteur : Logistique)" in text
+    assert "Cariste" not in text
+
+
 def test_the_pipeline_stores_each_request_as_a_new_pdf_a_version_without_the_person_s_name(changed, settings,
                                                                                            tmp_path):
     settings.STORAGES = {**settings.STORAGES, "default": {
