@@ -345,6 +345,11 @@ def pathway_update_contract(*, pathway: Pathway, signed_on, hours_per_week, hour
         # The pay history (participants.pay) starts from the contract's rate: a new rate is a revaluation.
         _raise({"hourly_pay": _("La rémunération de ce contrat a été revalorisée : une nouvelle rémunération "
                                 "s'enregistre par une revalorisation, à partir d'une date.")})
+    if hours_per_week != pathway.hours_per_week and pathway.contract_changes.filter(
+            hours_per_week__isnull=False).exists():
+        # The hours' history (participants.contract_changes) starts from the contract's: a change is an avenant.
+        _raise({"hours_per_week": _("La durée du travail de ce contrat a été modifiée par avenant : une nouvelle "
+                                    "durée s'enregistre par un avenant, à partir d'une date.")})
     _raise(rules.check_contract(
         start=pathway.contract_start, signed_on=signed_on, hours_per_week=hours_per_week, hourly_pay=hourly_pay,
         smic=rates.smic_or_none(pathway.contract_start, rates.territory_of_pathway(pathway)), earliest=None,

@@ -129,6 +129,20 @@ def test_an_avenant_follows_the_previous_one_and_needs_a_contract(scope_a):
     assert ContractChange.objects.count() == 1
 
 
+def test_after_an_avenant_of_hours_the_contract_correction_leaves_the_hours_to_avenants(scope_a):
+    pathway = contract(scope_a)
+    contract_change_record(pathway=pathway, valid_from=CHANGE, hours_per_week=Decimal("30"), reason="Temps", by=None)
+    pathway.refresh_from_db()
+
+    assert "une nouvelle durée s'enregistre par un avenant" in errors_of(lambda: services.pathway_update_contract(
+        pathway=pathway, signed_on=START, hours_per_week=Decimal("26"), hourly_pay=pathway.hourly_pay, by=None))
+    pathway.refresh_from_db()
+    assert pathway.hours_per_week == 30 and hours_on(pathway, START) == 24
+    # the rest of the contract can still be corrected
+    services.pathway_update_contract(pathway=pathway, signed_on=START + datetime.timedelta(days=1),
+                                     hours_per_week=Decimal("30"), hourly_pay=pathway.hourly_pay, by=None)
+
+
 def test_the_form_records_an_avenant_for_the_editors_of_the_contract_and_404_outside(scope_a, personas, client_as):
     pathway = contract(scope_a, last_name="Formulaire")
     url = reverse("participants:contract_change", args=[pathway.pk])
