@@ -73,13 +73,17 @@ def flushes_the_database(item) -> bool:
 
 def put_reference_data_back(config) -> None:
     """Loads the copy pytest-django made after the migrations (the test databases of tests that ask for
-    `serialized_rollback`) into the emptied database."""
+    `serialized_rollback`) into an empty database. Emptied again first: a transactional test without serialized
+    rollback ends with a flush that re-creates the content types and permissions (post_migrate) under other ids.
+    The sequences stay where they are, above the ids of the copy."""
+    from django.core.management import call_command
     from django.db import connection
     from pytest_django.plugin import blocking_manager_key
 
     contents = getattr(connection, "_test_serialized_contents", None)
     if contents:
         with config.stash[blocking_manager_key].unblock():
+            call_command("flush", verbosity=0, interactive=False, inhibit_post_migrate=True, reset_sequences=False)
             connection.creation.deserialize_db_from_string(contents)
 
 

@@ -164,7 +164,7 @@ def test_only_a_period_of_whole_months_reads_the_summaries():
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite writes one transaction at a time")
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_simultaneous_writes_on_a_programme_leave_exact_summaries():
     """The second writer waits for the first one's lock on the programme, then recomputes from what it committed
     (without the lock it would overwrite the month with counts that miss the first write)."""
