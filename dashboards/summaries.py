@@ -21,6 +21,8 @@ import datetime
 import logging
 import random
 from collections import defaultdict
+from contextlib import contextmanager
+from contextvars import ContextVar
 from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
@@ -390,7 +392,32 @@ def _after_delete(sender, instance, origin=None, **kwargs):
     _refresh_keys(keys, parts)
 
 
+# Inside ``deferred()``: the programmes written to, refreshed once when the block ends.
+_DEFERRED: ContextVar[set | None] = ContextVar("summaries_deferred", default=None)
+
+
+@contextmanager
+def deferred():
+    """For a load that writes thousands of rows (load_demo): inside the block the receivers only note which
+    programmes were written to; when it ends, every month of those programmes is recomputed at once, in the same
+    transaction as the load. The figures are the same as row by row, at a fraction of the cost."""
+    if _DEFERRED.get() is not None:  # already inside a deferred block: the outer one refreshes
+        yield
+        return
+    token = _DEFERRED.set(set())
+    try:
+        with transaction.atomic():
+            yield
+            refresh(_DEFERRED.get(), None)
+    finally:
+        _DEFERRED.reset(token)
+
+
 def _refresh_keys(keys: set, parts=tuple(PARTS)) -> None:
+    pending = _DEFERRED.get()
+    if pending is not None:
+        pending.update(programme for programme, _month in keys)
+        return
     by_programme = defaultdict(set)
     for programme, month in keys:
         by_programme[programme].add(month)

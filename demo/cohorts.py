@@ -15,6 +15,7 @@ from dateutil.relativedelta import relativedelta
 from django.db import transaction
 from django.utils import timezone
 
+from dashboards import summaries
 from demo.participants import (
     DAY,
     MEAUX,
@@ -226,7 +227,7 @@ def _meaux_today(actors: Actors, today: datetime.date) -> None:
 @transaction.atomic
 def load_participants_demo() -> dict[str, int]:
     """Create the demo pathways once (each piece is skipped when its first session exists); return counts."""
-    with _database_checks_left_to_the_database():
+    with _database_checks_left_to_the_database(), summaries.deferred():  # the dashboards' summaries once, at the end
         _load(timezone.localdate())
     return {
         "sessions": RecruitmentSession.objects.count(),

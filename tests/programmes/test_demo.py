@@ -8,6 +8,8 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from accounts.models import User
+from dashboards import summaries
+from dashboards.models import MonthlySummary
 from partners.models import Organisation, OrganisationFormerName
 from programmes.models import Establishment, Programme, Quartier, Siae
 from tests.accounts.pages import page_text
@@ -65,6 +67,9 @@ def test_load_demo_twice_gives_the_same_rows():
     assert all(first_conventions.values())  # every model has demo rows
     assert dict(User.objects.values_list("username", "password")) == passwords  # not re-hashed either
     assert "Démo chargée : 9 programmes, 8 établissements, 8 SIAE" in out.getvalue()
+    # its pathways are written with the dashboards' summaries deferred to the end (dashboards.summaries.deferred):
+    # the stored summaries are those a recomputation from the raw tables gives, and not empty
+    assert summaries.differences() == [] and MonthlySummary.objects.filter(entrants__gt=0).exists()
 
 
 def test_load_demo_creates_the_eight_pilots_todays_meaux_and_nine_demo_accounts(demo):
