@@ -18,9 +18,8 @@ from participants.contract_changes import latest_change
 from ..enums import DocumentKind, SubjectType
 from ..registry import KindSpec, Missing, register
 from . import common as c
-from .accompaniment_charter import pathway_base
-from .contract_life import contract_needs, the_contract
-from .pathway_title import pathway_reference, pathway_title
+from .contract_life import contract_needs, frame, the_contract
+from .pathway_title import pathway_title
 from .pay_amendment import parties_of
 
 TEMPLATE_VERSION = "2026.1"
@@ -61,7 +60,6 @@ def build(pathway, today: datetime.date) -> dict:
     contract = the_contract(pathway, row.valid_from)
     cep = contract["is_cep"]
     parties = parties_of(pathway, cep)
-    operator = "l'opérateur" if cep else "la personne détenue"
     hourly_pay = pay.hourly_pay_on(pathway, row.valid_from)
     rows = [["Contrat modifié", contract["reference"]], ["Date d'effet", c.long_date(row.valid_from)]]
     hours = post = None
@@ -76,19 +74,10 @@ def build(pathway, today: datetime.date) -> dict:
     rows.append(["Motif", row.reason])
     subject = _subject(row)
     return {
-        **pathway_base(pathway, today, row.valid_from),  # names as they were on the date of effect
-        "title": title(pathway),
-        "heading": f"Avenant {_to(contract)}",
-        "subtitle": (f"Modification {_subject(row, of=True)} à compter du {c.long_date(row.valid_from)} — {siae.name} "
-                     f"{c.at(establishment)}, programme {programme.code}"),
-        "metadata": c.metadata(KIND_LABEL, programme.code, pathway_reference(pathway),
-                               detail=f"{siae.name}, {establishment.name}"),
-        "letterhead": c.siae_letterhead(siae) if cep else c.justice_letterhead(establishment, row.valid_from),
-        "parties": parties,
-        "copies": c.copies(len(parties)),
-        "is_cep": cep,
-        "operator": operator,
-        "the_contract": contract["sentence"],
+        **frame(pathway, today, on=row.valid_from, contract=contract, parties=parties, label=KIND_LABEL,
+                title=title(pathway), heading=f"Avenant {_to(contract)}",
+                subtitle=(f"Modification {_subject(row, of=True)} à compter du {c.long_date(row.valid_from)} — "
+                          f"{siae.name} {c.at(establishment)}, programme {programme.code}")),
         "subject": subject,
         "effective_on": c.long_date(row.valid_from),
         "hours": hours,

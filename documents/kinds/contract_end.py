@@ -14,9 +14,9 @@ from participants.enums import ExitReason, ReturnReason
 from ..enums import DocumentKind, SubjectType
 from ..registry import KindSpec, Missing, register
 from . import common as c
-from .accompaniment_charter import pathway_base, person_name
-from .contract_life import contract_needs, exit_needs, hours_worked, the_contract
-from .pathway_title import pathway_reference, pathway_title
+from .accompaniment_charter import person_name
+from .contract_life import contract_needs, exit_needs, frame, hours_worked, the_contract
+from .pathway_title import pathway_title
 from .pay_amendment import parties_of
 
 TEMPLATE_VERSION = "2026.1"
@@ -90,18 +90,9 @@ def build(pathway, today: datetime.date) -> dict:
         *([["Heures travaillées au cours du parcours", c.hours(total)]] if total is not None else []),
     ]
     return {
-        **pathway_base(pathway, today, last_day),  # names as they were on the contract's last day
-        "title": title(pathway),
-        "heading": f"Fin {contract['of']}",
-        "subtitle": f"{siae.name} {c.at(establishment)}, programme {programme.code}",
-        "metadata": c.metadata(KIND_LABEL, programme.code, pathway_reference(pathway),
-                               detail=f"{siae.name}, {establishment.name}"),
-        "letterhead": c.siae_letterhead(siae) if cep else c.justice_letterhead(establishment, last_day),
-        "parties": parties,
-        "copies": c.copies(len(parties)),
-        "is_cep": cep,
-        "operator": "l'opérateur" if cep else "la personne détenue",
-        "the_contract": contract["sentence"],
+        **frame(pathway, today, on=last_day, contract=contract, parties=parties, label=KIND_LABEL,
+                title=title(pathway), heading=f"Fin {contract['of']}",
+                subtitle=f"{siae.name} {c.at(establishment)}, programme {programme.code}"),
         "last_day": c.long_date(last_day),
         "initiative": initiative,
         "reason": reason,

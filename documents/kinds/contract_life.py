@@ -12,7 +12,8 @@ from django.db.models import Sum
 from participants.enums import ContractKind, EventKind, Transition
 
 from . import common as c
-from .accompaniment_charter import pathway_needs, step_url
+from .accompaniment_charter import pathway_base, pathway_needs, step_url
+from .pathway_title import pathway_reference
 from .work_contract import contract_kind
 
 
@@ -75,3 +76,27 @@ def event_period(event) -> str:
     if event.end_on and event.end_on != event.on:
         return c.period(event.on, event.end_on)
     return f"le {c.long_date(event.on)}"
+
+
+def frame(pathway, today: datetime.date, *, on: datetime.date, contract: dict, parties: list, label: str,
+          title: str, heading: str, subtitle: str) -> dict:
+    """What the contract-life documents share: the names as they were on ``on``, the letterhead of who issues them
+    (the SIAE under a CEP, the prison administration under an acte d'engagement), PDF metadata naming no one, one
+    original per party, and how the contract and the person are designated."""
+    programme = pathway.programme
+    siae, establishment = programme.siae, programme.establishment
+    cep = contract["is_cep"]
+    return {
+        **pathway_base(pathway, today, on),
+        "title": title,
+        "heading": heading,
+        "subtitle": subtitle,
+        "metadata": c.metadata(label, programme.code, pathway_reference(pathway),
+                               detail=f"{siae.name}, {establishment.name}"),
+        "letterhead": c.siae_letterhead(siae) if cep else c.justice_letterhead(establishment, on),
+        "parties": parties,
+        "copies": c.copies(len(parties)),
+        "is_cep": cep,
+        "operator": "l'opérateur" if cep else "la personne détenue",
+        "the_contract": contract["sentence"],
+    }

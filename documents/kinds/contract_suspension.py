@@ -15,9 +15,9 @@ from participants.models import Suspension
 from ..enums import DocumentKind, SubjectType
 from ..registry import KindSpec, Missing, register
 from . import common as c
-from .accompaniment_charter import establishment_party, pathway_base, step_url
-from .contract_life import contract_needs, the_contract
-from .pathway_title import pathway_reference, pathway_title
+from .accompaniment_charter import establishment_party, step_url
+from .contract_life import contract_needs, frame, the_contract
+from .pathway_title import pathway_title
 from .pay_amendment import parties_of
 
 TEMPLATE_VERSION = "2026.1"
@@ -74,19 +74,11 @@ def build(pathway, today: datetime.date) -> dict:
         ["Reprise du travail", resumed or f"à la date notifiée par écrit à {operator}"],
     ]
     return {
-        **pathway_base(pathway, today, suspension.start),  # names as they were on the suspension's first day
-        "title": title(pathway),
-        "heading": f"Suspension {contract['of']}",
-        "subtitle": (f"Dernière suspension enregistrée du parcours, à compter du {c.long_date(suspension.start)} — "
-                     f"{siae.name} {c.at(establishment)}, programme {programme.code}"),
-        "metadata": c.metadata(KIND_LABEL, programme.code, pathway_reference(pathway),
-                               detail=f"{siae.name}, {establishment.name}"),
-        "letterhead": c.siae_letterhead(siae) if cep else c.justice_letterhead(establishment, suspension.start),
-        "parties": parties,
-        "copies": c.copies(len(parties)),
-        "is_cep": cep,
-        "operator": operator,
-        "the_contract": contract["sentence"],
+        **frame(pathway, today, on=suspension.start, contract=contract, parties=parties, label=KIND_LABEL,
+                title=title(pathway), heading=f"Suspension {contract['of']}",
+                subtitle=(f"Dernière suspension enregistrée du parcours, à compter du "
+                          f"{c.long_date(suspension.start)} — {siae.name} {c.at(establishment)}, "
+                          f"programme {programme.code}")),
         "reason": reason,
         "reason_lower": c.lower_first(reason),
         "decided_by": decided_by(suspension.reason, cep),

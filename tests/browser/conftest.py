@@ -24,6 +24,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db import DEFAULT_DB_ALIAS, connections
 
+from tests.celery_worker import skip_or_fail
+
 CHROMIUM_PATH = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking",
@@ -33,15 +35,6 @@ AXE_PATH = Path(settings.BASE_DIR, "node_modules", "axe-core", "axe.min.js")
 SCREENSHOT_DIR = Path(settings.BASE_DIR, "var", "screenshots")
 PAGE_TIMEOUT_MS = 15_000
 
-
-def services_required() -> bool:
-    return os.environ.get("IAE_TEST_SERVICES") == "1"
-
-
-def skip_or_fail(reason: str) -> None:
-    if services_required():
-        pytest.fail(f"{reason} (IAE_TEST_SERVICES=1: `make test` must provide it)", pytrace=False)
-    pytest.skip(reason)
 
 
 @pytest.fixture(scope="session")
