@@ -32,7 +32,7 @@ CHANGEABLE_STATUSES = frozenset({PathwayStatus.IN_WORKSHOP, PathwayStatus.SUSPEN
 MAX_SKILLS, MAX_SKILL_LENGTH = 10, 150
 # Words an attestation shown to an employer never says (accents and case folded; each the start of a word).
 JUDICIAL_WORDS = ("detention", "detenu", "codetenu", "ecrou", "prison", "penitentiaire", "incarcer", "spip", "cpip",
-                  "jap", "juge", "justice", "tribunal", "condamn", "peine")
+                  "jap", "juge", "justice", "tribunal", "condamn", "peine", "permission de sortir")
 
 
 def hours_label(value: Decimal | None) -> str:

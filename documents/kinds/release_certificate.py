@@ -18,7 +18,7 @@ import datetime
 
 from django.urls import reverse
 
-from participants.contract_changes import current_post, skill_lines
+from participants.contract_changes import current_post, judicial_word, skill_lines
 from participants.enums import EventKind
 
 from ..enums import DocumentKind, SubjectType
@@ -62,7 +62,9 @@ def metadata(pathway) -> dict:
 
 
 def _event_line(event, fallback: str) -> str:
-    return f"{event.detail or fallback}, {event_period(event)}"
+    """The event's own words, unless they name the justice system (a free text of the timeline): then its kind."""
+    detail = event.detail if event.detail and not judicial_word(event.detail) else fallback
+    return f"{detail}, {event_period(event)}"
 
 
 def _post(pathway, changes) -> str:

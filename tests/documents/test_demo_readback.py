@@ -18,6 +18,7 @@ import time
 import zlib
 
 import pytest
+from django.db.models import Q
 from django.utils import timezone
 
 from documents.enums import DocumentKind as K
@@ -25,10 +26,13 @@ from documents.kinds import accompaniment_charter, implantation_contract, work_c
 from documents.kinds import common as c
 from documents.registry import spec_of
 from documents.renderer import render_document
+from participants import contract_changes
+from participants.models import Pathway
 from partners.models import Organisation
 from programmes.enums import EstablishmentKind, SiaeKind
 from programmes.models import Programme
 from tests.demo import demo_for_module
+from tests.documents.test_kinds_contract_life import JUDICIAL_WORDS, folded
 
 pytestmark = [
     pytest.mark.django_db,
@@ -231,7 +235,7 @@ def contract_of_work(pathway, today) -> tuple[list[str], list[str]]:
     cep = work_contract.contract_kind(pathway) == "CEP"
     expected = [accompaniment_charter.person_name(pathway.participant), programme.siae.name,
                 flat(c.siret(programme.siae.siret)), c.long_date(start),
-                f"{c.hours(pathway.hours_per_week).replace(c.NBSP, ' ')}",
+                f"{c.hours(contract_changes.hours_on(pathway, start)).replace(c.NBSP, ' ')}",  # as agreed then
                 "Contrat d'emploi pénitentiaire" if cep else "Acte d'engagement"]
     if cep:
         expected += texts(programme.post_risks, programme.on_call, programme.bonuses)
@@ -260,6 +264,75 @@ def test_the_document_prints_each_field_of_its_section_and_the_names_of_its_date
 def test_the_project_sheet_holds_on_two_pages_at_most(documents, code):
     _subject, path, _text = documents[code, K.PROJECT_SHEET]
     assert 1 <= pages(path) <= 2
+
+
+# --- The contract's life (issue 17 §3), on the demo's own pathways ------------------------------------------------
+
+# Each kind on the demo's first pathway that has its subject (not every programme has an avenant or a suspension;
+# the demo records no pay revaluation: that avenant is read back on built data, test_kinds_pay_amendment.py).
+LIFE = {
+    K.CONTRACT_AMENDMENT: Q(contract_changes__isnull=False),
+    K.CONTRACT_SUSPENSION: Q(suspensions__isnull=False),
+    K.CONTRACT_END: Q(exit_on__isnull=False, contract_start__isnull=False),
+    K.RELEASE_CERTIFICATE: Q(exit_on__isnull=False, contract_start__isnull=False) & ~Q(skills_acquired=""),
+}
+LIFE_KINDS = list(LIFE)
+
+
+@pytest.fixture(scope="module")
+def life_documents(demo, tmp_path_factory):
+    """kind -> (pathway, its text read back, its path), each rendered once."""
+    folder, today, rendered = tmp_path_factory.mktemp("demo-life"), timezone.localdate(), {}
+    for kind, condition in LIFE.items():
+        pathway = (Pathway.objects.filter(condition).select_related("participant", "programme__siae")
+                   .order_by("programme__code", "contract_start", "pk").distinct().first())
+        assert pathway is not None, f"the demo has no pathway for {kind}"
+        spec = spec_of(kind)
+        assert spec.missing(pathway) == [], (kind, spec.missing(pathway))
+        path = folder / f"{kind}.pdf"
+        path.write_bytes(render_document(kind, spec.build(pathway, today)))
+        text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"],  # noqa: S603, S607
+                              check=True, capture_output=True, text=True).stdout
+        rendered[kind] = (pathway, flat(text), path)
+    return rendered
+
+
+def life_facts(kind, pathway) -> list[str]:
+    """What the document must say of its own subject, from the data."""
+    person = pathway.participant
+    facts = [person.last_name.upper(), person.first_names, pathway.programme.siae.name]
+    if kind == K.CONTRACT_AMENDMENT:
+        change = pathway.contract_changes.order_by("-valid_from").first()
+        facts += [c.long_date(change.valid_from), *texts(change.reason.rstrip(" ."))]
+        facts += [c.hours(change.hours_per_week)] if change.hours_per_week is not None else []
+        facts += [change.post] if change.post else []
+    elif kind == K.CONTRACT_SUSPENSION:
+        suspension = pathway.suspensions.order_by("-start").first()
+        facts += [c.long_date(suspension.start), suspension.get_reason_display()]
+    elif kind == K.CONTRACT_END:
+        facts += [c.long_date(pathway.exit_on), c.long_date(pathway.contract_start)]
+    elif kind == K.RELEASE_CERTIFICATE:
+        facts += [c.long_date(pathway.contract_start), c.long_date(pathway.exit_on),
+                  *texts(pathway.skills_acquired)]
+    return facts
+
+
+@pytest.mark.parametrize("kind", LIFE_KINDS)
+def test_each_document_of_the_contract_s_life_reads_back_its_demo_pathway(life_documents, kind):
+    pathway, text, path = life_documents[kind]
+    assert [fact for fact in life_facts(kind, pathway) if flat(fact) not in text] == [], text
+    assert "à compléter" not in text.lower()
+    everything = pdf_objects(path)
+    assert re.search(rb"pdfaid:part(?:>|=\")3", everything) and b"/Encrypt" not in everything
+    assert not re.search(rb"/S\s*/Transparency", everything), "a transparency group"
+
+
+def test_the_demo_s_attestation_names_no_part_of_the_justice_system(life_documents):
+    """Shown to an employer or to France Travail: no word of detention, as for its own test with built data."""
+    pathway, text, _path = life_documents[K.RELEASE_CERTIFICATE]
+    words = [*JUDICIAL_WORDS, "permission de sortir", "ecrou", folded(flat(pathway.participant.ecrou)),
+             folded(flat(pathway.programme.establishment.name))]
+    assert [word for word in words if word in folded(text)] == [], text
 
 
 # --- Archival PDF (PDF/A-3b) ---------------------------------------------------------------------------------
