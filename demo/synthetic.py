@@ -41,6 +41,8 @@ from django.core.management.color import no_style
 from django.db import connection, models, transaction
 from django.utils import timezone
 
+from dashboards import summaries
+from dashboards.models import MonthlySummary
 from participants import rules
 from participants.enums import (
     DEFAULT_OUTCOME,
@@ -271,6 +273,7 @@ def wipe() -> int:
     _delete(FundingLine.objects.filter(programme__in=programmes))
     _delete(FinancialAnnex.objects.filter(convention__siae__in=siaes))
     _delete(StateConvention.objects.filter(siae__in=siaes))
+    _delete(MonthlySummary.objects.filter(programme__in=programmes))
     _delete(programmes)
     _delete(siaes)
     _delete(Quartier.objects.filter(establishment__name__startswith=NAME_PREFIX))
@@ -425,6 +428,8 @@ class Generator:
             self._people()
             self.writer.flush()
             self._reset_sequences()
+            # COPY sends no signal: the dashboards' summaries of the generated programmes, in the same transaction.
+            summaries.refresh(Programme.objects.filter(code__startswith=PROGRAMME_PREFIX).values_list("pk", flat=True))
         self._analyze()
         counts = self.counts()
         self.log(f"Terminé en {self.elapsed()}.")

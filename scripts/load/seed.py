@@ -37,7 +37,6 @@ def seed(env: dict, participants: int, users: int, password: str, log=print) -> 
                                 capture_output=True, text=True, check=False)
         if result.returncode:
             raise RuntimeError(f"generate_synthetic a échoué :\n{result.stdout[-2000:]}\n{result.stderr[-2000:]}")
-        _rebuild_summaries()
     total = Participant.objects.count()
     from programmes.models import Establishment
 
@@ -48,16 +47,6 @@ def seed(env: dict, participants: int, users: int, password: str, log=print) -> 
     documents = _documents(accounts["siae"])
     return {"participants": total, "caseload": caseload, "documents": documents,
             "seconds": time.monotonic() - started}
-
-
-def _rebuild_summaries() -> None:
-    """The dashboards' monthly summaries (issue 19, §2) of the generated data: the generator writes by COPY, which sends
-    no signal, so the dashboards measured would otherwise read empty summaries (dashboards.summaries.rebuild)."""
-    try:
-        from dashboards import summaries
-    except ImportError:  # before the summaries existed
-        return
-    summaries.rebuild()
 
 
 def _accounts(establishment, users: int, password: str) -> dict:
