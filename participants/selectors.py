@@ -72,7 +72,8 @@ def _today(today: datetime.date | None) -> datetime.date:
 
 
 def _status_rank():
-    return Case(*[When(current_status=status, then=Value(rank)) for rank, status in enumerate(STATUS_ORDER)],
+    """A pathway's status as its place in STATUS_ORDER (the caseload's sort by status)."""
+    return Case(*[When(status=status, then=Value(rank)) for rank, status in enumerate(STATUS_ORDER)],
                 output_field=IntegerField())
 
 
@@ -134,8 +135,9 @@ def caseload_for(*, user, q: str = "", programme=None, status: str = "", release
             current_status=Subquery(latest.values("status")[:1]),
             current_programme_code=Subquery(latest.values("programme__code")[:1]),
             has_follow_up_due=Exists(due),
+            # ranked inside the subquery: a CASE over the annotation above would repeat its subquery in each WHEN
+            current_status_rank=Subquery(latest.annotate(rank=_status_rank()).values("rank")[:1]),
         )
-        .annotate(current_status_rank=_status_rank())
     )
     if programme:
         qs = qs.filter(pk__in=_visible_pathways(user, programme).values("participant"))
