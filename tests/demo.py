@@ -32,6 +32,20 @@ def demo_for_module(django_db_blocker, load=_load_demo):
         transaction.set_rollback(True)
 
 
+def load_committed(load=_load_demo) -> None:
+    """The demo for good, committed (the browser tests' live server reads it through its own connection): copied
+    from this process's snapshot when it has one, else loaded for real and kept as the snapshot of the next modules
+    (one real load per process, not one more for the browser tests)."""
+    if connection.vendor != "postgresql":
+        load()
+        return
+    with transaction.atomic():  # the copy's foreign keys are checked at the commit (SET CONSTRAINTS ALL DEFERRED)
+        if load in _SNAPSHOTS:
+            _SNAPSHOTS[load].restore()
+        else:
+            _SNAPSHOTS[load] = Snapshot.of(load)
+
+
 class Snapshot:
     """The tables ``load`` changed, as COPY text, and where their sequences stood after it."""
 

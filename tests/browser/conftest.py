@@ -25,6 +25,7 @@ from django.core.management import call_command
 from django.db import DEFAULT_DB_ALIAS, connections
 
 from tests.celery_worker import skip_or_fail
+from tests.demo import load_committed
 
 CHROMIUM_PATH = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -98,7 +99,7 @@ def demo_site(chromium_executable, live_server, django_db_blocker):
     # Database access stays open for the whole package: the live server's thread reads and writes it.
     with django_db_blocker.unblock():
         reference_data = reset_database()
-        call_command("load_demo", verbosity=0)
+        load_committed()  # from the process's snapshot of the demo when another module made it (tests/demo.py)
         paths = {programme.code: programme.get_absolute_url() for programme in Programme.objects.all()}
         forget_codes()  # new devices: no code used yet
         yield DemoSite(url=live_server.url.rstrip("/"), programme_paths=paths)
