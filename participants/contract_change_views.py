@@ -65,9 +65,8 @@ def skills(request, pk):
     pathway, can_edit = selectors.get_pathway_for(request.user, pk)
     permissions.require(can_edit, _("Votre rôle ne permet pas de modifier ce parcours."))
     page = {"pathway": pathway, "title": _("Compétences acquises")}
-    if pathway.status not in contract_changes.CHANGEABLE_STATUSES or not pathway.contract_start:
-        return refused(request, TEMPLATE, _("Les compétences acquises se saisissent une fois le contrat commencé."),
-                       **page)
+    if refusal := contract_changes.skills_refusal(pathway):
+        return refused(request, TEMPLATE, refusal, **page)
     form = SkillsForm(posted(request), pathway=pathway, user=request.user)
     if form.is_valid():
         data = form.cleaned_data

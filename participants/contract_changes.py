@@ -180,13 +180,20 @@ def check_skills(text: str) -> dict:
     return {}
 
 
+def skills_refusal(pathway: Pathway) -> str:
+    """Why the skills cannot be entered yet (the contract has not started), else ""."""
+    if pathway.status not in CHANGEABLE_STATUSES or not pathway.contract_start:
+        return _("Les compétences acquises se saisissent une fois le contrat commencé.")
+    return ""
+
+
 @records_by
 @transaction.atomic
 def skills_record(*, pathway: Pathway, skills: str, by, expected_version: int | None = None) -> Pathway:
     """The skills acquired during the pathway (one a line, tidied), once its contract started."""
     pathway = services._lock_pathway(pathway, expected_version)
-    if pathway.status not in CHANGEABLE_STATUSES or not pathway.contract_start:
-        services._raise({None: _("Les compétences acquises se saisissent une fois le contrat commencé.")})
+    if refusal := skills_refusal(pathway):
+        services._raise({None: refusal})
     services._raise(check_skills(skills))
     pathway.skills_acquired = "\n".join(skill_lines(skills))
     pathway.version += 1

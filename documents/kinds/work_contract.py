@@ -113,7 +113,8 @@ def mentions(pathway, *, start, end, end_reason, smic, share, cep: bool) -> list
     """The contract at a glance (for the CEP, its mandatory mentions, R412-25), label / value rows."""
     programme = pathway.programme
     # The contract as signed on its first day: a later change of post or hours is an avenant (contract_amendment).
-    post = contract_changes.post_on(pathway, start) + (f" (secteur : {programme.sector})" if programme.sector else "")
+    post = contract_changes.post_on(pathway, start)
+    post += f" (secteur : {programme.sector})" if programme.sector and post == programme.activity else ""
     until = f"jusqu'au {c.long_date(end)} au plus tard ({end_reason})"
     rows = [
         ["Régime de travail" if cep else "Activité", "Insertion par l'activité économique (IAE)"],
