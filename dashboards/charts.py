@@ -1,5 +1,6 @@
 """Charts drawn on the server as SVG: the dashboards show them beside their data tables, the PDF activity report
-prints the same strings (WeasyPrint renders inline SVG).
+prints the same charts (WeasyPrint renders inline SVG) through ``start_anchored``, which moves every text anchored
+at its middle or end to the x where it starts (WeasyPrint would draw it in a PDF transparency group).
 
 Each function takes keyword arguments only and returns one self-contained ``<svg>`` as a SafeString:
 
@@ -16,11 +17,13 @@ A value of None is a gap (hidden small cell, rate that cannot be computed): no b
 says why. No value at all gives a small SVG saying "Aucune donnée sur la période". Values are never negative.
 """
 
+import functools
 import math
 import uuid
 import xml.etree.ElementTree as ET
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.contrib.staticfiles import finders
 from django.utils.safestring import SafeString, mark_safe
 
 NBSP = "\u00a0"
@@ -492,3 +495,71 @@ def funnel(*, title: str, steps: list[tuple[str, object]], chart_id: str | None 
         svg.text(WIDTH - 8, base + 16, "Entre parenthèses : part de l'étape précédente.", anchor="end", size=SMALL,
                  fill=MUTED)
     return svg.render()
+
+
+# --- For print ------------------------------------------------------------------------------------------------
+
+SVG_NS = "http://www.w3.org/2000/svg"
+FONT_FILES = {False: "dsfr/dist/fonts/Marianne-Regular.woff2", True: "dsfr/dist/fonts/Marianne-Bold.woff2"}
+
+
+@functools.cache
+def _advances(bold: bool) -> tuple[dict[int, int], int]:
+    """Marianne's advance width of each character (font units) and its units per em."""
+    from fontTools.ttLib import TTFont  # a dependency of WeasyPrint, loaded only for print
+
+    font = TTFont(finders.find(FONT_FILES[bold]))
+    metrics = font["hmtx"].metrics
+    advances = {code: metrics[glyph][0] for code, glyph in font.getBestCmap().items()}
+    return advances, font["head"].unitsPerEm
+
+
+def text_width(text: str, size: float, bold: bool = False) -> float:
+    """The width of ``text`` as WeasyPrint draws it in an SVG: each character laid out alone (no kerning), in
+    Marianne at ``size`` (a character Marianne lacks counts as the estimated average glyph)."""
+    advances, per_em = _advances(bold)
+    return sum(advances[ord(char)] / per_em if ord(char) in advances else CHAR for char in text) * size
+
+
+def _bold(weight: str | None) -> bool:
+    return weight == "bold" or (weight or "").isdigit() and int(weight) >= 600
+
+
+def start_anchored(svg: str) -> str:
+    """The same chart with every text anchored at its start, for print: WeasyPrint draws a text anchored at its
+    middle or end inside a PDF transparency group (an archive asks for none, tests/documents/test_pdfa.py), so
+    each chunk of text (the text and every tspan with its own x) starts at x minus its width measured in Marianne
+    (half of it for the middle). The web keeps the anchored SVG, which a browser measures itself."""
+    root = ET.fromstring(svg)
+    for element in root.iter():
+        element.tag = element.tag.removeprefix(f"{{{SVG_NS}}}")
+    _shift(root, {"text-anchor": "start", "font-size": str(FONT_SIZE), "font-weight": "normal"})
+    root.set("xmlns", SVG_NS)
+    return mark_safe(ET.tostring(root, encoding="unicode", short_empty_elements=True))
+
+
+def _shift(element: ET.Element, inherited: dict[str, str]) -> None:
+    style = {name: element.get(name, value) for name, value in inherited.items()}
+    if element.tag == "text" and style["text-anchor"] in ("middle", "end"):
+        chunks = [[element, 0.0]]  # a chunk starts at the text and at each tspan with its own x
+        _measure(element, style, chunks, own=True)
+        for start, width in chunks:
+            start.set("x", _f(float(start.get("x", "0")) - (width / 2 if style["text-anchor"] == "middle" else width)))
+        for node in element.iter():
+            node.attrib.pop("text-anchor", None)
+        return
+    for child in element:
+        _shift(child, style)
+
+
+def _measure(element: ET.Element, inherited: dict[str, str], chunks: list, own: bool = False) -> None:
+    style = {name: element.get(name, value) for name, value in inherited.items()}
+    if not own and element.get("x") is not None:
+        chunks.append([element, 0.0])
+    if element.tag == "title":
+        return
+    chunks[-1][1] += text_width(element.text or "", float(style["font-size"]), _bold(style["font-weight"]))
+    for child in element:
+        _measure(child, style, chunks)
+        if child.tail:
+            chunks[-1][1] += text_width(child.tail, float(style["font-size"]), _bold(style["font-weight"]))

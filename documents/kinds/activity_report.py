@@ -27,7 +27,7 @@ from ..enums import Audience, DocumentKind, SubjectType
 from ..registry import KindSpec, register
 from . import common as c
 
-TEMPLATE_VERSION = "2026.2"  # 2026.2: the audience and its notice (issue 16, §4)
+TEMPLATE_VERSION = "2026.3"  # 2026.2: the audience and its notice (issue 16, §4); 2026.3: charts start-anchored
 NOT_COMPUTABLE = "non calculable"
 # How a value of each unit of the catalogue prints (dashboards.indicators.Indicator.unit).
 UNIT_SUFFIX = {"pct": "%", "hours": "h"}  # the labels of durations already say "(jours)"
@@ -163,7 +163,12 @@ def _plot(value):
 
 
 def chart_svgs(dashboard: report.Dashboard) -> dict[str, str]:
-    """The charts as SVG strings (escaped by dashboards.charts; the template prints them as they are)."""
+    """The charts as SVG strings (escaped by dashboards.charts; the template prints them as they are), their texts
+    anchored at their start (charts.start_anchored: no PDF transparency group, the same look as on the web)."""
+    return {name: str(charts.start_anchored(svg)) for name, svg in _chart_svgs(dashboard).items()}
+
+
+def _chart_svgs(dashboard: report.Dashboard) -> dict[str, str]:
     protected_values = [*dashboard.values.values(), *(v for row in dashboard.trends for v in row.values.values())]
     protected_note = PROTECTED_CHART if SYMBOL in protected_values else ""
     values = {key: _plot(value) for key, value in dashboard.values.items()}

@@ -236,3 +236,68 @@ def test_impossible_values_are_refused():
         charts.bar_chart(title="t", categories=["a"], series=[("s", [-1])])
     with pytest.raises(ValueError):
         charts.bar_chart(title="t", categories=["a", "b"], series=[("s", [1])])
+
+
+# --- For print (dashboards.charts.start_anchored) ------------------------------------------------------------
+
+
+def print_charts() -> list[str]:
+    """One chart of each kind, with middle- and end-anchored texts: values above bars, slanted and two-line
+    category labels, two-line row labels, the funnel's note."""
+    return [
+        charts.bar_chart(title="Flux", categories=["Premier trimestre de l'année", "T2 2026", "T3"],
+                         series=[("Entrées", [12, 3, 0]), ("Sorties", [4, None, 7])]),
+        charts.bar_chart(title="Penché", categories=[f"Établissement pénitentiaire numéro {n}" for n in range(9)],
+                         series=[("", list(range(9)))]),
+        charts.line_chart(title="Taux", categories=QUARTERS, series=[("Dynamiques", [Decimal("66.7"), None, 50])]),
+        charts.hbar_chart(title="Sorties", items=[("Emploi durable", 7), ("Sortie vers une formation qualifiante "
+                                                                          "ou une création d'entreprise", 9)]),
+        charts.funnel(title="Entonnoir", steps=[("Candidatures", 100), ("Personnes retenues", 75)]),
+    ]
+
+
+def test_for_print_every_text_starts_where_its_anchor_put_it_and_says_the_same():
+    for svg in print_charts():
+        printed = charts.start_anchored(svg)
+        assert 'text-anchor' in svg and 'text-anchor' not in printed
+        assert texts(printed) == texts(svg)
+        assert parse(printed).attrib == parse(svg).attrib and isinstance(printed, SafeString)
+    funnel = print_charts()[-1]
+    note = [node for node in parse(funnel).iter(f"{{{NS['svg']}}}text") if visible(node).startswith("Entre")][0]
+    printed = [node for node in parse(charts.start_anchored(funnel)).iter(f"{{{NS['svg']}}}text")
+               if visible(node).startswith("Entre")][0]
+    width = charts.text_width(visible(note), charts.SMALL)
+    assert float(printed.get("x")) == pytest.approx(float(note.get("x")) - width, abs=0.01)  # anchored at its end
+    assert 250 < width < 330  # Marianne's widths, not an estimate per character (47 characters × 7.2 = 338)
+
+
+def test_printed_by_weasyprint_the_charts_look_the_same_without_transparency_groups(tmp_path):
+    """Each word of the charts, drawn anchored and start-anchored, lands at the same place on the page (pdftotext
+    -bbox, to a twentieth of a point); only the anchored drawing made transparency groups."""
+    import re
+    import shutil
+    import subprocess
+
+    from documents.renderer import render_pdf
+    from documents.templatetags.pdf import pdf_static
+
+    if not shutil.which("pdftotext"):
+        pytest.skip("poppler-utils (pdftotext) is not installed")
+    fonts = "".join(f'@font-face {{ font-family: Marianne; font-weight: {weight}; src: url("{pdf_static(path)}"); }}'
+                    for weight, path in (("normal", charts.FONT_FILES[False]), ("bold", charts.FONT_FILES[True])))
+    words, groups = {}, {}
+    for name, svgs in (("anchored", print_charts()), ("printed", map(charts.start_anchored, print_charts()))):
+        body = "".join(f'<div style="width: 17cm; break-inside: avoid">{svg}</div>' for svg in svgs)
+        pdf = render_pdf(f"<html><head><style>{fonts} svg {{ display: block; width: 100% }}</style></head>"
+                         f"<body>{body}</body></html>")
+        (tmp_path / f"{name}.pdf").write_bytes(pdf)
+        groups[name] = pdf.count(b"/Transparency")
+        bbox = subprocess.run(["pdftotext", "-bbox", str(tmp_path / f"{name}.pdf"), "-"],  # noqa: S603, S607
+                              check=True, capture_output=True, text=True).stdout
+        words[name] = [(word, round(float(x), 2), round(float(y), 2)) for x, y, word in
+                       re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)"[^>]*>([^<]*)</word>', bbox)]
+    assert len(words["anchored"]) > 60 and "Entonnoir" not in {word for word, _x, _y in words["anchored"]}
+    assert [word for word, _x, _y in words["printed"]] == [word for word, _x, _y in words["anchored"]]
+    moves = [max(abs(a[1] - b[1]), abs(a[2] - b[2])) for a, b in zip(words["printed"], words["anchored"], strict=True)]
+    assert max(moves) < 0.05  # a twentieth of a point: rounding of the coordinates (two decimals in the viewBox)
+    assert groups == {"anchored": groups["anchored"], "printed": 0} and groups["anchored"] > 10
