@@ -32,6 +32,7 @@ from django.utils import timezone
 
 from access import permissions, scope
 from core.search import fold
+from documents import selectors as document_selectors
 
 from . import rules, services
 from .enums import (
@@ -360,6 +361,8 @@ def pathway_blocks(pathways: QuerySet[Pathway], today: datetime.date | None = No
         "suspensions",
         "follow_ups",
     )
+    if user is not None:  # the "Documents" section of each block
+        pathways = pathways.prefetch_related(document_selectors.pathway_documents_prefetch(user))
     blocks = []
     for pathway in pathways:
         events = list(pathway.events.all())

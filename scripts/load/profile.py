@@ -9,12 +9,15 @@ CPU milliseconds of this process per request (Python: middleware, view, SQL comp
 work is not in it), the median wall time, the queries of one request, and how the CPU splits between rendering
 templates and compiling SQL. ``--profile DIR`` also writes a pyinstrument profile per page (text and HTML; pyinstrument
 is in the dev extras). ``--database-url`` measures an existing database instead (it must hold the load data).
+``--hold`` starts and fills the throwaway database, prints its address and waits (Ctrl-C or SIGTERM ends it): to
+measure two versions of the code on the same data with ``--database-url``, alternately.
 """
 
 import argparse
 import collections
 import os
 import re
+import signal
 import statistics
 import sys
 import time
@@ -152,6 +155,7 @@ def main() -> int:
     parser.add_argument("--pages", default=",".join(PAGES))
     parser.add_argument("--profile", type=Path, default=None, help="dossier des profils pyinstrument")
     parser.add_argument("--database-url", default="", help="une base qui contient déjà les données de charge")
+    parser.add_argument("--hold", action="store_true", help="remplir la base jetable, afficher son adresse, attendre")
     args = parser.parse_args()
     names = [name for name in args.pages.split(",") if name]
     unknown = set(names) - set(PAGES)
@@ -182,6 +186,10 @@ def main() -> int:
         figures = seed(stack.env(), 20_000, 1, PASSWORD, log=lambda text: print(text, flush=True))
         print(f"{figures['participants']} participant·es, {figures['caseload']} dans la file active du SPIP de "
               f"charge ; {args.requests} requêtes par page (médianes), DJANGO_DEBUG=0", flush=True)
+        if args.hold:
+            print(f"Base prête : --database-url {stack.database_url()} (Ctrl-C pour arrêter)", flush=True)
+            signal.pause()
+            return 0
         measure(names, args.requests, args.profile)
     return 0
 

@@ -473,3 +473,39 @@ def test_get_participant_for_is_a_404_outside_the_scope_and_says_only_the_spip_e
     for outsider in ("CPIP_B", "DDETS_STAFF_A"):  # another scope; a role that reads no names
         with pytest.raises(Http404):
             selectors.get_participant_for(personas[outsider], participant.pk)
+
+
+# --- Queries ------------------------------------------------------------------------------------------
+
+
+def test_page_queries_do_not_grow_with_pathways_and_each_section_lists_its_own_documents(client_as, scope_a):
+    """Each pathway's "Documents" section is read with the pathways (one query for all of them, issue 19 §1)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from documents.enums import DocumentKind, DocumentStatus, SubjectType
+    from documents.models import GeneratedDocument
+
+    alone = released_pathway(scope_a.programme, exit_on=today() - relativedelta(months=2),
+                             participant__last_name="Seul")
+    first = released_pathway(scope_a.programme, exit_on=today() - relativedelta(months=2),
+                             participant__last_name="Deux")
+    second = candidacy(scope_a.programme, participant=first.participant)
+    for version, pathway in enumerate([alone, first, second], start=1):
+        GeneratedDocument.objects.create(kind=DocumentKind.ACCOMPANIMENT_CHARTER, subject_type=SubjectType.PATHWAY,
+                                         pathway=pathway, version=version, template_version="1", title="Charte",
+                                         status=DocumentStatus.PENDING)
+    client = client_as("CPIP_A")
+    client.get(detail(alone.participant))  # the session's first page
+
+    counts, texts = [], []
+    for participant in (alone.participant, first.participant):
+        with CaptureQueriesContext(connection) as queries:
+            texts.append(page_text(client.get(detail(participant))))
+        counts.append(len(queries))
+
+    assert counts[0] == counts[1]
+    assert texts[0].count(">Version 1<span") == 1
+    # the second person: the section of each of their pathways lists its own version only
+    assert ">Version 1<span" not in texts[1]
+    assert texts[1].count(">Version 2<span") == 1 and texts[1].count(">Version 3<span") == 1
