@@ -3,6 +3,7 @@
 from django import template
 
 from documents import selectors
+from documents.enums import DocumentKind, DocumentStatus
 
 register = template.Library()
 
@@ -22,3 +23,15 @@ def subject_label(document) -> str:
 @register.filter
 def kind_slug(kind: str) -> str:
     return selectors.kind_slug(kind)
+
+
+# A kind's or a state's label: the same text as get_kind_display / get_status_display, without their cost (each call
+# of those builds the dict of every choice, translating each label: a third of the time of "Mes documents" rows).
+@register.filter
+def kind_label(kind: str) -> str:
+    return DocumentKind(kind).label
+
+
+@register.filter
+def status_label(status: str) -> str:
+    return DocumentStatus(status).label
