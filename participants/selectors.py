@@ -122,24 +122,24 @@ def caseload_for(*, user, q: str = "", programme=None, status: str = "", release
                  follow_up_due: bool = False, tri: str = "", today: datetime.date | None = None
                  ) -> QuerySet[Participant]:
     """The participants a user follows, with their current pathway (the latest they may see, in ``programme``
-    when one is chosen) annotated: ``current_pathway_id``, ``current_status``, ``current_programme_code``,
-    ``has_follow_up_due``.
+    when one is chosen) annotated: ``current_status``, ``current_programme_code``, ``has_follow_up_due`` (and
+    ``current_status_rank`` when sorted by status).
+
+    Each annotation is a subquery that PostgreSQL plans and runs for every row up to the page's end: only those
+    the page shows or sorts by (issue 19 §1).
     """
     today = _today(today)
     latest = _visible_pathways(user, programme).filter(participant=OuterRef("pk")).order_by("-created_at", "-pk")
     due = pathways_with_follow_up_due_for(user=user, today=today).filter(participant=OuterRef("pk"))
-    qs = (
-        scope.participants_for(user)
-        .select_related("establishment", "quartier", "counsellor")
-        .annotate(
-            current_pathway_id=Subquery(latest.values("pk")[:1]),
-            current_status=Subquery(latest.values("status")[:1]),
-            current_programme_code=Subquery(latest.values("programme__code")[:1]),
-            has_follow_up_due=Exists(due),
-            # ranked inside the subquery: a CASE over the annotation above would repeat its subquery in each WHEN
-            current_status_rank=Subquery(latest.annotate(rank=_status_rank()).values("rank")[:1]),
-        )
-    )
+    annotations = {
+        "current_status": Subquery(latest.values("status")[:1]),
+        "current_programme_code": Subquery(latest.values("programme__code")[:1]),
+        "has_follow_up_due": Exists(due),
+    }
+    if tri in ("statut", "-statut"):
+        # ranked inside the subquery: a CASE over the annotation above would repeat its subquery in each WHEN
+        annotations["current_status_rank"] = Subquery(latest.annotate(rank=_status_rank()).values("rank")[:1])
+    qs = scope.participants_for(user).select_related("establishment", "quartier", "counsellor").annotate(**annotations)
     if programme:
         qs = qs.filter(pk__in=_visible_pathways(user, programme).values("participant"))
     if q:
