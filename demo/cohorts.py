@@ -40,7 +40,7 @@ from demo.participants import (
     _weekday,
     _weekday_before,
 )
-from participants import contract_changes, hours, services
+from participants import contract_changes, hours, pay, services
 from participants.enums import RELEASE_REASONS, ExitReason, JobContract, Outcome, PathwayStatus, SessionDecision
 from participants.models import AccompanimentEvent, FollowUp, Participant, Pathway, RecruitmentSession
 from programmes import rates
@@ -68,6 +68,7 @@ class Route:
     follow_up_6: tuple | None = None  # (situation, note) at +6 months
     expected_in_days: int | None = None  # still in: expected release that many days after today
     converted: bool = False  # an acte d'engagement turned into a CEP on METZ_CEP_DAY
+    revalued: bool = False  # still in, paid 45 % of the SMIC of its start, revalued when the SMIC rose (_revalue)
 
 
 def _cohort(b: Builder, today: datetime.date, commission: datetime.date, note: str, routes: list,
@@ -100,11 +101,12 @@ def _cohort(b: Builder, today: datetime.date, commission: datetime.date, note: s
         participant = b.participant(age_on=start, quartier=quartier, expected_release=plan.expected_release,
                                     eligibility=plan.eligibility)
         # Those still in are paid at least 45 % of the SMIC in force today as well as at their start: no open
-        # contract of the demo falls below today's floor (a SMIC raised since would show the revaluation alert).
-        pay = rates.pay_floor(rates.smic_on(start))
-        if exit_on is None:
-            pay = max(pay, rates.pay_floor(rates.smic_on(today)))
-        pathway = b.enter(b.candidacy(participant, session), plan, pay=pay)
+        # contract of the demo falls below today's floor (a SMIC raised since would show the revaluation alert);
+        # a revalued route is paid the floor of its start and raised to today's by an avenant (_revalue).
+        hourly_pay = rates.pay_floor(rates.smic_on(start))
+        if exit_on is None and not route.revalued:
+            hourly_pay = max(hourly_pay, rates.pay_floor(rates.smic_on(today)))
+        pathway = b.enter(b.candidacy(participant, session), plan, pay=hourly_pay)
         if route.converted:
             pathway = services.pathway_convert_to_cep(
                 pathway=pathway, on=METZ_CEP_DAY, hours_per_week=plan.hours, signed_on=METZ_CEP_DAY,
@@ -122,6 +124,20 @@ def _cohort(b: Builder, today: datetime.date, commission: datetime.date, note: s
             services.follow_up_record(
                 pathway=pathway, milestone=6, reached=True, situation=route.follow_up_6[0], note=route.follow_up_6[1],
                 contacted_on=_weekday(exit_on + relativedelta(months=6) + DAY * 3), by=b.actors.spip)
+        if route.revalued:
+            _revalue(b, pathway, today)
+
+
+def _revalue(b: Builder, pathway: Pathway, today: datetime.date) -> None:
+    """The SIAE raises the pay of a contract paid 45 % of the SMIC of its start as the pathway page proposes it
+    (participants.pay.revaluation_defaults: from the SMIC's revaluation after the start, at 45 % of the new SMIC),
+    through the page's service: a PayRate row, the subject of the avenant de rémunération. Nothing when the SMIC
+    has not changed since the start."""
+    pathway = Pathway.objects.get(pk=pathway.pk)
+    proposed = pay.revaluation_defaults(pathway, today)
+    if proposed["hourly_pay"] is not None and proposed["hourly_pay"] > pathway.hourly_pay:
+        pay.pay_revalue(pathway=pathway, valid_from=proposed["valid_from"], hourly_pay=proposed["hourly_pay"],
+                        by=b.actors.siae)
 
 
 def _metz_2022(actors: Actors) -> None:
@@ -205,7 +221,7 @@ def _meaux_today(actors: Actors, today: datetime.date) -> None:
               (Outcome.TRANSITION, "Nouvelles missions d'intérim")),
         Route(5, (H, "", "Hospitalisation de longue durée hors de l'établissement.")),
         Route(3, (T, "", "Transfert vers un centre de détention pour la suite de la peine.")),
-        Route(expected_in_days=120), Route(expected_in_days=240),
+        Route(expected_in_days=120), Route(expected_in_days=240, revalued=True),
     ]), (12, MEAUX_TODAY_NOTES[1], [
         Route(2, (A, SA.DDSE, Outcome.POSITIVE, JobContract.CDDI, None,
                   "Embauche en CDDI dans une entreprise d'insertion du Groupe ARES.")),

@@ -26,11 +26,13 @@ from documents.kinds import accompaniment_charter, implantation_contract, work_c
 from documents.kinds import common as c
 from documents.registry import spec_of
 from documents.renderer import render_document
-from participants import contract_changes
+from participants import contract_changes, pay
+from participants.enums import PathwayStatus, Transition
 from participants.models import Pathway
 from partners.models import Organisation
+from programmes import rates
 from programmes.enums import EstablishmentKind, SiaeKind
-from programmes.models import Programme
+from programmes.models import Programme, SmicRate
 from tests.demo import demo_for_module
 from tests.documents.test_kinds_contract_life import JUDICIAL_WORDS, folded
 
@@ -236,6 +238,7 @@ def contract_of_work(pathway, today) -> tuple[list[str], list[str]]:
     expected = [accompaniment_charter.person_name(pathway.participant), programme.siae.name,
                 flat(c.siret(programme.siae.siret)), c.long_date(start),
                 f"{c.hours(contract_changes.hours_on(pathway, start)).replace(c.NBSP, ' ')}",  # as agreed then
+                f"Rémunération horaire brute {c.euros(pay.hourly_pay_on(pathway, start))}, soit",  # before any avenant
                 "Contrat d'emploi pénitentiaire" if cep else "Acte d'engagement"]
     if cep:
         expected += texts(programme.post_risks, programme.on_call, programme.bonuses)
@@ -269,9 +272,10 @@ def test_the_project_sheet_holds_on_two_pages_at_most(documents, code):
 # --- The contract's life (issue 17 §3), on the demo's own pathways ------------------------------------------------
 
 # Each kind on the demo's first pathway that has its subject (not every programme has an avenant or a suspension;
-# the demo records no pay revaluation: that avenant is read back on built data, test_kinds_pay_amendment.py).
+# the pay revaluation is MEAUX-ARES's, demo.cohorts._revalue).
 LIFE = {
     K.CONTRACT_AMENDMENT: Q(contract_changes__isnull=False),
+    K.PAY_AMENDMENT: Q(pay_rates__isnull=False),
     K.CONTRACT_SUSPENSION: Q(suspensions__isnull=False),
     K.CONTRACT_END: Q(exit_on__isnull=False, contract_start__isnull=False),
     K.RELEASE_CERTIFICATE: Q(exit_on__isnull=False, contract_start__isnull=False) & ~Q(skills_acquired=""),
@@ -306,6 +310,10 @@ def life_facts(kind, pathway) -> list[str]:
         facts += [c.long_date(change.valid_from), *texts(change.reason.rstrip(" ."))]
         facts += [c.hours(change.hours_per_week)] if change.hours_per_week is not None else []
         facts += [change.post] if change.post else []
+        in_force = pay.hourly_pay_on(pathway, change.valid_from)  # after a revaluation: the revalued pay
+        facts += [f"La rémunération horaire brute ({c.euros(in_force)}) est inchangée"] if in_force else []
+    elif kind == K.PAY_AMENDMENT:
+        facts += pay_amendment_facts(pathway)
     elif kind == K.CONTRACT_SUSPENSION:
         suspension = pathway.suspensions.order_by("-start").first()
         facts += [c.long_date(suspension.start), suspension.get_reason_display()]
@@ -315,6 +323,39 @@ def life_facts(kind, pathway) -> list[str]:
         facts += [c.long_date(pathway.contract_start), c.long_date(pathway.exit_on),
                   *texts(pathway.skills_acquired)]
     return facts
+
+
+def pay_amendment_facts(pathway) -> list[str]:
+    """The contract's parties and reference, both rates with their share of the SMIC, the date of effect, the SMIC."""
+    row = pathway.pay_rates.order_by("-valid_from").first()
+    start, cep = work_contract.contract_start(pathway), work_contract.contract_kind(pathway) == "CEP"
+    siae, establishment = pathway.programme.siae, pathway.programme.establishment
+    facts = [f"du {c.long_date(start)}", f"Date d'effet {c.long_date(row.valid_from)}",
+             f"À compter du {c.long_date(row.valid_from)}"]
+    for label, hourly in (("Rémunération horaire brute avant l'avenant", row.previous_hourly_pay),
+                          ("Nouvelle rémunération horaire brute", row.hourly_pay)):
+        facts.append(f"{label} {c.euros(hourly)}, soit {c.quantity(rates.smic_share_pct(hourly, row.smic))} % du SMIC")
+    facts += [f"SMIC horaire brut en vigueur à cette date {c.euros(row.smic)}",
+              *([f"SIRET {c.siret(siae.siret)}", "« le donneur d'ordre »", "« l'opérateur »"] if cep
+                else [establishment.name, "« la personne détenue »"])]
+    return facts
+
+
+def test_the_demo_s_pay_avenant_follows_the_smic_held_in_the_data(life_documents):
+    """The demo's revaluation (demo.cohorts._revalue): a contract paid 45 % of the SMIC in force at its start, raised
+    on the day the SMIC was revalued to 45 % of the new SMIC (domain.md §3.3: 11,88 € then 12,02 € from 1 January
+    2026), through the pathway page's service (its log says who); the pathway's pay is the new one."""
+    pathway, text, _path = life_documents[K.PAY_AMENDMENT]
+    row = pathway.pay_rates.get()
+    start = work_contract.contract_start(pathway)
+    assert (pathway.programme.code, pathway.status) == ("MEAUX-ARES", PathwayStatus.IN_WORKSHOP)
+    assert SmicRate.objects.filter(valid_from=row.valid_from, territory=rates.territory_of_pathway(pathway)).exists()
+    assert start < row.valid_from and rates.smic_on(start) < row.smic == rates.smic_on(row.valid_from)
+    assert row.previous_hourly_pay == rates.pay_floor(rates.smic_on(start)) == pay.hourly_pay_on(pathway, start)
+    assert row.hourly_pay == rates.pay_floor(row.smic) == pathway.hourly_pay
+    assert row.recorded_by.username == "siae.ares"
+    assert pathway.log.filter(transition=Transition.REVALUE, on=row.valid_from).count() == 1
+    assert "Avenant de revalorisation de la rémunération" in text
 
 
 @pytest.mark.parametrize("kind", LIFE_KINDS)
