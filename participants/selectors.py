@@ -24,6 +24,7 @@ from django.db.models import (
     Sum,
     Value,
     When,
+    prefetch_related_objects,
 )
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -345,45 +346,54 @@ def participant_pathway_blocks_for(*, user, participant: Participant, today=None
 
 
 def pathway_block_for(*, user, pathway: Pathway) -> PathwayBlock:
-    """One pathway as its page shows it (timeline, log, suspensions, follow-ups)."""
-    return pathway_blocks(scope.pathways_for(user).filter(pk=pathway.pk), user=user)[0]
+    """One pathway as its page shows it (timeline, log, suspensions, follow-ups); ``pathway`` as get_pathway_for gives
+    it (in the user's scope, programme and session joined): its related rows are fetched for it, not the pathway
+    again."""
+    prefetch_related_objects([pathway], *_block_prefetches(user))
+    return _block(pathway, _today(None), user)
 
 
-def pathway_blocks(pathways: QuerySet[Pathway], today: datetime.date | None = None, *, user=None
-                   ) -> list[PathwayBlock]:
-    """``pathways`` (already scoped) with their events, log, suspensions and follow-ups: 5 queries in all. Each event
-    says whether ``user`` may remove it (``event.deletable``: access.permissions.may_edit)."""
-    today = _today(today)
-    pathways = pathways.select_related("programme__siae", "session").prefetch_related(
+def _block_prefetches(user) -> list:
+    prefetches = [
         Prefetch("events", queryset=AccompanimentEvent.objects.select_related("recorded_by").order_by(
             "-on", "-recorded_at")),
         Prefetch("log", queryset=PathwayLog.objects.order_by("at", "pk")),
         "suspensions",
         "follow_ups",
-    )
+    ]
     if user is not None:  # the "Documents" section of each block
-        pathways = pathways.prefetch_related(document_selectors.pathway_documents_prefetch(user))
-    blocks = []
-    for pathway in pathways:
-        events = list(pathway.events.all())
-        for event in events:
-            event.deletable = user is not None and permissions.may_edit(user, event)
-        recorded = {follow_up.milestone: follow_up for follow_up in pathway.follow_ups.all()}
-        follow_ups = []
-        for milestone in FollowUpMilestone:
-            due_on = services.follow_up_due_on(pathway, milestone.value)
-            if due_on is None:
-                break
-            record = recorded.get(milestone.value)
-            follow_ups.append(FollowUpRow(milestone.value, milestone.label, due_on, record,
-                                          is_due=record is None and due_on <= today))
-        blocks.append(PathwayBlock(
-            pathway=pathway, stage=stage_of(pathway), steps=next_steps(pathway), events=events,
-            log=list(pathway.log.all()), follow_ups=follow_ups,
-            hours_entered=sum((e.hours for e in events if e.kind == EventKind.HOURS_WORKED), start=0),
-            pmsmp_entered=sum(1 for e in events if e.kind == EventKind.PMSMP),
-        ))
-    return blocks
+        prefetches.append(document_selectors.pathway_documents_prefetch(user))
+    return prefetches
+
+
+def pathway_blocks(pathways: QuerySet[Pathway], today: datetime.date | None = None, *, user=None
+                   ) -> list[PathwayBlock]:
+    """``pathways`` (already scoped) with their events, log, suspensions, follow-ups and documents: 6 queries in all.
+    Each event says whether ``user`` may remove it (``event.deletable``: access.permissions.may_edit)."""
+    today = _today(today)
+    pathways = pathways.select_related("programme__siae", "session").prefetch_related(*_block_prefetches(user))
+    return [_block(pathway, today, user) for pathway in pathways]
+
+
+def _block(pathway: Pathway, today: datetime.date, user) -> PathwayBlock:
+    events = list(pathway.events.all())
+    for event in events:
+        event.deletable = user is not None and permissions.may_edit(user, event)
+    recorded = {follow_up.milestone: follow_up for follow_up in pathway.follow_ups.all()}
+    follow_ups = []
+    for milestone in FollowUpMilestone:
+        due_on = services.follow_up_due_on(pathway, milestone.value)
+        if due_on is None:
+            break
+        record = recorded.get(milestone.value)
+        follow_ups.append(FollowUpRow(milestone.value, milestone.label, due_on, record,
+                                      is_due=record is None and due_on <= today))
+    return PathwayBlock(
+        pathway=pathway, stage=stage_of(pathway), steps=next_steps(pathway), events=events,
+        log=list(pathway.log.all()), follow_ups=follow_ups,
+        hours_entered=sum((e.hours for e in events if e.kind == EventKind.HOURS_WORKED), start=0),
+        pmsmp_entered=sum(1 for e in events if e.kind == EventKind.PMSMP),
+    )
 
 
 # --- Recruitment sessions and import jobs: one way in each ------------------------------------------------
