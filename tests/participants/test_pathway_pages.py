@@ -667,3 +667,35 @@ def test_get_follow_up_for_gives_the_record_of_the_milestone_and_404_for_another
     assert selectors.get_follow_up_for(personas["ESTABLISHMENT_STAFF_A"], released.pk, 6) == (released, record, False)
     with pytest.raises(Http404):
         selectors.get_follow_up_for(cpip, released.pk, 4)
+
+
+# --- Queries ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("items", [1, 4])
+def test_pathway_page_reads_the_pathway_once_and_each_kind_of_its_rows_in_one_query(client_as, scope_a, items,
+                                                                                     django_assert_num_queries):
+    from documents.enums import DocumentKind, SubjectType
+    from documents.models import GeneratedDocument
+    from tests.programmes.test_list_queries import PAGE_FRAME
+
+    user = counsellor(establishment=scope_a.establishment)
+    released = timezone.localdate() - relativedelta(months=7)
+    pathway = released_pathway(scope_a.programme, exit_on=released, by=user)
+    for number in range(items):
+        services.event_record(pathway=pathway, kind=EventKind.PMSMP, on=STEP_DAYS["exit"],
+                              detail=f"Immersion {number}", by=user)
+        GeneratedDocument.objects.create(kind=DocumentKind.ACCOMPANIMENT_CHARTER, subject_type=SubjectType.PATHWAY,
+                                         pathway=pathway, version=number + 1, template_version="1", title="Charte")
+    client = client_as("CPIP_A")
+    client.get(pathway.get_absolute_url())  # the session's first page
+
+    # + the pathway (in the scope, with its participant, programme and session)
+    # + its timeline, log, suspensions, follow-ups and documents (one query each, for the page's blocks)
+    # + the pay: the SMIC on the day, the pathway's pay rates, the SMIC's history; the contract's changes
+    # + the change history of the page; the access-log row (a page that names a person)
+    with django_assert_num_queries(PAGE_FRAME + 12):
+        response = client.get(pathway.get_absolute_url())
+
+    assert response.status_code == 200
+    assert f"Version {items}<span" in response.content.decode()
