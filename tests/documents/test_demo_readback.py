@@ -2,8 +2,11 @@
 demo subject (the programmes MEAUX-APRES, MEAUX-ARES and METZ-EFIC, the State convention of each one's period and
 the first contracted pathway of each), read back with pdftotext and compared with the data: each field of its
 section, the organisations under the names they bore on the document's own date (and not under another of their
-names), and the archival checks that can be made here (PDF/A identification in the XMP metadata, the output intent,
-every font embedded, no encryption, no transparency group). The fiche-projet holds on two pages at most (§7.1).
+names), the letterhead (the State's on the State convention only), numbered pages, and the archival checks that can
+be made here (PDF/A-3b identification and the title, author, subject and language in the XMP metadata and the
+document information that poppler reads, the output intent, A4, every font embedded and Marianne, no encryption,
+no transparency group). The fiche-projet holds on two pages at most (§7.1). Each document is rendered once for the
+whole suite: tests/documents/test_pdfa.py checks the activity report only.
 
 The demo is loaded once for the module (tests/demo.py); documents are rendered through the renderer, without Celery.
 Expected values are read from the database and formatted as the documents print them (documents.kinds.common), so a
@@ -35,6 +38,7 @@ from programmes.enums import EstablishmentKind, SiaeKind
 from programmes.models import Programme, SmicRate
 from tests.demo import demo_for_module
 from tests.documents.test_kinds_contract_life import JUDICIAL_WORDS, folded
+from tests.documents.test_pdfa import NS, catalog_language, pdfinfo, xmp_of
 
 pytestmark = [
     pytest.mark.django_db,
@@ -70,7 +74,7 @@ def flat(text: str) -> str:
 
 @pytest.fixture(scope="module")
 def documents(demo, tmp_path_factory):
-    """(code, kind) -> (subject, path of the PDF, its text read back), each rendered once."""
+    """(code, kind) -> (subject, path of the PDF, its text read back, its snapshot), each rendered once."""
     folder = tmp_path_factory.mktemp("demo-documents")
     today = timezone.localdate()
     rendered = {}
@@ -81,10 +85,11 @@ def documents(demo, tmp_path_factory):
         spec = spec_of(kind)
         assert spec.missing(subject) == [], (code, kind, spec.missing(subject))
         path = folder / f"{code}-{kind}.pdf"
-        path.write_bytes(render_document(kind, spec.build(subject, today)))
+        snapshot = spec.build(subject, today)
+        path.write_bytes(render_document(kind, snapshot))
         text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"],  # noqa: S603, S607
                               check=True, capture_output=True, text=True).stdout
-        rendered[code, kind] = (subject, path, flat(text))
+        rendered[code, kind] = (subject, path, flat(text), snapshot)
     print(f"\n{len(CASES)} demo documents rendered and read back in {time.perf_counter() - started:.1f} s")  # with -s
     return rendered
 
@@ -256,7 +261,7 @@ CHECKS = {K.PROJECT_SHEET: project_sheet, K.APPLICATION_FILE: application_file, 
 
 @pytest.mark.parametrize(("code", "kind"), CASES)
 def test_the_document_prints_each_field_of_its_section_and_the_names_of_its_date(documents, code, kind):
-    subject, _path, text = documents[code, kind]
+    subject, _path, text, _snapshot = documents[code, kind]
     expected, absent = CHECKS[kind](subject, timezone.localdate())
     assert [value for value in expected if flat(value) not in text] == [], text
     assert [value for value in absent if flat(value) in text] == [], text
@@ -265,7 +270,7 @@ def test_the_document_prints_each_field_of_its_section_and_the_names_of_its_date
 
 @pytest.mark.parametrize("code", CODES)
 def test_the_project_sheet_holds_on_two_pages_at_most(documents, code):
-    _subject, path, _text = documents[code, K.PROJECT_SHEET]
+    _subject, path, _text, _snapshot = documents[code, K.PROJECT_SHEET]
     assert 1 <= pages(path) <= 2
 
 
@@ -402,13 +407,40 @@ def pdf_objects(path) -> bytes:
 
 @pytest.mark.parametrize(("code", "kind"), CASES)
 def test_the_document_is_an_archival_pdf(documents, code, kind):
-    _subject, path, _text = documents[code, kind]
+    _subject, path, _text, snapshot = documents[code, kind]
     everything = pdf_objects(path)
     assert re.search(rb"pdfaid:part(?:>|=\")3", everything), "no PDF/A identification in the XMP metadata"
     assert re.search(rb"pdfaid:conformance(?:>|=\")B", everything)
     assert b"/OutputIntents" in everything and b"/GTS_PDFA1" in everything
     assert b"/Encrypt" not in everything
     assert not re.search(rb"/S\s*/Transparency", everything), "a transparency group"
+    assert all(float(alpha) == 1 for alpha in re.findall(rb"/(?:CA|ca)\s+([0-9.]+)", everything)), "a constant alpha"
+    # The metadata name the document (kind, programme, reference), never a person: XMP and document information.
+    xmp, metadata = xmp_of(path.read_bytes()), snapshot["metadata"]
+    ids = [d for d in xmp.iter(f"{{{NS['rdf']}}}Description") if d.get(f"{{{NS['pdfaid']}}}part")]
+    assert [(d.get(f"{{{NS['pdfaid']}}}part"), d.get(f"{{{NS['pdfaid']}}}conformance")) for d in ids] == [("3", "B")]
+    assert xmp.find(".//dc:title/rdf:Alt/rdf:li", NS).text == metadata["title"]
+    assert [li.text for li in xmp.findall(".//dc:creator/rdf:Seq/rdf:li", NS)] == [snapshot["author"]]
+    assert xmp.find(".//dc:description/rdf:Alt/rdf:li", NS).text == metadata["subject"]
+    assert catalog_language(path.read_bytes()) == "fr"
+    info = pdfinfo(path)
+    assert (info["Title"], info["Author"], info["Subject"], info["Keywords"]) == (
+        metadata["title"], snapshot["author"], metadata["subject"], metadata["keywords"])
+    assert (info["Encrypted"], info["PDF version"]) == ("no", "1.7") and info["Page size"].endswith("(A4)")
     fonts = subprocess.run(["pdffonts", str(path)], check=True, capture_output=True, text=True).stdout  # noqa: S603, S607
     rows = [line.split() for line in fonts.splitlines()[2:] if line.strip()]
     assert rows and all(row[-5] == "yes" for row in rows), f"a font is not embedded:\n{fonts}"
+    names = {row[0].split("+")[-1] for row in rows}
+    assert {"Marianne", "Marianne-Bold"} <= names <= {"Marianne", "Marianne-Bold", "Marianne-Italic",
+                                                      "Marianne-Regular_Italic"}, fonts
+
+
+@pytest.mark.parametrize(("code", "kind"), CASES)
+def test_the_document_names_its_siae_and_establishment_under_its_letterhead_on_numbered_pages(documents, code, kind):
+    """The State's bloc-marque on the State convention only (tests/documents/test_layout.py for the others')."""
+    _subject, path, text, _snapshot = documents[code, kind]
+    programme = Programme.objects.get(code=code)
+    assert flat(programme.siae.name) in text and flat(programme.establishment.name) in text
+    assert ("RÉPUBLIQUE" in text and "FRANÇAISE" in text) is (kind == K.STATE_CONVENTION)
+    total = pages(path)
+    assert [n for n in range(1, total + 1) if f"Page {n} / {total}" not in text] == []
