@@ -27,7 +27,8 @@ from ..enums import Audience, DocumentKind, SubjectType
 from ..registry import KindSpec, register
 from . import common as c
 
-TEMPLATE_VERSION = "2026.3"  # 2026.2: the audience and its notice (issue 16, §4); 2026.3: charts start-anchored
+TEMPLATE_VERSION = "2026.3"  # 2026.2: the audience and its notice (issue 16, §4); 2026.3: charts start-anchored,
+# table headings hyphenated
 NOT_COMPUTABLE = "non calculable"
 # How a value of each unit of the catalogue prints (dashboards.indicators.Indicator.unit).
 UNIT_SUFFIX = {"pct": "%", "hours": "h"}  # the labels of durations already say "(jours)"
