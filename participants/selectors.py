@@ -119,6 +119,17 @@ def _visible_pathways(user, programme=None) -> QuerySet[Pathway]:
     return pathways.filter(programme=programme) if programme else pathways
 
 
+class CaseloadQuerySet(QuerySet):
+    """A caseload whose pages (slices after the first) are read in one query of two steps: the page's people chosen
+    and sorted without the columns' subqueries, then those subqueries for the page's rows only. PostgreSQL computes
+    the columns of every row that ``OFFSET`` drops: the last page of a caseload of 1 818 people took 109 ms."""
+
+    def __getitem__(self, k):
+        if not isinstance(k, slice) or not k.start or self._result_cache is not None:
+            return super().__getitem__(k)
+        return self.filter(pk__in=super().__getitem__(k).values("pk"))  # the sort's columns only, in the subquery
+
+
 def caseload_for(*, user, q: str = "", programme=None, status: str = "", release_within: int | None = None,
                  follow_up_due: bool = False, tri: str = "", today: datetime.date | None = None
                  ) -> QuerySet[Participant]:
@@ -152,7 +163,8 @@ def caseload_for(*, user, q: str = "", programme=None, status: str = "", release
                        expected_release_date__lte=today + datetime.timedelta(days=release_within))
     if follow_up_due:
         qs = qs.filter(has_follow_up_due=True)
-    return qs.order_by(*CASELOAD_SORTS.get(tri, CASELOAD_SORTS[DEFAULT_CASELOAD_SORT]))
+    qs = qs.order_by(*CASELOAD_SORTS.get(tri, CASELOAD_SORTS[DEFAULT_CASELOAD_SORT]))
+    return CaseloadQuerySet(model=qs.model, query=qs.query, using=qs.db)
 
 
 def person_match(q: str, prefix: str = "") -> Q:

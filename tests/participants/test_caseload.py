@@ -397,6 +397,28 @@ def test_caseload_query_count_does_not_grow_with_rows(client_as, scope_a, rows, 
     assert len(response.context["object_list"]) == min(rows, 20)
 
 
+@pytest.mark.parametrize("tri", ["", "statut", "-statut"])
+def test_a_later_page_lists_the_rows_that_follow_with_their_status(client_as, scope_a, tri):
+    """Pages after the first are read in two steps (selectors.CaseloadQuerySet): the rows that follow the first
+    page's, in the same order, each with its own current pathway."""
+    user = counsellor(establishment=scope_a.establishment)
+    people = []
+    for number in range(23):
+        pathway = candidacy(scope_a.programme, participant__last_name=f"Personne{number:02d}",
+                            participant__counsellor=user)
+        if number % 3 == 0:
+            pathway = services.pathway_decide(pathway=pathway, decision=SessionDecision.SELECTED, by=None)
+        people.append((f"Personne{number:02d}", pathway.status))
+    client = client_as("CPIP_A")
+
+    shown = [(participant.last_name, participant.current_status) for page in (1, 2)
+             for participant in client.get(CASELOAD, {"tri": tri, "page": page}).context["object_list"]]
+
+    rank = {"": lambda row: row[0], "statut": lambda row: (selectors.STATUS_ORDER.index(row[1]), row[0]),
+            "-statut": lambda row: (-selectors.STATUS_ORDER.index(row[1]), row[0])}[tri]
+    assert shown == sorted(people, key=rank)
+
+
 @pytest.mark.parametrize("rows", [5, 25])
 def test_caseload_export_query_count_does_not_grow_with_rows(client_as, scope_a, rows, django_assert_num_queries):
     for number in range(rows):
