@@ -137,8 +137,8 @@ def caseload_for(*, user, q: str = "", programme=None, status: str = "", release
     when one is chosen) annotated: ``current_status``, ``current_programme_code``, ``has_follow_up_due`` (and
     ``current_status_rank`` when sorted by status).
 
-    Each annotation is a subquery that PostgreSQL plans and runs for every row up to the page's end: only those
-    the page shows or sorts by (issue 19 §1).
+    Each annotation is a subquery that PostgreSQL plans and runs for each row it returns: only those the page shows
+    or sorts by (issue 19 §1). A page after the first is read in two steps (CaseloadQuerySet).
     """
     today = _today(today)
     latest = _visible_pathways(user, programme).filter(participant=OuterRef("pk")).order_by("-created_at", "-pk")
