@@ -219,3 +219,21 @@ class AbsenceReason(models.TextChoices):
     SICK_LEAVE = "SICK_LEAVE", _("Arrêt maladie")
     TRANSFER = "TRANSFER", _("Transfert")
     COURT_APPEARANCE = "COURT_APPEARANCE", _("Comparution")
+
+
+class ChoiceLabel:
+    """``pathway.status_label``: the text of ``get_status_display`` without its cost, for pages that show many (each
+    call of ``get_FOO_display`` builds the dict of every choice of the field, translating each label: 0.15 ms; the
+    enum gives its one label in a tenth of that; issue 19). A value outside the choices (blank) is given back as is."""
+
+    def __init__(self, field: str, choices: type[models.Choices]):
+        self.field, self.choices = field, choices
+
+    def __get__(self, instance, owner=None):
+        if instance is None:
+            return self
+        value = getattr(instance, self.field)
+        try:
+            return self.choices(value).label
+        except ValueError:
+            return value

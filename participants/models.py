@@ -20,6 +20,7 @@ from .enums import (
     CLOSED_STATUSES,
     AbsenceReason,
     AdjustmentDecision,
+    ChoiceLabel,
     ContractKind,
     CpuOpinion,
     EducationLevel,
@@ -194,6 +195,7 @@ class Pathway(models.Model):
     )
     status = models.CharField(_("statut"), max_length=16, choices=PathwayStatus.choices,
                               default=PathwayStatus.CANDIDATE)
+    status_label = ChoiceLabel("status", PathwayStatus)  # the labels pages show many of (get_FOO_display's text)
     decision = models.CharField(_("décision de la commission"), max_length=16, choices=SessionDecision.choices,
                                 blank=True)
     decision_reason = models.CharField(_("motif de la décision"), max_length=300, blank=True)
@@ -219,6 +221,8 @@ class Pathway(models.Model):
     return_reason = models.CharField(_("motif du retour en détention ordinaire"), max_length=16,
                                      choices=ReturnReason.choices, blank=True)
     outcome = models.CharField(_("situation à la sortie"), max_length=16, choices=Outcome.choices, blank=True)
+    exit_reason_label = ChoiceLabel("exit_reason", ExitReason)
+    outcome_label = ChoiceLabel("outcome", Outcome)
     job_contract = models.CharField(_("type de contrat"), max_length=20, choices=JobContract.choices, blank=True)
     job_months = models.PositiveSmallIntegerField(_("durée du contrat (mois)"), null=True, blank=True)
     exit_note = models.CharField(_("précision sur la sortie"), max_length=300, blank=True)
@@ -432,6 +436,9 @@ class PathwayLog(models.Model):
     transition = models.CharField(_("étape"), max_length=12, choices=Transition.choices)
     from_status = models.CharField(_("statut avant"), max_length=16, choices=PathwayStatus.choices, blank=True)
     to_status = models.CharField(_("statut après"), max_length=16, choices=PathwayStatus.choices)
+    transition_label = ChoiceLabel("transition", Transition)  # get_FOO_display's text, cheaper (enums.ChoiceLabel)
+    from_status_label = ChoiceLabel("from_status", PathwayStatus)
+    to_status_label = ChoiceLabel("to_status", PathwayStatus)
     on = models.DateField(_("date de l'étape"), null=True, blank=True)
     at = models.DateTimeField(_("enregistré le"), auto_now_add=True)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
@@ -461,6 +468,8 @@ class AccompanimentEvent(models.Model):
     hours = models.DecimalField(_("heures"), max_digits=6, decimal_places=1, null=True, blank=True)
     adjustment_decision = models.CharField(_("décision"), max_length=12, choices=AdjustmentDecision.choices,
                                            blank=True)
+    kind_label = ChoiceLabel("kind", EventKind)  # get_FOO_display's text, cheaper (enums.ChoiceLabel)
+    adjustment_decision_label = ChoiceLabel("adjustment_decision", AdjustmentDecision)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
                                     blank=True, related_name="+", verbose_name=_("saisi par"))
     recorded_by_label = models.CharField(_("saisi par"), max_length=200)
