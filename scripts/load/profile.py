@@ -6,7 +6,8 @@ process, on the load data set (21 117 participants) and signed in as the load pe
 Starts what `make load` starts (a throwaway PostgreSQL and Redis in var/profile/, removed at exit; migrate, load_demo,
 scripts/load/seed.py), with DJANGO_DEBUG=0 as gunicorn serves. For each page, after 3 requests to warm up: the median
 CPU milliseconds of this process per request (Python: middleware, view, SQL compilation, templates; PostgreSQL's own
-work is not in it), the median wall time, the queries of one request, and how the CPU splits between rendering
+work is not in it), the mean CPU milliseconds of the PostgreSQL process serving this connection (« PG ms »,
+planning and execution), the median wall time, the queries of one request, and how the CPU splits between rendering
 templates and compiling SQL. ``--profile DIR`` also writes a pyinstrument profile per page (text and HTML; pyinstrument
 is in the dev extras). ``--database-url`` measures an existing database instead (it must hold the load data).
 ``--hold`` starts and fills the throwaway database, prints its address and waits (Ctrl-C or SIGTERM ends it): to
@@ -101,13 +102,27 @@ def pages() -> dict:
     }
 
 
+def backend_cpu() -> float:
+    """CPU seconds used so far by the PostgreSQL process serving this connection (persistent: DATABASE_CONN_MAX_AGE),
+    read in /proc (PostgreSQL runs on this machine); 10 ms steps, hence a mean over many requests."""
+    from django.db import connection
+
+    connection.ensure_connection()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def measure(names: list[str], requests: int, profile_dir: Path | None) -> None:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     split = Split()
     found = pages()
-    print(f"{'Page':<12}{'CPU ms':>8}{'mur ms':>8}{'gabarits':>10}{'SQL comp.':>11}{'requêtes':>10}  adresse")
+    print(f"{'Page':<12}{'CPU ms':>8}{'PG ms':>7}{'mur ms':>8}{'gabarits':>10}{'SQL comp.':>11}{'requêtes':>10}"
+          "  adresse")
     for name in names:
         client, path, follow = found[name]
         def clear(client=client, search=name == "search"):  # the term kept in the session, cleared as « Effacer » does
@@ -125,6 +140,7 @@ def measure(names: list[str], requests: int, profile_dir: Path | None) -> None:
             profiler.start()
         split.seconds.clear()
         cpu, wall = [], []
+        backend_started = backend_cpu()
         for _ in range(requests):
             started, started_cpu = time.perf_counter(), time.process_time()
             response = client.get(path, follow=follow)
@@ -134,6 +150,7 @@ def measure(names: list[str], requests: int, profile_dir: Path | None) -> None:
                 raise SystemExit(f"{name} : HTTP {response.status_code} pour {path}")
             if profiler is None:
                 clear()  # out of the figures, except under the profiler (its figures are inflated anyway)
+        backend = (backend_cpu() - backend_started) * 1000 / requests  # the clearing of a search included
         templates, sql = (split.seconds[key] * 1000 / requests for key in ("templates", "sql"))
         if profiler is not None:
             profiler.stop()
@@ -145,7 +162,7 @@ def measure(names: list[str], requests: int, profile_dir: Path | None) -> None:
             client.get(path, follow=follow)
         count = len(queries)  # read now: the next request empties the connection's log
         clear()
-        print(f"{name:<12}{statistics.median(cpu):>8.1f}{statistics.median(wall):>8.1f}{templates:>10.1f}{sql:>11.1f}"
+        print(f"{name:<12}{statistics.median(cpu):>8.1f}{backend:>7.1f}{statistics.median(wall):>8.1f}{templates:>10.1f}{sql:>11.1f}"
               f"{count:>10}  {path}", flush=True)
 
 
@@ -165,6 +182,7 @@ def main() -> int:
                        "DJANGO_LOG_LEVEL": "WARNING"})
     if args.database_url:
         os.environ["DATABASE_URL"] = args.database_url
+        os.environ.setdefault("DATABASE_CONN_MAX_AGE", "60")  # as gunicorn serves (and as the held database ran)
         import django
 
         django.setup()
