@@ -13,6 +13,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from django.conf import settings
 from django.db import transaction
 from django.test import Client
 from django.urls import NoReverseMatch, URLResolver, get_resolver, include, path, reverse
@@ -86,19 +87,34 @@ def test_object_url_answers_each_persona_as_the_table_says(url_name, scope_a, pe
     action done by one persona is undone before the next): every mismatch is reported, not only the first."""
     obj = scope_a_object(scope_a, url_name)
     url = object_url(url_name, obj.pk)
+    sessions = signed_in(personas)
     for persona in PERSONAS:
         for method in ("get", "post"):
             with subtests.test(persona=persona.name, method=method), transaction.atomic():
                 try:
-                    check_answer(persona, personas[persona.name], url_name, method, obj, url)
+                    check_answer(persona, sessions[persona.name], url_name, method, obj, url)
                 finally:
                     transaction.set_rollback(True)
 
 
-def check_answer(persona, user, url_name: str, method: str, obj, url: str) -> None:
+def signed_in(personas) -> dict[str, str | None]:
+    """Persona name -> the key of a session signed in as that persona (None: anonymous), made once for the test's
+    GET and POST: each subtest starts a new client on it, so whatever an answer did to its cookies, or to the
+    session (rolled back with its savepoint), the next one starts signed in again."""
+    keys = {}
+    for name, user in personas.items():
+        keys[name] = None
+        if user is not None:
+            client = Client()
+            client.force_login(user)
+            keys[name] = client.session.session_key
+    return keys
+
+
+def check_answer(persona, session_key: str | None, url_name: str, method: str, obj, url: str) -> None:
     client = Client()
-    if user is not None:
-        client.force_login(user)
+    if session_key is not None:
+        client.cookies[settings.SESSION_COOKIE_NAME] = session_key
     expected = expected_status(persona, url_name, method)
 
     response = getattr(client, method)(url)

@@ -15,7 +15,7 @@ them, or they are listed before `page`).
 
 import json
 import os
-import re
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,6 +31,7 @@ CHROMIUM_PATH = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--no-first-run",
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost",  # no request leaves the machine (see `page`)
 ]
 AXE_PATH = Path(settings.BASE_DIR, "node_modules", "axe-core", "axe.min.js")
 SCREENSHOT_DIR = Path(settings.BASE_DIR, "var", "screenshots")
@@ -77,9 +78,33 @@ def live_server(django_db_setup):
 
     server = LiveServer("localhost")
     server._live_server_modified_settings.enable()
-    yield server
+    with static_files_cached():
+        yield server
     server._live_server_modified_settings.disable()
     server.stop()
+
+
+@contextmanager
+def static_files_cached():
+    """The live server's static files with a cache lifetime, as in production (whitenoise serves them under names
+    with their digest, cached for a year: iae_detention/settings.py): without it Chromium asks again for DSFR's
+    styles, scripts, fonts and icons on every page (15 requests a page, each a file served by the server's thread)."""
+    from django.contrib.staticfiles import handlers
+
+    original = handlers.StaticFilesHandlerMixin.serve
+
+    def serve(self, request):
+        response = original(self, request)
+        # A year, as whitenoise gives: the server's Date is the tests' clock (tests/clock.py), weeks away from the
+        # browser's, and a response older than its max-age would be asked for again.
+        response["Cache-Control"] = "max-age=31536000, immutable"
+        return response
+
+    handlers.StaticFilesHandlerMixin.serve = serve
+    try:
+        yield
+    finally:
+        handlers.StaticFilesHandlerMixin.serve = original
 
 
 @pytest.fixture(autouse=True)
@@ -183,20 +208,18 @@ def page_log() -> PageLog:
 
 @pytest.fixture
 def page(demo_site, chromium, page_log):
-    """A page in a French browser context; requests leaving the live server are aborted and logged."""
+    """A page in a French browser context; requests leaving the live server are logged, and fail: Chromium resolves
+    no host name but localhost (CHROMIUM_ARGS). Not through Playwright's routing, which would turn the browser's
+    cache off: every page would then fetch DSFR's styles, scripts, fonts and icons again (15 requests a page)."""
     context = chromium.new_context(
         locale="fr-FR", timezone_id="Europe/Paris", viewport={"width": 1280, "height": 900}
     )
 
-    def keep_local(route):
-        url = route.request.url
-        if url.startswith((demo_site.url + "/", "data:")):
-            route.continue_()
-        else:
-            page_log.outside_requests.append(url)
-            route.abort()
+    def keep_local(request):
+        if not request.url.startswith((demo_site.url + "/", "data:")):
+            page_log.outside_requests.append(request.url)
 
-    context.route(re.compile(r".*"), keep_local)
+    context.on("request", keep_local)
     page = context.new_page()
     page.set_default_timeout(PAGE_TIMEOUT_MS)
     page.on("pageerror", lambda error: page_log.js_errors.append(str(error)))

@@ -67,8 +67,16 @@ def open_page(page, violations, base: str, target) -> None:
             link.click()
         where = f"{path} → {page.url.removeprefix(base)}"
     page.wait_for_load_state("load")
-    page.wait_for_timeout(200)  # DSFR's scripts start after load
+    dsfr_started(page)
     violations.collect(where)
+
+
+def dsfr_started(page) -> None:
+    """DSFR's engine marks the page (data-fr-js) once started; its components start in the next animation frames.
+    (The administration's pages have no DSFR script.)"""
+    page.wait_for_function("() => !document.querySelector('script[src*=\"dsfr\"]') "
+                           "|| document.documentElement.getAttribute('data-fr-js') === 'true'")
+    page.evaluate("() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))")
 
 
 def test_main_pages_of_each_persona_make_no_csp_violation(page, page_log, demo_site, sign_in_as, screenshot_dir):

@@ -53,9 +53,9 @@ def snapshot() -> dict:
     }
 
 
-def test_load_demo_twice_gives_the_same_rows():
-    """The registry, and the conventions, partners, committees and events (test_demo_conventions.snapshot)."""
-    call_command("load_demo", stdout=StringIO())
+def test_load_demo_twice_gives_the_same_rows(demo):
+    """The registry, and the conventions, partners, committees and events (test_demo_conventions.snapshot). The
+    first load is the module's (`demo`: run for real, or copied from the rows a real run wrote: tests/demo.py)."""
     first, first_conventions = snapshot(), conventions_snapshot()
     passwords = dict(User.objects.values_list("username", "password"))
 
