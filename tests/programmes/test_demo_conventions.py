@@ -28,15 +28,22 @@ from programmes.models import (
     Programme,
     StateConvention,
 )
+from tests.demo import demo_for_module
 
 pytestmark = pytest.mark.django_db
 
 TODAY = datetime.date(2026, 11, 27)
 
 
-@pytest.fixture
-def demo_loaded():
+def _load_on_today():
     demo.load_demo(today=TODAY)
+
+
+@pytest.fixture(scope="module")
+def demo_loaded(django_db_setup, django_db_blocker):
+    """Loaded once for the module (tests/demo.py), each test in a savepoint of it."""
+    with demo_for_module(django_db_blocker, load=_load_on_today):
+        yield
 
 
 def snapshot() -> dict:
@@ -69,8 +76,7 @@ def snapshot() -> dict:
     }
 
 
-def test_a_later_day_moves_the_demo_dates_in_place_without_adding_rows():
-    demo.load_demo(today=TODAY)
+def test_a_later_day_moves_the_demo_dates_in_place_without_adding_rows(demo_loaded):
     counts = {name: len(rows) for name, rows in snapshot().items()}
 
     demo.load_demo(today=TODAY + datetime.timedelta(days=400))
@@ -156,10 +162,9 @@ def test_the_2017_and_2018_meaux_annexes_carry_the_prison_socle_of_their_months_
 @pytest.mark.parametrize("today", [TODAY, datetime.date(2027, 1, 1), datetime.date(2027, 10, 15),
                                    datetime.date(2028, 2, 29), datetime.date(2028, 12, 31)])
 def test_one_annex_of_apres_ends_within_90_days_of_the_loading_day_without_successor_and_only_one(
-    today
+    demo_loaded, today
 ):
-    demo.load_demo(today=TODAY)
-    demo.load_demo(today=today)  # dates moved from an earlier load
+    demo.load_demo(today=today)  # dates moved from the module's load, on TODAY
 
     alerts = alerts_for(user=User.objects.get(username="admin"), today=today)
 
