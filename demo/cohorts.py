@@ -128,16 +128,23 @@ def _cohort(b: Builder, today: datetime.date, commission: datetime.date, note: s
             _revalue(b, pathway, today)
 
 
+SENIORITY_RAISE = Decimal("0.20")  # € an hour, after SENIORITY_MONTHS in the workshop, when the SMIC did not rise
+SENIORITY_MONTHS = 6
+
+
 def _revalue(b: Builder, pathway: Pathway, today: datetime.date) -> None:
-    """The SIAE raises the pay of a contract paid 45 % of the SMIC of its start as the pathway page proposes it
-    (participants.pay.revaluation_defaults: from the SMIC's revaluation after the start, at 45 % of the new SMIC),
-    through the page's service: a PayRate row, the subject of the avenant de rémunération. Nothing when the SMIC
-    has not changed since the start."""
+    """The SIAE raises the pay of a contract paid 45 % of the SMIC of its start, through the pathway page's service
+    (a PayRate row, the subject of the avenant de rémunération): as the page proposes it when the SMIC held in data
+    rose since the start (participants.pay.revaluation_defaults: from that day, at 45 % of the new SMIC); otherwise
+    (a load after the last SMIC known) by SENIORITY_RAISE from the first day of the month after SENIORITY_MONTHS of
+    contract, so that the demo has its avenant whatever the day it is loaded."""
     pathway = Pathway.objects.get(pk=pathway.pk)
     proposed = pay.revaluation_defaults(pathway, today)
-    if proposed["hourly_pay"] is not None and proposed["hourly_pay"] > pathway.hourly_pay:
-        pay.pay_revalue(pathway=pathway, valid_from=proposed["valid_from"], hourly_pay=proposed["hourly_pay"],
-                        by=b.actors.siae)
+    valid_from, hourly_pay = proposed["valid_from"], proposed["hourly_pay"]
+    if hourly_pay is None or hourly_pay <= pathway.hourly_pay:
+        valid_from = (pathway.contract_start + relativedelta(months=SENIORITY_MONTHS + 1)).replace(day=1)
+        hourly_pay = pathway.hourly_pay + SENIORITY_RAISE
+    pay.pay_revalue(pathway=pathway, valid_from=min(valid_from, today), hourly_pay=hourly_pay, by=b.actors.siae)
 
 
 def _metz_2022(actors: Actors) -> None:

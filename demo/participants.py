@@ -41,7 +41,8 @@ Après's current convention, demo/programmes.py): cohorts built by the same code
 their hours each month to the end of last month (about 60 % of Après's 16 ETP over twelve months), six exits over
 the past year (a return, a transfer, one for health, three released with a job or a training, followed up). One of
 the longest-serving, hired at 45 % of the SMIC in force at the start, has the pay revalued on the day the SMIC rose
-(1 January 2026 for a load in 2026: 5,35 € to 5,41 €), through the pathway page's service (demo.cohorts._revalue).
+(1 January 2026 for a load in 2026: 5,35 € to 5,41 €; by 0,20 € after six months when loaded after the last SMIC
+held in data), through the pathway page's service (demo.cohorts._revalue).
 
 While it loads, full_clean() leaves constraints and foreign keys to the database (2 to 3 s instead of 20:
 see _database_checks_left_to_the_database); the services' rules all run.

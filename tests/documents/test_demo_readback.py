@@ -19,8 +19,10 @@ import shutil
 import subprocess
 import time
 import zlib
+from decimal import Decimal
 
 import pytest
+from dateutil.relativedelta import relativedelta
 from django.db.models import Q
 from django.utils import timezone
 
@@ -349,15 +351,21 @@ def pay_amendment_facts(pathway) -> list[str]:
 def test_the_demo_s_pay_avenant_follows_the_smic_held_in_the_data(life_documents):
     """The demo's revaluation (demo.cohorts._revalue): a contract paid 45 % of the SMIC in force at its start, raised
     on the day the SMIC was revalued to 45 % of the new SMIC (domain.md §3.3: 11,88 € then 12,02 € from 1 January
-    2026), through the pathway page's service (its log says who); the pathway's pay is the new one."""
+    2026), through the pathway page's service (its log says who); the pathway's pay is the new one. Loaded after the
+    last SMIC held in data (make test-dates), the SIAE raises it by 0,20 € after six months instead."""
     pathway, text, _path = life_documents[K.PAY_AMENDMENT]
     row = pathway.pay_rates.get()
     start = work_contract.contract_start(pathway)
     assert (pathway.programme.code, pathway.status) == ("MEAUX-ARES", PathwayStatus.IN_WORKSHOP)
-    assert SmicRate.objects.filter(valid_from=row.valid_from, territory=rates.territory_of_pathway(pathway)).exists()
-    assert start < row.valid_from and rates.smic_on(start) < row.smic == rates.smic_on(row.valid_from)
+    assert start < row.valid_from and row.smic == rates.smic_on(row.valid_from)
     assert row.previous_hourly_pay == rates.pay_floor(rates.smic_on(start)) == pay.hourly_pay_on(pathway, start)
-    assert row.hourly_pay == rates.pay_floor(row.smic) == pathway.hourly_pay
+    if rates.smic_on(start) < row.smic:  # the SMIC rose since the start: raised on that day to its new floor
+        assert SmicRate.objects.filter(valid_from=row.valid_from,
+                                       territory=rates.territory_of_pathway(pathway)).exists()
+        assert row.hourly_pay == rates.pay_floor(row.smic) == pathway.hourly_pay
+    else:
+        assert row.valid_from == (start + relativedelta(months=7)).replace(day=1)
+        assert row.hourly_pay == row.previous_hourly_pay + Decimal("0.20") == pathway.hourly_pay
     assert row.recorded_by.username == "siae.ares"
     assert pathway.log.filter(transition=Transition.REVALUE, on=row.valid_from).count() == 1
     assert "Avenant de revalorisation de la rémunération" in text
