@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.conf import settings
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 from .signin import pass_second_factor
@@ -130,3 +131,13 @@ def test_wrong_password_shows_a_french_error_and_stays_on_the_login_page(page, p
     expect(page.get_by_label("Mot de passe")).to_have_value("")
     expect(page.get_by_text("Bonjour")).to_have_count(0)
     assert page_log.js_errors == [], page_log.js_errors
+
+
+def test_a_request_leaving_the_site_is_logged_and_reaches_nothing(page, page_log, demo_site):
+    """The control of `page_log.outside_requests` (tests/browser/conftest.py): 0 there means 0."""
+    page.goto(f"{demo_site.url}/connexion/")
+
+    with pytest.raises(PlaywrightError, match="ERR_NAME_NOT_RESOLVED"):
+        page.goto("http://example.org/")
+
+    assert page_log.outside_requests == ["http://example.org/"]
