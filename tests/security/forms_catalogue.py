@@ -87,6 +87,19 @@ def reset_link(scope) -> list:
     return [urlsafe_base64_encode(force_bytes(user.pk)), default_token_generator.make_token(user)]
 
 
+def invitation_link(scope) -> list:
+    """The invitation link of the scope's CPIP (accounts.invitations), as the account's invitation mail gives it."""
+    from django.contrib.auth import get_user_model
+
+    from accounts.invitations import invitation_token_generator
+
+    user = get_user_model().objects.get(username=f"cpip_{scope.key.lower()}")
+    return [urlsafe_base64_encode(force_bytes(user.pk)), invitation_token_generator.make_token(user)]
+
+
+# Links whose GET keeps the token in the session and redirects to .../set-password/, where the form posts.
+TOKEN_LINKS = {"accounts:password_reset_confirm", "accounts:invitation_accept"}
+
 DAY = datetime.date(2025, 1, 6)
 
 ESTABLISHMENT = {"name": "text", "kind": "choice", "department": "fk", "address": "text",
@@ -156,6 +169,11 @@ CATALOGUE = [
               baseline=lambda scope: {"email": "cpip.a@example.org"}),
     # GET the link first: Django keeps the token in the session and redirects to .../set-password/ (see the test).
     FormEntry("accounts:password_reset_confirm", "anonymous", reset_link,
+              {"new_password1": "text", "new_password2": "text"},
+              baseline=lambda scope: {"new_password1": "Un mot de passe assez long", "new_password2":
+                                      "Un mot de passe assez long"}),
+    # The invitation's one-time link (issue 18, §3): the same form, with the invitation's token.
+    FormEntry("accounts:invitation_accept", "anonymous", invitation_link,
               {"new_password1": "text", "new_password2": "text"},
               baseline=lambda scope: {"new_password1": "Un mot de passe assez long", "new_password2":
                                       "Un mot de passe assez long"}),
@@ -339,9 +357,6 @@ NOT_FUZZED = {
     "accounts:two_factor_verify": "second factor, added by the lead during issue 7",
     "accounts:two_factor_setup": "second factor, added by the lead during issue 7",
     "accounts:two_factor_recovery_codes": "second factor, added by the lead during issue 7",
-    # Django's password reset confirmation with the invitation's token (the fuzzing follows the token's redirect for
-    # password_reset_confirm only): tests/accounts/test_management_invitations.py posts refused and valid passwords.
-    "accounts:invitation_accept": "the invitation's one-time link (issue 18, §3), tested in tests/accounts",
 }
 
 # Function views that answer GET only (checked by a POST answered 405 in test_form_fuzzing.py), with the arguments

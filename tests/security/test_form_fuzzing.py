@@ -36,7 +36,13 @@ from participants.forms import STEP_FORMS
 from participants.models import Pathway
 from tests.accounts.test_scope_matrix import scope_a_object as matrix_object
 from tests.participants.factories import candidacy, released_pathway
-from tests.security.forms_catalogue import CATALOGUE, GET_ONLY_FUNCTION_VIEWS, NOT_FUZZED, form_posting_to
+from tests.security.forms_catalogue import (
+    CATALOGUE,
+    GET_ONLY_FUNCTION_VIEWS,
+    NOT_FUZZED,
+    TOKEN_LINKS,
+    form_posting_to,
+)
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "3"))
 # Shrinking a failure to its smallest example takes minutes on this machine: FUZZ_SHRINK=1 asks for it.
@@ -298,7 +304,7 @@ def test_hostile_input_gives_no_server_error_and_changes_nothing_outside_the_sco
     if user is not None:
         client.force_login(user)
     url = reverse(entry.url_name, args=entry.args(scope_a))
-    if entry.url_name == "accounts:password_reset_confirm":
+    if entry.url_name in TOKEN_LINKS:
         url = client.get(url)["Location"]  # Django keeps the token in the session, then shows .../set-password/
 
     baseline, options, names = {}, {}, set()
@@ -403,7 +409,7 @@ def test_every_pathway_step_is_fuzzed():
 def test_catalogue_lists_exactly_the_fields_of_the_page(entry, scope_a, personas, client_as):
     client = client_as(entry.persona)
     url = reverse(entry.url_name, args=entry.args(scope_a))
-    if entry.url_name == "accounts:password_reset_confirm":
+    if entry.url_name in TOKEN_LINKS:
         url = client.get(url)["Location"]
     page_url = url if entry.page == "self" else reverse(entry.page, args=entry.args(scope_a)[:1])
     form = form_posting_to(client.get(page_url).content.decode(), urlsplit(url).path, page_url)
