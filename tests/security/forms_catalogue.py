@@ -79,22 +79,24 @@ def session_with_a_newcomer(scope) -> list:
     return from_matrix("participants:session_add_candidates")(scope)
 
 
-def reset_link(scope) -> list:
-    """The password reset link of the scope's CPIP (tests/accounts/personas.py names it cpip_<scope>)."""
+def _token_link(scope, token_generator) -> list:
+    """The arguments of a one-time link of the scope's CPIP (tests/accounts/personas.py names it cpip_<scope>)."""
     from django.contrib.auth import get_user_model
 
     user = get_user_model().objects.get(username=f"cpip_{scope.key.lower()}")
-    return [urlsafe_base64_encode(force_bytes(user.pk)), default_token_generator.make_token(user)]
+    return [urlsafe_base64_encode(force_bytes(user.pk)), token_generator.make_token(user)]
+
+
+def reset_link(scope) -> list:
+    """The password reset link of the scope's CPIP."""
+    return _token_link(scope, default_token_generator)
 
 
 def invitation_link(scope) -> list:
     """The invitation link of the scope's CPIP (accounts.invitations), as the account's invitation mail gives it."""
-    from django.contrib.auth import get_user_model
-
     from accounts.invitations import invitation_token_generator
 
-    user = get_user_model().objects.get(username=f"cpip_{scope.key.lower()}")
-    return [urlsafe_base64_encode(force_bytes(user.pk)), invitation_token_generator.make_token(user)]
+    return _token_link(scope, invitation_token_generator)
 
 
 # Links whose GET keeps the token in the session and redirects to .../set-password/, where the form posts.
