@@ -3,8 +3,9 @@
 - ``document_request``: refuses before any work when data is missing (MissingData, with the list), freezes
   the snapshot, creates the row (PENDING, next version) and dispatches the task after commit. A broker that
   is down or stalled does not fail the request: the sweep sends the message later.
-- ``document_generate`` (called by the task): claims the row with a conditional UPDATE (PENDING -> RUNNING),
-  so a message delivered twice renders once; stores the PDF in private storage with its sha256.
+- ``document_generate`` (called by the task): claims the row (PENDING -> RUNNING, its attempt counted), so a
+  message delivered twice renders once; stores the PDF in private storage, under a name of its own attempt,
+  with its sha256.
 - ``sweep``: re-sends PENDING rows older than ``PENDING_GRACE`` and puts back to PENDING the RUNNING rows
   whose worker died (older than ``RUNNING_TIMEOUT``).
 """
@@ -12,13 +13,12 @@
 import datetime
 import hashlib
 import logging
-import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -100,24 +100,38 @@ def document_retry(*, document: GeneratedDocument, by) -> GeneratedDocument:
     return document
 
 
+def pdf_name(document: GeneratedDocument, attempt: int) -> str:
+    """Where attempt ``attempt`` of ``document`` stores its PDF: one name per attempt, known in advance, so the
+    next attempt can remove what a worker killed between writing the file and marking the row left behind."""
+    return f"documents/{document.requested_at:%Y/%m}/{document.pk.hex}-{attempt}.pdf"
+
+
 def document_generate(document_id) -> str:
     """Claim, render, store. Returns what happened: "ready", or "skipped" when the row was not PENDING."""
-    claimed = GeneratedDocument.objects.filter(pk=document_id, status=DocumentStatus.PENDING).update(
-        status=DocumentStatus.RUNNING, started_at=timezone.now(), attempts=F("attempts") + 1)
-    if not claimed:
-        return "skipped"
-    document = GeneratedDocument.objects.get(pk=document_id)
+    with transaction.atomic():  # the claim, with its attempt number (the row locked while it is counted)
+        document = GeneratedDocument.objects.select_for_update().filter(
+            pk=document_id, status=DocumentStatus.PENDING).first()
+        if document is None:
+            return "skipped"
+        document.attempts += 1
+        GeneratedDocument.objects.filter(pk=document.pk).update(
+            status=DocumentStatus.RUNNING, started_at=timezone.now(), attempts=document.attempts)
+    storage = document.file.storage
+    for attempt in range(1, document.attempts + 1):  # files of earlier attempts that never reached their row
+        storage.delete(pdf_name(document, attempt))
     pdf = renderer.render_document(document.kind, document.snapshot)
-    document.file.save(f"{uuid.uuid4().hex}.pdf", ContentFile(pdf), save=False)
+    name = storage.save(pdf_name(document, document.attempts), ContentFile(pdf))
     try:
-        done = GeneratedDocument.objects.filter(pk=document.pk, status=DocumentStatus.RUNNING).update(
-            status=DocumentStatus.READY, file=document.file.name, sha256=hashlib.sha256(pdf).hexdigest(),
+        # Only this attempt may finish the row: a worker the sweep gave up on must not overwrite it.
+        done = GeneratedDocument.objects.filter(
+            pk=document.pk, status=DocumentStatus.RUNNING, attempts=document.attempts).update(
+            status=DocumentStatus.READY, file=name, sha256=hashlib.sha256(pdf).hexdigest(),
             size=len(pdf), ready_at=timezone.now(), error="")
     except Exception:
-        document.file.storage.delete(document.file.name)  # no certified PDF left that no row lists
+        storage.delete(name)  # no certified PDF left that no row lists
         raise
-    if not done:  # the sweep gave the row to another worker meanwhile: keep theirs, drop this file
-        document.file.storage.delete(document.file.name)
+    if not done:  # the sweep gave the row to another attempt meanwhile: keep theirs, drop this file
+        storage.delete(name)
         return "skipped"
     return "ready"
 

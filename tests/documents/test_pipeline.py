@@ -389,6 +389,55 @@ def test_the_sweep_gives_back_the_rows_of_a_killed_worker_and_they_render_once(
     assert len(stored_files(private_storage)) == 1
 
 
+def test_a_worker_killed_between_writing_the_pdf_and_marking_the_row_leaves_one_file_once_rendered_again(
+        under_test, request_document, broker, private_storage):
+    """kill -9 lands after the PDF is stored and before the row says READY: the row stays RUNNING and the file is
+    listed by no row. The next attempt (after the sweep) removes it: one document, one file."""
+    document = request_document(under_test.kind, under_test.make())
+    broker.sent.clear()
+
+    def killed_before_the_ready_update(execute, sql, params, many, context):
+        if sql.startswith("UPDATE") and '"sha256"' in sql:
+            raise KeyboardInterrupt  # not an Exception: nothing of the worker's own clean-up runs, as with kill -9
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(killed_before_the_ready_update), pytest.raises(KeyboardInterrupt):
+        services.document_generate(document.pk)
+    document.refresh_from_db()
+    assert (document.status, document.file.name, len(stored_files(private_storage))) == (
+        DocumentStatus.RUNNING, "", 1)
+
+    assert services.sweep(now=later(SWEEP_AFTER_TIMEOUT))["resent"] == 1
+    assert broker.deliver() == ["ready"]
+    document.refresh_from_db()
+    assert (document.status, document.attempts) == (DocumentStatus.READY, 2)
+    assert stored_files(private_storage) == [Path(document.file.path)]
+    assert hashlib.sha256(read_back(document)).hexdigest() == document.sha256
+
+
+def test_an_attempt_the_sweep_gave_up_on_cannot_finish_the_row(under_test, request_document, broker, private_storage):
+    """A slow worker outlived RUNNING_TIMEOUT: the sweep gave the row to a new attempt. When the slow one ends,
+    its file is dropped and the row is the new attempt's."""
+    document = request_document(under_test.kind, under_test.make())
+    broker.sent.clear()
+    slow = []
+
+    def overtaken_while_rendering(execute, sql, params, many, context):
+        if sql.startswith("UPDATE") and '"sha256"' in sql and not slow:
+            slow.append(sql)
+            assert services.sweep(now=later(SWEEP_AFTER_TIMEOUT))["resent"] == 1
+            assert broker.deliver() == ["ready"]  # the new attempt renders and finishes first
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(overtaken_while_rendering):
+        assert services.document_generate(document.pk) == "skipped"
+
+    document.refresh_from_db()
+    assert (document.status, document.attempts) == (DocumentStatus.READY, 2)
+    assert stored_files(private_storage) == [Path(document.file.path)]
+    assert hashlib.sha256(read_back(document)).hexdigest() == document.sha256
+
+
 def test_a_row_whose_workers_keep_dying_fails_after_max_attempts_with_a_french_message(
         under_test, request_document, broker):
     document = request_document(under_test.kind, under_test.make())
@@ -451,17 +500,17 @@ def test_a_transient_database_error_puts_the_row_back_to_pending_and_the_task_re
     broker.sent.clear()
 
     for retries, countdown in ((0, 1), (3, 8), (MAX_ATTEMPTS - 1, 16)):
-        # The worker runs the message (its retries-th delivery); the database drops the read after the claim.
+        # The worker runs the message (its retries-th delivery); the database drops the write marking it ready.
         generate_document.push_request(id=f"message-{retries}", args=[str(document.pk)], kwargs={},
                                        retries=retries, is_eager=False, called_directly=False, delivery_info={})
         try:
-            with database_fails("SELECT", "documents_generateddocument") as failures, pytest.raises(Retry):
+            with database_fails("UPDATE", '"sha256" =') as failures, pytest.raises(Retry):
                 generate_document.run(str(document.pk))
         finally:
             generate_document.pop_request()
-        assert len(failures) == 1
+        assert len(failures) == 1, failures
         document.refresh_from_db()
-        assert (document.status, document.error) == (DocumentStatus.PENDING, "OperationalError")
+        assert (document.status, document.error) == (DocumentStatus.PENDING, "OperationalError"), failures
         ((args, options),) = broker.sent  # the retry, published with a growing delay
         assert args == (str(document.pk),)
         assert options["countdown"] == countdown
@@ -478,7 +527,7 @@ def test_the_task_renders_once_the_database_answers_again(under_test, request_do
     document = request_document(under_test.kind, under_test.make())
     broker.sent.clear()
 
-    with database_fails("SELECT", "documents_generateddocument", times=2):
+    with database_fails("UPDATE", '"sha256" =', times=2):
         result = generate_document.apply(args=[str(document.pk)])  # eager: the retries run at once
 
     assert result.result == "ready"
