@@ -19,7 +19,6 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import (
     Aggregate,
-    Avg,
     Count,
     F,
     FloatField,
@@ -314,7 +313,10 @@ def _pathways(programmes, period, group):
         "_imported_hours": Sum("imported_hours_worked", filter=entered),
         **_hours_by_kind("_imported_hours", "imported_hours_worked", "programme__", entered),
         "_imported_pmsmp": Sum("imported_pmsmp", filter=entered),
-        "mean_days_in_pathway": Avg(DaysBetween(F("exit_on"), F("contract_start")), filter=exited),
+        # The mean duration as a sum of days and a number of exits (_finish divides), as the summaries hold it:
+        # sums add up from groups to their total, means do not.
+        "_exit_days_sum": Sum(DaysBetween(F("exit_on"), F("contract_start")), filter=exited),
+        "_exit_days_count": Count("contract_start", filter=exited),
     }
     if connection.vendor == "postgresql":
         aggregates["median_days_in_pathway"] = Median(DaysBetween(F("exit_on"), F("contract_start")), filter=exited)
@@ -555,21 +557,57 @@ def _finish(raw: dict, period: Period) -> dict:
     return v
 
 
-def compute(programmes, period: Period, by: str | None = None, *, raw: bool = False) -> dict:
-    """{group key: {indicator key: value}} for the programmes (a queryset) and the period; ``by`` is a Programme
-    field path (scopes.GROUPINGS) or None for the whole scope (the single key None). A period of whole months
-    reads the monthly summaries (dashboards.summaries), unless ``raw``; any other, the raw tables: the same
-    figures either way (tests/dashboards/test_summaries.py)."""
+def _parts(period: Period, raw: bool) -> list:
+    """The queries of a period: from the monthly summaries for whole months (unless ``raw``), else the raw tables."""
     if not raw and period.whole_months:
         parts = [_summaries, _durations, _annexes]
     else:
         parts = [_sessions, _pathways, _events, _annexes, _follow_ups]
     if connection.vendor != "postgresql":
         parts.append(_medians)
+    return parts
+
+
+def _counted(programmes, period: Period, by: str | None, raw: bool) -> dict:
+    """{group key: the raw counts and sums of the group} (not yet finished into indicators)."""
     merged: dict = {}
-    for part in parts:
+    for part in _parts(period, raw):
         for group_key, values in part(programmes, period, by).items():
             merged.setdefault(group_key, {}).update(values)
+    return merged
+
+
+# What a total cannot take from the sum of its groups: the medians, and the ETP conventioned (an annex shared by
+# two groups counts in each of them, and once in their total).
+NOT_ADDED = ("median_days_in_pathway", "median_days_classification_to_assignment", "etp_conventioned")
+
+
+def compute_with_total(programmes, period: Period, by: str, *, raw: bool = False) -> tuple[dict, dict]:
+    """(the totals, {group key: indicators}): what ``totals`` and ``compute(..., by=by)`` give, with the queries of
+    the groups only, and two more for what does not add up (NOT_ADDED). Every programme is in exactly one group, so
+    the counts and sums of the total are those of its groups added together."""
+    groups = _counted(programmes, period, by, raw)
+    total: dict = {}
+    for values in groups.values():
+        for name, value in values.items():
+            if name in NOT_ADDED:
+                continue
+            if total.get(name) is None:
+                total[name] = value
+            elif value is not None:
+                total[name] += value
+    for part in (_durations, _annexes, *([] if connection.vendor == "postgresql" else [_medians])):
+        total.update({name: value for name, value in part(programmes, period, None).get(None, {}).items()
+                      if name in NOT_ADDED})
+    return _finish(total, period), {key: _finish(values, period) for key, values in groups.items()}
+
+
+def compute(programmes, period: Period, by: str | None = None, *, raw: bool = False) -> dict:
+    """{group key: {indicator key: value}} for the programmes (a queryset) and the period; ``by`` is a Programme
+    field path (scopes.GROUPINGS) or None for the whole scope (the single key None). A period of whole months
+    reads the monthly summaries (dashboards.summaries), unless ``raw``; any other, the raw tables: the same
+    figures either way (tests/dashboards/test_summaries.py)."""
+    merged = _counted(programmes, period, by, raw)
     if by is None:
         merged.setdefault(None, {})
     return {group_key: _finish(raw, period) for group_key, raw in merged.items()}

@@ -154,6 +154,12 @@ def test_whole_months_give_the_same_figures_from_the_summaries_as_from_the_raw_t
             assert {k: from_summaries[key][k] for k in indicators.KEYS} == {k: raw_values[k] for k in indicators.KEYS}
             checked += raw_values["entrants"] + raw_values["exits"]
         assert indicators.trends(programmes, period) == indicators.trends(programmes, period, raw=True)
+        # A dashboard with children takes its totals from theirs (but the medians and the ETP conventioned).
+        by = rng.choice(["code", "establishment_id", "establishment__department__region__disp_id"])
+        for raw in (False, True):
+            total, children = indicators.compute_with_total(programmes, period, by=by, raw=raw)
+            assert total == indicators.totals(programmes, period, raw=raw), (period, by, raw)
+            assert children == indicators.compute(programmes, period, by=by, raw=raw), (period, by, raw)
     assert checked > 100  # the periods did count people
 
 
