@@ -60,7 +60,9 @@ def children(scope: Scope, period: Period, level: str, computed: dict | None = N
 
 
 def build(scope: Scope, period: Period, *, siae_kind: str = "", child_level: str | None = None,
-          with_children: bool = True) -> Dashboard:
+          with_children: bool = True, with_series: bool = True) -> Dashboard:
+    """The dashboard of a scope and period; ``with_series=False`` leaves out the cohorts and the quarterly trends
+    (the JSON gives neither)."""
     if with_children and scope.child_levels():
         level = child_level if child_level in scope.child_levels() else scope.child_levels()[0]
         # PERF: the totals from the children's counts (issue 19): one set of queries instead of two.
@@ -69,6 +71,14 @@ def build(scope: Scope, period: Period, *, siae_kind: str = "", child_level: str
         dashboard.children = children(scope, period, level, computed)
     else:
         dashboard = Dashboard(scope, period, siae_kind, indicators.totals(scope.programmes, period))
+    if with_series:
+        _add_series(dashboard)
+    dashboard.funding = indicators.funding(scope.programmes, period)
+    return dashboard
+
+
+def _add_series(dashboard: Dashboard) -> None:
+    scope, period = dashboard.scope, dashboard.period
     for row in indicators.cohorts(scope.programmes, period):
         dashboard.cohorts.append(Row(str(row["pk"]), f"{row['programme__code']} — session du "
                                      f"{row['date']:%d/%m/%Y}", "", row))
@@ -76,8 +86,6 @@ def build(scope: Scope, period: Period, *, siae_kind: str = "", child_level: str
         quarter = row["quarter"]
         label = f"T{(quarter.start.month - 1) // 3 + 1} {quarter.start.year}"
         dashboard.trends.append(Row(quarter.start.isoformat(), label, "", row))
-    dashboard.funding = indicators.funding(scope.programmes, period)
-    return dashboard
 
 
 # --- Machine-readable form (the command and the JSON URL) ------------------------------------------------

@@ -177,7 +177,8 @@ def indicators_json(request, level, key):
     if kind not in dict(report.SIAE_KIND_CHOICES):
         kinds = ", ".join(value for value, _label in report.SIAE_KIND_CHOICES if value)
         return JsonResponse({"error": f"Type de SIAE « {kind} » non reconnu : attendu {kinds}."}, status=400)
-    dashboard = report.build(scopes.with_siae_kind(scope, kind), period, siae_kind=kind, with_children=False)
+    dashboard = report.build(scopes.with_siae_kind(scope, kind), period, siae_kind=kind, with_children=False,
+                             with_series=False)
     return JsonResponse(report.as_json(dashboard), json_dumps_params={"ensure_ascii": False})
 
 

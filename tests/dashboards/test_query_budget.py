@@ -75,6 +75,10 @@ def _measure(user, period) -> dict:
             "build": _count(lambda scope=scope: report.build(scope, period)),
             "page_status": response.status_code,
             "page": _count(lambda url=url: client.get(url, period.query)),
+            "json_status": client.get(f"{url}indicateurs.json", period.query).status_code,
+            "json": _count(lambda url=url: client.get(f"{url}indicateurs.json", period.query)),
+            "json_build": _count(lambda scope=scope: report.build(scope, period, with_children=False,
+                                                                  with_series=False)),
             "entrants": dashboard.values["entrants"],
             "children": len(dashboard.children),
         }
@@ -143,3 +147,14 @@ def test_from_the_summaries_queries_do_not_grow_with_the_data_and_stay_within_th
     assert small["page_status"] == large["page_status"] == 200
     assert small["page"] == large["page"]
     assert small["build"] == large["build"] == SUMMARY_BUILD_BUDGET[level]
+
+
+@pytest.mark.parametrize("level", [level for level, _key in SCOPES])
+def test_the_json_queries_do_not_grow_with_the_data_and_leave_out_the_series(counts, level):
+    """The JSON gives the indicators and the funding: it reads neither the cohorts and trends, nor the children."""
+    small, large = counts[1][level], counts[LARGE][level]
+    assert small["json_status"] == large["json_status"] == 200
+    assert small["json"] == large["json"]
+    assert small["json_build"] == large["json_build"] == COMPUTE + 1  # the totals, the funding
+    assert large["json"] <= large["json_build"] + 5  # and the session, the user and the scope (4 or 5)
+
