@@ -613,6 +613,12 @@ def compute(programmes, period: Period, by: str | None = None, *, raw: bool = Fa
     return {group_key: _finish(raw, period) for group_key, raw in merged.items()}
 
 
+def nothing(period: Period) -> dict:
+    """The indicators of a group with nothing to count (what compute() gives for no programme, without building
+    its queries)."""
+    return _finish({}, period)
+
+
 def totals(programmes, period: Period, *, raw: bool = False) -> dict:
     return compute(programmes, period, raw=raw)[None]
 

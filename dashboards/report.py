@@ -54,7 +54,7 @@ def children(scope: Scope, period: Period, level: str, computed: dict | None = N
     labels = dict(scope.programmes.order_by().values_list(grouping.path, grouping.label_path).distinct())
     if computed is None:
         computed = indicators.compute(scope.programmes, period, by=grouping.path)
-    empty = indicators.compute(scope.programmes.none(), period)[None]
+    empty = indicators.nothing(period)
     return [Row(str(key), str(label), url_of(level, str(key)), computed.get(key, empty))
             for key, label in sorted(labels.items(), key=lambda item: str(item[1]))]
 

@@ -583,6 +583,13 @@ def test_an_empty_scope_gives_zero_counts_and_rates_not_computable_without_error
     assert values["etp_achieved"] == Decimal("0.00")
 
 
+def test_a_group_with_nothing_to_count_shows_what_an_empty_scope_gives():
+    """The children's table shows nothing(period) for a group without figures, instead of querying for none."""
+    for period in (YEAR_2023, Period(datetime.date(2024, 2, 3), datetime.date(2024, 2, 29))):
+        for raw in (False, True):
+            assert indicators.nothing(period) == indicators.totals(Programme.objects.none(), period, raw=raw)
+
+
 def test_a_programme_without_data_gives_json_null_rates():
     prog = b.programme()
     scope = scopes.resolve(b.national_user(), scopes.Level.PROGRAMME, prog.code)
