@@ -42,7 +42,7 @@ from participants.enums import (
     SessionDecision,
     Sex,
 )
-from participants.models import AccompanimentEvent, Pathway, RecruitmentSession
+from participants.models import AccompanimentEvent, Participant, Pathway, RecruitmentSession
 from programmes.enums import AnnexStatus, AspMeasure, Funder, SiaeKind
 from programmes.models import FundingLine
 from programmes.rates import DETENTION_MEASURES
@@ -267,62 +267,133 @@ def _sessions(programmes, period, group):
     return _grouped(qs, group and f"programme__{group}", {"sessions": Count("pk")})
 
 
-def _pathways(programmes, period, group):
-    entered = _between("contract_start", period)
-    exited = Q(status=PathwayStatus.EXITED) & _between("exit_on", period)
-    # PERF: the sessions of the period as a subquery, not a join of every pathway to its session (one hashed list).
-    candidacy = Q(session__in=RecruitmentSession.objects.filter(_between("date", period)).values("pk"))
-    stock = Q(contract_start__lte=period.end) & (Q(exit_on__isnull=True) | Q(exit_on__gt=period.end))
-    assigned = _between("assigned_on", period) & Q(classified_on__isnull=False)
-    releases = exited & Q(exit_reason__in=RELEASES)
-    dynamic = Q(outcome__in=DYNAMIC_OUTCOMES)
-    qs = Pathway.objects.filter(programme__in=programmes).filter(entered | exited | candidacy | stock | assigned)
+def _scope_sql(programmes, group):
+    """The scope's programmes as SQL (sc_pk, sc_kind: the SIAE's kind, sc_group: the group's key), or None when the
+    scope is empty."""
+    scope = programmes.order_by().values(sc_pk=F("pk"), sc_kind=F("siae__kind"),
+                                         **({"sc_group": F(group)} if group else {}))
+    try:
+        return scope.query.sql_with_params()
+    except EmptyResultSet:
+        return None
 
-    def count(condition):
-        return Count("pk", filter=condition)
 
-    aggregates = {
-        "candidates": count(candidacy),
-        "selected": count(candidacy & Q(decision=SessionDecision.SELECTED)),
-        "entrants": count(entered),
-        "in_pathway": count(stock),
-        "exits": count(exited),
-        "returns_to_ordinary_detention": count(exited & Q(exit_reason=ExitReason.RETURN_ORDINARY_DETENTION)),
-        "releases": count(releases),
-        "releases_with_adjustment": count(releases & Q(exit_reason=ExitReason.RELEASE_ADJUSTMENT)),
-        "releases_dynamic": count(releases & dynamic),
-        "_release_denominator": count(releases & ~Q(outcome=Outcome.NEUTRALISED)),
-        "_release_employment": count(releases & Q(outcome__in=EMPLOYMENT_OUTCOMES)),
-        "_release_durable": count(releases & Q(outcome=Outcome.DURABLE)),
-        "_release_cddi": count(releases & Q(job_contract=JobContract.CDDI)),
-        **{key: count(exited & Q(exit_reason=reason)) for key, reason in OTHER_EXIT_REASONS.items()},
-        **{f"outcome_{outcome.lower()}": count(exited & Q(outcome=outcome)) for outcome in Outcome.values},
-        "_women": count(entered & Q(participant__sex=Sex.F)),
-        # The age at entry is stored on the pathway when it starts (participants.models.age_on): the dashboards
-        # never read a birth date.
-        "_age_under_26": count(entered & Q(age_at_entry__lt=26)),
-        "_age_50_plus": count(entered & Q(age_at_entry__gte=50)),
-        "_rsa": count(entered & Q(participant__rsa=True)),
-        "_benefits": count(entered & (Q(participant__rsa=True) | Q(participant__ass=True)
-                                      | Q(participant__aah=True))),
-        "_deld": count(entered & Q(participant__jobseeker__in=[JobseekerDuration.DELD, JobseekerDuration.DETLD])),
-        "_low_education": count(entered & Q(participant__education_level__in=[EducationLevel.NONE,
-                                                                              EducationLevel.LEVEL_3])),
-        "_rqth": count(entered & Q(participant__rqth=True)),
-        "_assigned": count(assigned),
-        "_imported_hours": Sum("imported_hours_worked", filter=entered),
-        **_hours_by_kind("_imported_hours", "imported_hours_worked", "programme__", entered),
-        "_imported_pmsmp": Sum("imported_pmsmp", filter=entered),
-        # The mean duration as a sum of days and a number of exits (_finish divides), as the summaries hold it:
-        # sums add up from groups to their total, means do not.
-        "_exit_days_sum": Sum(DaysBetween(F("exit_on"), F("contract_start")), filter=exited),
-        "_exit_days_count": Count("contract_start", filter=exited),
-    }
+def _days_sql(later: str, earlier: str) -> str:
     if connection.vendor == "postgresql":
-        aggregates["median_days_in_pathway"] = Median(DaysBetween(F("exit_on"), F("contract_start")), filter=exited)
-        aggregates["median_days_classification_to_assignment"] = Median(
-            DaysBetween(F("assigned_on"), F("classified_on")), filter=assigned)
-    return _grouped(qs, group and f"programme__{group}", aggregates)
+        return f"({later} - {earlier})"
+    return f"CAST(julianday({later}) - julianday({earlier}) AS INTEGER)"
+
+
+def _pathways(programmes, period, group):
+    """Every count of the raw pathways of a period in one query: entries, exits by reason and outcome, candidacies,
+    the stock at the period's end, the profile at entry, the medians (PostgreSQL).
+
+    PERF: written as SQL, like ``_summaries``: the ORM spent longer building these forty-five filtered counts than
+    the database spent computing them (a programme's dashboard on the default period, issue 19). Each condition is
+    a column of the inner query, written once."""
+    scope = _scope_sql(programmes, group)
+    if scope is None:
+        return {}
+    scope_sql, scope_params = scope
+    quote, day = connection.ops.quote_name, connection.ops.adapt_datefield_value
+    start, end = day(period.start), day(period.end)
+
+    def marks(values) -> str:
+        return "(" + ", ".join(["%s"] * len(values)) + ")"
+
+    flags = [  # (name, SQL, params): one boolean per pathway
+        ("ent", "p.contract_start >= %s AND p.contract_start <= %s", [start, end]),
+        ("ex", "p.status = %s AND p.exit_on >= %s AND p.exit_on <= %s", [PathwayStatus.EXITED, start, end]),
+        ("cand", f"p.session_id IN (SELECT s.id FROM {quote(RecruitmentSession._meta.db_table)} s "
+                 "WHERE s.date >= %s AND s.date <= %s)", [start, end]),
+        ("stk", "p.contract_start <= %s AND (p.exit_on IS NULL OR p.exit_on > %s)", [end, end]),
+        ("asg", "p.assigned_on >= %s AND p.assigned_on <= %s AND p.classified_on IS NOT NULL", [start, end]),
+    ]
+    select, params, aliases = [], [], []
+
+    def add(alias, expression, condition, condition_params=()):
+        select.append(f"{expression} FILTER (WHERE {condition})")
+        params.extend(condition_params)
+        aliases.append(alias)
+
+    releases = f"f.ex AND f.exit_reason IN {marks(RELEASES)}"
+    add("candidates", "COUNT(*)", "f.cand")
+    add("selected", "COUNT(*)", "f.cand AND f.decision = %s", [SessionDecision.SELECTED])
+    add("entrants", "COUNT(*)", "f.ent")
+    add("in_pathway", "COUNT(*)", "f.stk")
+    add("exits", "COUNT(*)", "f.ex")
+    add("returns_to_ordinary_detention", "COUNT(*)", "f.ex AND f.exit_reason = %s",
+        [ExitReason.RETURN_ORDINARY_DETENTION])
+    add("releases", "COUNT(*)", releases, RELEASES)
+    add("releases_with_adjustment", "COUNT(*)", f"{releases} AND f.exit_reason = %s",
+        [*RELEASES, ExitReason.RELEASE_ADJUSTMENT])
+    add("releases_dynamic", "COUNT(*)", f"{releases} AND f.outcome IN {marks(DYNAMIC_OUTCOMES)}",
+        [*RELEASES, *DYNAMIC_OUTCOMES])
+    add("_release_denominator", "COUNT(*)", f"{releases} AND f.outcome <> %s", [*RELEASES, Outcome.NEUTRALISED])
+    add("_release_employment", "COUNT(*)", f"{releases} AND f.outcome IN {marks(EMPLOYMENT_OUTCOMES)}",
+        [*RELEASES, *EMPLOYMENT_OUTCOMES])
+    add("_release_durable", "COUNT(*)", f"{releases} AND f.outcome = %s", [*RELEASES, Outcome.DURABLE])
+    add("_release_cddi", "COUNT(*)", f"{releases} AND f.job_contract = %s", [*RELEASES, JobContract.CDDI])
+    for key, reason in OTHER_EXIT_REASONS.items():
+        add(key, "COUNT(*)", "f.ex AND f.exit_reason = %s", [reason])
+    for outcome in Outcome.values:
+        add(f"outcome_{outcome.lower()}", "COUNT(*)", "f.ex AND f.outcome = %s", [outcome])
+    # The age at entry is stored on the pathway when it starts (participants.models.age_on): the dashboards never
+    # read a birth date.
+    add("_women", "COUNT(*)", "f.ent AND f.sex = %s", [Sex.F])
+    add("_age_under_26", "COUNT(*)", "f.ent AND f.age_at_entry < 26")
+    add("_age_50_plus", "COUNT(*)", "f.ent AND f.age_at_entry >= 50")
+    add("_rsa", "COUNT(*)", "f.ent AND f.rsa")
+    add("_benefits", "COUNT(*)", "f.ent AND (f.rsa OR f.ass OR f.aah)")
+    add("_deld", "COUNT(*)", "f.ent AND f.jobseeker IN (%s, %s)", [JobseekerDuration.DELD, JobseekerDuration.DETLD])
+    add("_low_education", "COUNT(*)", "f.ent AND f.education_level IN (%s, %s)",
+        [EducationLevel.NONE, EducationLevel.LEVEL_3])
+    add("_rqth", "COUNT(*)", "f.ent AND f.rqth")
+    add("_assigned", "COUNT(*)", "f.asg")
+    add("_imported_hours", "SUM(f.imported_hours_worked)", "f.ent")
+    every_kind = sum(HOURS_GROUPS.values(), [])
+    for kind_group, kinds in [*HOURS_GROUPS.items(), ("other", every_kind)]:
+        add(f"_imported_hours_{kind_group}", "SUM(f.imported_hours_worked)",
+            f"f.ent AND f.sc_kind {'NOT IN' if kind_group == 'other' else 'IN'} {marks(kinds)}", kinds)
+    add("_imported_pmsmp", "SUM(f.imported_pmsmp)", "f.ent")
+    # The mean duration as a sum of days and a number of exits (_finish divides), as the summaries hold it: sums
+    # add up from groups to their total, means do not.
+    add("_exit_days_sum", f"SUM({_days_sql('f.exit_on', 'f.contract_start')})", "f.ex")
+    add("_exit_days_count", "COUNT(f.contract_start)", "f.ex")
+    if connection.vendor == "postgresql":
+        add("median_days_in_pathway",
+            f"percentile_cont(0.5) WITHIN GROUP (ORDER BY {_days_sql('f.exit_on', 'f.contract_start')})", "f.ex")
+        add("median_days_classification_to_assignment",
+            f"percentile_cont(0.5) WITHIN GROUP (ORDER BY {_days_sql('f.assigned_on', 'f.classified_on')})", "f.asg")
+
+    columns = ["contract_start", "exit_on", "assigned_on", "classified_on", "exit_reason", "outcome", "job_contract",
+               "decision", "age_at_entry", "imported_hours_worked", "imported_pmsmp"]
+    person = ["sex", "rsa", "ass", "aah", "jobseeker", "education_level", "rqth"]
+    inner = (f"SELECT {', '.join(f'p.{name}' for name in columns)}, {', '.join(f'pa.{name}' for name in person)}, "
+             f"sc.sc_kind{', sc.sc_group' if group else ''}, "
+             + ", ".join(f"({sql}) AS {name}" for name, sql, _params in flags)
+             + f" FROM {quote(Pathway._meta.db_table)} p"
+             f" JOIN {quote(Participant._meta.db_table)} pa ON pa.id = p.participant_id"
+             f" JOIN ({scope_sql}) sc ON sc.sc_pk = p.programme_id")
+    inner_params = [param for _name, _sql, flag_params in flags for param in flag_params] + list(scope_params)
+    sql = (f"SELECT {'f.sc_group, ' if group else ''}{', '.join(select)} FROM ({inner}) f "
+           f"WHERE {' OR '.join(f'f.{name}' for name, _sql, _params in flags)}"
+           f"{' GROUP BY f.sc_group' if group else ''}")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *inner_params])
+        rows = cursor.fetchall()
+    result = {}
+    for row in rows:
+        key, values = (row[0], row[1:]) if group else (None, row)
+        result[key] = found = {}
+        for alias, value in zip(aliases, values, strict=True):
+            if value is None or alias.startswith("median_"):
+                found[alias] = value
+            elif alias.startswith("_imported_hours"):  # SQLite sums decimals as floats
+                found[alias] = Decimal(str(value)).quantize(Decimal("0.1"))
+            else:
+                found[alias] = int(value)
+    return result
 
 
 def _durations(programmes, period, group):
@@ -417,12 +488,10 @@ def _summaries(programmes, period, group):
 
     PERF: written as SQL (PostgreSQL and SQLite both have FILTER): the ORM spent longer building its sixty
     filtered sums than the database spent computing them (a programme's page, issue 19)."""
-    scope = programmes.order_by().values(sc_pk=F("pk"), sc_kind=F("siae__kind"),
-                                         **({"sc_group": F(group)} if group else {}))
-    try:
-        scope_sql, scope_params = scope.query.sql_with_params()
-    except EmptyResultSet:  # an empty scope: nothing to count
+    scope = _scope_sql(programmes, group)
+    if scope is None:  # an empty scope: nothing to count
         return {}
+    scope_sql, scope_params = scope
     quote, day = connection.ops.quote_name, connection.ops.adapt_datefield_value
     select, params = [], []
 
