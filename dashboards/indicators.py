@@ -301,13 +301,20 @@ def _pathways(programmes, period, group):
     def marks(values) -> str:
         return "(" + ", ".join(["%s"] * len(values)) + ")"
 
+    # The tables' columns written as Django writes them ("table" P0, P0."column"): the privacy test's parser reads
+    # every column a dashboard query touches (tests/dashboards/test_privacy_data.py).
+    def col(name, alias="P0"):
+        return f"{alias}.{quote(name)}"
+
     flags = [  # (name, SQL, params): one boolean per pathway
-        ("ent", "p.contract_start >= %s AND p.contract_start <= %s", [start, end]),
-        ("ex", "p.status = %s AND p.exit_on >= %s AND p.exit_on <= %s", [PathwayStatus.EXITED, start, end]),
-        ("cand", f"p.session_id IN (SELECT s.id FROM {quote(RecruitmentSession._meta.db_table)} s "
-                 "WHERE s.date >= %s AND s.date <= %s)", [start, end]),
-        ("stk", "p.contract_start <= %s AND (p.exit_on IS NULL OR p.exit_on > %s)", [end, end]),
-        ("asg", "p.assigned_on >= %s AND p.assigned_on <= %s AND p.classified_on IS NOT NULL", [start, end]),
+        ("ent", f"{col('contract_start')} >= %s AND {col('contract_start')} <= %s", [start, end]),
+        ("ex", f"{col('status')} = %s AND {col('exit_on')} >= %s AND {col('exit_on')} <= %s",
+         [PathwayStatus.EXITED, start, end]),
+        ("cand", f"{col('session_id')} IN (SELECT {col('id', 'S0')} FROM {quote(RecruitmentSession._meta.db_table)} S0 "
+                 f"WHERE {col('date', 'S0')} >= %s AND {col('date', 'S0')} <= %s)", [start, end]),
+        ("stk", f"{col('contract_start')} <= %s AND ({col('exit_on')} IS NULL OR {col('exit_on')} > %s)", [end, end]),
+        ("asg", f"{col('assigned_on')} >= %s AND {col('assigned_on')} <= %s AND {col('classified_on')} IS NOT NULL",
+         [start, end]),
     ]
     select, params, aliases = [], [], []
 
@@ -369,12 +376,13 @@ def _pathways(programmes, period, group):
     columns = ["contract_start", "exit_on", "assigned_on", "classified_on", "exit_reason", "outcome", "job_contract",
                "decision", "age_at_entry", "imported_hours_worked", "imported_pmsmp"]
     person = ["sex", "rsa", "ass", "aah", "jobseeker", "education_level", "rqth"]
-    inner = (f"SELECT {', '.join(f'p.{name}' for name in columns)}, {', '.join(f'pa.{name}' for name in person)}, "
+    read = [f"{col(name)} AS {name}" for name in columns] + [f"{col(name, 'P1')} AS {name}" for name in person]
+    inner = (f"SELECT {', '.join(read)}, "
              f"sc.sc_kind{', sc.sc_group' if group else ''}, "
              + ", ".join(f"({sql}) AS {name}" for name, sql, _params in flags)
-             + f" FROM {quote(Pathway._meta.db_table)} p"
-             f" JOIN {quote(Participant._meta.db_table)} pa ON pa.id = p.participant_id"
-             f" JOIN ({scope_sql}) sc ON sc.sc_pk = p.programme_id")
+             + f" FROM {quote(Pathway._meta.db_table)} P0"
+             f" JOIN {quote(Participant._meta.db_table)} P1 ON {col('id', 'P1')} = {col('participant_id')}"
+             f" JOIN ({scope_sql}) sc ON sc.sc_pk = {col('programme_id')}")
     inner_params = [param for _name, _sql, flag_params in flags for param in flag_params] + list(scope_params)
     sql = (f"SELECT {'f.sc_group, ' if group else ''}{', '.join(select)} FROM ({inner}) f "
            f"WHERE {' OR '.join(f'f.{name}' for name, _sql, _params in flags)}"
