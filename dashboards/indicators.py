@@ -387,8 +387,15 @@ def _pathways(programmes, period, group):
     sql = (f"SELECT {'f.sc_group, ' if group else ''}{', '.join(select)} FROM ({inner}) f "
            f"WHERE {' OR '.join(f'f.{name}' for name, _sql, _params in flags)}"
            f"{' GROUP BY f.sc_group' if group else ''}")
+    return _fetched(sql, [*params, *inner_params], aliases, group)
+
+
+def _fetched(sql: str, params: list, aliases: list[str], group) -> dict:
+    """{group key: {alias: value}} of a hand-written query selecting the group's key (when grouped), then one
+    value per alias: the hours as Decimal with one decimal (SQLite sums decimals as floats), the medians as they
+    come, every other value an int."""
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, *inner_params])
+        cursor.execute(sql, params)
         rows = cursor.fetchall()
     result = {}
     for row in rows:
@@ -397,7 +404,7 @@ def _pathways(programmes, period, group):
         for alias, value in zip(aliases, values, strict=True):
             if value is None or alias.startswith("median_"):
                 found[alias] = value
-            elif alias.startswith("_imported_hours"):  # SQLite sums decimals as floats
+            elif alias.startswith(("_hours", "_imported_hours")):
                 found[alias] = Decimal(str(value)).quantize(Decimal("0.1"))
             else:
                 found[alias] = int(value)
@@ -531,20 +538,8 @@ def _summaries(programmes, period, group):
     sql = (f"SELECT {'sc.sc_group, ' if group else ''}{', '.join(select)} "
            f"FROM {quote(MonthlySummary._meta.db_table)} ms JOIN ({scope_sql}) sc ON sc.sc_pk = ms.programme_id "
            f"WHERE ms.month <= %s{' GROUP BY sc.sc_group' if group else ''}")
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, *scope_params, day(period.end)])
-        rows = cursor.fetchall()
-    result = {}
-    for row in rows:
-        key, values = (row[0], row[1:]) if group else (None, row)
-        result[key] = found = {}
-        for alias, value in zip(aliases, values, strict=True):
-            if value is None:
-                found[alias] = None
-            elif alias.startswith(("_hours", "_imported_hours")):  # SQLite sums decimals as floats
-                found[alias] = Decimal(str(value)).quantize(Decimal("0.1"))
-            else:
-                found[alias] = int(value)
+    result = _fetched(sql, [*params, *scope_params, day(period.end)], aliases, group)
+    for found in result.values():
         found["in_pathway"] = (found.pop("_entered_up_to_end") or 0) - (found.pop("_closed_up_to_end") or 0)
     return result
 
