@@ -416,8 +416,8 @@ def test_a_worker_killed_between_writing_the_pdf_and_marking_the_row_leaves_one_
 
 
 def test_an_attempt_the_sweep_gave_up_on_cannot_finish_the_row(under_test, request_document, broker, private_storage):
-    """A slow worker outlived RUNNING_TIMEOUT: the sweep gave the row to a new attempt. When the slow one ends,
-    its file is dropped and the row is the new attempt's."""
+    """A slow worker outlived RUNNING_TIMEOUT: the sweep gave the row back and a new attempt claimed it (RUNNING
+    again). When the slow one ends, the row is not its own any more: it drops its file and leaves the row alone."""
     document = request_document(under_test.kind, under_test.make())
     broker.sent.clear()
     slow = []
@@ -426,14 +426,21 @@ def test_an_attempt_the_sweep_gave_up_on_cannot_finish_the_row(under_test, reque
         if sql.startswith("UPDATE") and '"sha256"' in sql and not slow:
             slow.append(sql)
             assert services.sweep(now=later(SWEEP_AFTER_TIMEOUT))["resent"] == 1
-            assert broker.deliver() == ["ready"]  # the new attempt renders and finishes first
+            broker.sent.clear()
+            claimed_by_a_worker_that_dies(GeneratedDocument.objects.get(pk=document.pk))  # attempt 2, still rendering
         return execute(sql, params, many, context)
 
     with connection.execute_wrapper(overtaken_while_rendering):
         assert services.document_generate(document.pk) == "skipped"
 
     document.refresh_from_db()
-    assert (document.status, document.attempts) == (DocumentStatus.READY, 2)
+    assert (document.status, document.attempts, document.file.name) == (DocumentStatus.RUNNING, 2, "")
+    assert stored_files(private_storage) == []
+    # Attempt 2 dies too; the sweep gives the row to a third, which finishes it.
+    services.sweep(now=later(SWEEP_AFTER_TIMEOUT))
+    assert broker.deliver() == ["ready"]
+    document.refresh_from_db()
+    assert (document.status, document.attempts) == (DocumentStatus.READY, 3)
     assert stored_files(private_storage) == [Path(document.file.path)]
     assert hashlib.sha256(read_back(document)).hexdigest() == document.sha256
 
