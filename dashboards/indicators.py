@@ -278,6 +278,19 @@ def _scope_sql(programmes, group):
         return None
 
 
+def _marks(values) -> str:
+    """``(%s, %s, …)``: one placeholder per value."""
+    return "(" + ", ".join(["%s"] * len(values)) + ")"
+
+
+def _kind_groups_sql(column: str) -> list[tuple[str, str, list]]:
+    """(group, SQL condition on ``column`` holding the SIAE's kind, its parameters) for each group of
+    HOURS_GROUPS and for the other kinds: the hand-written queries' version of ``_hours_by_kind``."""
+    every_kind = sum(HOURS_GROUPS.values(), [])
+    return [(group, f"{column} {'NOT IN' if group == 'other' else 'IN'} {_marks(kinds)}", list(kinds))
+            for group, kinds in [*HOURS_GROUPS.items(), ("other", every_kind)]]
+
+
 def _days_sql(later: str, earlier: str) -> str:
     if connection.vendor == "postgresql":
         return f"({later} - {earlier})"
@@ -297,9 +310,6 @@ def _pathways(programmes, period, group):
     scope_sql, scope_params = scope
     quote, day = connection.ops.quote_name, connection.ops.adapt_datefield_value
     start, end = day(period.start), day(period.end)
-
-    def marks(values) -> str:
-        return "(" + ", ".join(["%s"] * len(values)) + ")"
 
     # The tables' columns written as Django writes them ("table" P0, P0."column"): the privacy test's parser reads
     # every column a dashboard query touches (tests/dashboards/test_privacy_data.py).
@@ -323,7 +333,7 @@ def _pathways(programmes, period, group):
         params.extend(condition_params)
         aliases.append(alias)
 
-    releases = f"f.ex AND f.exit_reason IN {marks(RELEASES)}"
+    releases = f"f.ex AND f.exit_reason IN {_marks(RELEASES)}"
     add("candidates", "COUNT(*)", "f.cand")
     add("selected", "COUNT(*)", "f.cand AND f.decision = %s", [SessionDecision.SELECTED])
     add("entrants", "COUNT(*)", "f.ent")
@@ -334,10 +344,10 @@ def _pathways(programmes, period, group):
     add("releases", "COUNT(*)", releases, RELEASES)
     add("releases_with_adjustment", "COUNT(*)", f"{releases} AND f.exit_reason = %s",
         [*RELEASES, ExitReason.RELEASE_ADJUSTMENT])
-    add("releases_dynamic", "COUNT(*)", f"{releases} AND f.outcome IN {marks(DYNAMIC_OUTCOMES)}",
+    add("releases_dynamic", "COUNT(*)", f"{releases} AND f.outcome IN {_marks(DYNAMIC_OUTCOMES)}",
         [*RELEASES, *DYNAMIC_OUTCOMES])
     add("_release_denominator", "COUNT(*)", f"{releases} AND f.outcome <> %s", [*RELEASES, Outcome.NEUTRALISED])
-    add("_release_employment", "COUNT(*)", f"{releases} AND f.outcome IN {marks(EMPLOYMENT_OUTCOMES)}",
+    add("_release_employment", "COUNT(*)", f"{releases} AND f.outcome IN {_marks(EMPLOYMENT_OUTCOMES)}",
         [*RELEASES, *EMPLOYMENT_OUTCOMES])
     add("_release_durable", "COUNT(*)", f"{releases} AND f.outcome = %s", [*RELEASES, Outcome.DURABLE])
     add("_release_cddi", "COUNT(*)", f"{releases} AND f.job_contract = %s", [*RELEASES, JobContract.CDDI])
@@ -358,10 +368,8 @@ def _pathways(programmes, period, group):
     add("_rqth", "COUNT(*)", "f.ent AND f.rqth")
     add("_assigned", "COUNT(*)", "f.asg")
     add("_imported_hours", "SUM(f.imported_hours_worked)", "f.ent")
-    every_kind = sum(HOURS_GROUPS.values(), [])
-    for kind_group, kinds in [*HOURS_GROUPS.items(), ("other", every_kind)]:
-        add(f"_imported_hours_{kind_group}", "SUM(f.imported_hours_worked)",
-            f"f.ent AND f.sc_kind {'NOT IN' if kind_group == 'other' else 'IN'} {marks(kinds)}", kinds)
+    for kind_group, condition, kinds in _kind_groups_sql("f.sc_kind"):
+        add(f"_imported_hours_{kind_group}", "SUM(f.imported_hours_worked)", f"f.ent AND {condition}", kinds)
     add("_imported_pmsmp", "SUM(f.imported_pmsmp)", "f.ent")
     # The mean duration as a sum of days and a number of exits (_finish divides), as the summaries hold it: sums
     # add up from groups to their total, means do not.
@@ -412,8 +420,8 @@ def _fetched(sql: str, params: list, aliases: list[str], group) -> dict:
 
 
 def _durations(programmes, period, group):
-    """With the summaries: what a sum cannot give, from the raw pathways (the medians, on PostgreSQL, and the
-    number of assignments they are computed on)."""
+    """What a sum cannot give, from the raw pathways (the medians, on PostgreSQL, and the number of assignments they
+    are computed on): beside the summaries, and for a total made of its children's sums (compute_with_total)."""
     exited = Q(status=PathwayStatus.EXITED) & _between("exit_on", period)
     assigned = _between("assigned_on", period) & Q(classified_on__isnull=False)
     aggregates = {"_assigned": Count("pk", filter=assigned)}
@@ -519,12 +527,9 @@ def _summaries(programmes, period, group):
     in_period, start = "ms.month >= %s", [day(period.start)]
     for name in SUMMARY_FLOWS:
         add(SUMMARY_NAMES.get(name, name), name, in_period, start)
-    every_kind = sum(HOURS_GROUPS.values(), [])
     for alias, column in (("_hours", "hours"), ("_imported_hours", "imported_hours")):
         add(alias, column, in_period, start)
-        for kind_group, kinds in [*HOURS_GROUPS.items(), ("other", every_kind)]:
-            marks = ", ".join(["%s"] * len(kinds))
-            condition = f"sc.sc_kind {'NOT IN' if kind_group == 'other' else 'IN'} ({marks})"
+        for kind_group, condition, kinds in _kind_groups_sql("sc.sc_kind"):
             add(f"{alias}_{kind_group}", column, f"{in_period} AND {condition}", [*start, *kinds])
     # In the workshop at the end of the period: every entry up to then, less every pathway closed up to then.
     add("_entered_up_to_end", "entrants")
@@ -621,9 +626,8 @@ def _finish(raw: dict, period: Period) -> dict:
     # No hour entered at all while people are in the workshop: the rate is not 0 %, the hours are missing.
     v["_hours_missing"] = not hours and bool(v["in_pathway"] or v["entrants"])
     v["occupation_rate"] = None if v["_hours_missing"] else pct(v["etp_achieved"], v["etp_conventioned"])
-    if "_exit_days_count" in v:  # from the summaries: the sum and number of days, not an average
-        count = v["_exit_days_count"] or 0
-        v["mean_days_in_pathway"] = Decimal(v["_exit_days_sum"] or 0) / count if count else None
+    count = v.get("_exit_days_count") or 0  # the raw tables and the summaries give a sum and a number of days
+    v["mean_days_in_pathway"] = Decimal(v.get("_exit_days_sum") or 0) / count if count else None
     for key in ("median_days_in_pathway", "mean_days_in_pathway", "median_days_classification_to_assignment"):
         v[key] = _round(v.get(key), "0.1")
     return v

@@ -47,13 +47,11 @@ class Dashboard:
     notice: str = "Chiffres exacts, à usage interne : ne pas diffuser"
 
 
-def children(scope: Scope, period: Period, level: str, computed: dict | None = None) -> list[Row]:
+def children(scope: Scope, period: Period, level: str, computed: dict) -> list[Row]:
     """The next level's groups inside the scope (those with at least one programme), with their indicators
-    (``computed``: those of indicators.compute_with_total, when the caller has them)."""
+    (``computed``: indicators.compute_with_total's, by the level's grouping)."""
     grouping = GROUPINGS[level]
     labels = dict(scope.programmes.order_by().values_list(grouping.path, grouping.label_path).distinct())
-    if computed is None:
-        computed = indicators.compute(scope.programmes, period, by=grouping.path)
     empty = indicators.nothing(period)
     return [Row(str(key), str(label), url_of(level, str(key)), computed.get(key, empty))
             for key, label in sorted(labels.items(), key=lambda item: str(item[1]))]

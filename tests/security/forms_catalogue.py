@@ -101,6 +101,12 @@ def invitation_link(scope) -> list:
 
 # Links whose GET keeps the token in the session and redirects to .../set-password/, where the form posts.
 TOKEN_LINKS = {"accounts:password_reset_confirm", "accounts:invitation_accept"}
+NEW_PASSWORD = {"new_password1": "text", "new_password2": "text"}
+
+
+def new_password(scope) -> dict:
+    return {"new_password1": "Un mot de passe assez long", "new_password2": "Un mot de passe assez long"}
+
 
 DAY = datetime.date(2025, 1, 6)
 
@@ -170,15 +176,9 @@ CATALOGUE = [
     FormEntry("accounts:password_reset", "anonymous", no_args, {"email": "email"},
               baseline=lambda scope: {"email": "cpip.a@example.org"}),
     # GET the link first: Django keeps the token in the session and redirects to .../set-password/ (see the test).
-    FormEntry("accounts:password_reset_confirm", "anonymous", reset_link,
-              {"new_password1": "text", "new_password2": "text"},
-              baseline=lambda scope: {"new_password1": "Un mot de passe assez long", "new_password2":
-                                      "Un mot de passe assez long"}),
+    FormEntry("accounts:password_reset_confirm", "anonymous", reset_link, NEW_PASSWORD, baseline=new_password),
     # The invitation's one-time link (issue 18, §3): the same form, with the invitation's token.
-    FormEntry("accounts:invitation_accept", "anonymous", invitation_link,
-              {"new_password1": "text", "new_password2": "text"},
-              baseline=lambda scope: {"new_password1": "Un mot de passe assez long", "new_password2":
-                                      "Un mot de passe assez long"}),
+    FormEntry("accounts:invitation_accept", "anonymous", invitation_link, NEW_PASSWORD, baseline=new_password),
     # « Comptes » (issue 18, §3): an SPIP manager creates an account of their SPIP and manages it.
     FormEntry("accounts:account_create", "SPIP_MANAGER_A", no_args, ACCOUNT,
               baseline=lambda scope: {"first_name": "Inès", "last_name": "Morel", "email": "ines.morel@spip.invalid",
