@@ -116,7 +116,8 @@ def establishment_party(establishment, *, designation: str = "l'établissement")
     return c.party(
         role="L'établissement pénitentiaire", name=establishment.name,
         lines=[establishment.get_kind_display(), " ".join(establishment.address.split()), represented],
-        designation=designation, heading="Pour l'établissement pénitentiaire", quality="Le chef d'établissement",
+        designation=designation, heading="Pour l'établissement pénitentiaire",
+        quality=head.function if head else "Le chef d'établissement",
         signatory=c.person(head),
     )
 

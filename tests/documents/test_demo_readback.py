@@ -227,8 +227,9 @@ def charter(pathway, today) -> tuple[list[str], list[str]]:
     the charter's date, the data notice (controller, retention, CNIL)."""
     programme = pathway.programme
     day = accompaniment_charter.charter_day(pathway, today)
+    head = c.establishment_head(programme.establishment)
     expected = [accompaniment_charter.person_name(pathway.participant), programme.siae.name, programme.cip_name,
-                c.person(c.establishment_head(programme.establishment)), "CNIL", flat(c.retention_text())]
+                c.person(head), head.function, "CNIL", flat(c.retention_text())]  # signs under her or his own title
     absent = []
     for organisation in (accompaniment_charter.employment_agency(programme, day), *c.spips_of(programme.establishment)):
         present, others = names_of_day(organisation, day)

@@ -154,6 +154,22 @@ def test_the_charter_names_the_head_of_the_establishment_when_recorded(in_worksh
     establishment = snapshot["parties"][1]
     assert "représenté par Régis Châtelet, chef d'établissement" in establishment["lines"]
     assert establishment["signatory"] == "Régis Châtelet"
+    assert establishment["quality"] == "Chef d'établissement"
+
+
+def test_a_directrice_signs_the_charter_under_her_own_title(in_workshop, programme):
+    from partners.models import Contact
+
+    organisation = OrganisationFactory(kind=OrganisationKind.ESTABLISHMENT, name="Direction du CP de Meaux",
+                                       establishment=programme.establishment,
+                                       department=programme.establishment.department)
+    Contact.objects.create(organisation=organisation, first_name="Anne", last_name="Ferrand",
+                           function="Directrice du centre pénitentiaire")
+
+    establishment = spec_of(CHARTER).build(in_workshop, TODAY)["parties"][1]
+
+    assert "représenté par Anne Ferrand, directrice du centre pénitentiaire" in establishment["lines"]
+    assert establishment["quality"] == "Directrice du centre pénitentiaire"
 
 
 def test_a_selected_person_gets_a_charter_before_entering_the_workshop(programme, referent):
