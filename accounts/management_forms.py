@@ -1,31 +1,15 @@
 """The forms of « Comptes » (issue 18, §3): they parse input; the rules are in accounts.services and
 access.permissions (the roles and organisations a manager may give are the only choices offered)."""
 
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Submit
 from django import forms
-from dsfr.forms import DsfrBoundField
-from dsfr.utils import dsfr_input_class_attr
 
 from access import permissions
-from core.forms import FilterForm, with_blank
+from core.forms import DsfrForm, FilterForm, with_blank
 
 from . import services
 from .enums import Role
 
 ACTIVE_CHOICES = [("", "Tous"), ("oui", "Actifs"), ("non", "Désactivés")]
-
-
-class DsfrForm(forms.Form):
-    bound_field_class = DsfrBoundField
-    submit_label = "Enregistrer"
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for visible in self.visible_fields():
-            dsfr_input_class_attr(visible)
-        self.helper = FormHelper()
-        self.helper.add_input(Submit("submit", self.submit_label))
 
 
 def _role_choices(user):

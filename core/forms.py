@@ -80,18 +80,31 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-class DsfrModelForm(forms.ModelForm):
-    """A ModelForm rendered with DSFR markup, through the small dsfr_crispy template pack."""
+def dsfr_markup(form) -> None:
+    """DSFR classes on each visible field of ``form`` (again after a form adds or removes fields)."""
+    for visible in form.visible_fields():
+        dsfr_input_class_attr(visible)
+
+
+class DsfrMarkup:
+    """DSFR markup and a submit button (crispy's helper) for a form; the bases below mix it in first."""
 
     bound_field_class = DsfrBoundField
     submit_label = _("Enregistrer")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for visible in self.visible_fields():
-            dsfr_input_class_attr(visible)
+        dsfr_markup(self)
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", self.submit_label))
+
+
+class DsfrForm(DsfrMarkup, forms.Form):
+    """A form that is not a model's, rendered with DSFR markup."""
+
+
+class DsfrModelForm(DsfrMarkup, forms.ModelForm):
+    """A ModelForm rendered with DSFR markup, through the small dsfr_crispy template pack."""
 
     def _post_clean(self):
         """Show a database constraint's French message beside the field it is about."""
@@ -119,5 +132,4 @@ class FilterForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        for visible in self.visible_fields():
-            dsfr_input_class_attr(visible)
+        dsfr_markup(self)

@@ -8,7 +8,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from dsfr.forms import DsfrBoundField
-from dsfr.utils import dsfr_input_class_attr
+
+from core.forms import DateInput, dsfr_markup
 
 from . import periods, report, scopes
 
@@ -16,10 +17,6 @@ from . import periods, report, scopes
 FIRST_YEAR = 2015
 QUARTER_CHOICES = [("", "Toute l'année"), ("1", "1er trimestre"), ("2", "2e trimestre"), ("3", "3e trimestre"),
                    ("4", "4e trimestre")]
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class DashboardFilterForm(forms.Form):
@@ -48,8 +45,7 @@ class DashboardFilterForm(forms.Form):
             self.fields["par"].choices = [(level, scopes.LEVEL_LABELS[level]) for level in child_levels]
         else:
             del self.fields["par"]
-        for visible in self.visible_fields():
-            dsfr_input_class_attr(visible)
+        dsfr_markup(self)
 
     @classmethod
     def showing(cls, period: periods.Period, *, kind="", child_level=None, tri="", child_levels=(), today=None):

@@ -19,7 +19,7 @@ from access import scope
 from accounts.enums import Role
 from accounts.models import User
 from core.formatting import format_date, format_euros
-from core.forms import ALL, DateInput, DsfrModelForm, FilterForm, visible_or_current, with_blank
+from core.forms import ALL, DateInput, DsfrModelForm, FilterForm, dsfr_markup, visible_or_current, with_blank
 from programmes import rates
 from programmes.enums import AidTerritory
 from programmes.models import Establishment, Quartier, SmicRate
@@ -79,11 +79,6 @@ class ErrorSummaryMixin:
 
     def fields_in_error(self):
         return [field for field in self.visible_fields() if field.errors]
-
-
-def _dsfr(form):
-    for visible in form.visible_fields():
-        dsfr_input_class_attr(visible)
 
 
 def _decimal(label, *, max_digits, decimal_places, help_text="", required=False):
@@ -242,8 +237,7 @@ class ParticipantForm(VersionedFormMixin, DsfrModelForm):
         sees_spip = scope.sees_spip_fields(user)
         if not sees_spip:
             del self.fields["work_constraints_note"]
-        for visible in self.visible_fields():
-            dsfr_input_class_attr(visible)
+        dsfr_markup(self)
         self.helper.layout = Layout(
             "version",
             Fieldset(_("Identité"), Row(Column("last_name"), Column("first_names")),
@@ -304,7 +298,7 @@ class PathwayCreateForm(ErrorSummaryMixin, forms.Form):
             help_text=_("Facultatif : la candidature peut être rattachée plus tard, lors de la décision."),
             widget=LinkedSelect(lambda session: [session.programme_id], filter_by="id_programme"),
         )
-        _dsfr(self)
+        dsfr_markup(self)
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", _("Enregistrer la candidature")))
 
@@ -336,7 +330,7 @@ class StepForm(VersionedFormMixin, forms.Form):
         self.pathway, self.user = pathway, user
         self.initial.setdefault("version", pathway.version)
         self.setup()
-        _dsfr(self)
+        dsfr_markup(self)
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", self.submit_label))
         layout = self.layout()
@@ -582,7 +576,7 @@ class EventForm(ErrorSummaryMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _dsfr(self)
+        dsfr_markup(self)
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", _("Ajouter à la chronologie")))
         self.helper.layout = Layout(
@@ -607,7 +601,7 @@ class FollowUpForm(ErrorSummaryMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _dsfr(self)
+        dsfr_markup(self)
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", _("Enregistrer le suivi")))
         self.helper.layout = Layout(

@@ -3,10 +3,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBoundField
-from dsfr.utils import dsfr_input_class_attr
 
 from access import scope
-from core.forms import DateInput, DsfrModelForm, FilterForm, apply_errors, visible_or_current, with_blank
+from core.forms import DateInput, DsfrModelForm, FilterForm, apply_errors, dsfr_markup, visible_or_current, with_blank
 from partners.enums import OrganisationKind
 
 from .enums import ConventionStatus, EstablishmentKind, Funder, ProgrammePhase, ProgrammeStage, QuartierKind, SiaeKind
@@ -332,8 +331,7 @@ class ConventionPartyForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = scope.organisations_for(user).order_by("name")
-        for visible in self.visible_fields():
-            dsfr_input_class_attr(visible)
+        dsfr_markup(self)
 
     def clean(self):
         cleaned = super().clean()
