@@ -73,9 +73,12 @@ def year(value: int) -> Period:
 
 
 def default_period(today: datetime.date | None = None) -> Period:
-    """The last twelve whole months up to today."""
-    today = today or timezone.localdate()
-    return Period(today - relativedelta(years=1) + datetime.timedelta(days=1), today)
+    """The last twelve months ended, « les douze derniers mois échus »: on 8 December 2026, from 1 December 2025 to
+    30 November 2026. Whole months, as monthly reporting has them: the figures do not move from one day to the next
+    within a month, and the dashboards read them in the monthly summaries. The current month is one click away
+    (the year, or two dates)."""
+    first_of_month = (today or timezone.localdate()).replace(day=1)
+    return Period(first_of_month - relativedelta(years=1), first_of_month - datetime.timedelta(days=1))
 
 
 def _date(value: str, label: str) -> datetime.date:

@@ -81,6 +81,7 @@ def dashboard(request, level, key):
         "level_label": scopes.LEVEL_LABELS[scope.level],
         "dashboard": dashboard,
         "period": form.period,
+        "is_default_period": form.period == periods.default_period(form.today),
         "kind_label": dict(report.SIAE_KIND_CHOICES).get(kind) if kind else "",
         "form": display_form,
         "query": filters.query(),

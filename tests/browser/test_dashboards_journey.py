@@ -50,7 +50,7 @@ def test_disp_officer_drills_down_to_meaux_reads_73_entrants_and_downloads_them(
     page.get_by_role("table", name="Détail par établissement").get_by_role(
         "link", name="CP de Meaux-Chauconin", exact=True).click()
 
-    # The period goes down with the link: the last twelve months, written as a year when they are one (31 December).
+    # The period goes down with the link: the last twelve months ended, written as a year when they are one (January).
     expect(page).to_have_url(re.compile(r"/tableaux-de-bord/establishment/\d+/\?(du=.*&au=.*|periode=\d{4})$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Établissement — CP de Meaux-Chauconin")
     page.get_by_role("table", name="Détail par programme").get_by_role("link", name="MEAUX-APRES", exact=True).click()

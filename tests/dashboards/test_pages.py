@@ -15,9 +15,11 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.enums import Role
 from accounts.models import User
+from dashboards import periods
 from participants import services
 from participants.enums import ExitReason, Outcome, SessionDecision
 from programmes.models import Department, Establishment
@@ -503,9 +505,20 @@ def test_a_bad_period_says_why_in_french_and_shows_the_default_period(demo, quer
     assert response.status_code == 200
     text = visible_text(response)
     assert message in text
-    assert "La période par défaut est affichée" in text
-    assert response.context["period"] == response.context["dashboard"].period
-    assert response.context["period"].days in (365, 366)  # the last twelve months
+    default = periods.default_period()
+    assert f"La période par défaut est affichée : les douze derniers mois échus, {default.label}." in text
+    assert response.context["period"] == response.context["dashboard"].period == default
+
+
+def test_without_a_period_the_page_shows_the_last_twelve_months_ended(demo):
+    response = demo_client("disp.paris").get(dashboard_url("programme", "MEAUX-APRES"))
+
+    first_of_month = timezone.localdate().replace(day=1)
+    shown = periods.Period(first_of_month.replace(year=first_of_month.year - 1),
+                           first_of_month - datetime.timedelta(days=1))
+    assert response.context["period"] == shown
+    assert f"Les douze derniers mois échus, {shown.label}" in visible_text(response)
+    assert "La période par défaut est affichée" not in visible_text(response)
 
 
 def test_a_year_and_a_quarter_chosen_in_the_form(demo):

@@ -50,11 +50,18 @@ def test_dates_take_precedence_over_a_year():
     assert periods.parse(periode="2017", du="2018-01-01", au="2018-01-31") == Period(D(2018, 1, 1), D(2018, 1, 31))
 
 
-def test_no_value_gives_the_last_twelve_months_up_to_today():
-    period = periods.parse(today=D(2024, 5, 15))
+@pytest.mark.parametrize(("today", "expected"), [
+    (D(2024, 5, 15), Period(D(2023, 5, 1), D(2024, 4, 30))),
+    (D(2024, 5, 1), Period(D(2023, 5, 1), D(2024, 4, 30))),  # the month that starts is not ended yet
+    (D(2024, 5, 31), Period(D(2023, 5, 1), D(2024, 4, 30))),
+    (D(2027, 1, 4), Period(D(2026, 1, 1), D(2026, 12, 31))),  # in January: the year before
+    (D(2028, 3, 1), Period(D(2027, 3, 1), D(2028, 2, 29))),  # ends on a 29 February
+])
+def test_no_value_gives_the_last_twelve_months_ended(today, expected):
+    period = periods.parse(today=today)
 
-    assert period == Period(D(2023, 5, 16), D(2024, 5, 15))
-    assert period.days == 366  # 2024 is a leap year: 16 May 2023 to 15 May 2024
+    assert period == expected
+    assert period.whole_months  # read from the monthly summaries
 
 
 @pytest.mark.parametrize(("kwargs", "message"), [

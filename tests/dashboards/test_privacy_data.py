@@ -5,6 +5,7 @@ every dashboard page, export and JSON reads no nominative column. On the small s
 (demo/synthetic.py), generated once for the module. The same walk over the demo: test_meaux_demo.py.
 """
 
+import datetime
 import json
 
 import pytest
@@ -27,7 +28,9 @@ from . import privacy_checks as checks
 
 pytestmark = pytest.mark.django_db
 
-PERIOD = periods.default_period()
+# Twelve months day for day (the raw tables), then two quarters (the monthly summaries).
+PERIOD = periods.Period(periods.default_period().start + datetime.timedelta(days=7),
+                        periods.default_period().end + datetime.timedelta(days=7))
 PERIODS = [PERIOD, PERIOD.quarters()[0], PERIOD.quarters()[-1]]
 
 

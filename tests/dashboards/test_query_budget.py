@@ -9,7 +9,6 @@ within a pinned budget, listed query by query below. Runs on SQLite and PostgreS
 import datetime
 
 import pytest
-from dateutil.relativedelta import relativedelta
 from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -89,10 +88,9 @@ def _measure(user, period) -> dict:
 def counts(django_db_setup, django_db_blocker):
     """The counts on the small synthetic dataset (×1) and on one twice as large (×2), in one rolled-back
     transaction for the module."""
-    period = periods.default_period()
-    # The twelve whole months before the default period's end: read from the summaries.
-    months = periods.Period(period.end.replace(day=1) - relativedelta(months=12),
-                            period.end.replace(day=1) - datetime.timedelta(days=1))
+    months = periods.default_period()  # the twelve months ended: whole months, read from the summaries
+    # Twelve months day for day, a week later: not whole months, read from the raw tables.
+    period = periods.Period(months.start + datetime.timedelta(days=7), months.end + datetime.timedelta(days=7))
     with django_db_blocker.unblock(), transaction.atomic():
         user = User.objects.create(username="budget.national", role=Role.NATIONAL)
         result = {}

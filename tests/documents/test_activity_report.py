@@ -343,9 +343,11 @@ def test_the_generic_request_page_refuses_it(meaux, dispatched):
 
 
 def test_without_options_the_report_covers_the_last_twelve_months(meaux, dispatched):
-    """The service (and the generate_document command) without a period: the last twelve months."""
+    """The service (and the generate_document command) without a period: the last twelve months ended."""
     document = services.document_request(kind=REPORT, subject=meaux, by=user("disp.paris"))
-    assert document.snapshot["period"]["to"] == timezone.localdate().isoformat()
+    first_of_month = timezone.localdate().replace(day=1)
+    assert document.snapshot["period"]["from"] == first_of_month.replace(year=first_of_month.year - 1).isoformat()
+    assert document.snapshot["period"]["to"] == (first_of_month - datetime.timedelta(days=1)).isoformat()
     with pytest.raises(ValueError):
         services.document_request(kind=REPORT, subject=meaux, by=user("disp.paris"), options={"couleur": "bleu"})
 

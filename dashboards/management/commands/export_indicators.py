@@ -71,7 +71,8 @@ class Command(BaseCommand):
                             help="national, disp:CODE, region:CODE, department:CODE, establishment:ID, siae:SIRET "
                                  "ou programme:CODE.")
         parser.add_argument("--from", dest="start", default="", metavar="AAAA-MM-JJ",
-                            help="Premier jour de la période (inclus). Sans --from ni --to : les 12 derniers mois.")
+                            help="Premier jour de la période (inclus). Sans --from ni --to : les douze derniers mois "
+                                 "échus.")
         parser.add_argument("--to", dest="end", default="", metavar="AAAA-MM-JJ",
                             help="Dernier jour de la période (inclus).")
         parser.add_argument("--format", dest="fmt", default="json", metavar="json|csv",
