@@ -1,5 +1,6 @@
 """siae.ares fills this month's hours sheet of today's Meaux workshop (MEAUX-ARES) in Chromium, validates it, and the
-programme's dashboard shows the occupation rising (issue 18 §§2 and 6): « Heures du mois » from the menu, « Copier le
+programme's dashboard for this year shows the occupation rising (issue 18 §§2 and 6), while its default period, the
+twelve months ended, keeps its figures until the month ends: « Heures du mois » from the menu, « Copier le
 mois précédent », a refused cell (its message beside it, nothing saved), the sheet saved and validated; axe-core on
 the sheet. The month's hours and sheet are removed afterwards (the other journeys read the same demo).
 Screenshots go to var/screenshots/ (heures-*.png)."""
@@ -42,6 +43,17 @@ def this_month(demo_site, django_db_blocker):
         HoursSheet.objects.filter(programme=programme, month=month).delete()
 
 
+def this_year(page) -> float:
+    """The year chosen in the dashboard's filters, as a director would, then its occupation rate."""
+    from django.utils import timezone
+
+    filters = page.get_by_role("form", name="Filtres")
+    filters.get_by_label("Année", exact=True).select_option(str(timezone.localdate().year))
+    filters.get_by_role("button", name="Afficher").click()
+    expect(page.locator("main")).to_contain_text(f"Année {timezone.localdate().year}")
+    return occupation(page)
+
+
 def occupation(page) -> float:
     value = page.locator(".app-key-figure").filter(has=page.get_by_text("Taux d'occupation", exact=True)).locator(
         ".app-key-figure__value").inner_text()
@@ -55,7 +67,8 @@ def test_siae_director_fills_and_validates_the_month_and_the_occupation_follows(
     dashboard = f"{demo_site.url}/tableaux-de-bord/programme/{PROGRAMME}/"
     sign_in_as(page, "siae.ares")
     page.goto(dashboard)
-    before = occupation(page)
+    months_ended = occupation(page)
+    before = this_year(page)
 
     go_to(page, "Parcours", "Heures du mois")
     expect(page.get_by_role("heading", level=1)).to_have_text("Heures du mois")
@@ -99,6 +112,7 @@ def test_siae_director_fills_and_validates_the_month_and_the_occupation_follows(
     page.screenshot(path=screenshot_dir / "heures-validee.png", full_page=True)
 
     page.goto(dashboard)
-    after = occupation(page)
+    assert occupation(page) == months_ended  # the twelve months ended: this month is not among them yet
+    after = this_year(page)
     assert after > before, (before, after)
     assert page_log.js_errors == [], page_log.js_errors
