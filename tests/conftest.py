@@ -6,11 +6,9 @@ import os
 import pytest
 from django.conf import settings
 from django.test import Client
-from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests import clock
-from tests.accounts.personas import build_personas, build_scope
+from tests.accounts.personas import build_personas, build_scope, with_second_factor
 from tests.celery_worker import celery_worker_process, redis_broker  # noqa: F401  (one worker per test process)
 from tests.smtp import smtp_inbox  # noqa: F401  (a real SMTP server: the fixture for tests that send mail)
 
@@ -146,9 +144,6 @@ def force_login_includes_second_factor(request, monkeypatch):
 
     def force_login(self, user, backend=None):
         original(self, user, backend)
-        device, _ = TOTPDevice.objects.get_or_create(user=user, name="tests", defaults={"confirmed": True})
-        session = self.session
-        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-        session.save()
+        with_second_factor(self, user)
 
     monkeypatch.setattr(Client, "force_login", force_login)

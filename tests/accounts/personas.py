@@ -8,6 +8,11 @@ DISP, DREETS and DDETS organisations; NATIONAL and ADMIN belong to no scope (the
 
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
 from accounts.enums import Role
 from partners.enums import OrganisationKind
 from programmes.models import Disp, Quartier, Region
@@ -117,3 +122,34 @@ def build_personas(scopes: dict[str, Scope]) -> dict:
             username=persona.name.lower(), first_name=persona.name, role=persona.role, organisation=organisation
         )
     return users
+
+
+def with_second_factor(client: Client, user) -> None:
+    """The second factor of ``user`` (a confirmed device, created once) passed in the session of ``client``."""
+    device, _ = TOTPDevice.objects.get_or_create(user=user, name="tests", defaults={"confirmed": True})
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+
+
+def signed_in_sessions(personas: dict) -> dict[str, str | None]:
+    """Persona name -> the key of a session signed in as that persona, second factor included (None: anonymous).
+    A test opens a new client on it for each request it checks: whatever an answer did to its cookies, the next one
+    starts signed in again."""
+    keys = {}
+    for name, user in personas.items():
+        keys[name] = None
+        if user is not None:
+            client = Client()
+            Client.force_login(client, user)
+            with_second_factor(client, user)
+            keys[name] = client.session.session_key
+    return keys
+
+
+def client_on(session_key: str | None) -> Client:
+    """A new test client on a session of signed_in_sessions (anonymous for None)."""
+    client = Client()
+    if session_key is not None:
+        client.cookies[settings.SESSION_COOKIE_NAME] = session_key
+    return client
