@@ -134,6 +134,17 @@ def client_as(personas):
 
 
 @pytest.fixture(autouse=True)
+def site_config_as_kept():
+    """Pages read the site configuration as a server does nearly all the time: kept from an earlier page
+    (core.context_processors keeps it a minute per process), and the test database has none. A test that saves one
+    makes the next page read it (the model's receiver); one test's configuration, rolled back with its transaction,
+    never shows in the next. tests/core/test_site_config.py checks the reading itself."""
+    from core import context_processors
+
+    context_processors.keep_site_config(None)
+
+
+@pytest.fixture(autouse=True)
 def force_login_includes_second_factor(request, monkeypatch):
     """`client.force_login(user)` stands for a full sign-in: password and second factor (accounts.two_factor).
     The second factor's own tests sign in through the forms instead; the browser tests use the demo accounts'

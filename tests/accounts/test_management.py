@@ -281,9 +281,9 @@ def test_the_list_reads_a_page_in_a_fixed_number_of_queries_and_badges_what_is_o
     client.get(reverse("accounts:account_list"))  # the session and the menu's flags are read once
 
     # The session, the user, their OTP device; the organisation filtered on; the count; the page of accounts with
-    # their organisation and whether their second factor is enrolled; the site's DSFR settings (one query); the
-    # filter's organisations (the session is not written: at most once a minute). Whatever the rows.
-    with django_assert_num_queries(8):
+    # their organisation and whether their second factor is enrolled; the filter's organisations (the session is
+    # not written, nor the site's DSFR settings read: each at most once a minute). Whatever the rows.
+    with django_assert_num_queries(7):
         response = client.get(reverse("accounts:account_list"), {"organisation": spip.pk})
 
     text = page_text(response)

@@ -425,7 +425,7 @@ def test_caseload_export_query_count_does_not_grow_with_rows(client_as, scope_a,
         candidacy(scope_a.programme, participant__last_name=f"Personne{number:02d}")
     client = client_as("CPIP_A")
 
-    # A file, not a page: no site configuration read and no choice list of the filter form loaded.
+    # A file, not a page: no choice list of the filter form loaded.
     # the session, the user, their organisation, the second-factor device
     # + every person of the filtered list, with what the page shows joined or as subqueries
     # + the access-log row of the export (audit)

@@ -95,10 +95,9 @@ def test_organisation_list_query_count_does_not_grow_with_rows(client_as, scope_
 
     # 1. session  2. user  3. the user's organisation (scope and page header)  4. the second-factor device
     # 5. COUNT of the organisations in scope (paginator)
-    # 6. django-dsfr's site configuration (DsfrConfig by language, else any, in one query: there is none)
-    # 7. one page of organisations with department, region and DISP joined
-    # (the session is not written: at most once a minute, accounts.sessions.renew_when_due)
-    with django_assert_num_queries(7):
+    # 6. one page of organisations with department, region and DISP joined
+    # (the session is not written, nor the site configuration read: each at most once a minute, issue 19)
+    with django_assert_num_queries(6):
         response = client.get(ORGANISATIONS)
 
     assert response.context["paginator"].count == rows + 6  # and the six organisations of scope A
