@@ -103,7 +103,7 @@ TEMPLATES = [
         },
     },
 ]
-FORM_RENDERER = "dsfr.forms.DsfrDjangoTemplates"
+FORM_RENDERER = "core.renderer.FormRenderer"  # django-dsfr's, with the select lists written in Python
 CRISPY_ALLOWED_TEMPLATE_PACKS = ("dsfr_crispy",)
 CRISPY_TEMPLATE_PACK = "dsfr_crispy"
 
