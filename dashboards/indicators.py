@@ -466,9 +466,15 @@ def _events(programmes, period, group):
     })
 
 
+# The key under which a grouped part also gives the whole scope's value, when its groups' values do not add up to it
+# (an annex shared by two groups counts in each of them, and once in their total).
+ALL = "__all__"
+
+
 def _annexes(programmes, period, group):
     """ETP conventioned: the validated detention annexes (ACI_MP, EI_MP) of the SIAE running the scope's programmes,
-    each counted once per group and weighted by the share of the period it covers (an average over the period).
+    each counted once per group and weighted by the share of the period it covers (an average over the period);
+    grouped, also the whole scope's under ALL, each annex once, from the same rows.
     An annex counts for a programme of its establishment whose own dates it meets: a programme that ended in 2018
     does not take the SIAE's 2025 annex of a later programme in the same prison."""
     prefix = "siae__conventions__annexes__"
@@ -485,10 +491,15 @@ def _annexes(programmes, period, group):
             .annotate(days=overlap + 1)
             .values_list(group or "siae_id", f"{prefix}pk", f"{prefix}etp", "days").distinct())
     result: dict = {}
-    for group_key, _annex, etp, days in rows:
+    counted_once: dict = {}  # annex -> its ETP over the period, for the total of grouped rows
+    for group_key, annex, etp, days in rows:
         key = group_key if group else None
+        share = Decimal(etp) * days / period.days
         result.setdefault(key, {"etp_conventioned": Decimal(0)})
-        result[key]["etp_conventioned"] += Decimal(etp) * days / period.days
+        result[key]["etp_conventioned"] += share
+        counted_once[annex] = share
+    if group:
+        result[ALL] = {"etp_conventioned": sum(counted_once.values(), Decimal(0))}
     return result
 
 
@@ -650,7 +661,7 @@ def _counted(programmes, period: Period, by: str | None, raw: bool) -> dict:
     for part in _parts(period, raw):
         for group_key, values in part(programmes, period, by).items():
             merged.setdefault(group_key, {}).update(values)
-    return merged
+    return merged  # with, when grouped, the whole scope's values that do not add up under ALL
 
 
 # What a total cannot take from the sum of its groups: the medians, and the ETP conventioned (an annex shared by
@@ -660,10 +671,11 @@ NOT_ADDED = ("median_days_in_pathway", "median_days_classification_to_assignment
 
 def compute_with_total(programmes, period: Period, by: str, *, raw: bool = False) -> tuple[dict, dict]:
     """(the totals, {group key: indicators}): what ``totals`` and ``compute(..., by=by)`` give, with the queries of
-    the groups only, and two more for what does not add up (NOT_ADDED). Every programme is in exactly one group, so
+    the groups only, and one more for what does not add up (NOT_ADDED: the medians; the ETP conventioned comes with
+    the groups' own annex rows, each annex once). Every programme is in exactly one group, so
     the counts and sums of the total are those of its groups added together."""
     groups = _counted(programmes, period, by, raw)
-    total: dict = {}
+    total: dict = groups.pop(ALL, {})  # the ETP conventioned, each annex once
     for values in groups.values():
         for name, value in values.items():
             if name in NOT_ADDED:
@@ -672,7 +684,7 @@ def compute_with_total(programmes, period: Period, by: str, *, raw: bool = False
                 total[name] = value
             elif value is not None:
                 total[name] += value
-    for part in (_durations, _annexes, *([] if connection.vendor == "postgresql" else [_medians])):
+    for part in (_durations, *([] if connection.vendor == "postgresql" else [_medians])):
         total.update({name: value for name, value in part(programmes, period, None).get(None, {}).items()
                       if name in NOT_ADDED})
     return _finish(total, period), {key: _finish(values, period) for key, values in groups.items()}
@@ -684,6 +696,7 @@ def compute(programmes, period: Period, by: str | None = None, *, raw: bool = Fa
     reads the monthly summaries (dashboards.summaries), unless ``raw``; any other, the raw tables: the same
     figures either way (tests/dashboards/test_summaries.py)."""
     merged = _counted(programmes, period, by, raw)
+    merged.pop(ALL, None)
     if by is None:
         merged.setdefault(None, {})
     return {group_key: _finish(raw, period) for group_key, raw in merged.items()}
