@@ -17,11 +17,15 @@ from django.db import transaction
 from django.urls import NoReverseMatch, URLResolver, get_resolver, include, path, reverse
 from django.urls.resolvers import RegexPattern
 
+from tests.accounts import territories as shared
 from tests.accounts.matrix_registry import MAY_CHANGE_SCOPE, SCOPE_RELATIONS
-from tests.accounts.personas import PERSONAS, build_personas, build_scope, client_on, signed_in_sessions
+from tests.accounts.personas import PERSONAS, client_on
 from tests.programmes.factories import EstablishmentFactory, SiaeFactory
 
 pytestmark = pytest.mark.django_db
+
+# The territories and personas built once for the module (tests/accounts/territories.py), not once per URL.
+territories, scope_a, scope_b, personas = shared.territories, shared.scope_a, shared.scope_b, shared.personas
 
 # Each tests/<app>/matrix_*.py module declares, for the URLs of its pages that take an id:
 #   OBJECT_URLS = {url name: (kind of object, page)}  page: "detail" (GET only), "update" (GET shows a form,
@@ -77,27 +81,15 @@ def expected_status(persona, url_name: str, method: str) -> int:
     return 302 if page == "action" else 200
 
 
-@pytest.fixture(scope="module")
-def territories(django_db_setup, django_db_blocker):
-    """The two territories, their personas and a signed-in session for each, built once for the module (not once
-    per URL) in a transaction rolled back at its end: each test runs in a savepoint inside it, so what a test
-    creates or changes is undone before the next."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        scopes = {"A": build_scope("A"), "B": build_scope("B")}
-        personas = build_personas(scopes)
-        yield scopes["A"], personas, signed_in_sessions(personas)
-        transaction.set_rollback(True)
-
-
 def scope_a_object(scope_a, url_name: str):
     return MODULE_OF_URL[url_name].scope_a_object(scope_a, OBJECT_URLS[url_name][0])
 
 
 @pytest.mark.parametrize("url_name", list(OBJECT_URLS))
-def test_object_url_answers_each_persona_as_the_table_says(url_name, territories, subtests):
+def test_object_url_answers_each_persona_as_the_table_says(url_name, scope_a, territories, subtests):
     """One object, then every persona × method as a subtest, each in a savepoint rolled back afterwards (an
     action done by one persona is undone before the next): every mismatch is reported, not only the first."""
-    scope_a, _personas, sessions = territories
+    sessions = territories.sessions
     obj = scope_a_object(scope_a, url_name)
     url = object_url(url_name, obj.pk)
     for persona in PERSONAS:
@@ -140,9 +132,8 @@ def check_answer(persona, session_key: str | None, url_name: str, method: str, o
 
 
 @pytest.mark.parametrize("url_name", list(OBJECT_URLS))
-def test_outsider_gets_the_same_answer_as_for_an_id_that_does_not_exist(url_name, territories):
-    scope_a, _personas, sessions = territories
-    client = client_on(sessions["DISP_STAFF_B"])
+def test_outsider_gets_the_same_answer_as_for_an_id_that_does_not_exist(url_name, scope_a, territories):
+    client = client_on(territories.sessions["DISP_STAFF_B"])
     url = object_url(url_name, scope_a_object(scope_a, url_name).pk)
     missing = missing_object_url(url_name)
 
@@ -182,10 +173,10 @@ def scope_relation_status(persona) -> int:
 
 
 @pytest.mark.parametrize("field", list(SCOPE_RELATIONS))
-def test_only_an_administrator_changes_a_relation_that_defines_a_scope(field, territories, subtests):
+def test_only_an_administrator_changes_a_relation_that_defines_a_scope(field, scope_a, territories, subtests):
     """The probe of issue 14: a DISP officer ticked an establishment for an SPIP, and its CPIP read the people
     there. Every persona posts the change; the relation moves only for an administrator."""
-    scope_a, _personas, sessions = territories
+    sessions = territories.sessions
     organisation = scope_a.organisations[SCOPE_RELATIONS[field]]
     url = reverse("partners:organisation_update", args=[organisation.pk])
     before = scope_relation(organisation, field)

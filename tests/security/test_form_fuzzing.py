@@ -34,6 +34,7 @@ from hypothesis.database import DirectoryBasedExampleDatabase
 from access import scope as scopes
 from participants.forms import STEP_FORMS
 from participants.models import Pathway
+from tests.accounts import territories as shared
 from tests.accounts.test_scope_matrix import scope_a_object as matrix_object
 from tests.participants.factories import candidacy, released_pathway
 from tests.security.forms_catalogue import (
@@ -43,6 +44,9 @@ from tests.security.forms_catalogue import (
     TOKEN_LINKS,
     form_posting_to,
 )
+
+# The territories and personas built once for the module (tests/accounts/territories.py), not once per form.
+territories, scope_a, scope_b, personas = shared.territories, shared.scope_a, shared.scope_b, shared.personas
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "3"))
 # Shrinking a failure to its smallest example takes minutes on this machine: FUZZ_SHRINK=1 asks for it.
