@@ -140,14 +140,18 @@ def test_the_charter_needs_the_cip_and_says_where_to_enter_them(in_workshop):
          reverse("programmes:programme_update", args=[in_workshop.programme_id]))]
 
 
-def test_the_charter_names_the_head_of_the_establishment_when_recorded(in_workshop, programme):
+def head_of(programme, first_name: str, last_name: str, function: str) -> None:
+    """The establishment's head, recorded as a contact of its direction."""
     from partners.models import Contact
 
     organisation = OrganisationFactory(kind=OrganisationKind.ESTABLISHMENT, name="Direction du CP de Meaux",
                                        establishment=programme.establishment,
                                        department=programme.establishment.department)
-    Contact.objects.create(organisation=organisation, first_name="Régis", last_name="Châtelet",
-                           function="Chef d'établissement")
+    Contact.objects.create(organisation=organisation, first_name=first_name, last_name=last_name, function=function)
+
+
+def test_the_charter_names_the_head_of_the_establishment_when_recorded(in_workshop, programme):
+    head_of(programme, "Régis", "Châtelet", "Chef d'établissement")
 
     snapshot = spec_of(CHARTER).build(in_workshop, TODAY)
 
@@ -158,13 +162,7 @@ def test_the_charter_names_the_head_of_the_establishment_when_recorded(in_worksh
 
 
 def test_a_directrice_signs_the_charter_under_her_own_title(in_workshop, programme):
-    from partners.models import Contact
-
-    organisation = OrganisationFactory(kind=OrganisationKind.ESTABLISHMENT, name="Direction du CP de Meaux",
-                                       establishment=programme.establishment,
-                                       department=programme.establishment.department)
-    Contact.objects.create(organisation=organisation, first_name="Anne", last_name="Ferrand",
-                           function="Directrice du centre pénitentiaire")
+    head_of(programme, "Anne", "Ferrand", "Directrice du centre pénitentiaire")
 
     establishment = spec_of(CHARTER).build(in_workshop, TODAY)["parties"][1]
 
